@@ -1,0 +1,74 @@
+// AS_PATH (type 2), well-known mandatory, RFC 4271 §4.3; 4-octet ASNs per RFC 6793; confederation
+// segments per RFC 5065. Each segment:
+//
+//   +-----------------+-----------------+------------------------------+
+//   | segment type(1) | segment len (1) | ASNs (len × 2 or 4 octets)   |
+//   +-----------------+-----------------+------------------------------+
+import { MalformedAttribute } from '../errors.js';
+import { AS_TRANS, AsPathSegmentType, AttrType } from '../registry.js';
+import type { Writer } from '../writer.js';
+import { WELL_KNOWN } from './flags.js';
+import type { AsPathSegment, AttributeCodec } from './types.js';
+
+/** Decodes segments of `asnSize`-octet ASNs. Throws MalformedAttribute per RFC 7606 §7.2. */
+export function decodeAsPath(value: Buffer, asnSize: 2 | 4, name: string): AsPathSegment[] {
+  const segments: AsPathSegment[] = [];
+  let pos = 0;
+  while (pos < value.length) {
+    // RFC 7606 §7.2: malformed if "there is an underrun where after the last successfully parsed
+    // segment there is only a single octet remaining".
+    if (pos + 2 > value.length) throw new MalformedAttribute(`${name}: one octet left after last segment`);
+    const type = value[pos];
+    const count = value[pos + 1];
+    // "if an unrecognized segment type is encountered"
+    if (type < AsPathSegmentType.AS_SET || type > AsPathSegmentType.AS_CONFED_SET) {
+      throw new MalformedAttribute(`${name}: unknown segment type ${type}`);
+    }
+    // "a segment has a Path Segment Length of zero"
+    if (count === 0) throw new MalformedAttribute(`${name}: segment of length zero`);
+    pos += 2;
+    // "the Path Segment Length field of the last segment encountered would cause the Attribute
+    // Length to be exceeded"
+    if (pos + count * asnSize > value.length) throw new MalformedAttribute(`${name}: segment overruns attribute`);
+    const asns = new Array<number>(count);
+    for (let i = 0; i < count; i++, pos += asnSize) {
+      asns[i] = asnSize === 4 ? value.readUInt32BE(pos) : value.readUInt16BE(pos);
+    }
+    segments.push({ type: type as AsPathSegmentType, asns });
+  }
+  return segments;
+}
+
+/**
+ * Writes segments with `asnSize`-octet ASNs. On a 2-octet session ASNs above 65535 become AS_TRANS
+ * (RFC 6793 §4.2.2). Segments longer than 255 ASNs are split, as the length field is one octet.
+ */
+export function encodeAsPath(w: Writer, segments: readonly AsPathSegment[], asnSize: 2 | 4): void {
+  for (const seg of segments) {
+    for (let i = 0; i < seg.asns.length || i === 0; i += 255) {
+      const chunk = seg.asns.slice(i, i + 255);
+      w.u8(seg.type);
+      w.u8(chunk.length);
+      for (const asn of chunk) {
+        if (asnSize === 4) w.u32(asn);
+        else w.u16(asn > 0xffff ? AS_TRANS : asn);
+      }
+    }
+  }
+}
+
+export const asPathCodec: AttributeCodec = {
+  type: AttrType.AS_PATH,
+  name: 'AS_PATH',
+  flags: WELL_KNOWN,
+  // RFC 7606 §7.2: "An AS_PATH attribute that is malformed ... MUST be handled using the
+  // approach of 'treat-as-withdraw'".
+  malformed: 'treat-as-withdraw',
+  decode(value, ctx, out) {
+    out.asPath = decodeAsPath(value, ctx.as4 ? 4 : 2, 'AS_PATH');
+  },
+  present: (a) => a.asPath !== undefined,
+  encode(w, a, ctx) {
+    encodeAsPath(w, a.asPath!, ctx.as4 ? 4 : 2);
+  },
+};

@@ -1,0 +1,40 @@
+// RFC 4456 route reflection: ORIGINATOR_ID (type 9, one router id) and CLUSTER_LIST (type 10, a
+// list of cluster ids), both optional non-transitive.
+import { AttrType } from '../registry.js';
+import { expectLength, expectMultiple, readIpv4, writeIpv4 } from './fixed-length.js';
+import { OPTIONAL_NON_TRANSITIVE } from './flags.js';
+import type { AttributeCodec } from './types.js';
+
+export const originatorIdCodec: AttributeCodec = {
+  type: AttrType.ORIGINATOR_ID,
+  name: 'ORIGINATOR_ID',
+  flags: OPTIONAL_NON_TRANSITIVE,
+  // RFC 7606 §7.9: "attribute length ... other than 4 ... treat-as-withdraw".
+  malformed: 'treat-as-withdraw',
+  decode(value, _ctx, out) {
+    expectLength(value, 4, 'ORIGINATOR_ID');
+    out.originatorId = readIpv4(value, 0);
+  },
+  present: (a) => a.originatorId !== undefined,
+  encode(w, a) {
+    writeIpv4(w, a.originatorId!);
+  },
+};
+
+export const clusterListCodec: AttributeCodec = {
+  type: AttrType.CLUSTER_LIST,
+  name: 'CLUSTER_LIST',
+  flags: OPTIONAL_NON_TRANSITIVE,
+  // RFC 7606 §7.10: "length ... not a non-zero multiple of 4 ... treat-as-withdraw".
+  malformed: 'treat-as-withdraw',
+  decode(value, _ctx, out) {
+    expectMultiple(value, 4, 'CLUSTER_LIST');
+    const ids: string[] = [];
+    for (let i = 0; i < value.length; i += 4) ids.push(readIpv4(value, i));
+    out.clusterList = ids;
+  },
+  present: (a) => a.clusterList !== undefined && a.clusterList.length > 0,
+  encode(w, a) {
+    for (const id of a.clusterList!) writeIpv4(w, id);
+  },
+};

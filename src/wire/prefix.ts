@@ -1,0 +1,94 @@
+// IP prefixes as the codec sees them: an address family, a length and the packed address octets
+// (only ceil(length/8) of them, as on the wire), plus an RFC 7911 path identifier when present.
+// Parsing and printing use ipaddr.js; comparison keys mask the bits past the length.
+import ipaddr from 'ipaddr.js';
+import { Afi } from './registry.js';
+
+export interface Prefix {
+  readonly afi: Afi;
+  readonly length: number;
+  /** ceil(length/8) octets; when decoded, a view into the message. Bits past `length` are ignored. */
+  readonly bytes: Uint8Array;
+  /** RFC 7911 Path Identifier, present only on add-path sessions. */
+  readonly pathId?: number;
+}
+
+export function maxLength(afi: Afi): number {
+  return afi === Afi.IPV4 ? 32 : 128;
+}
+
+export function addressLength(afi: Afi): number {
+  return afi === Afi.IPV4 ? 4 : 16;
+}
+
+/** Full-width address octets with the bits past `length` cleared. */
+export function prefixAddress(p: Prefix): Uint8Array {
+  const out = new Uint8Array(addressLength(p.afi));
+  const n = (p.length + 7) >> 3;
+  out.set(p.bytes.subarray(0, n));
+  const rem = p.length & 7;
+  if (rem !== 0) out[n - 1] &= (0xff << (8 - rem)) & 0xff;
+  return out;
+}
+
+/** Parses "10.0.0.0/8" or "2001:db8::/32"; a bare address is a host route. Throws on bad input. */
+export function parsePrefix(text: string, pathId?: number): Prefix {
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  if (!ipaddr.isValid(addrText)) throw new Error(`invalid prefix "${text}": bad address`);
+  const addr = ipaddr.parse(addrText);
+  const afi = addr.kind() === 'ipv4' ? Afi.IPV4 : Afi.IPV6;
+  const max = maxLength(afi);
+  const lenText = slash < 0 ? String(max) : text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) {
+    throw new Error(`invalid prefix "${text}": length must be 0..${max}`);
+  }
+  const length = Number(lenText);
+  const full = Uint8Array.from(addr.toByteArray());
+  const masked = prefixAddress({ afi, length, bytes: full });
+  const p: Prefix = { afi, length, bytes: masked.subarray(0, (length + 7) >> 3) };
+  return pathId === undefined ? p : { ...p, pathId };
+}
+
+/** "10.0.0.0/8", "2001:db8::/32" (RFC 5952 form). */
+export function formatPrefix(p: Prefix): string {
+  return `${formatAddress(prefixAddress(p))}/${p.length}`;
+}
+
+/** Dotted quad for 4 octets, RFC 5952 text for 16. */
+export function formatAddress(bytes: Uint8Array): string {
+  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  return ipaddr.fromByteArray(Array.from(bytes)).toString();
+}
+
+/** Address text to octets (4 or 16). Throws on bad input. */
+export function parseAddress(text: string): Uint8Array {
+  if (!ipaddr.isValid(text)) throw new Error(`invalid IP address "${text}"`);
+  return Uint8Array.from(ipaddr.parse(text).toByteArray());
+}
+
+/** A stable string key: "afi:masked-hex/len[#pathId]". For maps and equality in tests and tables. */
+export function prefixKey(p: Prefix): string {
+  const hex = Buffer.from(prefixAddress(p)).toString('hex');
+  return p.pathId === undefined ? `${p.afi}:${hex}/${p.length}` : `${p.afi}:${hex}/${p.length}#${p.pathId}`;
+}
+
+/**
+ * IPv4 prefix as one number: masked address × 64 + length (< 2^38, exact in a double).
+ * Reads the packed form at `off` (ceil(length/8) octets) without allocating.
+ */
+export function ipv4Key(buf: Uint8Array, off: number, length: number): number {
+  let addr = 0;
+  const n = (length + 7) >> 3;
+  for (let i = 0; i < 4; i++) addr = addr * 256 + (i < n ? buf[off + i] : 0);
+  const hostBits = 32 - length;
+  if (hostBits > 0) addr -= addr % 2 ** hostBits;
+  return addr * 64 + length;
+}
+
+export function ipv4KeyToPrefix(key: number): Prefix {
+  const length = key % 64;
+  const addr = (key - length) / 64;
+  const all = [addr >>> 24, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff];
+  return { afi: Afi.IPV4, length, bytes: Uint8Array.from(all.slice(0, (length + 7) >> 3)) };
+}

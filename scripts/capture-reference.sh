@@ -129,6 +129,7 @@ stop_capture() { # stop_capture NAME
 	sleep 1
 	stop_pid "$CAP_PID" INT
 	cp "$WORK/$1.pcapng" "$OUT/$1.pcapng" || die "no capture file for $1"
+	chmod 644 "$OUT/$1.pcapng"
 	log "wrote $OUT/$1.pcapng ($(stat -c %s "$OUT/$1.pcapng") bytes)"
 }
 
@@ -191,6 +192,9 @@ frr_zebra_conf() { # frr_zebra_conf DIR HOSTNAME
 # BIRD export snippet: a route carrying 400 large communities (4.8 KB of
 # attributes) — only encodable when the Extended Message capability (RFC 8654)
 # has been negotiated.
+# BIRD prefix sets cannot mix IPv4 and IPv6, hence this helper
+BIRD_NET_IN='function net_in(prefix set p4; prefix set p6) { if net.type = NET_IP4 then return net ~ p4; return net ~ p6; }'
+
 bird_big_lc() { # bird_big_lc ASN
 	local i
 	for ((i = 1; i <= 400; i++)); do printf '      bgp_large_community.add((%s, 8654, %d));\n' "$1" "$i"; done
@@ -215,6 +219,7 @@ capture_bird_frr() {
 		router id 10.255.1.1;
 		hostname "bird-a";
 		protocol device { scan time 10; }
+		$BIRD_NET_IN
 		protocol static st4  { ipv4; route 10.1.1.0/24 blackhole; route 10.1.2.0/24 blackhole;
 		                       route 10.1.3.0/24 blackhole; route 10.1.4.0/24 blackhole; }
 		protocol static st4w { ipv4; route 10.1.9.0/24 blackhole; }
@@ -223,7 +228,7 @@ capture_bird_frr() {
 
 		filter to_frr {
 		  if source != RTS_STATIC then reject;
-		  if net ~ [ 10.1.1.0/24, 2001:db8:1:1::/64 ] then {
+		  if net_in([ 10.1.1.0/24 ], [ 2001:db8:1:1::/64 ]) then {
 		    bgp_origin = ORIGIN_EGP;
 		    bgp_med = 10;
 		    bgp_path.prepend(4200000001); bgp_path.prepend(4200000001);
@@ -232,13 +237,13 @@ capture_bird_frr() {
 		    bgp_community.add((65535, 0));       # GRACEFUL_SHUTDOWN
 		    bgp_community.add((64512, 100));
 		  }
-		  if net ~ [ 10.1.2.0/24, 2001:db8:1:2::/64 ] then {
+		  if net_in([ 10.1.2.0/24 ], [ 2001:db8:1:2::/64 ]) then {
 		    bgp_community.add((65535, 65282));   # NO_ADVERTISE
 		    bgp_community.add((65535, 65283));   # NO_EXPORT_SUBCONFED
 		    bgp_ext_community.add((rt, 64512, 100));            # 2-octet-AS route target
 		    bgp_ext_community.add((rt, 4200000001, 7));         # 4-octet-AS route target
 		    bgp_ext_community.add((ro, 10.255.1.1, 42));        # IPv4-address route origin
-		    bgp_ext_community.add((generic, 0x4004fde8, 0x4cee6b28)); # link bandwidth AS65000 1 Gbit/s
+		    bgp_ext_community.add((generic, 0x0004fde8, 0x4cee6b28)); # transitive link bandwidth AS65000, 1 Gbit/s (float32 bytes/s)
 		    bgp_large_community.add((4200000001, 1, 2));
 		    bgp_large_community.add((4200000001, 3, 4));
 		  }
@@ -394,7 +399,9 @@ capture_bird_frr() {
 # iBGP AS 65010: FRR is a route reflector for two clients, GoBGP and BIRD.
 #   FRR h2fg 10.255.2.1 / fd00:255:2::1  <->  GoBGP h2gf 10.255.2.2 / fd00:255:2::2
 #   FRR h2fb 10.255.3.1 / fd00:255:3::1  <->  BIRD  h2bf 10.255.3.2 / fd00:255:3::2
-#   FRR->BIRD IPv4 session uses RFC 9072 extended optional parameters length.
+#   FRR h2fb 10.255.3.5 <-> BIRD 10.255.3.6: FRR forced to RFC 9072 extended
+#     optional parameters; FRR 8.4 then mis-parses BIRD's normal OPEN and
+#     answers with an OPEN-error NOTIFICATION (kept as a vector on purpose).
 capture_ibgp_rr() {
 	local name=ibgp-rr F=$WORK/ibgp-rr/frr G=$WORK/ibgp-rr/gobgp B=$WORK/ibgp-rr/bird
 	log "=== $name"
@@ -404,8 +411,8 @@ capture_ibgp_rr() {
 	veth rr-frr h2fb 02:00:0a:ff:03:01 rr-bird h2bf 02:00:0a:ff:03:02
 	addr rr-frr h2fg 10.255.2.1/30 fd00:255:2::1/64
 	addr rr-gobgp h2gf 10.255.2.2/30 fd00:255:2::2/64
-	addr rr-frr h2fb 10.255.3.1/30 fd00:255:3::1/64
-	addr rr-bird h2bf 10.255.3.2/30 fd00:255:3::2/64
+	addr rr-frr h2fb 10.255.3.1/30 10.255.3.5/30 fd00:255:3::1/64
+	addr rr-bird h2bf 10.255.3.2/30 10.255.3.6/30 fd00:255:3::2/64
 
 	frr_zebra_conf "$F" frr-rr
 	cat >"$F/bgpd.conf" <<-EOF
@@ -442,7 +449,10 @@ capture_ibgp_rr() {
 		 neighbor fd00:255:2::2 timers connect 2
 		 neighbor 10.255.3.2 remote-as 65010
 		 neighbor 10.255.3.2 timers connect 2
-		 neighbor 10.255.3.2 extended-optional-parameters
+		 neighbor 10.255.3.6 remote-as 65010
+		 neighbor 10.255.3.6 update-source 10.255.3.5
+		 neighbor 10.255.3.6 timers connect 3
+		 neighbor 10.255.3.6 extended-optional-parameters
 		 neighbor fd00:255:3::2 remote-as 65010
 		 neighbor fd00:255:3::2 timers connect 2
 		 !
@@ -516,6 +526,7 @@ capture_ibgp_rr() {
 		router id 10.255.0.3;
 		hostname "bird-rr-client";
 		protocol device { scan time 10; }
+		$BIRD_NET_IN
 		protocol static st4  { ipv4; route 10.4.1.0/24 blackhole; route 10.4.2.0/24 blackhole; }
 		protocol static st4w { ipv4; route 10.4.9.0/24 blackhole; }
 		protocol static st6  { ipv6; route 2001:db8:4:1::/64 blackhole; route 2001:db8:4:9::/64 blackhole; }
@@ -523,11 +534,12 @@ capture_ibgp_rr() {
 		filter to_rr {
 		  if source != RTS_STATIC then reject;
 		  igp_metric = 50;
-		  if net ~ [ 10.4.1.0/24, 2001:db8:4:1::/64 ] then {
+		  if net_in([ 10.4.1.0/24 ], [ 2001:db8:4:1::/64 ]) then {
 		    bgp_local_pref = 300;
 		    bgp_med = 7;
 		    bgp_community.add((65010, 4));
 		    bgp_ext_community.add((rt, 65010, 400));
+		    bgp_ext_community.add((generic, 0x4004fdf2, 0x4cee6b28)); # non-transitive link bandwidth AS65010, 1 Gbit/s
 		    bgp_large_community.add((65010, 4, 4));
 		    bgp_otc = 64888;                     # OTC attribute (RFC 9234) on iBGP
 		  }
@@ -548,6 +560,11 @@ capture_ibgp_rr() {
 		  local 10.255.3.2 as 65010;
 		  neighbor 10.255.3.1 as 65010;
 		  ipv4 { import all; export filter to_rr; add paths on; aigp originate; next hop self; };
+		}
+		protocol bgp rr_extopt from rr_t {
+		  local 10.255.3.6 as 65010;
+		  neighbor 10.255.3.5 as 65010;
+		  ipv4 { import none; export none; };
 		}
 		protocol bgp rr_v6 from rr_t {
 		  local fd00:255:3::2 as 65010;
@@ -591,7 +608,7 @@ capture_ibgp_rr() {
 		"no network 2001:db8:10:9::/64" >/dev/null
 	sleep 3
 	log "  GoBGP shutdown with communication"
-	gobgp_ rr-gobgp neighbor 10.255.2.1 disable --reason "Herald reference capture: GoBGP maintenance" >/dev/null
+	gobgp_ rr-gobgp neighbor 10.255.2.1 shutdown --reason "Herald reference capture: GoBGP maintenance" >/dev/null
 	sleep 1
 	log "  FRR shutdown with message (N-bit negotiated -> Hard Reset)"
 	vtysh_ "$F" "configure terminal" "router bgp 65010" \
@@ -608,7 +625,9 @@ capture_ibgp_rr() {
 # eBGP  GoBGP (AS 4200000003, 4-octet)  <->  BIRD (AS 65030)
 #   session v4  : 10.255.4.1 <-> 10.255.4.2      ipv4-unicast
 #   session v6  : fd00:255:4::1 <-> ::2          ipv6-unicast + ipv4-unicast (extended next hop)
-#   session as2 : 10.255.4.5 <-> 10.255.4.6      BIRD 'enable as4 off' -> AS_TRANS, AS4_PATH, AS4_AGGREGATOR
+#   session as2 : 10.255.4.5 <-> 10.255.4.6      BIRD 'enable as4 off' (2-octet-only speaker); GoBGP uses
+#                 local-as 65040 on it (BIRD cannot peer with a 4-octet AS when as4 is off), routes
+#                 still carry 4-octet ASNs -> AS_TRANS in AS_PATH/AGGREGATOR + AS4_PATH/AS4_AGGREGATOR
 #   bad AS      : 10.255.4.9 <-> 10.255.4.10     GoBGP expects AS 65099 -> OPEN error Bad Peer AS
 capture_gobgp_bird() {
 	local name=gobgp-bird G=$WORK/gobgp-bird/gobgp B=$WORK/gobgp-bird/bird
@@ -626,10 +645,10 @@ capture_gobgp_bird() {
 		  port = 179
 		EOF
 	local nbr
-	for nbr in "10.255.4.2 10.255.4.1 65030 ipv4-unicast" \
-		"fd00:255:4::2 fd00:255:4::1 65030 ipv6-unicast,ipv4-unicast" \
-		"10.255.4.6 10.255.4.5 65030 ipv4-unicast" \
-		"10.255.4.10 10.255.4.9 65099 ipv4-unicast"; do
+	for nbr in "10.255.4.2 10.255.4.1 65030 ipv4-unicast 4200000003" \
+		"fd00:255:4::2 fd00:255:4::1 65030 ipv6-unicast,ipv4-unicast 4200000003" \
+		"10.255.4.6 10.255.4.5 65030 ipv4-unicast 65040" \
+		"10.255.4.10 10.255.4.9 65099 ipv4-unicast 4200000003"; do
 		set -- $nbr
 		cat >>"$G/gobgpd.toml" <<-EOF
 
@@ -637,6 +656,7 @@ capture_gobgp_bird() {
 			  [neighbors.config]
 			    neighbor-address = "$1"
 			    peer-as = $3
+			    local-as = $5
 			  [neighbors.transport.config]
 			    local-address = "$2"
 			  [neighbors.timers.config]
@@ -672,13 +692,14 @@ capture_gobgp_bird() {
 		router id 10.255.4.2;
 		hostname "bird-c";
 		protocol device { scan time 10; }
+		$BIRD_NET_IN
 		protocol static st4  { ipv4; route 10.6.1.0/24 blackhole; route 10.6.2.0/24 blackhole; }
 		protocol static st4w { ipv4; route 10.6.9.0/24 blackhole; }
 		protocol static st6  { ipv6; route 2001:db8:6:1::/64 blackhole; }
 		protocol static st6w { ipv6; route 2001:db8:6:9::/64 blackhole; }
 
 		function tag_routes() {
-		  if net ~ [ 10.6.1.0/24, 2001:db8:6:1::/64 ] then {
+		  if net_in([ 10.6.1.0/24 ], [ 2001:db8:6:1::/64 ]) then {
 		    bgp_med = 99;
 		    bgp_path.prepend(65030);
 		    bgp_community.add((65030, 1));
@@ -709,14 +730,15 @@ capture_gobgp_bird() {
 		  graceful restart on; long lived graceful restart on; long lived stale time 30;
 		  enable extended messages on;
 		  advertise hostname on;
-		  local role peer;
 		}
 		protocol bgp gobgp_v4 from gobgp_t {
+		  local role peer;      # RFC 9234: adds OTC on ingress and egress
 		  local 10.255.4.2 as 65030;
 		  neighbor 10.255.4.1 as 4200000003;
 		  ipv4 { import all; export filter to_gobgp; add paths on; };
 		}
 		protocol bgp gobgp_v6 from gobgp_t {
+		  local role peer;
 		  local fd00:255:4::2 as 65030;
 		  neighbor fd00:255:4::1 as 4200000003;
 		  ipv6 { import all; export filter to_gobgp; add paths on; };
@@ -724,9 +746,12 @@ capture_gobgp_bird() {
 		}
 		protocol bgp gobgp_as2 from gobgp_t {
 		  local 10.255.4.6 as 65030;
-		  neighbor 10.255.4.5 as 4200000003;
+		  neighbor 10.255.4.5 as 65040;
 		  enable as4 off;
-		  ipv4 { import all; export filter to_gobgp_as2; };
+		  # no role here (routes learnt from a 'peer' carry OTC and would not be
+		  # re-advertised to another 'peer'); lower preference so the best path for
+		  # GoBGP's prefixes comes from gobgp_v4/v6 and is re-advertised here
+		  ipv4 { import all; export filter to_gobgp_as2; preference 50; };
 		}
 		protocol bgp gobgp_badas from gobgp_t {
 		  local 10.255.4.10 as 65030;
@@ -740,7 +765,7 @@ capture_gobgp_bird() {
 	log "  injecting GoBGP routes"
 	gobgp_ gb-gobgp global rib -a ipv4 add 10.5.1.0/24 origin igp aspath '64700 {64701,4200000099}' \
 		med 30 community 65535:0,blackhole,64700:1 large-community 4200000003:1:1 \
-		aggregator 4200000003:10.255.4.1 rt 4200000003:5 || log "  WARNING: gobgp add 10.5.1.0/24"
+		aggregator 4200000003:10.255.4.1 rt 64700:5 || log "  WARNING: gobgp add 10.5.1.0/24"
 	gobgp_ gb-gobgp global rib -a ipv4 add 10.5.2.0/24 origin egp || true
 	gobgp_ gb-gobgp global rib -a ipv4 add 10.5.9.0/24 || true
 	gobgp_ gb-gobgp global rib -a ipv6 add 2001:db8:5:1::/64 community 64700:6 large-community 4200000003:6:6 || true
@@ -763,7 +788,10 @@ capture_gobgp_bird() {
 	birdc_ "$B" disable st6w >/dev/null
 	sleep 3
 	log "  GoBGP shutdown with communication"
-	gobgp_ gb-gobgp neighbor fd00:255:4::2 disable --reason "Herald reference capture: GoBGP going down" >/dev/null
+	gobgp_ gb-gobgp neighbor fd00:255:4::2 shutdown --reason "Herald reference capture: GoBGP going down" >/dev/null
+	sleep 1
+	log "  GoBGP hard reset of the 2-octet session with communication (Cease/Administrative Reset)"
+	gobgp_ gb-gobgp neighbor 10.255.4.6 reset --reason "Herald reference capture: GoBGP reset" >/dev/null
 	sleep 1
 	log "  BIRD shutdown with message"
 	birdc_ "$B" disable gobgp_v4 '"Herald reference capture: BIRD going down"' >/dev/null

@@ -167,7 +167,10 @@ def tally_bgp4mp(recs, quirks):
         updates += 1
         pr['updates'] += 1
         add_path = s in (8, 9, 10, 11)
-        for action, pafi, psafi, pid, plen, pb, via in parse_update(msg[19:], add_path, quirks):
+        changes = parse_update(msg[19:], add_path, quirks)
+        if not changes:
+            quirks['updates_without_prefixes'] += 1
+        for action, pafi, psafi, pid, plen, pb, via in changes:
             if host_bits_set(plen, pb):
                 quirks['prefix_host_bits_set'] += 1
             fam = fam_name(pafi) + ('' if psafi == 1 else '-safi%d' % psafi)
@@ -179,6 +182,8 @@ def tally_bgp4mp(recs, quirks):
                 st['table'].add(k)
                 if via == 'nlri':
                     st['announcedViaNlri'] += 1
+                    if afi == 2:
+                        quirks['ipv4_nlri_from_ipv6_transport_peer'] += 1
                 else:
                     st['announcedViaMpReach'] += 1
                     if pafi == 1:
@@ -189,6 +194,21 @@ def tally_bgp4mp(recs, quirks):
                     quirks['withdraw_of_absent_prefix'] += 1
                 st['table'].discard(k)
     out = {}
+    totals = {}
+    for pr in peers.values():
+        for fam, st in pr['fam'].items():
+            t = totals.setdefault(fam, {'announced': 0, 'withdrawn': 0, 'distinct': set(), 'tableSum': 0,
+                                        'tableUnion': set(), 'peers': 0})
+            t['announced'] += st['announced']
+            t['withdrawn'] += st['withdrawn']
+            t['distinct'] |= st['distinct']
+            t['tableSum'] += len(st['table'])
+            t['tableUnion'] |= {(k[0], k[1]) for k in st['table']}
+            t['peers'] += 1
+    family_totals = {fam: {'peersWithRoutes': t['peers'], 'announced': t['announced'], 'withdrawn': t['withdrawn'],
+                           'distinctAnnounced': len(t['distinct']), 'finalTableSum': t['tableSum'],
+                           'finalTableDistinctPrefixes': len(t['tableUnion'])}
+                     for fam, t in sorted(totals.items())}
     for key in sorted(peers):
         pr = peers[key]
         o = {'subtypes': dict(sorted(pr['subtypes'].items(), key=lambda kv: int(kv[0]))),
@@ -201,7 +221,8 @@ def tally_bgp4mp(recs, quirks):
                       'announcedViaMpReach': st['announcedViaMpReach'], 'withdrawn': st['withdrawn'],
                       'distinctAnnounced': len(st['distinct']), 'finalTable': len(st['table'])}
         out[key] = o
-    return {'bgpMessagesByType': dict(sorted(bgp_types.items())), 'updates': updates, 'peers': out}
+    return {'bgpMessagesByType': dict(sorted(bgp_types.items())), 'updates': updates,
+            'familyTotals': family_totals, 'peers': out}
 
 
 def tally_tdv2(recs, quirks):
@@ -257,6 +278,8 @@ def tally_tdv2(recs, quirks):
                 p += 4
             alen = struct.unpack_from('>H', body, p)[0]
             p += 2 + alen
+            if alen == 0:
+                quirks['rib_entries_with_empty_attributes'] += 1
             entries[fam] += 1
             distinct_pid[fam].add((plen, pb, pid))
             per_peer[peers[pidx] if pidx < len(peers) else 'index%d' % pidx][fam] += 1

@@ -88,7 +88,9 @@ export async function* streamMrtRecords(
   const chunkSize = options.highWaterMark ?? 1 << 20;
   const file = createReadStream(path, { highWaterMark: chunkSize });
   // Large gunzip output chunks keep records that straddle a chunk boundary (and get copied) rare.
-  const source: Readable = path.endsWith('.gz') ? file.pipe(createGunzip({ chunkSize })) : file;
+  const source: Readable = path.endsWith('.gz')
+    ? file.pipe(createGunzip({ chunkSize: Math.max(64, chunkSize) }))
+    : file;
   if (source !== file) file.on('error', (err) => source.destroy(err));
   try {
     yield* readMrtChunks(source);

@@ -27,5 +27,10 @@ const NO_FAMILIES: ReadonlySet<FamilyKey> = new Set();
 
 /** The context of a plain RFC 4271 session (no capabilities), with overrides. */
 export function codecContext(overrides: Partial<CodecContext> = {}): CodecContext {
-  return { as4: false, addPath: NO_FAMILIES, maxMessageLength: MAX_MESSAGE_LENGTH, ...overrides };
+  return {
+    as4: overrides.as4 ?? false,
+    addPath: overrides.addPath ?? NO_FAMILIES,
+    maxMessageLength: overrides.maxMessageLength ?? MAX_MESSAGE_LENGTH,
+    ibgp: overrides.ibgp,
+  };
 }

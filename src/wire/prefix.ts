@@ -22,8 +22,8 @@ export function addressLength(afi: Afi): number {
 }
 
 /** Full-width address octets with the bits past `length` cleared. */
-export function prefixAddress(p: Prefix): Uint8Array {
-  const out = new Uint8Array(addressLength(p.afi));
+export function prefixAddress(p: Prefix): Buffer {
+  const out = Buffer.alloc(addressLength(p.afi));
   const n = (p.length + 7) >> 3;
   out.set(p.bytes.subarray(0, n));
   const rem = p.length & 7;
@@ -44,7 +44,7 @@ export function parsePrefix(text: string, pathId?: number): Prefix {
     throw new Error(`invalid prefix "${text}": length must be 0..${max}`);
   }
   const length = Number(lenText);
-  const full = Uint8Array.from(addr.toByteArray());
+  const full = Buffer.from(addr.toByteArray());
   const masked = prefixAddress({ afi, length, bytes: full });
   const p: Prefix = { afi, length, bytes: masked.subarray(0, (length + 7) >> 3) };
   return pathId === undefined ? p : { ...p, pathId };

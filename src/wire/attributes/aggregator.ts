@@ -5,10 +5,10 @@ import { expectLength, readIpv4, writeIpv4 } from './fixed-length.js';
 import { OPTIONAL_TRANSITIVE } from './flags.js';
 import type { Aggregator, AttributeCodec } from './types.js';
 
-function decodeAggregator(value: Buffer, asnSize: 2 | 4, name: string): Aggregator {
-  expectLength(value, asnSize + 4, name);
-  const asn = asnSize === 4 ? value.readUInt32BE(0) : value.readUInt16BE(0);
-  return { asn, address: readIpv4(value, asnSize) };
+function decodeAggregator(buf: Buffer, start: number, end: number, asnSize: 2 | 4, name: string): Aggregator {
+  expectLength(end - start, asnSize + 4, name);
+  const asn = asnSize === 4 ? buf.readUInt32BE(start) : buf.readUInt16BE(start);
+  return { asn, address: readIpv4(buf, start + asnSize) };
 }
 
 export const aggregatorCodec: AttributeCodec = {
@@ -17,8 +17,8 @@ export const aggregatorCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 7606 §7.7: "length ... not 6 (or 8 with 4-octet AS) ... attribute discard".
   malformed: 'attribute-discard',
-  decode(value, ctx, out) {
-    out.aggregator = decodeAggregator(value, ctx.as4 ? 4 : 2, 'AGGREGATOR');
+  decode(buf, start, end, ctx, out) {
+    out.aggregator = decodeAggregator(buf, start, end, ctx.as4 ? 4 : 2, 'AGGREGATOR');
   },
   present: (a) => a.aggregator !== undefined,
   encode(w, a, ctx) {
@@ -35,8 +35,8 @@ export const as4AggregatorCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 7606 §7.7 / RFC 6793 §6: a malformed AS4_AGGREGATOR is discarded.
   malformed: 'attribute-discard',
-  decode(value, _ctx, out) {
-    out.as4Aggregator = decodeAggregator(value, 4, 'AS4_AGGREGATOR');
+  decode(buf, start, end, _ctx, out) {
+    out.as4Aggregator = decodeAggregator(buf, start, end, 4, 'AS4_AGGREGATOR');
   },
   // RFC 6793 §4.2.2: sent to an OLD speaker only when the aggregator AS does not fit 2 octets.
   present: (a, ctx) => !ctx.as4 && (a.as4Aggregator !== undefined || (a.aggregator?.asn ?? 0) > 0xffff),

@@ -11,15 +11,15 @@ import { WELL_KNOWN } from './flags.js';
 import type { AsPathSegment, AttributeCodec } from './types.js';
 
 /** Decodes segments of `asnSize`-octet ASNs. Throws MalformedAttribute per RFC 7606 §7.2. */
-export function decodeAsPath(value: Buffer, asnSize: 2 | 4, name: string): AsPathSegment[] {
+export function decodeAsPath(buf: Buffer, start: number, end: number, asnSize: 2 | 4, name: string): AsPathSegment[] {
   const segments: AsPathSegment[] = [];
-  let pos = 0;
-  while (pos < value.length) {
+  let pos = start;
+  while (pos < end) {
     // RFC 7606 §7.2: malformed if "there is an underrun where after the last successfully parsed
     // segment there is only a single octet remaining".
-    if (pos + 2 > value.length) throw new MalformedAttribute(`${name}: one octet left after last segment`);
-    const type = value[pos];
-    const count = value[pos + 1];
+    if (pos + 2 > end) throw new MalformedAttribute(`${name}: one octet left after last segment`);
+    const type = buf[pos];
+    const count = buf[pos + 1];
     // "if an unrecognized segment type is encountered"
     if (type < AsPathSegmentType.AS_SET || type > AsPathSegmentType.AS_CONFED_SET) {
       throw new MalformedAttribute(`${name}: unknown segment type ${type}`);
@@ -29,10 +29,10 @@ export function decodeAsPath(value: Buffer, asnSize: 2 | 4, name: string): AsPat
     pos += 2;
     // "the Path Segment Length field of the last segment encountered would cause the Attribute
     // Length to be exceeded"
-    if (pos + count * asnSize > value.length) throw new MalformedAttribute(`${name}: segment overruns attribute`);
+    if (pos + count * asnSize > end) throw new MalformedAttribute(`${name}: segment overruns attribute`);
     const asns = new Array<number>(count);
     for (let i = 0; i < count; i++, pos += asnSize) {
-      asns[i] = asnSize === 4 ? value.readUInt32BE(pos) : value.readUInt16BE(pos);
+      asns[i] = asnSize === 4 ? buf.readUInt32BE(pos) : buf.readUInt16BE(pos);
     }
     segments.push({ type: type as AsPathSegmentType, asns });
   }
@@ -64,8 +64,8 @@ export const asPathCodec: AttributeCodec = {
   // RFC 7606 §7.2: "An AS_PATH attribute that is malformed ... MUST be handled using the
   // approach of 'treat-as-withdraw'".
   malformed: 'treat-as-withdraw',
-  decode(value, ctx, out) {
-    out.asPath = decodeAsPath(value, ctx.as4 ? 4 : 2, 'AS_PATH');
+  decode(buf, start, end, ctx, out) {
+    out.asPath = decodeAsPath(buf, start, end, ctx.as4 ? 4 : 2, 'AS_PATH');
   },
   present: (a) => a.asPath !== undefined,
   encode(w, a, ctx) {

@@ -14,8 +14,8 @@ export const as4PathCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 7606 §7.2 / RFC 6793 §6: a malformed AS4_PATH is handled by "attribute discard".
   malformed: 'attribute-discard',
-  decode(value, _ctx, out) {
-    out.as4Path = decodeAsPath(value, 4, 'AS4_PATH');
+  decode(buf, start, end, _ctx, out) {
+    out.as4Path = decodeAsPath(buf, start, end, 4, 'AS4_PATH');
   },
   // RFC 6793 §4.2.2: an OLD peer gets AS4_PATH when the path holds an ASN that does not fit 2 octets.
   present: (a, ctx) =>

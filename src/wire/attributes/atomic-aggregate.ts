@@ -10,8 +10,8 @@ export const atomicAggregateCodec: AttributeCodec = {
   flags: WELL_KNOWN,
   // RFC 7606 §7.6: "attribute length other than 0 ... attribute discard".
   malformed: 'attribute-discard',
-  decode(value, _ctx, out) {
-    expectLength(value, 0, 'ATOMIC_AGGREGATE');
+  decode(_buf, start, end, _ctx, out) {
+    expectLength(end - start, 0, 'ATOMIC_AGGREGATE');
     out.atomicAggregate = true;
   },
   present: (a) => a.atomicAggregate === true,

@@ -58,6 +58,9 @@ export function attributeName(type: number): string {
   return CODEC_BY_TYPE[type]?.name ?? `attribute ${type}`;
 }
 
+/** Types seen in the block being decoded (decoding is synchronous, so one array serves all calls). */
+const SEEN = new Uint8Array(256);
+
 export interface DecodedAttributes {
   readonly attributes: PathAttributes;
   /** RFC 7606 problems that did not reset the session, in the order met. */
@@ -82,7 +85,7 @@ export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: C
     errors.push({ type, outcome: o, reason });
     outcome = strongest(outcome, o);
   };
-  const seen = new Uint8Array(256);
+  const seen = SEEN.fill(0);
   let unknown: UnknownAttribute[] | undefined;
   let pos = start;
   while (pos < end) {
@@ -102,7 +105,6 @@ export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: C
       note(type, 'treat-as-withdraw', `${attributeName(type)} length ${len} overruns the attribute field`);
       break;
     }
-    const value = buf.subarray(valueStart, valueStart + len);
     pos = valueStart + len;
     const codec = CODEC_BY_TYPE[type];
 
@@ -131,7 +133,7 @@ export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: C
       }
       // RFC 4271 §5: unrecognized optional non-transitive attributes are "quietly ignored"; we keep
       // both kinds for display, and the encoder passes on only the transitive ones.
-      (unknown ??= []).push({ flags, type, value });
+      (unknown ??= []).push({ flags, type, value: buf.subarray(valueStart, pos) });
       continue;
     }
     // Attributes that only OLD (2-octet) speakers may send.
@@ -153,7 +155,7 @@ export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: C
       continue;
     }
     try {
-      codec.decode(value, ctx, attributes);
+      codec.decode(buf, valueStart, pos, ctx, attributes);
     } catch (e) {
       if (!(e instanceof MalformedAttribute)) throw e;
       note(type, e.outcome ?? codec.malformed, e.reason);

@@ -10,10 +10,10 @@ export const communitiesCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 7606 §7.8: "length ... not a non-zero multiple of 4 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectMultiple(value, 4, 'COMMUNITIES');
-    const list = new Array<number>(value.length / 4);
-    for (let i = 0; i < list.length; i++) list[i] = value.readUInt32BE(i * 4);
+  decode(buf, start, end, _ctx, out) {
+    expectMultiple(end - start, 4, 'COMMUNITIES');
+    const list = new Array<number>((end - start) / 4);
+    for (let i = 0; i < list.length; i++) list[i] = buf.readUInt32BE(start + i * 4);
     out.communities = list;
   },
   present: (a) => a.communities !== undefined && a.communities.length > 0,

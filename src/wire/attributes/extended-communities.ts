@@ -11,10 +11,10 @@ export const extendedCommunitiesCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 7606 §7.14: "length ... not a non-zero multiple of 8 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectMultiple(value, 8, 'EXTENDED_COMMUNITIES');
-    const list = new Array<bigint>(value.length / 8);
-    for (let i = 0; i < list.length; i++) list[i] = value.readBigUInt64BE(i * 8);
+  decode(buf, start, end, _ctx, out) {
+    expectMultiple(end - start, 8, 'EXTENDED_COMMUNITIES');
+    const list = new Array<bigint>((end - start) / 8);
+    for (let i = 0; i < list.length; i++) list[i] = buf.readBigUInt64BE(start + i * 8);
     out.extendedCommunities = list;
   },
   present: (a) => a.extendedCommunities !== undefined && a.extendedCommunities.length > 0,

@@ -3,16 +3,16 @@ import { MalformedAttribute } from '../errors.js';
 import { formatAddress, parseAddress } from '../prefix.js';
 import type { Writer } from '../writer.js';
 
-export function expectLength(value: Buffer, expected: number, name: string): void {
-  if (value.length !== expected) {
-    throw new MalformedAttribute(`${name} length ${value.length}, expected ${expected}`);
+export function expectLength(length: number, expected: number, name: string): void {
+  if (length !== expected) {
+    throw new MalformedAttribute(`${name} length ${length}, expected ${expected}`);
   }
 }
 
 /** Expects a non-zero multiple of `unit` octets (RFC 7606 wording for list attributes). */
-export function expectMultiple(value: Buffer, unit: number, name: string): void {
-  if (value.length === 0 || value.length % unit !== 0) {
-    throw new MalformedAttribute(`${name} length ${value.length} is not a non-zero multiple of ${unit}`);
+export function expectMultiple(length: number, unit: number, name: string): void {
+  if (length === 0 || length % unit !== 0) {
+    throw new MalformedAttribute(`${name} length ${length} is not a non-zero multiple of ${unit}`);
   }
 }
 

@@ -11,14 +11,14 @@ export const largeCommunitiesCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 8092 §6: "non-zero multiple of 12 ... otherwise ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectMultiple(value, 12, 'LARGE_COMMUNITY');
+  decode(buf, start, end, _ctx, out) {
+    expectMultiple(end - start, 12, 'LARGE_COMMUNITY');
     const list: LargeCommunity[] = [];
-    for (let i = 0; i < value.length; i += 12) {
+    for (let i = start; i < end; i += 12) {
       list.push({
-        global: value.readUInt32BE(i),
-        local1: value.readUInt32BE(i + 4),
-        local2: value.readUInt32BE(i + 8),
+        global: buf.readUInt32BE(i),
+        local1: buf.readUInt32BE(i + 4),
+        local2: buf.readUInt32BE(i + 8),
       });
     }
     out.largeCommunities = list;

@@ -11,12 +11,12 @@ export const localPrefCodec: AttributeCodec = {
   flags: WELL_KNOWN,
   // RFC 7606 §7.5: "... length other than 4 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, ctx, out) {
+  decode(buf, start, end, ctx, out) {
     // RFC 7606 §7.5: "if the LOCAL_PREF attribute is received from an external neighbor, it SHALL be
     // discarded using the approach of 'attribute discard'".
     if (ctx.ibgp === false) throw new MalformedAttribute('LOCAL_PREF from an external peer', 'attribute-discard');
-    expectLength(value, 4, 'LOCAL_PREF');
-    out.localPref = value.readUInt32BE(0);
+    expectLength(end - start, 4, 'LOCAL_PREF');
+    out.localPref = buf.readUInt32BE(start);
   },
   // RFC 4271 §5.1.5: "A BGP speaker MUST NOT include this attribute in UPDATE messages it sends to
   // external peers".

@@ -10,9 +10,9 @@ export const medCodec: AttributeCodec = {
   flags: OPTIONAL_NON_TRANSITIVE,
   // RFC 7606 §7.4: "attribute length ... other than 4 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectLength(value, 4, 'MULTI_EXIT_DISC');
-    out.med = value.readUInt32BE(0);
+  decode(buf, start, end, _ctx, out) {
+    expectLength(end - start, 4, 'MULTI_EXIT_DISC');
+    out.med = buf.readUInt32BE(start);
   },
   present: (a) => a.med !== undefined,
   encode(w, a) {

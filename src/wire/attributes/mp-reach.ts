@@ -52,7 +52,8 @@ export const mpReachCodec: AttributeCodec = {
   flags: OPTIONAL_NON_TRANSITIVE,
   malformed: 'session-reset',
   alwaysExtendedLength: true,
-  decode(value, ctx, out) {
+  decode(buf, start, end, ctx, out) {
+    const value = buf.subarray(start, end);
     const { afi, safi } = readFamily(value, 5, 'MP_REACH_NLRI');
     const nhLen = value[3];
     const nlriStart = 4 + nhLen + 1;
@@ -104,7 +105,8 @@ export const mpUnreachCodec: AttributeCodec = {
   flags: OPTIONAL_NON_TRANSITIVE,
   malformed: 'session-reset',
   alwaysExtendedLength: true,
-  decode(value: Buffer, ctx: CodecContext, out) {
+  decode(buf, start, end, ctx: CodecContext, out) {
+    const value = buf.subarray(start, end);
     const { afi, safi } = readFamily(value, 3, 'MP_UNREACH_NLRI');
     if (!isIpFamily(afi, safi)) {
       out.mpUnreach = { afi, safi, withdrawn: [], raw: value.subarray(3) };

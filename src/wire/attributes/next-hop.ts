@@ -10,9 +10,9 @@ export const nextHopCodec: AttributeCodec = {
   flags: WELL_KNOWN,
   // RFC 7606 §7.3: "If the NEXT_HOP attribute field is syntactically incorrect ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectLength(value, 4, 'NEXT_HOP');
-    out.nextHop = readIpv4(value, 0);
+  decode(buf, start, end, _ctx, out) {
+    expectLength(end - start, 4, 'NEXT_HOP');
+    out.nextHop = readIpv4(buf, start);
   },
   // An IPv6 text next hop belongs in MP_REACH (RFC 8950), never here.
   present: (a) => a.nextHop !== undefined && !a.nextHop.includes(':'),

@@ -11,10 +11,10 @@ export const originCodec: AttributeCodec = {
   flags: WELL_KNOWN,
   // RFC 7606 §7.1: "attribute length ... not 1, or ... an undefined value ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectLength(value, 1, 'ORIGIN');
-    if (value[0] > 2) throw new MalformedAttribute(`ORIGIN value ${value[0]} is undefined`);
-    out.origin = value[0] as Origin;
+  decode(buf, start, end, _ctx, out) {
+    expectLength(end - start, 1, 'ORIGIN');
+    if (buf[start] > 2) throw new MalformedAttribute(`ORIGIN value ${buf[start]} is undefined`);
+    out.origin = buf[start] as Origin;
   },
   present: (a) => a.origin !== undefined,
   encode(w, a) {

@@ -10,9 +10,9 @@ export const otcCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 9234 §5: "If the OTC Attribute ... length ... not 4 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectLength(value, 4, 'OTC');
-    out.otc = value.readUInt32BE(0);
+  decode(buf, start, end, _ctx, out) {
+    expectLength(end - start, 4, 'OTC');
+    out.otc = buf.readUInt32BE(start);
   },
   present: (a) => a.otc !== undefined,
   encode(w, a) {

@@ -11,9 +11,9 @@ export const originatorIdCodec: AttributeCodec = {
   flags: OPTIONAL_NON_TRANSITIVE,
   // RFC 7606 §7.9: "attribute length ... other than 4 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectLength(value, 4, 'ORIGINATOR_ID');
-    out.originatorId = readIpv4(value, 0);
+  decode(buf, start, end, _ctx, out) {
+    expectLength(end - start, 4, 'ORIGINATOR_ID');
+    out.originatorId = readIpv4(buf, start);
   },
   present: (a) => a.originatorId !== undefined,
   encode(w, a) {
@@ -27,10 +27,10 @@ export const clusterListCodec: AttributeCodec = {
   flags: OPTIONAL_NON_TRANSITIVE,
   // RFC 7606 §7.10: "length ... not a non-zero multiple of 4 ... treat-as-withdraw".
   malformed: 'treat-as-withdraw',
-  decode(value, _ctx, out) {
-    expectMultiple(value, 4, 'CLUSTER_LIST');
+  decode(buf, start, end, _ctx, out) {
+    expectMultiple(end - start, 4, 'CLUSTER_LIST');
     const ids: string[] = [];
-    for (let i = 0; i < value.length; i += 4) ids.push(readIpv4(value, i));
+    for (let i = start; i < end; i += 4) ids.push(readIpv4(buf, i));
     out.clusterList = ids;
   },
   present: (a) => a.clusterList !== undefined && a.clusterList.length > 0,

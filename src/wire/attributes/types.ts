@@ -81,8 +81,11 @@ export interface AttributeCodec {
   readonly malformed: Exclude<AttributeOutcome, 'none'>;
   /** Always use the Extended Length bit (common practice for MP_REACH/MP_UNREACH). */
   readonly alwaysExtendedLength?: boolean;
-  /** Decodes `value` into `out`; throws MalformedAttribute or, for session-fatal cases, Notification. */
-  decode(value: Buffer, ctx: CodecContext, out: PathAttributes): void;
+  /**
+   * Decodes the value in `buf[start..end)` into `out`; throws MalformedAttribute or, for
+   * session-fatal cases, Notification. Offsets rather than a view: no allocation per attribute.
+   */
+  decode(buf: Buffer, start: number, end: number, ctx: CodecContext, out: PathAttributes): void;
   /** Whether `attrs` has something for this codec to write on a session with `ctx`. */
   present(attrs: PathAttributes, ctx: CodecContext): boolean;
   /** Writes the attribute value (the header is written by the attribute-block encoder). */

@@ -1,0 +1,183 @@
+// Adj-RIB-In of one peer: RIB ingress for raw UPDATE bodies. Attributes are interned by their raw
+// octets (validated once per distinct set), prefixes go into compact tables keyed by number, and
+// RFC 7606 outcomes are applied (treat-as-withdraw removes what the UPDATE announced).
+// Pure: no sockets, no clock, no logger.
+import type { AttributeError, CodecContext, MpReach, MpUnreach, Prefix } from '../wire/index.js';
+import {
+  Afi,
+  AttrFlag,
+  AttrType,
+  decodeAttributes,
+  ErrorCode,
+  IPV4_UNICAST,
+  splitUpdate,
+  UpdateSubcode,
+  walkNlri,
+} from '../wire/index.js';
+import { type AttributeSet, AttributeStore } from './attribute-store.js';
+import { Ipv4Table } from './ipv4-table.js';
+import { Ipv6Table } from './ipv6-table.js';
+
+export interface IngestResult {
+  announced: number;
+  withdrawn: number;
+  /** RFC 7606 treat-as-withdraw applied to this UPDATE's announcements. */
+  treatAsWithdraw: boolean;
+  errors: readonly AttributeError[];
+  /** RFC 4724 End-of-RIB marker. */
+  endOfRib: boolean;
+}
+
+/** The attribute block with MP_REACH/MP_UNREACH cut out, and those two decoded. */
+interface SplitBlock {
+  rest: Buffer;
+  mpReach?: MpReach;
+  mpUnreach?: MpUnreach;
+}
+
+/**
+ * Walks the attribute headers; when MP attributes are present, returns the block without them
+ * and their decoded values. Returns null when there are none, undefined when the block is
+ * malformed (the full decoder then reports the RFC 7606 outcome).
+ */
+function splitMp(buf: Buffer, start: number, end: number, ctx: CodecContext): SplitBlock | null | undefined {
+  let cuts: number[] | undefined;
+  for (let pos = start; pos < end; ) {
+    const hl = buf[pos] & AttrFlag.EXTENDED_LENGTH ? 4 : 3;
+    if (pos + hl > end) return undefined;
+    const next = pos + hl + (hl === 4 ? buf.readUInt16BE(pos + 2) : buf[pos + 2]);
+    if (next > end) return undefined;
+    const type = buf[pos + 1];
+    if (type === AttrType.MP_REACH_NLRI || type === AttrType.MP_UNREACH_NLRI) (cuts ??= []).push(pos, next);
+    pos = next;
+  }
+  if (!cuts) return null;
+  const parts: Buffer[] = [];
+  const split: SplitBlock = { rest: Buffer.alloc(0) };
+  let from = start;
+  for (let i = 0; i < cuts.length; i += 2) {
+    parts.push(buf.subarray(from, cuts[i]));
+    from = cuts[i + 1];
+  }
+  parts.push(buf.subarray(from, end));
+  split.rest = Buffer.concat(parts);
+  // Throws the Notification RFC 4760 §7 / RFC 7606 §7.11 ask for when MP attributes are malformed;
+  // duplicates are caught by decoding both in one block.
+  const mp = decodeAttributes(buf, cuts[0], cuts[cuts.length - 1], ctx).attributes;
+  if (cuts.length === 4 && cuts[1] !== cuts[2]) {
+    Object.assign(mp, decodeAttributes(buf, cuts[2], cuts[3], ctx).attributes);
+  }
+  split.mpReach = mp.mpReach;
+  split.mpUnreach = mp.mpUnreach;
+  return split;
+}
+
+const V4 = ErrorCode.UPDATE_MESSAGE;
+// RFC 4271 §6.3: a syntactically incorrect NLRI field is "Invalid Network Field".
+const INVALID_NETWORK = UpdateSubcode.INVALID_NETWORK_FIELD;
+
+export class AdjRibIn {
+  readonly attributes = new AttributeStore();
+  readonly ipv4 = new Ipv4Table();
+  readonly ipv6 = new Ipv6Table();
+
+  // State for the NLRI visitors below, so they are bound once rather than allocated per UPDATE.
+  private current!: IngestResult;
+  private currentSet = 0;
+
+  private readonly keepV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
+    const old = this.ipv4.set(v4Addr(b, off, len), len, pathId, this.currentSet);
+    this.attributes.retain(this.currentSet);
+    if (old >= 0) this.attributes.release(old);
+    this.current.announced++;
+  };
+
+  private readonly dropV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
+    const old = this.ipv4.delete(v4Addr(b, off, len), len, pathId);
+    if (old >= 0) this.attributes.release(old);
+    this.current.withdrawn++;
+  };
+
+  get size(): number {
+    return this.ipv4.size + this.ipv6.size;
+  }
+
+  /** Applies one UPDATE body. Throws a Notification when the session must be reset. */
+  apply(body: Buffer, ctx: CodecContext): IngestResult {
+    const l = splitUpdate(body);
+    const result: IngestResult = { announced: 0, withdrawn: 0, treatAsWithdraw: false, errors: [], endOfRib: false };
+    this.current = result;
+    const addPath = ctx.addPath.has(IPV4_UNICAST);
+    walkNlri(body, l.withdrawnStart, l.withdrawnEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
+    const hasClassic = l.nlriEnd > l.nlriStart;
+    if (l.attrEnd === l.attrStart) {
+      result.endOfRib = body.length === 4;
+      if (hasClassic) {
+        // RFC 7606 §3(d): routes without the mandatory attributes are treated as withdrawn.
+        result.treatAsWithdraw = true;
+        result.errors = [{ type: 0, outcome: 'treat-as-withdraw', reason: 'ORIGIN missing' }];
+        walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
+      }
+      return result;
+    }
+
+    const split = splitMp(body, l.attrStart, l.attrEnd, ctx);
+    let set: AttributeSet;
+    if (split) {
+      const { nlri: _nlri, ...head } = split.mpReach ?? { nlri: [] };
+      const mpHead = split.mpReach ? (head as Omit<MpReach, 'nlri'>) : undefined;
+      set = this.attributes.intern(split.rest.toString('latin1'), split.rest, 0, split.rest.length, ctx, mpHead);
+    } else {
+      set = this.attributes.intern(body.toString('latin1', l.attrStart, l.attrEnd), body, l.attrStart, l.attrEnd, ctx);
+    }
+    result.errors = set.errors;
+
+    // MP_UNREACH withdrawals stand whatever happened to the other attributes.
+    const unreach = split?.mpUnreach;
+    if (unreach) {
+      for (const p of unreach.withdrawn) this.drop(p);
+      result.endOfRib = unreach.withdrawn.length === 0 && !split.mpReach && !hasClassic && l.withdrawnEnd === l.withdrawnStart;
+    }
+    const mpNlri = split?.mpReach?.nlri ?? [];
+    let withdrawAll = set.outcome === 'treat-as-withdraw';
+    const missing = hasClassic ? set.missingClassic : mpNlri.length > 0 ? set.missingMp : undefined;
+    if (!withdrawAll && missing) {
+      withdrawAll = true;
+      result.errors = [...set.errors, { type: 0, outcome: 'treat-as-withdraw', reason: missing }];
+    }
+    result.treatAsWithdraw = withdrawAll && (hasClassic || mpNlri.length > 0);
+    this.currentSet = set.id;
+    walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, withdrawAll ? this.dropV4 : this.keepV4);
+    for (const p of mpNlri) {
+      if (withdrawAll) this.drop(p);
+      else this.keep(p, set.id);
+    }
+    return result;
+  }
+
+  private keep(p: Prefix, id: number): void {
+    if (p.afi === Afi.IPV4) return this.keepV4(p.bytes, 0, p.length, p.pathId ?? 0);
+    const old = this.ipv6.set(p.bytes, 0, p.length, p.pathId ?? 0, id);
+    this.attributes.retain(id);
+    if (old >= 0) this.attributes.release(old);
+    this.current.announced++;
+  }
+
+  private drop(p: Prefix): void {
+    if (p.afi === Afi.IPV4) return this.dropV4(p.bytes, 0, p.length, p.pathId ?? 0);
+    const old = this.ipv6.delete(p.bytes, 0, p.length, p.pathId ?? 0);
+    if (old >= 0) this.attributes.release(old);
+    this.current.withdrawn++;
+  }
+}
+
+/** The masked IPv4 address of a packed prefix, as an unsigned 32-bit number. */
+export function v4Addr(b: Uint8Array, off: number, len: number): number {
+  const n = (len + 7) >> 3;
+  const a =
+    ((n > 0 ? b[off] : 0) << 24) |
+    ((n > 1 ? b[off + 1] : 0) << 16) |
+    ((n > 2 ? b[off + 2] : 0) << 8) |
+    (n > 3 ? b[off + 3] : 0);
+  return len === 0 ? 0 : (a & (0xffffffff << (32 - len))) >>> 0;
+}

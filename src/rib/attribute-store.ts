@@ -1,0 +1,108 @@
+// Interned path attribute sets. The raw attribute octets of an UPDATE are the key, so a set shared
+// by many prefixes is validated once and stored once. A set keeps its raw octets (a compact latin1
+// string) and what ingress needs; the full PathAttributes are decoded on demand, so a full table
+// costs tens of octets per route rather than hundreds. Routes referring to a set are counted;
+// unused sets are freed.
+import type { AttributeError, AttributeOutcome, CodecContext, MpReach, PathAttributes } from '../wire/index.js';
+import { decodeAttributes, missingMandatory } from '../wire/index.js';
+
+const NO_ERRORS: readonly AttributeError[] = [];
+
+export interface AttributeSet {
+  readonly id: number;
+  /** The attribute octets as latin1, MP_REACH_NLRI and MP_UNREACH_NLRI left out. */
+  readonly raw: string;
+  /** Family and next hop of MP_REACH_NLRI (its NLRI dropped), for routes learned through it. */
+  readonly mpReach?: Omit<MpReach, 'nlri'>;
+  readonly ctx: CodecContext;
+  /** Strongest RFC 7606 approach met while decoding, and the reasons. */
+  readonly outcome: AttributeOutcome;
+  readonly errors: readonly AttributeError[];
+  /** RFC 7606 §3(d) reason when routes in the NLRI field (classic) or MP_REACH lack a mandatory attribute. */
+  readonly missingClassic?: string;
+  readonly missingMp?: string;
+}
+
+/** The full attributes of a set, decoded from its raw octets. */
+export function attributesOf(set: AttributeSet): PathAttributes {
+  const buf = Buffer.from(set.raw, 'latin1');
+  const { attributes } = decodeAttributes(buf, 0, buf.length, set.ctx);
+  if (set.mpReach) attributes.mpReach = { ...set.mpReach, nlri: [] };
+  return attributes;
+}
+
+function setKey(raw: string, mpReach: Omit<MpReach, 'nlri'> | undefined): string {
+  return mpReach ? `${raw}|${mpReach.afi}/${mpReach.safi}/${mpReach.nextHop}/${mpReach.linkLocal}` : raw;
+}
+
+export class AttributeStore {
+  private readonly byKey = new Map<string, AttributeSet>();
+  private readonly byId: (AttributeSet | undefined)[] = [];
+  private readonly free: number[] = [];
+  /** Routes referring to each set, by id (a typed array: touched on every route change). */
+  private refs = new Uint32Array(1024);
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /**
+   * The set for `raw` (attribute octets as latin1, found at `buf[start..end)`), validating them only
+   * the first time they are seen. `mpKey` distinguishes sets that differ only in MP_REACH's next
+   * hop. Throws the decoder's Notification for session-fatal errors.
+   */
+  intern(
+    raw: string,
+    buf: Buffer,
+    start: number,
+    end: number,
+    ctx: CodecContext,
+    mpReach?: Omit<MpReach, 'nlri'>,
+  ): AttributeSet {
+    const key = setKey(raw, mpReach);
+    const hit = this.byKey.get(key);
+    if (hit) return hit;
+    const decoded = decodeAttributes(buf, start, end, ctx);
+    const id = this.free.pop() ?? this.byId.length;
+    const set: AttributeSet = {
+      id,
+      raw,
+      mpReach,
+      ctx,
+      outcome: decoded.outcome,
+      errors: decoded.errors.length > 0 ? decoded.errors : NO_ERRORS,
+      missingClassic: missingMandatory(decoded.attributes, true),
+      missingMp: missingMandatory(decoded.attributes, false),
+    };
+    if (id >= this.refs.length) {
+      const grown = new Uint32Array(this.refs.length * 2);
+      grown.set(this.refs);
+      this.refs = grown;
+    }
+    this.refs[id] = 0;
+    this.byKey.set(key, set);
+    this.byId[id] = set;
+    return set;
+  }
+
+  get(id: number): AttributeSet | undefined {
+    return this.byId[id];
+  }
+
+  retain(id: number): void {
+    this.refs[id]++;
+  }
+
+  refCount(id: number): number {
+    return this.byId[id] ? this.refs[id] : 0;
+  }
+
+  /** Drops one reference; the set is forgotten when none remain. */
+  release(id: number): void {
+    if (--this.refs[id] > 0) return;
+    const set = this.byId[id]!;
+    this.byKey.delete(setKey(set.raw, set.mpReach));
+    this.byId[id] = undefined;
+    this.free.push(id);
+  }
+}

@@ -1,0 +1,53 @@
+// IPv6 route table: (prefix, path id) → 32-bit value. A Map keyed by the masked prefix octets as a
+// latin1 string; IPv6 tables are an order of magnitude smaller than IPv4 ones on today's Internet.
+// (A typed-array table like Ipv4Table is the upgrade path if IPv6 memory ever matters.)
+
+function key(buf: Uint8Array, off: number, length: number, pathId: number): string {
+  const n = (length + 7) >> 3;
+  let s = String.fromCharCode(length);
+  for (let i = 0; i < n; i++) {
+    let b = buf[off + i];
+    if (i === n - 1 && (length & 7) !== 0) b &= (0xff << (8 - (length & 7))) & 0xff;
+    s += String.fromCharCode(b);
+  }
+  return pathId === 0 ? s : `${s}#${pathId}`;
+}
+
+export class Ipv6Table {
+  private readonly map = new Map<string, number>();
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Sets the value for the packed prefix at `buf[off..]`; returns the previous value or -1. */
+  set(buf: Uint8Array, off: number, length: number, pathId: number, value: number): number {
+    const k = key(buf, off, length, pathId);
+    const old = this.map.get(k);
+    this.map.set(k, value);
+    return old ?? -1;
+  }
+
+  delete(buf: Uint8Array, off: number, length: number, pathId: number): number {
+    const k = key(buf, off, length, pathId);
+    const old = this.map.get(k);
+    if (old === undefined) return -1;
+    this.map.delete(k);
+    return old;
+  }
+
+  get(buf: Uint8Array, off: number, length: number, pathId = 0): number | undefined {
+    return this.map.get(key(buf, off, length, pathId));
+  }
+
+  /** Calls `fn` with the prefix octets (16, masked), length, path id and value. */
+  forEach(fn: (bytes: Buffer, length: number, pathId: number, value: number) => void): void {
+    for (const [k, v] of this.map) {
+      const hashAt = k.indexOf('#', 1 + ((k.charCodeAt(0) + 7) >> 3));
+      const body = hashAt < 0 ? k : k.slice(0, hashAt);
+      const bytes = Buffer.alloc(16);
+      for (let i = 1; i < body.length; i++) bytes[i - 1] = body.charCodeAt(i);
+      fn(bytes, k.charCodeAt(0), hashAt < 0 ? 0 : Number(k.slice(hashAt + 1)), v);
+    }
+  }
+}

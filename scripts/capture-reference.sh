@@ -115,7 +115,6 @@ start_capture() { # start_capture NS NAME IF...
 	local ns=$1 name=$2 ifc args=()
 	shift 2
 	for ifc in "$@"; do args+=(-i "$ifc"); done
-	rm -f "$OUT/$name.pcapng"
 	ip netns exec "$NS_PREFIX$ns" tshark -f 'tcp port 179' "${args[@]}" -F pcapng \
 		-w "$WORK/$name.pcapng" >"$WORK/$name.tshark.log" 2>&1 </dev/null &
 	PIDS+=($!)
@@ -594,8 +593,9 @@ capture_ibgp_rr() {
 	require_established 10 "frr-bird v6" frr_established "$F" fd00:255:3::2
 	sleep 4
 
-	log "  route refresh (GoBGP -> FRR, BIRD -> FRR, FRR -> GoBGP)"
-	gobgp_ rr-gobgp neighbor 10.255.2.1 softresetin >/dev/null
+	# (GoBGP 3.10 never sends ROUTE-REFRESH: 'gobgp neighbor X softresetin' only
+	# re-applies import policy to its Adj-RIB-In, so it is not used here)
+	log "  route refresh (BIRD -> FRR with enhanced BoRR/EoRR reply, FRR -> GoBGP)"
 	birdc_ "$B" reload in rr_v4 >/dev/null
 	vtysh_ "$F" "clear bgp ipv6 unicast fd00:255:2::2 soft in" >/dev/null
 	sleep 2
@@ -776,10 +776,9 @@ capture_gobgp_bird() {
 	require_established 10 "gobgp_as2" bird_established "$B" gobgp_as2
 	sleep 4
 
-	log "  route refresh (GoBGP -> BIRD, BIRD -> GoBGP)"
-	gobgp_ gb-gobgp neighbor 10.255.4.2 softresetin >/dev/null
-	gobgp_ gb-gobgp neighbor fd00:255:4::2 softresetin >/dev/null
+	log "  route refresh (BIRD -> GoBGP; GoBGP 3.10 never sends ROUTE-REFRESH)"
 	birdc_ "$B" reload in gobgp_v4 >/dev/null
+	birdc_ "$B" reload in gobgp_v6 >/dev/null
 	sleep 2
 	log "  withdrawals"
 	gobgp_ gb-gobgp global rib -a ipv4 del 10.5.9.0/24 >/dev/null

@@ -551,9 +551,8 @@ def main():
         print(f"{capture}: {total} messages, {len(msgs)} unique {counts}", file=sys.stderr)
         out += msgs
     path = os.path.join(cap_dir, "messages.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=1)
-        f.write("\n")
+    with open(path, "w") as f:  # one message per line: compact and diff-friendly
+        f.write("[\n" + ",\n".join(json.dumps(m) for m in out) + "\n]\n")
     print(f"wrote {path} ({len(out)} messages)", file=sys.stderr)
 
 

@@ -31,11 +31,16 @@ export function prefixAddress(p: Prefix): Buffer {
   return out;
 }
 
+/** Dotted-quad IPv4 or IPv6 text (not the legacy "10.1" or hex IPv4 forms ipaddr.js also accepts). */
+export function isIpAddress(text: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text);
+}
+
 /** Parses "10.0.0.0/8" or "2001:db8::/32"; a bare address is a host route. Throws on bad input. */
 export function parsePrefix(text: string, pathId?: number): Prefix {
   const slash = text.indexOf('/');
   const addrText = slash < 0 ? text : text.slice(0, slash);
-  if (!ipaddr.isValid(addrText)) throw new Error(`invalid prefix "${text}": bad address`);
+  if (!isIpAddress(addrText)) throw new Error(`invalid prefix "${text}": bad address`);
   const addr = ipaddr.parse(addrText);
   const afi = addr.kind() === 'ipv4' ? Afi.IPV4 : Afi.IPV6;
   const max = maxLength(afi);
@@ -63,7 +68,7 @@ export function formatAddress(bytes: Uint8Array): string {
 
 /** Address text to octets (4 or 16). Throws on bad input. */
 export function parseAddress(text: string): Uint8Array {
-  if (!ipaddr.isValid(text)) throw new Error(`invalid IP address "${text}"`);
+  if (!isIpAddress(text)) throw new Error(`invalid IP address "${text}"`);
   return Uint8Array.from(ipaddr.parse(text).toByteArray());
 }
 

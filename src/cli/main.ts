@@ -1,0 +1,51 @@
+// The `herald` command line (commander). Each subcommand lives in its own module.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadConfig, redactConfig } from '../config/load-config.js';
+import { ConfigError } from '../config/validate.js';
+import { runDaemon } from '../daemon/run.js';
+import { mrtDump } from './mrt-dump.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function exitWith(code: number): void {
+  process.exitCode = code;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('herald')
+    .description('Herald: a BGP speaker for Kubernetes and bare-metal Linux')
+    .version(pkg.version);
+
+  program
+    .command('run')
+    .description('run the daemon in the foreground')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .action(async (opts: { config: string }) => exitWith(await runDaemon(opts.config)));
+
+  program
+    .command('check-config')
+    .description('validate a configuration file and print it normalized')
+    .argument('<file>', 'configuration file (YAML)')
+    .action((file: string) => {
+      try {
+        process.stdout.write(`${JSON.stringify(redactConfig(loadConfig(file)), null, 2)}\n`);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        process.stderr.write(`${e.message}\n`);
+        exitWith(2);
+      }
+    });
+
+  const mrt = program.command('mrt').description('read MRT routing data (RFC 6396)');
+  mrt
+    .command('dump')
+    .description('print every route in an MRT file (.gz or plain) as bgpdump -m lines')
+    .argument('<file>', 'MRT file')
+    .option('--json', 'one JSON object per route')
+    .action(async (file: string, opts: { json?: boolean }) => exitWith(await mrtDump(file, opts)));
+
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

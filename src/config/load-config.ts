@@ -1,0 +1,32 @@
+// Reads a YAML config file and returns the validated, normalized config. YAML syntax errors name
+// the line; validation errors name the path.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { HeraldConfig } from './types.js';
+import { ConfigError, validateConfig } from './validate.js';
+
+export function parseConfig(text: string, source = 'config'): HeraldConfig {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => `${source}: ${e.message.split('\n')[0]}`));
+  }
+  return validateConfig(doc.toJS());
+}
+
+export function loadConfig(path: string): HeraldConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+  }
+  return parseConfig(text, path);
+}
+
+/** The config as printed by check-config and the API: secrets replaced. */
+export function redactConfig(config: HeraldConfig): HeraldConfig {
+  return {
+    ...config,
+    neighbors: config.neighbors.map((n) => (n.password ? { ...n, password: '<redacted>' } : n)),
+  };
+}

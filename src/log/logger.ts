@@ -1,0 +1,19 @@
+// The process logger: JSON lines on stdout (pino). Every line carries an `event` name from the
+// catalogue below so logs can be searched and alerted on.
+import { pino, type Logger } from 'pino';
+
+/** Log event names (camelCase, one catalogue). */
+export const LogEvent = {
+  daemonStarting: 'daemonStarting',
+  daemonStopping: 'daemonStopping',
+  configLoaded: 'configLoaded',
+  configInvalid: 'configInvalid',
+  featureUnavailable: 'featureUnavailable',
+} as const;
+export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
+
+export function createLogger(level = process.env.HERALD_LOG_LEVEL ?? 'info'): Logger {
+  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+export type { Logger };

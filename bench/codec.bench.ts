@@ -7,26 +7,28 @@
 // preallocated buffer; garbage collections during the run show whether anything is allocated per
 // prefix.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { gunzipSync } from 'node:zlib';
 import { readMrtRecords } from '../src/mrt/index.js';
 import { AdjRibIn } from '../src/rib/adj-rib-in.js';
 import {
   codecContext,
   decodeUpdate,
   HEADER_LENGTH,
-  MessageType,
   type Ipv4Routes,
+  MessageType,
   type PreparedAttributes,
   packIpv4Update,
   prepareAttributes,
   Writer,
 } from '../src/wire/index.js';
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 
-const MRT = resolve(process.env.HERALD_MRT_DIR ?? resolve(import.meta.dirname, '../../../shared/data/mrt'), 'updates.et-header.2015.gz');
+const MRT = resolve(
+  process.env.HERALD_MRT_DIR ?? resolve(import.meta.dirname, '../../../shared/data/mrt'),
+  'updates.et-header.2015.gz',
+);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
@@ -47,7 +49,13 @@ function loadUpdates(): { bodies: Buffer[]; as4: boolean } {
   return { bodies, as4 };
 }
 
-function benchDecode(): { rate: number; prefixes: number; updates: number; objectRate: number; held: number } {
+function benchDecode(): {
+  rate: number;
+  prefixes: number;
+  updates: number;
+  objectRate: number;
+  held: number;
+} {
   const { bodies, as4 } = loadUpdates();
   const ctx = codecContext({ as4 });
   const times: number[] = [];
@@ -82,7 +90,10 @@ function benchDecode(): { rate: number; prefixes: number; updates: number; objec
   };
 }
 
-function syntheticTable(routes: number, sets: number): { routes: Ipv4Routes; setStarts: number[]; prepared: PreparedAttributes[] } {
+function syntheticTable(
+  routes: number,
+  sets: number,
+): { routes: Ipv4Routes; setStarts: number[]; prepared: PreparedAttributes[] } {
   const addrs = new Uint32Array(routes);
   const lengths = new Uint8Array(routes);
   for (let i = 0; i < routes; i++) {
@@ -172,7 +183,10 @@ console.log(
 );
 console.log(`decode (full object form, decodeUpdate): ${fmt(d.objectRate)} prefixes/s`);
 const bd = bgpdumpRate(d.prefixes);
-if (bd) console.log(`bgpdump -m on the same file: ${fmt(bd)} prefixes/s; Herald/bgpdump = ${(d.rate / bd).toFixed(1)}×`);
+if (bd)
+  console.log(
+    `bgpdump -m on the same file: ${fmt(bd)} prefixes/s; Herald/bgpdump = ${(d.rate / bd).toFixed(1)}×`,
+  );
 else console.log('bgpdump not installed: no side-by-side ratio');
 const e = benchEncode();
 console.log(

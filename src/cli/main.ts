@@ -6,7 +6,9 @@ import { ConfigError } from '../config/validate.js';
 import { runDaemon } from '../daemon/run.js';
 import { mrtDump } from './mrt-dump.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function exitWith(code: number): void {
   process.exitCode = code;

@@ -6,7 +6,12 @@ import { streamMrtRecords } from '../mrt/index.js';
 import type { PeerIndexEntry } from '../mrt/records.js';
 import { Notification } from '../wire/index.js';
 
-const SOURCE_NAMES: Record<number, string> = { 12: 'TABLE_DUMP', 13: 'TABLE_DUMP2', 16: 'BGP4MP', 17: 'BGP4MP_ET' };
+const SOURCE_NAMES: Record<number, string> = {
+  12: 'TABLE_DUMP',
+  13: 'TABLE_DUMP2',
+  16: 'BGP4MP',
+  17: 'BGP4MP_ET',
+};
 
 export async function mrtDump(file: string, opts: { json?: boolean }, out = process.stdout): Promise<number> {
   // A reader that goes away (`| head`) ends the dump quietly.
@@ -29,7 +34,9 @@ export async function mrtDump(file: string, opts: { json?: boolean }, out = proc
       for (const route of routesOf(r, peers)) {
         if (opts.json) {
           const { attributes, ...rest } = route;
-          lines.push(JSON.stringify({ ...rest, ...(attributes ? { attributes: jsonAttributes(attributes) } : {}) }));
+          lines.push(
+            JSON.stringify({ ...rest, ...(attributes ? { attributes: jsonAttributes(attributes) } : {}) }),
+          );
         } else {
           lines.push(formatDumpLine(SOURCE_NAMES[r.type] ?? String(r.type), route));
         }

@@ -1,7 +1,13 @@
 // Checks a parsed YAML document against the configuration contract and returns the normalized
 // config, or every problem found, each naming its path ("neighbors[2].peerAsn: must be ...").
 import ipaddr from 'ipaddr.js';
-import { isIpAddress, parseCommunity, parseExtendedCommunity, parseLargeCommunity, parsePrefix } from '../wire/index.js';
+import {
+  isIpAddress,
+  parseCommunity,
+  parseExtendedCommunity,
+  parseLargeCommunity,
+  parsePrefix,
+} from '../wire/index.js';
 import type {
   AnnouncementConfig,
   DynamicNeighborConfig,
@@ -36,7 +42,8 @@ class Checker {
   /** Reports keys that are not in `known` (typos would otherwise be silently ignored). */
   keys(o: Obj, path: string, known: string[]): void {
     for (const k of Object.keys(o)) {
-      if (!known.includes(k)) this.fail(path ? `${path}.${k}` : k, `unknown key (expected one of: ${known.join(', ')})`);
+      if (!known.includes(k))
+        this.fail(path ? `${path}.${k}` : k, `unknown key (expected one of: ${known.join(', ')})`);
     }
   }
 
@@ -85,21 +92,39 @@ function neighbor(c: Checker, v: unknown, path: string): NeighborConfig | undefi
   const o = c.object(v, path);
   if (!o) return undefined;
   c.keys(o, path, [
-    'address', 'peerAsn', 'port', 'passive', 'ebgpMultihop', 'ttlSecurity', 'password', 'passwordFile',
-    'holdTime', 'keepalive', 'families', 'gracefulRestart', 'description',
+    'address',
+    'peerAsn',
+    'port',
+    'passive',
+    'ebgpMultihop',
+    'ttlSecurity',
+    'password',
+    'passwordFile',
+    'holdTime',
+    'keepalive',
+    'families',
+    'gracefulRestart',
+    'description',
   ]);
   const holdTime = o.holdTime === undefined ? 90 : c.int(o.holdTime, `${path}.holdTime`, 0, 65535);
   if (holdTime === 1 || holdTime === 2) c.fail(`${path}.holdTime`, 'must be 0 or at least 3 (RFC 4271 §4.2)');
   const keepalive =
-    o.keepalive === undefined ? Math.floor((holdTime ?? 90) / 3) : c.int(o.keepalive, `${path}.keepalive`, 0, 21845);
+    o.keepalive === undefined
+      ? Math.floor((holdTime ?? 90) / 3)
+      : c.int(o.keepalive, `${path}.keepalive`, 0, 21845);
   if (o.ebgpMultihop !== undefined && o.ttlSecurity !== undefined) {
     c.fail(`${path}.ttlSecurity`, 'cannot be combined with ebgpMultihop (GTSM fixes the TTL at 255)');
   }
-  if (o.password !== undefined && o.passwordFile !== undefined) c.fail(`${path}.passwordFile`, 'give password or passwordFile, not both');
-  const families = (o.families === undefined ? undefined : c.list(o.families, `${path}.families`))?.map((f, i) =>
-    FAMILIES.includes(f as FamilyName) ? (f as FamilyName) : c.fail(`${path}.families[${i}]`, `must be one of ${FAMILIES.join(', ')}`),
+  if (o.password !== undefined && o.passwordFile !== undefined)
+    c.fail(`${path}.passwordFile`, 'give password or passwordFile, not both');
+  const families = (o.families === undefined ? undefined : c.list(o.families, `${path}.families`))?.map(
+    (f, i) =>
+      FAMILIES.includes(f as FamilyName)
+        ? (f as FamilyName)
+        : c.fail(`${path}.families[${i}]`, `must be one of ${FAMILIES.join(', ')}`),
   );
-  const gr = o.gracefulRestart === undefined ? {} : c.object(o.gracefulRestart, `${path}.gracefulRestart`) ?? {};
+  const gr =
+    o.gracefulRestart === undefined ? {} : (c.object(o.gracefulRestart, `${path}.gracefulRestart`) ?? {});
   c.keys(gr, `${path}.gracefulRestart`, ['enabled', 'restartTime']);
   const address = c.address(o.address, `${path}.address`);
   return {
@@ -107,19 +132,23 @@ function neighbor(c: Checker, v: unknown, path: string): NeighborConfig | undefi
     peerAsn: c.int(o.peerAsn, `${path}.peerAsn`, 1, ASN_MAX) ?? 0,
     port: o.port === undefined ? 179 : (c.int(o.port, `${path}.port`, 1, 65535) ?? 179),
     passive: o.passive === undefined ? false : (c.bool(o.passive, `${path}.passive`) ?? false),
-    ebgpMultihop: o.ebgpMultihop === undefined ? undefined : c.int(o.ebgpMultihop, `${path}.ebgpMultihop`, 1, 255),
-    ttlSecurity: o.ttlSecurity === undefined ? undefined : c.int(o.ttlSecurity, `${path}.ttlSecurity`, 1, 254),
+    ebgpMultihop:
+      o.ebgpMultihop === undefined ? undefined : c.int(o.ebgpMultihop, `${path}.ebgpMultihop`, 1, 255),
+    ttlSecurity:
+      o.ttlSecurity === undefined ? undefined : c.int(o.ttlSecurity, `${path}.ttlSecurity`, 1, 254),
     password: o.password === undefined ? undefined : c.string(o.password, `${path}.password`),
     passwordFile: o.passwordFile === undefined ? undefined : c.string(o.passwordFile, `${path}.passwordFile`),
     holdTime: holdTime ?? 90,
     keepalive: keepalive ?? 30,
-    families:
-      (families?.filter((f): f is FamilyName => f !== undefined) ??
+    families: (families?.filter((f): f is FamilyName => f !== undefined) ??
       (address?.includes(':') ? ['ipv6-unicast'] : ['ipv4-unicast'])) as FamilyName[],
     gracefulRestart: {
-      enabled: gr.enabled === undefined ? false : (c.bool(gr.enabled, `${path}.gracefulRestart.enabled`) ?? false),
+      enabled:
+        gr.enabled === undefined ? false : (c.bool(gr.enabled, `${path}.gracefulRestart.enabled`) ?? false),
       restartTime:
-        gr.restartTime === undefined ? 120 : (c.int(gr.restartTime, `${path}.gracefulRestart.restartTime`, 1, 4095) ?? 120),
+        gr.restartTime === undefined
+          ? 120
+          : (c.int(gr.restartTime, `${path}.gracefulRestart.restartTime`, 1, 4095) ?? 120),
     },
     description: o.description === undefined ? undefined : c.string(o.description, `${path}.description`),
   };
@@ -133,14 +162,26 @@ function dynamicNeighbor(c: Checker, v: unknown, path: string): DynamicNeighborC
   const asns = Array.isArray(o.peerAsn) ? o.peerAsn : [o.peerAsn];
   return {
     range: typeof o.range === 'string' ? o.range : '',
-    peerAsn: asns.map((a, i) => c.int(a, Array.isArray(o.peerAsn) ? `${path}.peerAsn[${i}]` : `${path}.peerAsn`, 1, ASN_MAX) ?? 0),
+    peerAsn: asns.map(
+      (a, i) =>
+        c.int(a, Array.isArray(o.peerAsn) ? `${path}.peerAsn[${i}]` : `${path}.peerAsn`, 1, ASN_MAX) ?? 0,
+    ),
   };
 }
 
 function announcement(c: Checker, v: unknown, path: string): AnnouncementConfig | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
-  c.keys(o, path, ['prefix', 'nextHop', 'communities', 'largeCommunities', 'extendedCommunities', 'localPref', 'med', 'asPathPrepend']);
+  c.keys(o, path, [
+    'prefix',
+    'nextHop',
+    'communities',
+    'largeCommunities',
+    'extendedCommunities',
+    'localPref',
+    'med',
+    'asPathPrepend',
+  ]);
   c.parsed(o.prefix, `${path}.prefix`, (s) => parsePrefix(s));
   const strings = (key: string, parse: (s: string) => unknown) =>
     c.list(o[key], `${path}.${key}`).map((x, i) => {
@@ -155,13 +196,14 @@ function announcement(c: Checker, v: unknown, path: string): AnnouncementConfig 
     extendedCommunities: strings('extendedCommunities', parseExtendedCommunity),
     localPref: o.localPref === undefined ? undefined : c.int(o.localPref, `${path}.localPref`, 0, ASN_MAX),
     med: o.med === undefined ? undefined : c.int(o.med, `${path}.med`, 0, ASN_MAX),
-    asPathPrepend: o.asPathPrepend === undefined ? 0 : (c.int(o.asPathPrepend, `${path}.asPathPrepend`, 0, 32) ?? 0),
+    asPathPrepend:
+      o.asPathPrepend === undefined ? 0 : (c.int(o.asPathPrepend, `${path}.asPathPrepend`, 0, 32) ?? 0),
   };
 }
 
 function listen(c: Checker, v: unknown): HeraldConfig['listen'] {
   if (v === false) return false;
-  const o = v === undefined ? {} : c.object(v, 'listen') ?? {};
+  const o = v === undefined ? {} : (c.object(v, 'listen') ?? {});
   c.keys(o, 'listen', ['address', 'port']);
   return {
     address: o.address === undefined ? '0.0.0.0' : (c.address(o.address, 'listen.address') ?? '0.0.0.0'),
@@ -171,10 +213,11 @@ function listen(c: Checker, v: unknown): HeraldConfig['listen'] {
 
 function api(c: Checker, v: unknown): HeraldConfig['api'] {
   if (v === false) return false;
-  const o = v === undefined ? {} : c.object(v, 'api') ?? {};
+  const o = v === undefined ? {} : (c.object(v, 'api') ?? {});
   c.keys(o, 'api', ['listen']);
   const at = o.listen === undefined ? '127.0.0.1:9179' : c.string(o.listen, 'api.listen');
-  if (at && !/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):\d{1,5}$/.test(at)) c.fail('api.listen', 'must be HOST:PORT, e.g. 127.0.0.1:9179');
+  if (at && !/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):\d{1,5}$/.test(at))
+    c.fail('api.listen', 'must be HOST:PORT, e.g. 127.0.0.1:9179');
   return { listen: at ?? '127.0.0.1:9179' };
 }
 
@@ -188,12 +231,18 @@ export function validateConfig(doc: unknown): HeraldConfig {
     routerId: o.routerId === undefined ? undefined : c.address(o.routerId, 'routerId', 'ipv4'),
     listen: listen(c, o.listen),
     api: api(c, o.api),
-    neighbors: c.list(o.neighbors, 'neighbors').map((n, i) => neighbor(c, n, `neighbors[${i}]`)!).filter(Boolean),
+    neighbors: c
+      .list(o.neighbors, 'neighbors')
+      .map((n, i) => neighbor(c, n, `neighbors[${i}]`)!)
+      .filter(Boolean),
     dynamicNeighbors: c
       .list(o.dynamicNeighbors, 'dynamicNeighbors')
       .map((n, i) => dynamicNeighbor(c, n, `dynamicNeighbors[${i}]`)!)
       .filter(Boolean),
-    announce: c.list(o.announce, 'announce').map((a, i) => announcement(c, a, `announce[${i}]`)!).filter(Boolean),
+    announce: c
+      .list(o.announce, 'announce')
+      .map((a, i) => announcement(c, a, `announce[${i}]`)!)
+      .filter(Boolean),
   };
   const seen = new Set<string>();
   config.neighbors.forEach((n, i) => {

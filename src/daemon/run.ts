@@ -17,7 +17,11 @@ export async function runDaemon(configPath: string): Promise<number> {
   }
   log.info({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'herald starting');
   log.info(
-    { event: LogEvent.configLoaded, neighbors: config.neighbors.length, announcements: config.announce.length },
+    {
+      event: LogEvent.configLoaded,
+      neighbors: config.neighbors.length,
+      announcements: config.announce.length,
+    },
     'configuration loaded',
   );
   log.warn(

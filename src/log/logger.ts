@@ -1,6 +1,6 @@
 // The process logger: JSON lines on stdout (pino). Every line carries an `event` name from the
 // catalogue below so logs can be searched and alerted on.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** Log event names (camelCase, one catalogue). */
 export const LogEvent = {

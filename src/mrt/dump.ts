@@ -71,9 +71,20 @@ export function jsonAttributes(a: PathAttributes): Record<string, unknown> {
     communities: a.communities?.map(formatCommunity),
     largeCommunities: a.largeCommunities?.map(formatLargeCommunity),
     extendedCommunities: a.extendedCommunities?.map(formatExtendedCommunity),
-    mpReach: a.mpReach ? { afi: a.mpReach.afi, safi: a.mpReach.safi, nextHop: a.mpReach.nextHop, linkLocal: a.mpReach.linkLocal } : undefined,
+    mpReach: a.mpReach
+      ? {
+          afi: a.mpReach.afi,
+          safi: a.mpReach.safi,
+          nextHop: a.mpReach.nextHop,
+          linkLocal: a.mpReach.linkLocal,
+        }
+      : undefined,
     mpUnreach: undefined,
-    unknown: a.unknown?.map((u) => ({ flags: u.flags, type: u.type, value: Buffer.from(u.value).toString('hex') })),
+    unknown: a.unknown?.map((u) => ({
+      flags: u.flags,
+      type: u.type,
+      value: Buffer.from(u.value).toString('hex'),
+    })),
   };
 }
 
@@ -89,7 +100,10 @@ function prefixText(p: Prefix): string {
 export function* routesOf(r: MrtRecord, peers: PeerIndexEntry[]): Generator<DumpRoute> {
   if (r.kind === 'bgp4mp-message') {
     if (r.message[18] !== MessageType.UPDATE) return;
-    const ctx = codecContext({ as4: r.as4, addPath: r.addPath ? new Set([IPV4_UNICAST, IPV6_UNICAST]) : undefined });
+    const ctx = codecContext({
+      as4: r.as4,
+      addPath: r.addPath ? new Set([IPV4_UNICAST, IPV6_UNICAST]) : undefined,
+    });
     const u = decodeUpdate(r.message.subarray(HEADER_LENGTH), ctx);
     const { announced, withdrawn } = updateRoutes(u);
     const base = { time: r.timestamp, peer: r.peerIp, peerAs: r.peerAs };

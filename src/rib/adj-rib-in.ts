@@ -48,7 +48,10 @@ function splitMp(buf: Buffer, start: number, end: number, ctx: CodecContext): Sp
     const next = pos + hl + (hl === 4 ? buf.readUInt16BE(pos + 2) : buf[pos + 2]);
     if (next > end) return undefined;
     const type = buf[pos + 1];
-    if (type === AttrType.MP_REACH_NLRI || type === AttrType.MP_UNREACH_NLRI) (cuts ??= []).push(pos, next);
+    if (type === AttrType.MP_REACH_NLRI || type === AttrType.MP_UNREACH_NLRI) {
+      cuts ??= [];
+      cuts.push(pos, next);
+    }
     pos = next;
   }
   if (!cuts) return null;
@@ -105,7 +108,13 @@ export class AdjRibIn {
   /** Applies one UPDATE body. Throws a Notification when the session must be reset. */
   apply(body: Buffer, ctx: CodecContext): IngestResult {
     const l = splitUpdate(body);
-    const result: IngestResult = { announced: 0, withdrawn: 0, treatAsWithdraw: false, errors: [], endOfRib: false };
+    const result: IngestResult = {
+      announced: 0,
+      withdrawn: 0,
+      treatAsWithdraw: false,
+      errors: [],
+      endOfRib: false,
+    };
     this.current = result;
     const addPath = ctx.addPath.has(IPV4_UNICAST);
     walkNlri(body, l.withdrawnStart, l.withdrawnEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
@@ -126,9 +135,22 @@ export class AdjRibIn {
     if (split) {
       const { nlri: _nlri, ...head } = split.mpReach ?? { nlri: [] };
       const mpHead = split.mpReach ? (head as Omit<MpReach, 'nlri'>) : undefined;
-      set = this.attributes.intern(split.rest.toString('latin1'), split.rest, 0, split.rest.length, ctx, mpHead);
+      set = this.attributes.intern(
+        split.rest.toString('latin1'),
+        split.rest,
+        0,
+        split.rest.length,
+        ctx,
+        mpHead,
+      );
     } else {
-      set = this.attributes.intern(body.toString('latin1', l.attrStart, l.attrEnd), body, l.attrStart, l.attrEnd, ctx);
+      set = this.attributes.intern(
+        body.toString('latin1', l.attrStart, l.attrEnd),
+        body,
+        l.attrStart,
+        l.attrEnd,
+        ctx,
+      );
     }
     result.errors = set.errors;
 
@@ -136,7 +158,11 @@ export class AdjRibIn {
     const unreach = split?.mpUnreach;
     if (unreach) {
       for (const p of unreach.withdrawn) this.drop(p);
-      result.endOfRib = unreach.withdrawn.length === 0 && !split.mpReach && !hasClassic && l.withdrawnEnd === l.withdrawnStart;
+      result.endOfRib =
+        unreach.withdrawn.length === 0 &&
+        !split.mpReach &&
+        !hasClassic &&
+        l.withdrawnEnd === l.withdrawnStart;
     }
     const mpNlri = split?.mpReach?.nlri ?? [];
     let withdrawAll = set.outcome === 'treat-as-withdraw';
@@ -147,7 +173,16 @@ export class AdjRibIn {
     }
     result.treatAsWithdraw = withdrawAll && (hasClassic || mpNlri.length > 0);
     this.currentSet = set.id;
-    walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, withdrawAll ? this.dropV4 : this.keepV4);
+    walkNlri(
+      body,
+      l.nlriStart,
+      l.nlriEnd,
+      Afi.IPV4,
+      addPath,
+      V4,
+      INVALID_NETWORK,
+      withdrawAll ? this.dropV4 : this.keepV4,
+    );
     for (const p of mpNlri) {
       if (withdrawAll) this.drop(p);
       else this.keep(p, set.id);
@@ -156,7 +191,10 @@ export class AdjRibIn {
   }
 
   private keep(p: Prefix, id: number): void {
-    if (p.afi === Afi.IPV4) return this.keepV4(p.bytes, 0, p.length, p.pathId ?? 0);
+    if (p.afi === Afi.IPV4) {
+      this.keepV4(p.bytes, 0, p.length, p.pathId ?? 0);
+      return;
+    }
     const old = this.ipv6.set(p.bytes, 0, p.length, p.pathId ?? 0, id);
     this.attributes.retain(id);
     if (old >= 0) this.attributes.release(old);
@@ -164,7 +202,10 @@ export class AdjRibIn {
   }
 
   private drop(p: Prefix): void {
-    if (p.afi === Afi.IPV4) return this.dropV4(p.bytes, 0, p.length, p.pathId ?? 0);
+    if (p.afi === Afi.IPV4) {
+      this.dropV4(p.bytes, 0, p.length, p.pathId ?? 0);
+      return;
+    }
     const old = this.ipv6.delete(p.bytes, 0, p.length, p.pathId ?? 0);
     if (old >= 0) this.attributes.release(old);
     this.current.withdrawn++;

@@ -3,7 +3,13 @@
 // string) and what ingress needs; the full PathAttributes are decoded on demand, so a full table
 // costs tens of octets per route rather than hundreds. Routes referring to a set are counted;
 // unused sets are freed.
-import type { AttributeError, AttributeOutcome, CodecContext, MpReach, PathAttributes } from '../wire/index.js';
+import type {
+  AttributeError,
+  AttributeOutcome,
+  CodecContext,
+  MpReach,
+  PathAttributes,
+} from '../wire/index.js';
 import { decodeAttributes, missingMandatory } from '../wire/index.js';
 
 const NO_ERRORS: readonly AttributeError[] = [];

@@ -21,7 +21,12 @@ export class Notification extends Error {
 }
 
 /** RFC 7606 §2 error-handling approaches, weakest first. */
-export const ATTRIBUTE_OUTCOMES = ['none', 'attribute-discard', 'treat-as-withdraw', 'session-reset'] as const;
+export const ATTRIBUTE_OUTCOMES = [
+  'none',
+  'attribute-discard',
+  'treat-as-withdraw',
+  'session-reset',
+] as const;
 export type AttributeOutcome = (typeof ATTRIBUTE_OUTCOMES)[number];
 
 /** One malformed attribute and what was done about it; `reason` is human text for logs. */

@@ -31,7 +31,8 @@ export function formatAsPath(path: readonly AsPathSegment[]): string {
 }
 
 function parseAsn(text: string, what: string): number {
-  if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) throw new Error(`invalid ASN "${text}" in ${what}`);
+  if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff)
+    throw new Error(`invalid ASN "${text}" in ${what}`);
   return Number(text);
 }
 
@@ -81,7 +82,9 @@ export const WELL_KNOWN_COMMUNITIES = {
   'no-peer': 0xffffff04,
 } as const;
 
-const COMMUNITY_NAMES = new Map<number, string>(Object.entries(WELL_KNOWN_COMMUNITIES).map(([k, v]) => [v, k]));
+const COMMUNITY_NAMES = new Map<number, string>(
+  Object.entries(WELL_KNOWN_COMMUNITIES).map(([k, v]) => [v, k]),
+);
 
 export function formatCommunity(c: number): string {
   return COMMUNITY_NAMES.get(c) ?? `${c >>> 16}:${c & 0xffff}`;
@@ -98,7 +101,8 @@ export function parseCommunity(text: string): number {
   if (named !== undefined) return named;
   const parts = text.split(':');
   if (parts.length === 1) return parseUint(parts[0], 0xffffffff, 'community');
-  if (parts.length !== 2) throw new Error(`invalid community "${text}": expected ASN:value or a well-known name`);
+  if (parts.length !== 2)
+    throw new Error(`invalid community "${text}": expected ASN:value or a well-known name`);
   return parseUint(parts[0], 0xffff, 'community') * 0x10000 + parseUint(parts[1], 0xffff, 'community');
 }
 
@@ -150,7 +154,8 @@ export function formatExtendedCommunity(c: bigint): string {
 export function parseExtendedCommunity(text: string): bigint {
   if (/^0x[0-9a-f]{16}$/i.test(text)) return BigInt(text);
   const m = /^(rt|ro|lb):(.+):([^:]+)$/i.exec(text);
-  if (!m) throw new Error(`invalid extended community "${text}": expected rt:ASN:N, ro:IP:N, lb:ASN:BYTES or 0x…`);
+  if (!m)
+    throw new Error(`invalid extended community "${text}": expected rt:ASN:N, ro:IP:N, lb:ASN:BYTES or 0x…`);
   const [kind, admin, local] = [m[1].toLowerCase(), m[2], m[3]];
   const b = Buffer.alloc(8);
   if (kind === 'lb') {

@@ -25,7 +25,11 @@ const MIN_LENGTH: Record<number, number> = {
  * Validates the 19 header octets at `off` and returns the message length.
  * `maxLength` is 4096, or 65535 once RFC 8654 Extended Message is negotiated.
  */
-export function checkHeader(buf: Uint8Array, off: number, maxLength: number): { length: number; type: number } {
+export function checkHeader(
+  buf: Uint8Array,
+  off: number,
+  maxLength: number,
+): { length: number; type: number } {
   // RFC 4271 §6.1: "If the Marker field of the message header is not as expected, then a
   // synchronization error has occurred and the Error Subcode MUST be set to Connection Not Synchronized."
   for (let i = 0; i < MARKER_LENGTH; i++) {

@@ -1,7 +1,8 @@
 // Public surface of the pure BGP-4 codec. Nothing in src/wire imports sockets, clocks or config.
-export * from './attributes/attribute-block.js';
-export { mergeAs4Path } from './attributes/as4-path.js';
+
 export { decodeAsPath, encodeAsPath } from './attributes/as-path.js';
+export { mergeAs4Path } from './attributes/as4-path.js';
+export * from './attributes/attribute-block.js';
 export type * from './attributes/types.js';
 export * from './capabilities/capability-codec.js';
 export type * from './capabilities/types.js';

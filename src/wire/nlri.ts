@@ -93,7 +93,13 @@ export function writePrefix(w: Writer, p: Prefix, addPath: boolean): void {
  * Hot-path IPv4 writer: the prefix as a 32-bit address number and a length. Returns false (writing
  * nothing) when it does not fit before `w.limit`, so packers can start the next message.
  */
-export function writeIpv4Prefix(w: Writer, addr: number, length: number, pathId: number, addPath: boolean): boolean {
+export function writeIpv4Prefix(
+  w: Writer,
+  addr: number,
+  length: number,
+  pathId: number,
+  addPath: boolean,
+): boolean {
   const n = (length + 7) >> 3;
   const size = (addPath ? 5 : 1) + n;
   if (w.pos + size > w.limit) return false;

@@ -56,14 +56,21 @@ export function cease(subcode: number, message?: string): Notification {
     while (cut > 0 && (text[cut] & 0xc0) === 0x80) cut--;
     text = text.subarray(0, cut);
   }
-  return new Notification(ErrorCode.CEASE, subcode, Buffer.concat([Buffer.from([text.length]), text]), message);
+  return new Notification(
+    ErrorCode.CEASE,
+    subcode,
+    Buffer.concat([Buffer.from([text.length]), text]),
+    message,
+  );
 }
 
 /**
  * The RFC 9003 Shutdown Communication of a Cease/Administrative Shutdown or Reset, or undefined.
  * RFC 9003 §3: a malformed one (length past the data, invalid UTF-8) is not to be shown as text.
  */
-export function shutdownCommunication(n: Pick<Notification, 'code' | 'subcode' | 'data'>): string | undefined {
+export function shutdownCommunication(
+  n: Pick<Notification, 'code' | 'subcode' | 'data'>,
+): string | undefined {
   if (!carriesShutdownCommunication(n.code, n.subcode) || n.data.length === 0) return undefined;
   const len = n.data[0];
   if (len === 0 || 1 + len > n.data.length) return undefined;

@@ -51,14 +51,17 @@ export function decodeOpen(body: Buffer): OpenMessage {
   // RFC 4271 §6.2: "If the version number ... is not supported, then the Error Subcode MUST be set to
   // Unsupported Version Number. The Data field is a 2-octet unsigned integer, which indicates the
   // largest, locally-supported version number".
-  if (version !== 4) throw openError(OpenSubcode.UNSUPPORTED_VERSION, `version ${version}`, Buffer.from([0, 4]));
+  if (version !== 4)
+    throw openError(OpenSubcode.UNSUPPORTED_VERSION, `version ${version}`, Buffer.from([0, 4]));
   const myAsn = r.u16('My Autonomous System');
   const holdTime = r.u16('Hold Time');
   // "An implementation MUST reject Hold Time values of one or two seconds."
-  if (holdTime === 1 || holdTime === 2) throw openError(OpenSubcode.UNACCEPTABLE_HOLD_TIME, `hold time ${holdTime}`);
+  if (holdTime === 1 || holdTime === 2)
+    throw openError(OpenSubcode.UNACCEPTABLE_HOLD_TIME, `hold time ${holdTime}`);
   const idBytes = r.bytes(4, 'BGP Identifier');
   // RFC 6286 §2.1: "the BGP Identifier ... a 4-octet, unsigned, non-zero integer".
-  if (idBytes.readUInt32BE(0) === 0) throw openError(OpenSubcode.BAD_BGP_IDENTIFIER, 'BGP Identifier is zero');
+  if (idBytes.readUInt32BE(0) === 0)
+    throw openError(OpenSubcode.BAD_BGP_IDENTIFIER, 'BGP Identifier is zero');
   let paramsLen = r.u8('Optional Parameters Length');
   let extended = false;
   // RFC 9072 §2: "If the value of Non-Ext OP Type is 255, then the encoding ... is the extended one"
@@ -68,7 +71,10 @@ export function decodeOpen(body: Buffer): OpenMessage {
     extended = true;
   }
   if (paramsLen !== r.remaining) {
-    throw openError(OpenSubcode.UNSPECIFIC, `optional parameters length ${paramsLen}, ${r.remaining} octets follow`);
+    throw openError(
+      OpenSubcode.UNSPECIFIC,
+      `optional parameters length ${paramsLen}, ${r.remaining} octets follow`,
+    );
   }
   const capabilities: Capability[] = [];
   while (r.remaining > 0) {

@@ -11,12 +11,13 @@
 //   +-----------------------------------------------------+
 //   |   Network Layer Reachability Information (variable) |
 //   +-----------------------------------------------------+
-import type { AttributeError, AttributeOutcome } from './errors.js';
-import { Notification, strongest } from './errors.js';
+
 import { decodeAttributes, encodeAttributes, missingMandatory } from './attributes/attribute-block.js';
 import type { PathAttributes } from './attributes/types.js';
 import type { CodecContext, FamilyKey } from './context.js';
 import { familyKey, IPV4_UNICAST } from './context.js';
+import type { AttributeError, AttributeOutcome } from './errors.js';
+import { Notification, strongest } from './errors.js';
 import { finishMessage, startMessage } from './header.js';
 import { decodeNlri, writePrefix } from './nlri.js';
 import { ErrorCode, UpdateSubcode } from './notification-codes.js';
@@ -52,7 +53,12 @@ export interface UpdateLayout {
 }
 
 function malformedList(reason: string): Notification {
-  return new Notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, undefined, reason);
+  return new Notification(
+    ErrorCode.UPDATE_MESSAGE,
+    UpdateSubcode.MALFORMED_ATTRIBUTE_LIST,
+    undefined,
+    reason,
+  );
 }
 
 /** Locates the fields of the UPDATE body in `body[start..end)` (defaults: the whole buffer). */
@@ -90,7 +96,9 @@ export function decodeUpdate(body: Buffer, ctx: CodecContext): DecodedUpdate {
   const errors = decoded.errors;
   let outcome = decoded.outcome;
 
-  const mpNlri = attributes.mpReach ? attributes.mpReach.nlri.length + (attributes.mpReach.raw?.nlri.length ?? 0) : 0;
+  const mpNlri = attributes.mpReach
+    ? attributes.mpReach.nlri.length + (attributes.mpReach.raw?.nlri.length ?? 0)
+    : 0;
   if ((nlri.length > 0 || mpNlri > 0) && outcome !== 'treat-as-withdraw') {
     const missing = missingMandatory(attributes, nlri.length > 0);
     if (missing) {

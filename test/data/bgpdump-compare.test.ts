@@ -51,12 +51,15 @@ function heraldRoutes(file: string): string[] {
   return routes.sort();
 }
 
-describe.each(['updates.20160811.1600.gz', 'updates.et-header.2015.gz'])('%s decoded like bgpdump', (file) => {
-  it('yields the same routes with the same attributes', () => {
-    const ours = heraldRoutes(file);
-    const theirs = bgpdumpRoutes(file);
-    expect(ours.length).toBe(theirs.length);
-    const mismatches = ours.filter((line, i) => line !== theirs[i]).slice(0, 5);
-    expect(mismatches).toEqual([]);
-  }, 120_000);
-});
+describe.each(['updates.20160811.1600.gz', 'updates.et-header.2015.gz'])(
+  '%s decoded like bgpdump',
+  (file) => {
+    it('yields the same routes with the same attributes', () => {
+      const ours = heraldRoutes(file);
+      const theirs = bgpdumpRoutes(file);
+      expect(ours.length).toBe(theirs.length);
+      const mismatches = ours.filter((line, i) => line !== theirs[i]).slice(0, 5);
+      expect(mismatches).toEqual([]);
+    }, 120_000);
+  },
+);

@@ -48,7 +48,10 @@ describe.each(['updates.et-header.2015.gz', 'updates.20160811.1600.gz'])('BGP4MP
       });
       const key = `${r.peerIp}|${r.peerAs}`;
       let peer = peers.get(key);
-      if (!peer) peers.set(key, (peer = { v4: family(), v6: family(), rib: new AdjRibIn() }));
+      if (!peer) {
+        peer = { v4: family(), v6: family(), rib: new AdjRibIn() };
+        peers.set(key, peer);
+      }
       const body = r.message.subarray(HEADER_LENGTH);
       const u = decodeUpdate(body, ctx);
       expect(u.errors, `${key} UPDATE at offset ${r.offset}`).toEqual([]);
@@ -67,9 +70,9 @@ describe.each(['updates.et-header.2015.gz', 'updates.20160811.1600.gz'])('BGP4MP
       peer.rib.apply(body, ctx);
     }
     expect(updates).toBe(expected.updates);
-    for (const [key, want] of Object.entries<Record<string, { announced: number; withdrawn: number; distinctAnnounced: number; finalTable: number }>>(
-      expected.peers,
-    )) {
+    for (const [key, want] of Object.entries<
+      Record<string, { announced: number; withdrawn: number; distinctAnnounced: number; finalTable: number }>
+    >(expected.peers)) {
       const got = peers.get(key);
       for (const [name, fam] of [
         ['ipv4', got?.v4],
@@ -81,9 +84,19 @@ describe.each(['updates.et-header.2015.gz', 'updates.20160811.1600.gz'])('BGP4MP
           continue;
         }
         expect(
-          { announced: fam!.announced, withdrawn: fam!.withdrawn, distinct: fam!.distinct.size, final: fam!.table.size },
+          {
+            announced: fam!.announced,
+            withdrawn: fam!.withdrawn,
+            distinct: fam!.distinct.size,
+            final: fam!.table.size,
+          },
           `${key} ${name}`,
-        ).toEqual({ announced: w.announced, withdrawn: w.withdrawn, distinct: w.distinctAnnounced, final: w.finalTable });
+        ).toEqual({
+          announced: w.announced,
+          withdrawn: w.withdrawn,
+          distinct: w.distinctAnnounced,
+          final: w.finalTable,
+        });
       }
       // The Adj-RIB-In (interned attributes, compact tables) ends with the same routes.
       const rib = got?.rib;
@@ -93,27 +106,30 @@ describe.each(['updates.et-header.2015.gz', 'updates.20160811.1600.gz'])('BGP4MP
   });
 });
 
-describe.each(['bview.ipv4_unicast_add_path.gz', 'bview.ipv6_unicast_add_path.gz'])('TABLE_DUMP_V2 in %s', (file) => {
-  const expected = totals[file].tableDumpV2;
+describe.each(['bview.ipv4_unicast_add_path.gz', 'bview.ipv6_unicast_add_path.gz'])(
+  'TABLE_DUMP_V2 in %s',
+  (file) => {
+    const expected = totals[file].tableDumpV2;
 
-  it('every RIB entry’s attributes decode cleanly; entries and (prefix, path id) pairs match', () => {
-    const data = gunzipSync(readFileSync(DATA_DIR + file));
-    // RFC 6396 §4.3.4: attributes in TABLE_DUMP_V2 RIB entries always use 4-octet AS numbers.
-    const ctx = codecContext({ as4: true });
-    let entries = 0;
-    const pairs = new Set<string>();
-    for (const r of readMrtRecords(data)) {
-      if (r.kind !== 'rib') continue;
-      for (const e of r.entries) {
-        entries++;
-        const { errors, attributes } = decodeAttributes(e.attributes, 0, e.attributes.length, ctx);
-        expect(errors).toEqual([]);
-        if (e.attributes.length > 0) expect(attributes.asPath).toBeDefined();
-        pairs.add(`${r.prefix.bytes.toString('hex')}/${r.prefix.length}#${e.pathId}`);
+    it('every RIB entry’s attributes decode cleanly; entries and (prefix, path id) pairs match', () => {
+      const data = gunzipSync(readFileSync(DATA_DIR + file));
+      // RFC 6396 §4.3.4: attributes in TABLE_DUMP_V2 RIB entries always use 4-octet AS numbers.
+      const ctx = codecContext({ as4: true });
+      let entries = 0;
+      const pairs = new Set<string>();
+      for (const r of readMrtRecords(data)) {
+        if (r.kind !== 'rib') continue;
+        for (const e of r.entries) {
+          entries++;
+          const { errors, attributes } = decodeAttributes(e.attributes, 0, e.attributes.length, ctx);
+          expect(errors).toEqual([]);
+          if (e.attributes.length > 0) expect(attributes.asPath).toBeDefined();
+          pairs.add(`${r.prefix.bytes.toString('hex')}/${r.prefix.length}#${e.pathId}`);
+        }
       }
-    }
-    const fam = Object.values<{ ribEntries: number; distinctPrefixPathIds: number }>(expected.families)[0];
-    expect(entries).toBe(fam.ribEntries);
-    expect(pairs.size).toBe(fam.distinctPrefixPathIds);
-  });
-});
+      const fam = Object.values<{ ribEntries: number; distinctPrefixPathIds: number }>(expected.families)[0];
+      expect(entries).toBe(fam.ribEntries);
+      expect(pairs.size).toBe(fam.distinctPrefixPathIds);
+    });
+  },
+);

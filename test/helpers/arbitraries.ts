@@ -9,7 +9,14 @@ import type {
   Prefix,
   Update,
 } from '../../src/wire/index.js';
-import { Afi, codecContext, formatAddress, IPV4_UNICAST, IPV6_UNICAST, parsePrefix } from '../../src/wire/index.js';
+import {
+  Afi,
+  codecContext,
+  formatAddress,
+  IPV4_UNICAST,
+  IPV6_UNICAST,
+  parsePrefix,
+} from '../../src/wire/index.js';
 
 const u32 = fc.nat({ max: 0xffffffff });
 const u16 = fc.nat({ max: 0xffff });
@@ -42,7 +49,10 @@ export function asPathArb(asn: fc.Arbitrary<number>, confed: boolean): fc.Arbitr
 }
 
 /** Attributes that survive encode → decode unchanged on a session with `ctx`. */
-export function attributesArb(ctx: CodecContext, mp?: { afi: Afi; withPathId: boolean }): fc.Arbitrary<PathAttributes> {
+export function attributesArb(
+  ctx: CodecContext,
+  mp?: { afi: Afi; withPathId: boolean },
+): fc.Arbitrary<PathAttributes> {
   const asn = ctx.as4 ? u32 : fc.oneof(u16, u32);
   return fc
     .record(
@@ -55,12 +65,21 @@ export function attributesArb(ctx: CodecContext, mp?: { afi: Afi; withPathId: bo
         atomicAggregate: fc.constant(true),
         // On a 2-octet session an AGGREGATOR AS other than AS_TRANS makes the receiver ignore AS4_PATH
         // (RFC 6793 §4.2.3), so generate 4-octet aggregators there (sent as AS_TRANS + AS4_AGGREGATOR).
-        aggregator: fc.record({ asn: ctx.as4 ? u32 : fc.integer({ min: 0x10000, max: 0xffffffff }), address: ipv4 }),
+        aggregator: fc.record({
+          asn: ctx.as4 ? u32 : fc.integer({ min: 0x10000, max: 0xffffffff }),
+          address: ipv4,
+        }),
         communities: fc.array(u32, { minLength: 1, maxLength: 6 }),
         originatorId: ipv4,
         clusterList: fc.array(ipv4, { minLength: 1, maxLength: 3 }),
-        extendedCommunities: fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { minLength: 1, maxLength: 4 }),
-        largeCommunities: fc.array(fc.record({ global: u32, local1: u32, local2: u32 }), { minLength: 1, maxLength: 4 }),
+        extendedCommunities: fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        largeCommunities: fc.array(fc.record({ global: u32, local1: u32, local2: u32 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         otc: u32,
         unknown: fc.array(
           fc.record({
@@ -103,25 +122,27 @@ export const contextArb: fc.Arbitrary<CodecContext> = fc
 export function updateArb(ctx: CodecContext): fc.Arbitrary<Update> {
   const v4 = ctx.addPath.has(IPV4_UNICAST);
   const v6 = ctx.addPath.has(IPV6_UNICAST);
-  return fc.oneof(
-    fc.record({
-      withdrawn: fc.array(prefixArb(Afi.IPV4, v4), { maxLength: 20 }),
-      attributes: attributesArb(ctx).map((a) => (ctx.ibgp ? a : { ...a, localPref: undefined })),
-      nlri: fc.array(prefixArb(Afi.IPV4, v4), { minLength: 1, maxLength: 40 }),
-    }),
-    fc.record({
-      withdrawn: fc.constant([]),
-      attributes: attributesArb(ctx, { afi: Afi.IPV6, withPathId: v6 }).map((a) => {
-        const { nextHop: _, ...rest } = a;
-        return ctx.ibgp ? rest : { ...rest, localPref: undefined };
+  return fc
+    .oneof(
+      fc.record({
+        withdrawn: fc.array(prefixArb(Afi.IPV4, v4), { maxLength: 20 }),
+        attributes: attributesArb(ctx).map((a) => (ctx.ibgp ? a : { ...a, localPref: undefined })),
+        nlri: fc.array(prefixArb(Afi.IPV4, v4), { minLength: 1, maxLength: 40 }),
       }),
-      nlri: fc.constant([]),
-    }),
-  ).map((u) => {
-    const attributes = { ...u.attributes };
-    if (attributes.localPref === undefined) delete attributes.localPref;
-    return { ...u, attributes };
-  });
+      fc.record({
+        withdrawn: fc.constant([]),
+        attributes: attributesArb(ctx, { afi: Afi.IPV6, withPathId: v6 }).map((a) => {
+          const { nextHop: _, ...rest } = a;
+          return ctx.ibgp ? rest : { ...rest, localPref: undefined };
+        }),
+        nlri: fc.constant([]),
+      }),
+    )
+    .map((u) => {
+      const attributes = { ...u.attributes };
+      if (attributes.localPref === undefined) delete attributes.localPref;
+      return { ...u, attributes };
+    });
 }
 
 const family = fc.record({ afi: fc.constantFrom(1, 2, 25), safi: fc.constantFrom(1, 2, 4, 70, 128) });
@@ -138,21 +159,35 @@ export const capabilityArb: fc.Arbitrary<Capability> = fc.oneof(
     restarting: fc.boolean(),
     notification: fc.boolean(),
     restartTime: fc.nat({ max: 4095 }),
-    families: fc.array(fc.record({ afi: u16, safi: fc.nat({ max: 255 }), forwarding: fc.boolean() }), { maxLength: 3 }),
+    families: fc.array(fc.record({ afi: u16, safi: fc.nat({ max: 255 }), forwarding: fc.boolean() }), {
+      maxLength: 3,
+    }),
   }),
   fc.record({
     kind: fc.constant('long-lived-graceful-restart' as const),
     families: fc.array(
-      fc.record({ afi: u16, safi: fc.nat({ max: 255 }), forwarding: fc.boolean(), staleTime: fc.nat({ max: 0xffffff }) }),
+      fc.record({
+        afi: u16,
+        safi: fc.nat({ max: 255 }),
+        forwarding: fc.boolean(),
+        staleTime: fc.nat({ max: 0xffffff }),
+      }),
       { maxLength: 3 },
     ),
   }),
   fc.record({
     kind: fc.constant('add-path' as const),
-    families: fc.array(fc.record({ afi: u16, safi: fc.nat({ max: 255 }), direction: fc.constantFrom(1, 2, 3) as fc.Arbitrary<1 | 2 | 3> }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
+    families: fc.array(
+      fc.record({
+        afi: u16,
+        safi: fc.nat({ max: 255 }),
+        direction: fc.constantFrom(1, 2, 3) as fc.Arbitrary<1 | 2 | 3>,
+      }),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
   }),
   fc.record({
     kind: fc.constant('extended-next-hop' as const),

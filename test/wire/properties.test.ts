@@ -29,14 +29,19 @@ function decodesOrNotifies(fn: () => unknown): void {
 
 describe('decoders never crash', () => {
   it('decodeUpdate: any bytes, any context', () => {
-    fc.assert(fc.property(bytes, contextArb, (b, ctx) => decodesOrNotifies(() => decodeUpdate(b, ctx))), {
-      numRuns: 3000,
-    });
+    fc.assert(
+      fc.property(bytes, contextArb, (b, ctx) => decodesOrNotifies(() => decodeUpdate(b, ctx))),
+      {
+        numRuns: 3000,
+      },
+    );
   });
 
   it('decodeAttributes: any bytes', () => {
     fc.assert(
-      fc.property(bytes, contextArb, (b, ctx) => decodesOrNotifies(() => decodeAttributes(b, 0, b.length, ctx))),
+      fc.property(bytes, contextArb, (b, ctx) =>
+        decodesOrNotifies(() => decodeAttributes(b, 0, b.length, ctx)),
+      ),
       { numRuns: 3000 },
     );
   });
@@ -68,7 +73,11 @@ describe('decoders never crash', () => {
 
   it('decodeUpdate: valid UPDATEs with random octets corrupted', () => {
     const arb = contextArb.chain((ctx) =>
-      fc.tuple(fc.constant(ctx), updateArb(ctx), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 })),
+      fc.tuple(
+        fc.constant(ctx),
+        updateArb(ctx),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }),
+      ),
     );
     fc.assert(
       fc.property(arb, ([ctx, update, flips]) => {
@@ -89,7 +98,9 @@ describe('encode → decode round trip', () => {
       fc.property(arb, ([ctx, update]) => {
         const decoded = decodeUpdate(encodeUpdate(update, ctx).subarray(HEADER_LENGTH), ctx);
         expect(decoded.errors).toEqual([]);
-        expect({ withdrawn: decoded.withdrawn, attributes: decoded.attributes, nlri: decoded.nlri }).toEqual(update);
+        expect({ withdrawn: decoded.withdrawn, attributes: decoded.attributes, nlri: decoded.nlri }).toEqual(
+          update,
+        );
       }),
       { numRuns: 1000 },
     );

@@ -11,7 +11,13 @@ import { WELL_KNOWN } from './flags.js';
 import type { AsPathSegment, AttributeCodec } from './types.js';
 
 /** Decodes segments of `asnSize`-octet ASNs. Throws MalformedAttribute per RFC 7606 §7.2. */
-export function decodeAsPath(buf: Buffer, start: number, end: number, asnSize: 2 | 4, name: string): AsPathSegment[] {
+export function decodeAsPath(
+  buf: Buffer,
+  start: number,
+  end: number,
+  asnSize: 2 | 4,
+  name: string,
+): AsPathSegment[] {
   const segments: AsPathSegment[] = [];
   let pos = start;
   while (pos < end) {

@@ -23,7 +23,11 @@ export const as4PathCodec: AttributeCodec = {
   encode(w, a) {
     // RFC 6793 §3: "the AS_CONFED_SEQUENCE and AS_CONFED_SET path segment types MUST NOT be
     // included in the AS4_PATH attribute".
-    encodeAsPath(w, (a.as4Path ?? a.asPath!).filter((s) => !isConfed(s)), 4);
+    encodeAsPath(
+      w,
+      (a.as4Path ?? a.asPath!).filter((s) => !isConfed(s)),
+      4,
+    );
   },
 };
 
@@ -42,7 +46,10 @@ function pathCount(path: readonly AsPathSegment[]): number {
  * difference in length; "if the number of AS numbers in the AS_PATH attribute is less than the
  * number of AS numbers in the AS4_PATH attribute, then the AS4_PATH attribute SHALL be ignored".
  */
-export function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly AsPathSegment[]): AsPathSegment[] {
+export function mergeAs4Path(
+  asPath: readonly AsPathSegment[],
+  as4Path: readonly AsPathSegment[],
+): AsPathSegment[] {
   let need = pathCount(asPath) - pathCount(as4Path);
   if (need < 0) return asPath.slice();
   const merged: AsPathSegment[] = [];

@@ -11,7 +11,7 @@ import type { AttributeError, AttributeOutcome } from '../errors.js';
 import { MalformedAttribute, Notification, strongest } from '../errors.js';
 import { ErrorCode, UpdateSubcode } from '../notification-codes.js';
 import { AS_TRANS, AttrFlag, AttrType } from '../registry.js';
-import { WriterOverflow, type Writer } from '../writer.js';
+import { type Writer, WriterOverflow } from '../writer.js';
 import { aggregatorCodec, as4AggregatorCodec } from './aggregator.js';
 import { asPathCodec } from './as-path.js';
 import { as4PathCodec, mergeAs4Path } from './as4-path.js';
@@ -77,7 +77,12 @@ function updateError(subcode: number, reason: string, data?: Buffer): Notificati
  * Decodes the attributes in `buf[start..end)`. Throws a Notification when RFC 4271/7606 leave
  * only a session reset; otherwise returns the attributes with the RFC 7606 errors found.
  */
-export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: CodecContext): DecodedAttributes {
+export function decodeAttributes(
+  buf: Buffer,
+  start: number,
+  end: number,
+  ctx: CodecContext,
+): DecodedAttributes {
   const attributes: PathAttributes = {};
   const errors: AttributeError[] = [];
   let outcome: AttributeOutcome = 'none';
@@ -133,7 +138,8 @@ export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: C
       }
       // RFC 4271 §5: unrecognized optional non-transitive attributes are "quietly ignored"; we keep
       // both kinds for display, and the encoder passes on only the transitive ones.
-      (unknown ??= []).push({ flags, type, value: buf.subarray(valueStart, pos) });
+      unknown ??= [];
+      unknown.push({ flags, type, value: buf.subarray(valueStart, pos) });
       continue;
     }
     // Attributes that only OLD (2-octet) speakers may send.
@@ -149,7 +155,11 @@ export function decodeAttributes(buf: Buffer, start: number, end: number, ctx: C
       // malformed" (with the attribute's own approach).
       const reason = `${codec.name} flags 0x${flags.toString(16)} conflict with its category`;
       if (codec.malformed === 'session-reset') {
-        throw updateError(UpdateSubcode.ATTRIBUTE_FLAGS_ERROR, reason, Buffer.from(buf.subarray(valueStart - headerLen, pos)));
+        throw updateError(
+          UpdateSubcode.ATTRIBUTE_FLAGS_ERROR,
+          reason,
+          Buffer.from(buf.subarray(valueStart - headerLen, pos)),
+        );
       }
       note(type, codec.malformed, reason);
       continue;
@@ -204,7 +214,9 @@ export function encodeAttributes(w: Writer, a: PathAttributes, ctx: CodecContext
   for (const codec of ATTRIBUTE_CODECS) {
     if (skipMpReach && codec === mpReachCodec) continue;
     if (!codec.present(a, ctx)) continue;
-    writeAttribute(w, codec.flags, codec.type, codec.alwaysExtendedLength === true, () => codec.encode(w, a, ctx));
+    writeAttribute(w, codec.flags, codec.type, codec.alwaysExtendedLength === true, () =>
+      codec.encode(w, a, ctx),
+    );
   }
   for (const u of a.unknown ?? []) {
     // RFC 4271 §5: "Unrecognized non-transitive optional attributes MUST be quietly ignored and not
@@ -220,7 +232,13 @@ export function encodeAttributes(w: Writer, a: PathAttributes, ctx: CodecContext
  * Writes one attribute: reserves a 2-octet length, lets `body` write the value, then uses the
  * 1-octet form (shifting the value by one) when it fits and extended length is not wanted.
  */
-export function writeAttribute(w: Writer, flags: number, type: number, extended: boolean, body: () => void): void {
+export function writeAttribute(
+  w: Writer,
+  flags: number,
+  type: number,
+  extended: boolean,
+  body: () => void,
+): void {
   const start = w.pos;
   w.ensure(4);
   w.pos += 4;

@@ -14,7 +14,8 @@ export const localPrefCodec: AttributeCodec = {
   decode(buf, start, end, ctx, out) {
     // RFC 7606 §7.5: "if the LOCAL_PREF attribute is received from an external neighbor, it SHALL be
     // discarded using the approach of 'attribute discard'".
-    if (ctx.ibgp === false) throw new MalformedAttribute('LOCAL_PREF from an external peer', 'attribute-discard');
+    if (ctx.ibgp === false)
+      throw new MalformedAttribute('LOCAL_PREF from an external peer', 'attribute-discard');
     expectLength(end - start, 4, 'LOCAL_PREF');
     out.localPref = buf.readUInt32BE(start);
   },

@@ -24,7 +24,12 @@ import type { AttributeCodec, MpReach } from './types.js';
 
 /** RFC 4760 §7: an incorrect MP attribute leaves "session reset" (or AFI/SAFI disable). */
 function fatal(reason: string): Notification {
-  return new Notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, undefined, reason);
+  return new Notification(
+    ErrorCode.UPDATE_MESSAGE,
+    UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR,
+    undefined,
+    reason,
+  );
 }
 
 export function isIpFamily(afi: number, safi: number): boolean {
@@ -34,7 +39,8 @@ export function isIpFamily(afi: number, safi: number): boolean {
 function decodeNextHop(afi: number, nh: Buffer): { nextHop: string; linkLocal?: string } {
   if (afi === Afi.IPV4 && nh.length === 4) return { nextHop: formatAddress(nh) };
   if (nh.length === 16) return { nextHop: formatAddress(nh) };
-  if (nh.length === 32) return { nextHop: formatAddress(nh.subarray(0, 16)), linkLocal: formatAddress(nh.subarray(16)) };
+  if (nh.length === 32)
+    return { nextHop: formatAddress(nh.subarray(0, 16)), linkLocal: formatAddress(nh.subarray(16)) };
   // RFC 7606 §7.11: "If the Length of Next Hop Network Address field of the MP_REACH attribute is
   // inconsistent with that which was expected ... the 'session reset' approach or the 'AFI/SAFI
   // disable' approach MUST be used."

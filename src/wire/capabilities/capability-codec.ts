@@ -15,7 +15,12 @@ import type { Writer } from '../writer.js';
 import type { Capability } from './types.js';
 
 function malformed(name: string, reason: string): Notification {
-  return new Notification(ErrorCode.OPEN_MESSAGE, OpenSubcode.UNSPECIFIC, undefined, `${name} capability: ${reason}`);
+  return new Notification(
+    ErrorCode.OPEN_MESSAGE,
+    OpenSubcode.UNSPECIFIC,
+    undefined,
+    `${name} capability: ${reason}`,
+  );
 }
 
 function expectLen(value: Buffer, ok: (n: number) => boolean, name: string): void {
@@ -56,7 +61,11 @@ export function decodeCapability(code: number, value: Buffer): Capability {
       const head = value.readUInt16BE(0);
       const families = [];
       for (let i = 2; i < value.length; i += 4) {
-        families.push({ afi: value.readUInt16BE(i), safi: value[i + 2], forwarding: (value[i + 3] & 0x80) !== 0 });
+        families.push({
+          afi: value.readUInt16BE(i),
+          safi: value[i + 2],
+          forwarding: (value[i + 3] & 0x80) !== 0,
+        });
       }
       return {
         kind: 'graceful-restart',
@@ -87,7 +96,11 @@ export function decodeCapability(code: number, value: Buffer): Capability {
       for (let i = 0; i < value.length; i += 4) {
         const direction = value[i + 3];
         if (direction < 1 || direction > 3) throw malformed('add-path', `Send/Receive value ${direction}`);
-        families.push({ afi: value.readUInt16BE(i), safi: value[i + 2], direction: direction as AddPathDirection });
+        families.push({
+          afi: value.readUInt16BE(i),
+          safi: value[i + 2],
+          direction: direction as AddPathDirection,
+        });
       }
       return { kind: 'add-path', families };
     }
@@ -96,7 +109,11 @@ export function decodeCapability(code: number, value: Buffer): Capability {
       expectLen(value, (n) => n > 0 && n % 6 === 0, 'extended next hop');
       const entries = [];
       for (let i = 0; i < value.length; i += 6) {
-        entries.push({ afi: value.readUInt16BE(i), safi: value.readUInt16BE(i + 2), nextHopAfi: value.readUInt16BE(i + 4) });
+        entries.push({
+          afi: value.readUInt16BE(i),
+          safi: value.readUInt16BE(i + 2),
+          nextHopAfi: value.readUInt16BE(i + 4),
+        });
       }
       return { kind: 'extended-next-hop', entries };
     }

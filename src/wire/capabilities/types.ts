@@ -31,7 +31,10 @@ export type Capability =
   /** RFC 9494 */
   | {
       readonly kind: 'long-lived-graceful-restart';
-      readonly families: readonly (FamilyFlag & { readonly forwarding: boolean; readonly staleTime: number })[];
+      readonly families: readonly (FamilyFlag & {
+        readonly forwarding: boolean;
+        readonly staleTime: number;
+      })[];
     }
   /** RFC 7911 */
   | {

@@ -30,6 +30,8 @@ const MRT = resolve(
   'updates.et-header.2015.gz',
 );
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** Rounds run first and not counted, so the JIT has compiled the hot paths. */
+const WARMUP = 2;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 function median(xs: number[]): number {
@@ -61,7 +63,7 @@ function benchDecode(): {
   const times: number[] = [];
   let prefixes = 0;
   let held = 0;
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
     gc(); // each round starts without the previous round's table
     const rib = new AdjRibIn();
     let n = 0;
@@ -70,17 +72,30 @@ function benchDecode(): {
       const r = rib.apply(body, ctx);
       n += r.announced + r.withdrawn;
     }
-    times.push(performance.now() - t0);
+    if (round >= WARMUP) times.push(performance.now() - t0);
     prefixes = n;
     held = rib.size;
   }
   // The object form (every UPDATE decoded into values, nothing kept) for comparison.
   const objectTimes: number[] = [];
-  for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
+  for (let round = 0; round < WARMUP + 3; round++) {
     const t0 = performance.now();
     for (const body of bodies) decodeUpdate(body, ctx);
-    objectTimes.push(performance.now() - t0);
+    if (round >= WARMUP) objectTimes.push(performance.now() - t0);
   }
+  console.log(`decode rounds (ms): ${times.map((t) => t.toFixed(0)).join(' ')}`);
+  // Memory the Adj-RIB-In holds for the table (heap + typed arrays), measured after a full GC.
+  gc();
+  const before = process.memoryUsage();
+  let rib: AdjRibIn | undefined = new AdjRibIn();
+  for (const body of bodies) rib.apply(body, ctx);
+  gc();
+  const after = process.memoryUsage();
+  const bytes = after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers;
+  console.log(
+    `Adj-RIB-In memory: ${(bytes / 1e6).toFixed(1)} MB for ${rib.size} routes and ${rib.attributes.size} attribute sets = ${(bytes / rib.size).toFixed(0)} bytes/route`,
+  );
+  rib = undefined;
   return {
     rate: prefixes / (median(times) / 1000),
     objectRate: prefixes / (median(objectTimes) / 1000),
@@ -137,10 +152,10 @@ function benchEncode(): { rate: number; messages: number; bytes: number; gcs: nu
   const obs = new PerformanceObserver((list) => {
     gcs += list.getEntries().length;
   });
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
     messages = 0;
     bytes = 0;
-    if (round === ROUNDS - 1) {
+    if (round === WARMUP + ROUNDS - 1) {
       gc();
       obs.observe({ entryTypes: ['gc'] });
     }
@@ -159,7 +174,7 @@ function benchEncode(): { rate: number; messages: number; bytes: number; gcs: nu
     }
     bytes += w.pos;
     w.rollback(0);
-    times.push(performance.now() - t0);
+    if (round >= WARMUP) times.push(performance.now() - t0);
   }
   obs.disconnect();
   return { rate: ROUTES / (median(times) / 1000), messages, bytes, gcs, routes: ROUTES };

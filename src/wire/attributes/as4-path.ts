@@ -15,7 +15,9 @@ export const as4PathCodec: AttributeCodec = {
   // RFC 7606 §7.2 / RFC 6793 §6: a malformed AS4_PATH is handled by "attribute discard".
   malformed: 'attribute-discard',
   decode(buf, start, end, _ctx, out) {
-    out.as4Path = decodeAsPath(buf, start, end, 4, 'AS4_PATH');
+    // RFC 6793 §6: "A NEW BGP speaker that receives these path segment types in the AS4_PATH
+    // attribute ... MUST discard these path segments ... and continue processing the UPDATE message."
+    out.as4Path = decodeAsPath(buf, start, end, 4, 'AS4_PATH').filter((s) => !isConfed(s));
   },
   // RFC 6793 §4.2.2: an OLD peer gets AS4_PATH when the path holds an ASN that does not fit 2 octets.
   present: (a, ctx) =>
@@ -44,7 +46,9 @@ function pathCount(path: readonly AsPathSegment[]): number {
 /**
  * RFC 6793 §4.2.3: "the leading n ASes of AS_PATH ... followed by AS4_PATH", where n is the
  * difference in length; "if the number of AS numbers in the AS_PATH attribute is less than the
- * number of AS numbers in the AS4_PATH attribute, then the AS4_PATH attribute SHALL be ignored".
+ * number of AS numbers in the AS4_PATH attribute, then the AS4_PATH attribute SHALL be ignored";
+ * "a valid AS_CONFED_SEQUENCE or AS_CONFED_SET path segment SHALL be prepended if it is either the
+ * leading path segment or is adjacent to a path segment that is prepended".
  */
 export function mergeAs4Path(
   asPath: readonly AsPathSegment[],
@@ -54,11 +58,17 @@ export function mergeAs4Path(
   if (need < 0) return asPath.slice();
   const merged: AsPathSegment[] = [];
   for (const seg of asPath) {
+    if (isConfed(seg)) {
+      merged.push(seg);
+      continue;
+    }
     if (need <= 0) break;
     if (seg.type === AsPathSegmentType.AS_SEQUENCE) {
       const take = Math.min(need, seg.asns.length);
       merged.push({ type: seg.type, asns: seg.asns.slice(0, take) });
       need -= take;
+      // Part of a segment taken: what follows is not adjacent to a prepended segment.
+      if (take < seg.asns.length) break;
     } else {
       merged.push(seg);
       if (seg.type === AsPathSegmentType.AS_SET) need -= 1;

@@ -35,3 +35,13 @@ export const MANDATORY = `${ORIGIN_IGP} ${AS_PATH_65001} ${NEXT_HOP_192_0_2_1}`;
 export const MANDATORY_AS4 = `${ORIGIN_IGP} ${AS_PATH_65001_AS4} ${NEXT_HOP_192_0_2_1}`;
 /** The decoded form of MANDATORY (and of MANDATORY_AS4 on a 4-octet session). */
 export const BASE: PathAttributes = { origin: 0, asPath: [seq(65001)], nextHop: '192.0.2.1' };
+
+/** An Update value: attributes, then the IPv4 NLRI and Withdrawn Routes fields. */
+export function update(attributes: PathAttributes, nlri: readonly Prefix[] = [], withdrawn: readonly Prefix[] = []) {
+  return { withdrawn, attributes, nlri };
+}
+
+/** What treat-as-withdraw makes of an UPDATE announcing only 10.0.0.0/8. */
+export const WITHDRAWS_10_8 = { announced: [], withdrawn: ['10.0.0.0/8'] };
+/** The same UPDATE when the error left the route standing. */
+export const ANNOUNCES_10_8 = { announced: ['10.0.0.0/8'], withdrawn: [] };

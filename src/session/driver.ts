@@ -1,0 +1,336 @@
+// Runs one BGP connection: feeds the pure FSM with events from a Duplex stream and timers, and
+// carries out its actions (send, timers, close). Knows nothing of TCP: the peer layer hands it a
+// connected stream (or a `dial` function) so tests use in-memory pairs and a manual clock.
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import {
+  decodeNotification,
+  decodeOpen,
+  decodeRouteRefresh,
+  encodeNotification,
+  encodeOpen,
+  Framer,
+  KEEPALIVE,
+  MAX_MESSAGE_LENGTH,
+  MessageType,
+  Notification,
+  type RouteRefresh,
+} from '../wire/index.js';
+import type { Clock } from './clock.js';
+import { initialState, step } from './fsm.js';
+import {
+  type DownReason,
+  type FsmAction,
+  type FsmConfig,
+  type FsmEvent,
+  type FsmState,
+  SessionState,
+  type TimerName,
+} from './fsm-types.js';
+import { buildOpen, type Negotiated } from './negotiate.js';
+
+/** Messages handled per turn of the event loop before yielding (keeps timers and other peers live). */
+const MESSAGES_PER_TURN = 2000;
+
+export interface MessageCounters {
+  open: number;
+  update: number;
+  notification: number;
+  keepalive: number;
+  routeRefresh: number;
+}
+
+const zeroCounters = (): MessageCounters => ({
+  open: 0,
+  update: 0,
+  notification: 0,
+  keepalive: 0,
+  routeRefresh: 0,
+});
+const COUNTER: Record<number, keyof MessageCounters> = {
+  [MessageType.OPEN]: 'open',
+  [MessageType.UPDATE]: 'update',
+  [MessageType.NOTIFICATION]: 'notification',
+  [MessageType.KEEPALIVE]: 'keepalive',
+  [MessageType.ROUTE_REFRESH]: 'routeRefresh',
+};
+
+export interface DriverEvents {
+  stateChange: [from: SessionState, to: SessionState];
+  established: [session: Negotiated];
+  down: [reason: DownReason, wasEstablished: boolean];
+  /** An UPDATE body in Established; throw a Notification from the handler to reset the session. */
+  update: [body: Buffer, session: Negotiated];
+  routeRefresh: [rr: RouteRefresh, session: Negotiated];
+  /** An OPEN arrived (before negotiation): the peer layer checks for collisions here. */
+  open: [bgpId: string];
+  notificationSent: [n: Notification];
+  notificationReceived: [n: Notification];
+  /** The outgoing buffer drained after `send` returned false. */
+  drain: [];
+}
+
+export interface DriverOptions {
+  readonly config: FsmConfig;
+  readonly clock: Clock;
+  /** Opens an outgoing connection; undefined for connections we only accept. */
+  readonly dial?: () => Promise<Duplex>;
+  readonly random?: () => number;
+}
+
+export class SessionDriver extends EventEmitter<DriverEvents> {
+  private fsm: FsmState;
+  private stream?: Duplex;
+  private framer = new Framer();
+  private readonly timers = new Map<TimerName, unknown>();
+  private dialing = 0;
+  private processing = false;
+  readonly sent: MessageCounters = zeroCounters();
+  readonly received: MessageCounters = zeroCounters();
+  /** True while the stream's write buffer is over its high-water mark. */
+  congested = false;
+  /** True for a connection the peer opened to us (RFC 4271 §6.8 collision resolution needs it). */
+  inbound = false;
+
+  constructor(private readonly opts: DriverOptions) {
+    super();
+    this.fsm = initialState(opts.config);
+  }
+
+  get state(): SessionState {
+    return this.fsm.state;
+  }
+
+  get session(): Negotiated | undefined {
+    return this.fsm.session;
+  }
+
+  get fsmState(): FsmState {
+    return this.fsm;
+  }
+
+  /** The connected stream, once there is one. */
+  get connection(): Duplex | undefined {
+    return this.stream;
+  }
+
+  start(): void {
+    this.handle({ type: 'start' });
+  }
+
+  stop(notification: Notification): void {
+    this.handle({ type: 'stop', notification });
+  }
+
+  /** Adopts a connection accepted from the peer (passive side, or a collision's second connection). */
+  accept(stream: Duplex): void {
+    if (this.stream) {
+      stream.destroy();
+      return;
+    }
+    this.inbound = true;
+    this.attach(stream);
+    this.handle({ type: 'tcpConnected' });
+  }
+
+  /** Sends an encoded message; false when the caller should wait for 'drain' before sending more. */
+  send(message: Buffer): boolean {
+    if (!this.stream || this.stream.destroyed) return false;
+    this.sent[COUNTER[message[18]]]++;
+    const ok = this.stream.write(message);
+    if (!ok) this.congested = true;
+    return ok;
+  }
+
+  handle(event: FsmEvent): void {
+    const from = this.fsm.state;
+    const { state, actions } = step(this.fsm, event, this.opts.config);
+    this.fsm = state;
+    for (const a of actions) this.execute(a);
+    if (state.state !== from) this.emit('stateChange', from, state.state);
+  }
+
+  private execute(a: FsmAction): void {
+    switch (a.type) {
+      case 'connect':
+        this.dial();
+        break;
+      case 'close':
+        this.detach();
+        break;
+      case 'sendOpen':
+        this.send(encodeOpen(buildOpen(this.opts.config.local)));
+        break;
+      case 'sendKeepalive':
+        this.send(KEEPALIVE);
+        break;
+      case 'sendNotification':
+        this.send(encodeNotification(a.notification));
+        this.emit('notificationSent', a.notification);
+        break;
+      case 'startTimer': {
+        this.stopTimer(a.timer);
+        const factor = a.jitter ? 0.75 + 0.25 * (this.opts.random ?? Math.random)() : 1;
+        this.timers.set(
+          a.timer,
+          this.opts.clock.setTimeout(
+            () => {
+              this.timers.delete(a.timer);
+              this.handle({ type: 'timerExpired', timer: a.timer });
+            },
+            a.seconds * 1000 * factor,
+          ),
+        );
+        break;
+      }
+      case 'stopTimer':
+        this.stopTimer(a.timer);
+        break;
+      case 'established':
+        // RFC 8654 §4: extended messages may be received once both sides advertised the capability.
+        this.framer.setMaxLength(a.session.receive.maxMessageLength);
+        this.emit('established', a.session);
+        break;
+      case 'down':
+        this.emit('down', a.reason, a.wasEstablished);
+        break;
+    }
+  }
+
+  private stopTimer(name: TimerName): void {
+    const t = this.timers.get(name);
+    if (t !== undefined) this.opts.clock.clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  private dial(): void {
+    if (!this.opts.dial) return;
+    const attempt = ++this.dialing;
+    this.opts.dial().then(
+      (stream) => {
+        // A newer attempt, a stop or an accepted connection superseded this one.
+        if (attempt !== this.dialing || this.stream || this.fsm.state !== SessionState.CONNECT) {
+          stream.destroy();
+          return;
+        }
+        this.inbound = false;
+        this.attach(stream);
+        this.handle({ type: 'tcpConnected' });
+      },
+      () => {
+        if (attempt === this.dialing && !this.stream && this.fsm.state === SessionState.CONNECT) {
+          this.handle({ type: 'tcpFailed' });
+        }
+      },
+    );
+  }
+
+  private attach(stream: Duplex): void {
+    this.stream = stream;
+    this.framer = new Framer(MAX_MESSAGE_LENGTH);
+    this.congested = false;
+    stream.on('data', (chunk: Buffer) => {
+      this.framer.push(chunk);
+      this.drainFrames();
+    });
+    stream.on('drain', () => {
+      this.congested = false;
+      this.emit('drain');
+    });
+    const gone = () => {
+      if (this.stream === stream) {
+        this.stream = undefined;
+        this.handle({ type: 'tcpFailed' });
+      }
+    };
+    stream.on('close', gone);
+    stream.on('end', gone);
+    stream.on('error', gone);
+  }
+
+  private detach(): void {
+    this.dialing++;
+    const s = this.stream;
+    if (!s) return;
+    this.stream = undefined;
+    // Let queued bytes (a NOTIFICATION) go out, then close; destroy if the peer is not reading.
+    s.end();
+    const t = setTimeout(() => s.destroy(), 1000);
+    t.unref?.();
+    s.once('close', () => clearTimeout(t));
+    s.resume();
+  }
+
+  /** Handles buffered messages, yielding to the event loop after a batch (and pausing the stream). */
+  private drainFrames(): void {
+    if (this.processing) return;
+    this.processing = true;
+    let yielded = false;
+    try {
+      for (let n = 0; n < MESSAGES_PER_TURN; n++) {
+        if (!this.stream) return;
+        let frame: ReturnType<Framer['next']>;
+        try {
+          frame = this.framer.next();
+        } catch (e) {
+          if (!(e instanceof Notification)) throw e;
+          this.handle({ type: 'messageError', notification: e });
+          return;
+        }
+        if (!frame) return;
+        this.received[COUNTER[frame.type]]++;
+        this.dispatch(frame.type, frame.body, frame.message);
+      }
+      // More may be buffered: stop reading, let timers and other peers run, then continue.
+      const stream = this.stream;
+      if (stream && this.framer.pending > 0) {
+        stream.pause();
+        yielded = true;
+        setImmediate(() => {
+          this.processing = false;
+          if (this.stream !== stream) return;
+          this.drainFrames();
+          if (!this.processing) stream.resume();
+        });
+      }
+    } finally {
+      if (!yielded) this.processing = false;
+    }
+  }
+
+  private dispatch(type: number, body: Buffer, message: Buffer): void {
+    try {
+      switch (type) {
+        case MessageType.OPEN: {
+          const open = decodeOpen(body);
+          this.emit('open', open.bgpId);
+          if (!this.stream) return; // closed by collision resolution
+          this.handle({ type: 'openReceived', open });
+          return;
+        }
+        case MessageType.KEEPALIVE:
+          this.handle({ type: 'keepaliveReceived' });
+          return;
+        case MessageType.NOTIFICATION: {
+          const n = decodeNotification(body);
+          this.emit('notificationReceived', n);
+          this.handle({ type: 'notificationReceived', notification: n });
+          return;
+        }
+        case MessageType.UPDATE:
+          this.handle({ type: 'updateReceived' });
+          if (this.fsm.state === SessionState.ESTABLISHED) this.emit('update', body, this.fsm.session!);
+          return;
+        case MessageType.ROUTE_REFRESH: {
+          const rr = decodeRouteRefresh(body, message);
+          this.handle({ type: 'updateReceived' });
+          if (this.fsm.state === SessionState.ESTABLISHED) this.emit('routeRefresh', rr, this.fsm.session!);
+          return;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof Notification)) throw e;
+      this.handle({ type: 'messageError', notification: e });
+    }
+  }
+}

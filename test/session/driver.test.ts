@@ -1,0 +1,140 @@
+// The driver over in-memory streams with a manual clock: two Herald drivers peer with each other.
+import type { Duplex } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/session/clock.js';
+import { SessionDriver } from '../../src/session/driver.js';
+import { type FsmConfig, SessionState } from '../../src/session/fsm-types.js';
+import { CeaseSubcode, cease, codecContext, encodeUpdate, parsePrefix } from '../../src/wire/index.js';
+import { duplexPair, settle } from '../helpers/duplex-pair.js';
+
+function config(asn: number, peerAsn: number, bgpId: string, passive: boolean, holdTime = 90): FsmConfig {
+  return {
+    local: {
+      localAsn: asn,
+      bgpId,
+      peerAsns: [peerAsn],
+      holdTime,
+      keepalive: 30,
+      capabilities: [
+        { kind: 'multiprotocol', afi: 1, safi: 1 },
+        { kind: 'route-refresh' },
+        { kind: 'as4', asn },
+      ],
+    },
+    passive,
+    delayOpen: 0,
+    connectRetry: 5,
+    connectRetryMax: 60,
+    idleHold: 5,
+    idleHoldMax: 120,
+    stableTime: 60,
+  };
+}
+
+function pair(holdA = 90, holdB = 90) {
+  const clock = new ManualClock();
+  const [ea, eb] = duplexPair();
+  let passiveSide!: SessionDriver;
+  const active = new SessionDriver({
+    config: config(65001, 65002, '10.0.0.1', false, holdA),
+    clock,
+    random: () => 1,
+    dial: async (): Promise<Duplex> => {
+      passiveSide.accept(eb);
+      return ea;
+    },
+  });
+  passiveSide = new SessionDriver({
+    config: config(65002, 65001, '10.0.0.2', true, holdB),
+    clock,
+    random: () => 1,
+  });
+  return { clock, active, passive: passiveSide };
+}
+
+async function established(a: SessionDriver, b: SessionDriver): Promise<void> {
+  b.start();
+  a.start();
+  await settle(() => a.state === SessionState.ESTABLISHED && b.state === SessionState.ESTABLISHED);
+  expect([a.state, b.state]).toEqual(['Established', 'Established']);
+}
+
+describe('SessionDriver', () => {
+  it('two drivers reach Established and agree on the smaller hold time', async () => {
+    const { active, passive } = pair(90, 30);
+    await established(active, passive);
+    expect(active.session!.holdTime).toBe(30);
+    expect(active.session!.keepalive).toBe(10);
+    expect(active.session!.peerAsn).toBe(65002);
+    expect(active.sent.open).toBe(1);
+    expect(passive.inbound).toBe(true);
+  });
+
+  it('delivers UPDATEs in Established and sends keepalives on the timer', async () => {
+    const { clock, active, passive } = pair();
+    const bodies: Buffer[] = [];
+    passive.on('update', (b) => bodies.push(Buffer.from(b)));
+    await established(active, passive);
+    const msg = encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.1.0.0/16')],
+        attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
+      },
+      codecContext({ as4: true }),
+    );
+    active.send(msg);
+    await settle(() => bodies.length > 0);
+    expect(bodies[0]).toEqual(msg.subarray(19));
+    const before = active.sent.keepalive;
+    clock.advance(30_000);
+    expect(active.sent.keepalive).toBe(before + 1);
+  });
+
+  it('resets the session with the Notification an UPDATE handler throws', async () => {
+    const { active, passive } = pair();
+    const got: string[] = [];
+    active.on('notificationReceived', (n) => got.push(`${n.code}/${n.subcode}`));
+    passive.on('update', () => {
+      throw cease(CeaseSubcode.MAX_PREFIXES);
+    });
+    await established(active, passive);
+    active.send(
+      encodeUpdate(
+        {
+          withdrawn: [],
+          nlri: [parsePrefix('10.1.0.0/16')],
+          attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
+        },
+        codecContext({ as4: true }),
+      ),
+    );
+    await settle(() => got.length > 0);
+    expect(got).toEqual(['6/1']);
+  });
+
+  it('stop sends Cease with the shutdown message; the peer goes down too', async () => {
+    const { active, passive } = pair();
+    const got: string[] = [];
+    passive.on('notificationReceived', (n) => got.push(`${n.code}/${n.subcode}`));
+    await established(active, passive);
+    active.stop(cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, 'maintenance'));
+    await settle(() => got.length > 0 && passive.state !== SessionState.ESTABLISHED);
+    expect(got).toEqual(['6/2']);
+    expect(active.state).toBe('Idle');
+    expect(passive.state).toBe('Idle');
+  });
+
+  it('a silent peer is dropped by the hold timer', async () => {
+    const { clock, active, passive } = pair(9, 9);
+    const downs: string[] = [];
+    active.on('down', (r) => downs.push(r.kind));
+    await established(active, passive);
+    // The passive side stops sending anything (its stream writes go nowhere).
+    passive.send = () => true;
+    (passive as unknown as { handle: () => void }).handle = () => {};
+    clock.advance(9_000);
+    expect(downs).toEqual(['holdTimerExpired']);
+    expect(active.state).toBe('Idle');
+  });
+});

@@ -1,9 +1,9 @@
-// `herald run`: loads the config and runs until SIGTERM/SIGINT. The BGP session layer (FSM, TCP
-// transport, announcements) lands with the session issue; until then the daemon validates its
-// config, logs what it would do and says plainly that sessions are not yet started.
+// `herald run`: loads the config, starts the daemon and runs until SIGTERM/SIGINT, which sends
+// every peer Cease/Administrative Shutdown (RFC 9003 message) before exiting.
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent } from '../log/logger.js';
+import { Daemon } from './daemon.js';
 
 export async function runDaemon(configPath: string): Promise<number> {
   const log = createLogger();
@@ -16,28 +16,33 @@ export async function runDaemon(configPath: string): Promise<number> {
     return 2;
   }
   log.info({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'herald starting');
+  const daemon = new Daemon({ config, log });
+  try {
+    await daemon.start();
+  } catch (e) {
+    log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
+    return 1;
+  }
   log.info(
     {
       event: LogEvent.configLoaded,
       neighbors: config.neighbors.length,
       announcements: config.announce.length,
+      routerId: daemon.routerId,
     },
     'configuration loaded',
   );
-  log.warn(
-    { event: LogEvent.featureUnavailable, feature: 'bgp-sessions' },
-    'BGP sessions are not implemented in this build yet: no neighbor is dialled or accepted',
-  );
   await new Promise<void>((resolve) => {
-    // Nothing else holds the event loop open yet (no sockets), so a timer does.
+    // Keeps the process alive when nothing else does (no listener, only passive peers).
     const alive = setInterval(() => {}, 2 ** 30);
-    const stop = (signal: string) => {
+    const stop = async (signal: string) => {
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
+      await daemon.stop(`herald stopping (${signal})`);
       clearInterval(alive);
       resolve();
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
   });
   return 0;
 }

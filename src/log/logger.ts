@@ -9,6 +9,16 @@ export const LogEvent = {
   configLoaded: 'configLoaded',
   configInvalid: 'configInvalid',
   featureUnavailable: 'featureUnavailable',
+  listening: 'listening',
+  sessionUp: 'sessionUp',
+  sessionDown: 'sessionDown',
+  notificationSent: 'notificationSent',
+  notificationReceived: 'notificationReceived',
+  routeAnnounced: 'routeAnnounced',
+  routeWithdrawn: 'routeWithdrawn',
+  updateTreatAsWithdraw: 'updateTreatAsWithdraw',
+  dynamicPeerCreated: 'dynamicPeerCreated',
+  connectionRejected: 'connectionRejected',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
 

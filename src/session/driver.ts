@@ -92,9 +92,27 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   /** True for a connection the peer opened to us (RFC 4271 §6.8 collision resolution needs it). */
   inbound = false;
 
+  private config: FsmConfig;
+
   constructor(private readonly opts: DriverOptions) {
     super();
+    this.config = opts.config;
     this.fsm = initialState(opts.config);
+  }
+
+  /** Replaces the FSM settings (e.g. a collision winner accepted passively becomes active again). */
+  reconfigure(config: FsmConfig): void {
+    this.config = config;
+  }
+
+  /** Stops everything without a NOTIFICATION: timers cleared, stream destroyed, listeners removed. */
+  dispose(): void {
+    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
+    this.timers.clear();
+    this.dialing++;
+    this.stream?.destroy();
+    this.stream = undefined;
+    this.removeAllListeners();
   }
 
   get state(): SessionState {
@@ -144,7 +162,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
 
   handle(event: FsmEvent): void {
     const from = this.fsm.state;
-    const { state, actions } = step(this.fsm, event, this.opts.config);
+    const { state, actions } = step(this.fsm, event, this.config);
     this.fsm = state;
     for (const a of actions) this.execute(a);
     if (state.state !== from) this.emit('stateChange', from, state.state);
@@ -159,7 +177,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         this.detach();
         break;
       case 'sendOpen':
-        this.send(encodeOpen(buildOpen(this.opts.config.local)));
+        this.send(encodeOpen(buildOpen(this.config.local)));
         break;
       case 'sendKeepalive':
         this.send(KEEPALIVE);

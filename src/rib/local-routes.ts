@@ -1,0 +1,106 @@
+// Routes Herald originates (from the config's `announce:` list and at run time), and the
+// attributes each peer gets for them: next-hop self by default, our ASN (plus prepends) for eBGP,
+// LOCAL_PREF only for iBGP (RFC 4271 §5.1.5). Pure.
+import type { LargeCommunity, PathAttributes, Prefix } from '../wire/index.js';
+import {
+  Afi,
+  AsPathSegmentType,
+  parseCommunity,
+  parseExtendedCommunity,
+  parseLargeCommunity,
+  parsePrefix,
+  prefixKey,
+  Safi,
+} from '../wire/index.js';
+
+export interface LocalRoute {
+  readonly prefix: Prefix;
+  /** Explicit next hop; default: the session's local address (next-hop self). */
+  readonly nextHop?: string;
+  readonly communities: readonly number[];
+  readonly largeCommunities: readonly LargeCommunity[];
+  readonly extendedCommunities: readonly bigint[];
+  readonly localPref?: number;
+  readonly med?: number;
+  readonly asPathPrepend: number;
+}
+
+export interface LocalRouteSpec {
+  prefix: string;
+  nextHop?: string;
+  communities?: readonly string[];
+  largeCommunities?: readonly string[];
+  extendedCommunities?: readonly string[];
+  localPref?: number;
+  med?: number;
+  asPathPrepend?: number;
+}
+
+/** Parses a spec (config entry or API body); throws with a message naming the bad value. */
+export function localRoute(spec: LocalRouteSpec): LocalRoute {
+  return {
+    prefix: parsePrefix(spec.prefix),
+    nextHop: spec.nextHop,
+    communities: (spec.communities ?? []).map(parseCommunity),
+    largeCommunities: (spec.largeCommunities ?? []).map(parseLargeCommunity),
+    extendedCommunities: (spec.extendedCommunities ?? []).map(parseExtendedCommunity),
+    localPref: spec.localPref,
+    med: spec.med,
+    asPathPrepend: spec.asPathPrepend ?? 0,
+  };
+}
+
+export function localRouteKey(r: LocalRoute): string {
+  return prefixKey(r.prefix);
+}
+
+/** What the session offers for computing export attributes. */
+export interface ExportSession {
+  readonly localAsn: number;
+  readonly ibgp: boolean;
+  /** Our address on this session (IPv4 or IPv6). */
+  readonly localAddress: string;
+  /** Our IPv6 address for IPv6 routes on an IPv4 session, if we have one. */
+  readonly localAddress6?: string;
+  /** RFC 8950 negotiated for IPv4 unicast: IPv4 routes may carry an IPv6 next hop. */
+  readonly ipv4OverIpv6: boolean;
+}
+
+/** RFC 4271 §5.1.5: "the default ... LOCAL_PREF" most speakers use. */
+export const DEFAULT_LOCAL_PREF = 100;
+
+/**
+ * The attributes `route` is sent with on `session`, or undefined when no usable next hop exists
+ * for its family there (an IPv6 route on an IPv4-only session without an IPv6 address).
+ */
+export function exportAttributes(route: LocalRoute, session: ExportSession): PathAttributes | undefined {
+  const v6Session = session.localAddress.includes(':');
+  const afi = route.prefix.afi;
+  const asns = new Array<number>((session.ibgp ? 0 : 1) + route.asPathPrepend).fill(session.localAsn);
+  const attrs: PathAttributes = {
+    origin: 0,
+    asPath: asns.length > 0 ? [{ type: AsPathSegmentType.AS_SEQUENCE, asns }] : [],
+  };
+  if (route.med !== undefined) attrs.med = route.med;
+  if (session.ibgp) attrs.localPref = route.localPref ?? DEFAULT_LOCAL_PREF;
+  if (route.communities.length > 0) attrs.communities = route.communities;
+  if (route.largeCommunities.length > 0) attrs.largeCommunities = route.largeCommunities;
+  if (route.extendedCommunities.length > 0) attrs.extendedCommunities = route.extendedCommunities;
+
+  if (afi === Afi.IPV4) {
+    const nh = route.nextHop ?? (v6Session ? undefined : session.localAddress);
+    if (nh && !nh.includes(':')) {
+      attrs.nextHop = nh;
+      return attrs;
+    }
+    // RFC 8950: an IPv6 next hop for IPv4 routes, in MP_REACH_NLRI, only when negotiated.
+    const nh6 = nh ?? (v6Session ? session.localAddress : undefined);
+    if (!nh6 || !session.ipv4OverIpv6) return undefined;
+    attrs.mpReach = { afi: Afi.IPV4, safi: Safi.UNICAST, nextHop: nh6, nlri: [] };
+    return attrs;
+  }
+  const nh6 = route.nextHop ?? (v6Session ? session.localAddress : session.localAddress6);
+  if (!nh6?.includes(':')) return undefined;
+  attrs.mpReach = { afi: Afi.IPV6, safi: Safi.UNICAST, nextHop: nh6, nlri: [] };
+  return attrs;
+}

@@ -43,6 +43,7 @@ export class Daemon {
   private server?: net.Server;
   readonly routerId: string;
   readonly startedAt = Date.now();
+  readonly version: string = process.env.npm_package_version ?? '0.1.0';
 
   constructor(private readonly opts: DaemonOptions) {
     this.routerId = opts.config.routerId ?? defaultRouterId() ?? '127.0.0.1';

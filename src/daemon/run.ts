@@ -1,9 +1,17 @@
 // `herald run`: loads the config, starts the daemon and runs until SIGTERM/SIGINT, which sends
 // every peer Cease/Administrative Shutdown (RFC 9003 message) before exiting.
+
+import { buildApi } from '../api/server.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent } from '../log/logger.js';
 import { Daemon } from './daemon.js';
+
+/** "127.0.0.1:9179" or "[::1]:9179" → host and port. */
+function hostPort(text: string): { host: string; port: number } {
+  const i = text.lastIndexOf(':');
+  return { host: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)) };
+}
 
 export async function runDaemon(configPath: string): Promise<number> {
   const log = createLogger();
@@ -17,8 +25,13 @@ export async function runDaemon(configPath: string): Promise<number> {
   }
   log.info({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'herald starting');
   const daemon = new Daemon({ config, log });
+  const api = config.api ? buildApi(daemon) : undefined;
   try {
     await daemon.start();
+    if (config.api && api) {
+      await api.listen(hostPort(config.api.listen));
+      log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
+    }
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
     return 1;
@@ -38,6 +51,7 @@ export async function runDaemon(configPath: string): Promise<number> {
     const stop = async (signal: string) => {
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
       await daemon.stop(`herald stopping (${signal})`);
+      await api?.close();
       clearInterval(alive);
       resolve();
     };

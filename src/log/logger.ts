@@ -10,6 +10,7 @@ export const LogEvent = {
   configInvalid: 'configInvalid',
   featureUnavailable: 'featureUnavailable',
   listening: 'listening',
+  apiListening: 'apiListening',
   sessionUp: 'sessionUp',
   sessionDown: 'sessionDown',
   notificationSent: 'notificationSent',

@@ -28,8 +28,9 @@ export interface OutRoute {
   readonly attributes: PathAttributes;
 }
 
-interface Advertised {
+export interface Advertised {
   readonly prefix: Prefix;
+  readonly attributes: PathAttributes;
   readonly attrKey: string;
 }
 
@@ -111,8 +112,13 @@ export class AdjRibOut {
         const next = packUpdate(this.writer, prepared, g.prefixes, i, ctx);
         if (next === i) throw new Error('attribute set too large for one UPDATE');
         if (!(await this.emit(sink))) return { announced, withdrawn: withdraw.length };
-        for (let k = i; k < next; k++)
-          this.advertised.set(prefixKey(g.prefixes[k]), { prefix: g.prefixes[k], attrKey });
+        for (let k = i; k < next; k++) {
+          this.advertised.set(prefixKey(g.prefixes[k]), {
+            prefix: g.prefixes[k],
+            attributes: g.attributes,
+            attrKey,
+          });
+        }
         announced += next - i;
         i = next;
       }

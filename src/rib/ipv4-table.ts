@@ -100,6 +100,14 @@ export class Ipv4Table {
     }
   }
 
+  /** Every route as [address, length, path id, value] (order unspecified; do not modify while iterating). */
+  *entries(): Generator<[number, number, number, number]> {
+    const s = this.slots;
+    for (let at = 0; at < s.length; at += STRIDE) {
+      if (s[at + 1] <= 32) yield [s[at], s[at + 1], s[at + 2], s[at + 3]];
+    }
+  }
+
   /** Octets held by the slot array. */
   get byteSize(): number {
     return this.slots.byteLength;

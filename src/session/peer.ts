@@ -80,6 +80,11 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.opts.address;
   }
 
+  /** The ASNs this neighbor may use (one, or a dynamic range's list). */
+  get configuredAsns(): readonly number[] {
+    return this.opts.config.local.peerAsns;
+  }
+
   get state(): SessionState {
     return this.driver.state;
   }

@@ -68,6 +68,6 @@ describe('herald CLI', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l).event);
-    expect(events).toEqual(['daemonStarting', 'listening', 'configLoaded', 'daemonStopping']);
+    expect(events).toEqual(['daemonStarting', 'listening', 'apiListening', 'configLoaded', 'daemonStopping']);
   }, 30_000);
 });

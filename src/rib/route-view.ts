@@ -1,0 +1,93 @@
+// Read-only views of RIB tables as the API and CLI show them: one plain object per route with
+// human-format attributes. Attribute sets are decoded once per query, not once per route.
+import {
+  Afi,
+  formatAsPath,
+  formatCommunity,
+  formatExtendedCommunity,
+  formatLargeCommunity,
+  formatOrigin,
+  formatPrefix,
+  type PathAttributes,
+  type Prefix,
+} from '../wire/index.js';
+import type { AdjRibIn } from './adj-rib-in.js';
+import { attributesOf } from './attribute-store.js';
+
+export interface RouteView {
+  prefix: string;
+  pathId?: number;
+  neighbor: string;
+  nextHop: string | null;
+  asPath: string;
+  origin: string | null;
+  med: number | null;
+  localPref: number | null;
+  communities: string[];
+  largeCommunities: string[];
+  extCommunities: string[];
+  best: boolean;
+  stale: boolean;
+}
+
+export interface RouteFilter {
+  afi?: 'ipv4' | 'ipv6';
+  /** Exact prefix text ("10.0.0.0/8"). */
+  prefix?: string;
+}
+
+export function viewAttributes(
+  a: PathAttributes,
+): Omit<RouteView, 'prefix' | 'pathId' | 'neighbor' | 'best' | 'stale'> {
+  return {
+    nextHop: a.mpReach?.nextHop ?? a.nextHop ?? null,
+    asPath: formatAsPath(a.asPath ?? []),
+    origin: a.origin === undefined ? null : formatOrigin(a.origin),
+    med: a.med ?? null,
+    localPref: a.localPref ?? null,
+    communities: (a.communities ?? []).map(formatCommunity),
+    largeCommunities: (a.largeCommunities ?? []).map(formatLargeCommunity),
+    extCommunities: (a.extendedCommunities ?? []).map(formatExtendedCommunity),
+  };
+}
+
+function ipv4Prefix(addr: number, length: number): Prefix {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(addr);
+  return { afi: Afi.IPV4, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
+}
+
+/** Routes of one Adj-RIB-In (and its stale copy during a graceful restart), filtered. */
+export function* adjRibInRoutes(
+  neighbor: string,
+  rib: AdjRibIn,
+  filter: RouteFilter,
+  stale = false,
+): Generator<RouteView> {
+  const cache = new Map<number, ReturnType<typeof viewAttributes>>();
+  const attrs = (id: number) => {
+    let v = cache.get(id);
+    if (!v) {
+      const set = rib.attributes.get(id);
+      v = viewAttributes(set ? attributesOf(set) : {});
+      cache.set(id, v);
+    }
+    return v;
+  };
+  if (filter.afi !== 'ipv6') {
+    for (const [addr, length, pathId, id] of rib.ipv4.entries()) {
+      const prefix = formatPrefix(ipv4Prefix(addr, length));
+      if (filter.prefix && filter.prefix !== prefix) continue;
+      yield { prefix, ...(pathId ? { pathId } : {}), neighbor, ...attrs(id), best: false, stale };
+    }
+  }
+  if (filter.afi !== 'ipv4') {
+    const rows: RouteView[] = [];
+    rib.ipv6.forEach((bytes, length, pathId, id) => {
+      const prefix = formatPrefix({ afi: Afi.IPV6, length, bytes });
+      if (filter.prefix && filter.prefix !== prefix) return;
+      rows.push({ prefix, ...(pathId ? { pathId } : {}), neighbor, ...attrs(id), best: false, stale });
+    });
+    yield* rows;
+  }
+}

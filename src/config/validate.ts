@@ -216,8 +216,9 @@ function api(c: Checker, v: unknown): HeraldConfig['api'] {
   const o = v === undefined ? {} : (c.object(v, 'api') ?? {});
   c.keys(o, 'api', ['listen']);
   const at = o.listen === undefined ? '127.0.0.1:9179' : c.string(o.listen, 'api.listen');
-  if (at && !/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):\d{1,5}$/.test(at))
-    c.fail('api.listen', 'must be HOST:PORT, e.g. 127.0.0.1:9179');
+  if (at && !at.startsWith('/') && !/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):\d{1,5}$/.test(at)) {
+    c.fail('api.listen', 'must be HOST:PORT (e.g. 127.0.0.1:9179) or the absolute path of a unix socket');
+  }
   return { listen: at ?? '127.0.0.1:9179' };
 }
 

@@ -2,13 +2,15 @@
 // every peer Cease/Administrative Shutdown (RFC 9003 message) before exiting.
 
 import { buildApi } from '../api/server.js';
+import { rmSync } from 'node:fs';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent } from '../log/logger.js';
 import { Daemon } from './daemon.js';
 
-/** "127.0.0.1:9179" or "[::1]:9179" → host and port. */
-function hostPort(text: string): { host: string; port: number } {
+/** "127.0.0.1:9179" or "[::1]:9179" → host and port; "/run/herald/api.sock" → a unix socket. */
+function hostPort(text: string): { host: string; port: number } | { path: string } {
+  if (text.startsWith('/')) return { path: text };
   const i = text.lastIndexOf(':');
   return { host: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)) };
 }
@@ -29,7 +31,10 @@ export async function runDaemon(configPath: string): Promise<number> {
   try {
     await daemon.start();
     if (config.api && api) {
-      await api.listen(hostPort(config.api.listen));
+      const at = hostPort(config.api.listen);
+      // A unix socket left by a previous run would make listen fail with EADDRINUSE.
+      if ('path' in at) rmSync(at.path, { force: true });
+      await api.listen(at);
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
     }
   } catch (e) {

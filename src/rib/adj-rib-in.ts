@@ -37,16 +37,17 @@ interface SplitBlock {
 
 /**
  * Walks the attribute headers; when MP attributes are present, returns the block without them
- * and their decoded values. Returns null when there are none, undefined when the block is
- * malformed (the full decoder then reports the RFC 7606 outcome).
+ * and their decoded values. Returns null when there are none.
  */
-function splitMp(buf: Buffer, start: number, end: number, ctx: CodecContext): SplitBlock | null | undefined {
+function splitMp(buf: Buffer, start: number, end: number, ctx: CodecContext): SplitBlock | null {
   let cuts: number[] | undefined;
   for (let pos = start; pos < end; ) {
+    // A header or length past the end (RFC 7606 §4): stop; the malformed tail stays in `rest` for
+    // the full decoder to report, and MP attributes before it still count (as in decodeUpdate).
     const hl = buf[pos] & AttrFlag.EXTENDED_LENGTH ? 4 : 3;
-    if (pos + hl > end) return undefined;
+    if (pos + hl > end) break;
     const next = pos + hl + (hl === 4 ? buf.readUInt16BE(pos + 2) : buf[pos + 2]);
-    if (next > end) return undefined;
+    if (next > end) break;
     const type = buf[pos + 1];
     if (type === AttrType.MP_REACH_NLRI || type === AttrType.MP_UNREACH_NLRI) {
       cuts ??= [];
@@ -158,8 +159,11 @@ export class AdjRibIn {
     const unreach = split?.mpUnreach;
     if (unreach) {
       for (const p of unreach.withdrawn) this.drop(p);
+      // RFC 4724 §2: End-of-RIB is an UPDATE holding only an empty MP_UNREACH_NLRI.
       result.endOfRib =
         unreach.withdrawn.length === 0 &&
+        (unreach.raw?.length ?? 0) === 0 &&
+        split.rest.length === 0 &&
         !split.mpReach &&
         !hasClassic &&
         l.withdrawnEnd === l.withdrawnStart;
@@ -187,6 +191,8 @@ export class AdjRibIn {
       if (withdrawAll) this.drop(p);
       else this.keep(p, set.id);
     }
+    // A set interned for an UPDATE that left no route on it (withdrawals only, treat-as-withdraw).
+    this.attributes.forgetIfUnused(set.id);
     return result;
   }
 

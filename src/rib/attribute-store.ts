@@ -106,6 +106,15 @@ export class AttributeStore {
   /** Drops one reference; the set is forgotten when none remain. */
   release(id: number): void {
     if (--this.refs[id] > 0) return;
+    this.forget(id);
+  }
+
+  /** Forgets a set that no route refers to (interned for an UPDATE that announced nothing). */
+  forgetIfUnused(id: number): void {
+    if (this.byId[id] && this.refs[id] === 0) this.forget(id);
+  }
+
+  private forget(id: number): void {
     const set = this.byId[id]!;
     this.byKey.delete(setKey(set.raw, set.mpReach));
     this.byId[id] = undefined;

@@ -165,7 +165,9 @@ export function step(s: FsmState, e: FsmEvent, config: FsmConfig): StepResult {
         s.state === SessionState.ESTABLISHED;
       // RFC 4271 §8.2.2 ManualStop: "sends the NOTIFICATION with a Cease".
       const extra: FsmAction[] = opening ? [{ type: 'sendNotification', notification: e.notification }] : [];
-      return toIdle(stopped, config, { kind: 'stopped', notification: e.notification }, extra);
+      const r = toIdle(stopped, config, { kind: 'stopped', notification: e.notification }, extra);
+      // RFC 4271 §8.2.2 ManualStop (every state but Idle): "sets the ConnectRetryCounter to zero".
+      return { ...r, state: { ...r.state, connectRetryCounter: 0 } };
     }
     if (
       e.type === 'timerExpired' &&
@@ -201,6 +203,8 @@ export function step(s: FsmState, e: FsmEvent, config: FsmConfig): StepResult {
           actions: [stop('idleHold'), connectRetry(config, s.connectRetryCounter), { type: 'connect' }],
         };
       }
+      // RFC 4271 §8.2.2 Idle: ManualStop is ignored, but an automatic restart may be pending: cancel it.
+      if (e.type === 'stop') return { state: { ...s, stopped: true }, actions: [stop('idleHold')] };
       // RFC 4271 §8.2.2 Idle: "Any other event ... the BGP FSM ... does not change state"; an incoming
       // connection is refused.
       if (e.type === 'tcpConnected') return { state: s, actions: [{ type: 'close' }] };
@@ -245,7 +249,8 @@ export function step(s: FsmState, e: FsmEvent, config: FsmConfig): StepResult {
       if (e.type === 'tcpFailed') {
         // RFC 4271 §8.2.2 OpenSent TcpConnectionFails: "closes the BGP connection, restarts the
         // ConnectRetryTimer ... changes its state to Active".
-        return waitForPeer(s, config, [{ type: 'close' }, stop('hold')]);
+        const down: FsmAction = { type: 'down', reason: { kind: 'connectionLost' }, wasEstablished: false };
+        return waitForPeer(s, config, [{ type: 'close' }, stop('hold'), down]);
       }
       if (e.type === 'start' || e.type === 'timerExpired') return same;
       return fsmError(s, config);

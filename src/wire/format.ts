@@ -97,8 +97,10 @@ function parseUint(text: string, max: number, what: string): number {
 
 /** "64512:100", a well-known name, or a plain 32-bit number. */
 export function parseCommunity(text: string): number {
-  const named = (WELL_KNOWN_COMMUNITIES as Record<string, number>)[text.toLowerCase()];
-  if (named !== undefined) return named;
+  // Own properties only: "constructor" or "toString" must not resolve to Object.prototype members.
+  const name = text.toLowerCase();
+  if (Object.hasOwn(WELL_KNOWN_COMMUNITIES, name))
+    return (WELL_KNOWN_COMMUNITIES as Record<string, number>)[name];
   const parts = text.split(':');
   if (parts.length === 1) return parseUint(parts[0], 0xffffffff, 'community');
   if (parts.length !== 2)
@@ -145,8 +147,16 @@ export function formatExtendedCommunity(c: bigint): string {
     const asn = b.readUInt32BE(2);
     return `${name}:${asn}${asn <= 0xffff ? 'L' : ''}:${b.readUInt16BE(6)}`;
   }
-  if (type === EC_TWO_OCTET_AS_NON_TRANSITIVE && sub === SUB_LINK_BANDWIDTH) {
-    return `lb:${b.readUInt16BE(2)}:${b.readFloatBE(4)}`;
+  // Only a bandwidth the parser accepts back (finite, not negative, not -0) prints as "lb:".
+  const bw = b.readFloatBE(4);
+  if (
+    type === EC_TWO_OCTET_AS_NON_TRANSITIVE &&
+    sub === SUB_LINK_BANDWIDTH &&
+    bw >= 0 &&
+    bw !== Infinity &&
+    !Object.is(bw, -0)
+  ) {
+    return `lb:${b.readUInt16BE(2)}:${bw}`;
   }
   return `0x${b.toString('hex')}`;
 }

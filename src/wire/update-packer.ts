@@ -149,14 +149,15 @@ export function packWithdrawal(
   const addPath = ctx.addPath.has(family);
   return withMessageLimit(w, ctx, (start) => {
     let i = from;
-    const fill = () => {
-      while (i < prefixes.length && nlriSize(prefixes[i], addPath) <= w.remaining) {
+    const fill = (after = 0) => {
+      while (i < prefixes.length && nlriSize(prefixes[i], addPath) <= w.remaining - after) {
         writePrefix(w, prefixes[i++], addPath);
       }
     };
     if (family === IPV4_UNICAST) {
       const wl = w.reserve16();
-      fill();
+      // Leave room for the Total Path Attribute Length that follows the withdrawn routes.
+      fill(2);
       w.patch16(wl);
       w.u16(0);
     } else {
@@ -168,6 +169,11 @@ export function packWithdrawal(
         fill();
       });
       w.patch16(al);
+    }
+    // Nothing fitted: an UPDATE with no withdrawn routes would read as an End-of-RIB (RFC 4724 §2).
+    if (i === from) {
+      w.rollback(start);
+      return from;
     }
     finishMessage(w, start);
     return i;

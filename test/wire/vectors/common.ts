@@ -10,7 +10,10 @@ export const confedSeq = (...asns: number[]): AsPathSegment => ({
   type: AsPathSegmentType.AS_CONFED_SEQUENCE,
   asns,
 });
-export const confedSet = (...asns: number[]): AsPathSegment => ({ type: AsPathSegmentType.AS_CONFED_SET, asns });
+export const confedSet = (...asns: number[]): AsPathSegment => ({
+  type: AsPathSegmentType.AS_CONFED_SET,
+  asns,
+});
 
 /** A whole message: marker, length, type, then `body`. */
 export function message(type: number, body: Buffer): Buffer {
@@ -37,7 +40,11 @@ export const MANDATORY_AS4 = `${ORIGIN_IGP} ${AS_PATH_65001_AS4} ${NEXT_HOP_192_
 export const BASE: PathAttributes = { origin: 0, asPath: [seq(65001)], nextHop: '192.0.2.1' };
 
 /** An Update value: attributes, then the IPv4 NLRI and Withdrawn Routes fields. */
-export function update(attributes: PathAttributes, nlri: readonly Prefix[] = [], withdrawn: readonly Prefix[] = []) {
+export function update(
+  attributes: PathAttributes,
+  nlri: readonly Prefix[] = [],
+  withdrawn: readonly Prefix[] = [],
+) {
   return { withdrawn, attributes, nlri };
 }
 

@@ -76,7 +76,9 @@ export function updateVectorTests(title: string, vectors: readonly UpdateVector[
           if (e.attributes) expect(d.attributes).toEqual(e.attributes);
           if (e.routes) {
             const r = updateRoutes(d);
-            expect({ announced: r.announced.map(routeText), withdrawn: r.withdrawn.map(routeText) }).toEqual(e.routes);
+            expect({ announced: r.announced.map(routeText), withdrawn: r.withdrawn.map(routeText) }).toEqual(
+              e.routes,
+            );
           }
         });
         continue;
@@ -90,13 +92,17 @@ export function updateVectorTests(title: string, vectors: readonly UpdateVector[
       });
       it(`${label}: encodes to ${e.encoded ? 'the canonical form' : 'the same octets'}`, () => {
         const want = e.encoded ?? v.bytes;
-        expect(encodeUpdate(e.update, ctx).toString('hex')).toBe(message(MessageType.UPDATE, want).toString('hex'));
+        expect(encodeUpdate(e.update, ctx).toString('hex')).toBe(
+          message(MessageType.UPDATE, want).toString('hex'),
+        );
       });
       if (e.roundTrip !== false) {
         it(`${label}: round-trips`, () => {
           const again = decodeUpdate(bodyOf(encodeUpdate(e.update, ctx)), ctx);
           expect(again.errors).toEqual([]);
-          expect({ withdrawn: again.withdrawn, attributes: again.attributes, nlri: again.nlri }).toEqual(e.update);
+          expect({ withdrawn: again.withdrawn, attributes: again.attributes, nlri: again.nlri }).toEqual(
+            e.update,
+          );
         });
       }
     }
@@ -122,7 +128,9 @@ export function openVectorTests(title: string, vectors: readonly OpenVector[]): 
       }
       it(`${label}: decodes`, () => expect(decode()).toEqual(e.open));
       it(`${label}: encodes to ${e.encoded ? 'the canonical form' : 'the same octets'}`, () => {
-        expect(encodeOpen(e.open).toString('hex')).toBe(message(MessageType.OPEN, e.encoded ?? v.bytes).toString('hex'));
+        expect(encodeOpen(e.open).toString('hex')).toBe(
+          message(MessageType.OPEN, e.encoded ?? v.bytes).toString('hex'),
+        );
       });
       it(`${label}: round-trips`, () => {
         const m = receive(MessageType.OPEN, bodyOf(encodeOpen(e.open)), ctx);
@@ -140,7 +148,10 @@ export function notificationVectorTests(title: string, vectors: readonly Notific
         const m = receive(MessageType.NOTIFICATION, v.bytes, codecContext());
         if (m.type !== 'notification') throw new Error(`decoded as ${m.type}`);
         const { code, subcode, data } = m.notification;
-        expect({ code, subcode, data: data.toString('hex') }).toEqual({ ...v.expected, data: v.expected.data.toString('hex') });
+        expect({ code, subcode, data: data.toString('hex') }).toEqual({
+          ...v.expected,
+          data: v.expected.data.toString('hex'),
+        });
       });
       it(`${label}: encodes to the same octets`, () => {
         expect(encodeNotification(v.expected).toString('hex')).toBe(
@@ -163,7 +174,8 @@ export function routeRefreshVectorTests(title: string, vectors: readonly RouteRe
         });
         continue;
       }
-      it(`${label}: decodes`, () => expect(decode()).toEqual({ type: 'route-refresh', routeRefresh: e.routeRefresh }));
+      it(`${label}: decodes`, () =>
+        expect(decode()).toEqual({ type: 'route-refresh', routeRefresh: e.routeRefresh }));
       it(`${label}: encodes to the same octets`, () => {
         expect(encodeRouteRefresh(e.routeRefresh).toString('hex')).toBe(
           message(MessageType.ROUTE_REFRESH, v.bytes).toString('hex'),

@@ -82,5 +82,7 @@ export interface RouteRefreshVector {
   readonly name: string;
   readonly rfc: string;
   readonly bytes: Buffer;
-  readonly expected: { readonly routeRefresh: RouteRefresh } | { readonly notification: ExpectedNotification };
+  readonly expected:
+    | { readonly routeRefresh: RouteRefresh }
+    | { readonly notification: ExpectedNotification };
 }

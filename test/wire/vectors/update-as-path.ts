@@ -2,12 +2,29 @@
 // on a session with a 2-octet ("OLD") speaker.
 import { AttrType } from '../../../src/wire/index.js';
 import { hex } from '../../helpers/hex.js';
-import { AS_PATH_65001, BASE, confedSeq, confedSet, NEXT_HOP_192_0_2_1, p, seq, set, update, WITHDRAWS_10_8 } from './common.js';
+import {
+  AS_PATH_65001,
+  BASE,
+  confedSeq,
+  confedSet,
+  NEXT_HOP_192_0_2_1,
+  p,
+  seq,
+  set,
+  update,
+  WITHDRAWS_10_8,
+} from './common.js';
 import type { UpdateVector } from './types.js';
 
 const AS4 = { as4: true };
-const ORIGIN_WITHDRAW = { outcome: 'treat-as-withdraw', errors: [{ type: AttrType.ORIGIN, outcome: 'treat-as-withdraw' }] } as const;
-const AS_PATH_WITHDRAW = { outcome: 'treat-as-withdraw', errors: [{ type: AttrType.AS_PATH, outcome: 'treat-as-withdraw' }] } as const;
+const ORIGIN_WITHDRAW = {
+  outcome: 'treat-as-withdraw',
+  errors: [{ type: AttrType.ORIGIN, outcome: 'treat-as-withdraw' }],
+} as const;
+const AS_PATH_WITHDRAW = {
+  outcome: 'treat-as-withdraw',
+  errors: [{ type: AttrType.AS_PATH, outcome: 'treat-as-withdraw' }],
+} as const;
 
 export const originVectors: UpdateVector[] = [
   {
@@ -25,7 +42,11 @@ export const originVectors: UpdateVector[] = [
       ${AS_PATH_65001} ${NEXT_HOP_192_0_2_1}
       08 0a
     `,
-    expected: { ...ORIGIN_WITHDRAW, attributes: { asPath: [seq(65001)], nextHop: '192.0.2.1' }, routes: WITHDRAWS_10_8 },
+    expected: {
+      ...ORIGIN_WITHDRAW,
+      attributes: { asPath: [seq(65001)], nextHop: '192.0.2.1' },
+      routes: WITHDRAWS_10_8,
+    },
   },
   {
     name: 'ORIGIN of length 0',
@@ -67,9 +88,10 @@ export const asPathVectors: UpdateVector[] = [
       08 0a
     `,
     expected: {
-      update: update({ ...BASE, asPath: [confedSeq(65010), confedSet(65011, 65012), seq(65001), set(1, 2)] }, [
-        p('10.0.0.0/8'),
-      ]),
+      update: update(
+        { ...BASE, asPath: [confedSeq(65010), confedSet(65011, 65012), seq(65001), set(1, 2)] },
+        [p('10.0.0.0/8')],
+      ),
     },
   },
   {
@@ -94,7 +116,11 @@ export const asPathVectors: UpdateVector[] = [
       ${NEXT_HOP_192_0_2_1}
       08 0a
     `,
-    expected: { ...AS_PATH_WITHDRAW, attributes: { origin: 0, nextHop: '192.0.2.1' }, routes: WITHDRAWS_10_8 },
+    expected: {
+      ...AS_PATH_WITHDRAW,
+      attributes: { origin: 0, nextHop: '192.0.2.1' },
+      routes: WITHDRAWS_10_8,
+    },
   },
   {
     name: 'AS_PATH segment overruns the attribute',
@@ -284,7 +310,11 @@ export const as4PathVectors: UpdateVector[] = [
       c0 11 06 02 01 fa56ea00               // AS4_PATH 4200000000: ignored
     `,
     expected: {
-      update: update({ origin: 0, asPath: [seq(65001, 23456)], aggregator: { asn: 65001, address: '192.0.2.9' } }),
+      update: update({
+        origin: 0,
+        asPath: [seq(65001, 23456)],
+        aggregator: { asn: 65001, address: '192.0.2.9' },
+      }),
       encoded: hex`0000 0016 40 01 01 00 40 02 06 02 02 fde9 5ba0 c0 07 06 fde9 c0000209`,
     },
   },

@@ -200,7 +200,9 @@ export const attributeVectors: UpdateVector[] = [
         0103 c0000201 0007       //   type 0x01 subtype 0x03: ro:192.0.2.1:7
       08 0a
     `,
-    expected: { update: update({ ...BASE, extendedCommunities: [0x0002fde900000064n, 0x0103c00002010007n] }, route) },
+    expected: {
+      update: update({ ...BASE, extendedCommunities: [0x0002fde900000064n, 0x0103c00002010007n] }, route),
+    },
   },
   {
     name: 'EXTENDED_COMMUNITIES of length 12',
@@ -213,7 +215,9 @@ export const attributeVectors: UpdateVector[] = [
     name: 'LARGE_COMMUNITY 65001:1:2',
     rfc: 'RFC 8092 §3',
     bytes: hex`0000 0021 ${MANDATORY} c0 20 0c 0000fde9 00000001 00000002 08 0a`,
-    expected: { update: update({ ...BASE, largeCommunities: [{ global: 65001, local1: 1, local2: 2 }] }, route) },
+    expected: {
+      update: update({ ...BASE, largeCommunities: [{ global: 65001, local1: 1, local2: 2 }] }, route),
+    },
   },
   {
     name: 'LARGE_COMMUNITY of length 8',

@@ -186,7 +186,9 @@ export const updateBasicVectors: UpdateVector[] = [
       e0 63 02 abcd              // optional transitive partial
       08 0a
     `,
-    expected: { update: update({ ...BASE, unknown: [{ flags: 0xe0, type: 99, value: hex`abcd` }] }, [p('10.0.0.0/8')]) },
+    expected: {
+      update: update({ ...BASE, unknown: [{ flags: 0xe0, type: 99, value: hex`abcd` }] }, [p('10.0.0.0/8')]),
+    },
   },
   {
     name: 'an unknown transitive attribute longer than 255 octets keeps its Extended Length',

@@ -45,7 +45,13 @@ export const mpVectors: UpdateVector[] = [
     `,
     expected: {
       update: update({
-        mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', linkLocal: 'fe80::1', nlri: [p('2001:db8::/32')] },
+        mpReach: {
+          afi: 2,
+          safi: 1,
+          nextHop: '2001:db8::1',
+          linkLocal: 'fe80::1',
+          nlri: [p('2001:db8::/32')],
+        },
         ...HEAD,
       }),
     },
@@ -59,7 +65,10 @@ export const mpVectors: UpdateVector[] = [
       ${ORIGIN_IGP} ${AS_PATH_65001}
     `,
     expected: {
-      update: update({ mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', nlri: [p('2001:db8::/32')] }, ...HEAD }),
+      update: update({
+        mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', nlri: [p('2001:db8::/32')] },
+        ...HEAD,
+      }),
       encoded: hex`0000 0029 90 0e 001a 0002 01 10 ${V6} 00 20 20010db8 ${ORIGIN_IGP} ${AS_PATH_65001}`,
     },
   },
@@ -76,7 +85,10 @@ export const mpVectors: UpdateVector[] = [
       ${ORIGIN_IGP} ${AS_PATH_65001}
     `,
     expected: {
-      update: update({ mpReach: { afi: 1, safi: 1, nextHop: '2001:db8::1', nlri: [p('10.0.0.0/8')] }, ...HEAD }),
+      update: update({
+        mpReach: { afi: 1, safi: 1, nextHop: '2001:db8::1', nlri: [p('10.0.0.0/8')] },
+        ...HEAD,
+      }),
     },
   },
   {
@@ -88,7 +100,10 @@ export const mpVectors: UpdateVector[] = [
       ${ORIGIN_IGP} ${AS_PATH_65001}
     `,
     expected: {
-      update: update({ mpReach: { afi: 1, safi: 1, nextHop: '192.0.2.1', nlri: [p('10.0.0.0/8')] }, ...HEAD }),
+      update: update({
+        mpReach: { afi: 1, safi: 1, nextHop: '192.0.2.1', nlri: [p('10.0.0.0/8')] },
+        ...HEAD,
+      }),
     },
   },
   {
@@ -139,6 +154,21 @@ export const mpVectors: UpdateVector[] = [
     expected: {
       outcome: 'treat-as-withdraw',
       errors: [{ type: AttrType.ORIGIN, outcome: 'treat-as-withdraw' }],
+      routes: { announced: [], withdrawn: ['2001:db8::/32'] },
+    },
+  },
+  {
+    name: 'an attribute overrunning the field after MP_REACH_NLRI withdraws its routes',
+    rfc: 'RFC 7606 §4',
+    bytes: hex`
+      0000 0030
+      90 0e 001a 0002 01 10 ${V6} 00 20 20010db8     // parsed first (RFC 7606 §5.1)
+      ${ORIGIN_IGP} ${AS_PATH_65001}
+      c0 08 08 fde90064          // COMMUNITIES says 8 octets, 4 left
+    `,
+    expected: {
+      outcome: 'treat-as-withdraw',
+      errors: [{ type: AttrType.COMMUNITIES, outcome: 'treat-as-withdraw' }],
       routes: { announced: [], withdrawn: ['2001:db8::/32'] },
     },
   },
@@ -243,7 +273,12 @@ export const mpVectors: UpdateVector[] = [
     `,
     expected: {
       update: update({
-        mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', nlri: [p('2001:db8::/32', 1), p('2001:db8::/32', 2)] },
+        mpReach: {
+          afi: 2,
+          safi: 1,
+          nextHop: '2001:db8::1',
+          nlri: [p('2001:db8::/32', 1), p('2001:db8::/32', 2)],
+        },
         ...HEAD,
       }),
     },

@@ -17,7 +17,11 @@ import type { UpdateVector } from './types.js';
 
 const UPDATE_ERROR = ErrorCode.UPDATE_MESSAGE;
 const withdraw = (type: number) =>
-  ({ outcome: 'treat-as-withdraw', errors: [{ type, outcome: 'treat-as-withdraw' }], routes: WITHDRAWS_10_8 }) as const;
+  ({
+    outcome: 'treat-as-withdraw',
+    errors: [{ type, outcome: 'treat-as-withdraw' }],
+    routes: WITHDRAWS_10_8,
+  }) as const;
 
 export const structureVectors: UpdateVector[] = [
   // RFC 7606 §3(c): flags in conflict with the attribute's category

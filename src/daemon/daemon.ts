@@ -11,6 +11,7 @@ import { LogEvent } from '../log/logger.js';
 import { type LocalRoute, localRoute, localRouteKey } from '../rib/local-routes.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
+import { applyToAccepted, dialNeighbor, listen } from './transport.js';
 import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
 import { CeaseSubcode, cease, describeError, formatPrefix } from '../wire/index.js';
@@ -34,11 +35,12 @@ export interface DaemonOptions {
   readonly config: HeraldConfig;
   readonly log: Logger;
   /** Replaces TCP dialling (tests); default node:net. */
-  readonly dial?: (n: NeighborConfig, localAddress?: string) => Promise<Duplex>;
+  readonly dial?: (n: NeighborConfig) => Promise<Duplex>;
 }
 
 export class Daemon {
   readonly peers = new Map<string, Peer>();
+  private readonly neighborConfigs = new Map<string, NeighborConfig>();
   private readonly announcements = new Map<string, LocalRoute>();
   private server?: net.Server;
   readonly routerId: string;
@@ -169,7 +171,7 @@ export class Daemon {
       address,
       config: this.fsmConfig(n, peerAsns, passive, address.includes(':')),
       clock: systemClock,
-      dial: passive ? undefined : () => (this.opts.dial ?? dialTcp)(n),
+      dial: passive ? undefined : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.opts.config.asn)),
       localRoutes: () => this.localRoutes(),
       gracefulRestart: n.gracefulRestart.enabled,
     });
@@ -208,6 +210,7 @@ export class Daemon {
       log.warn({ event: LogEvent.updateTreatAsWithdraw, errors }, 'malformed UPDATE (RFC 7606)'),
     );
     this.peers.set(address, peer);
+    this.neighborConfigs.set(address, n);
     return peer;
   }
 
@@ -244,6 +247,8 @@ export class Daemon {
       return;
     }
     socket.setNoDelay(true);
+    const n = this.neighborConfigs.get(peer.address);
+    if (n) applyToAccepted(socket, n, this.opts.config.asn);
     peer.accept(socket);
   }
 }
@@ -256,22 +261,4 @@ function inRange(address: string, range: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Plain node:net dialling (socket options before the SYN arrive with the transport work). */
-function dialTcp(n: NeighborConfig): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: n.address, port: n.port });
-    socket.setNoDelay(true);
-    const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), 10_000);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeListener('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
 }

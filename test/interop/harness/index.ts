@@ -10,7 +10,7 @@ export { BirdPeer, parseBirdRoutes, startBird } from './peers/bird.js';
 export { FrrPeer, startFrr } from './peers/frr.js';
 export { GobgpPeer, parseGobgpRib, startGobgp } from './peers/gobgp.js';
 export * from './peers/peer.js';
-export { delay, Fatal, type RunOptions, type RunResult, run, waitFor } from './util.js';
+export { delay, Fatal, pidAlive, type RunOptions, type RunResult, run, waitFor } from './util.js';
 
 /** Starts a daemon of the given kind. */
 export function startPeer(kind: DaemonKind, opts: PeerOptions): Promise<RunningPeer> {

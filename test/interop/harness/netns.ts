@@ -393,6 +393,7 @@ export class Topology {
   private readonly hooks: Array<() => Promise<void> | void> = [];
   private destroyed = false;
   private captures = 0;
+  private watchdog?: ChildProcess;
 
   constructor() {
     installExitHooks();
@@ -400,6 +401,7 @@ export class Topology {
     this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${this.id}-`));
     chmodSync(this.dir, 0o755); // FRR's daemons run as user frr
     liveDirs.add(this.dir);
+    if (!KEEP_NETNS) this.watchdog = startWatchdog(this.id, this.dir);
   }
 
   /** Creates namespace `<id><suffix>` with lo up and IPv6 DAD disabled; returns its name. */
@@ -598,8 +600,42 @@ export class Topology {
     }
     rmSync(this.dir, { recursive: true, force: true });
     liveDirs.delete(this.dir);
+    await stopWatchdog(this.watchdog);
     if (errors.length > 0) throw errors[0];
   }
+}
+
+/**
+ * A detached shell that outlives this process: it blocks reading a pipe from us and, when the pipe
+ * closes — destroy() closing it, or this process dying in any way, even SIGKILL — kills whatever
+ * still runs in the topology's namespaces (by `ip netns pids`), deletes them and removes the dir.
+ * (FRR's daemons change uid, which clears PR_SET_PDEATHSIG, so without this they would survive.)
+ */
+function startWatchdog(id: string, dir: string): ChildProcess {
+  const script = [
+    'read -r _',
+    `for ns in $(ip netns list | awk '{print $1}' | grep -E '^${id}[a-z]+$'); do`,
+    '  pids=$(ip netns pids "$ns" 2>/dev/null)',
+    '  [ -n "$pids" ] && kill -9 $pids 2>/dev/null',
+    '  ip netns del "$ns" 2>/dev/null',
+    'done',
+    `rm -rf '${dir}'`,
+  ].join('\n');
+  const w = spawn('bash', ['-c', script], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  w.on('error', () => {});
+  w.stdin?.on('error', () => {});
+  w.unref();
+  (w.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return w;
+}
+
+/** Lets the watchdog finish (nothing left to clean by then) and waits for it, bounded. */
+async function stopWatchdog(w: ChildProcess | undefined): Promise<void> {
+  if (!w || w.exitCode !== null || w.signalCode !== null) return;
+  const done = new Promise<void>((r) => w.once('exit', () => r()));
+  w.stdin?.end();
+  const ok = await Promise.race([done.then(() => true), delay(5000).then(() => false)]);
+  if (!ok) w.kill('SIGKILL');
 }
 
 const mac = (n: number): string => `02:00:0a:00:00:${n.toString(16).padStart(2, '0')}`;

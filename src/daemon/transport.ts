@@ -1,0 +1,77 @@
+// The TCP side of a neighbor: the socket options its config asks for, in effect from the first
+// SYN (socket-options.ts), for dialling and for connections we accept.
+import { readFileSync } from 'node:fs';
+import type net from 'node:net';
+import type { HeraldConfig, NeighborConfig } from '../config/types.js';
+import { connectTcp, listenTcp, setSocketMinTtl, setSocketTtl } from '../session/socket-options.js';
+
+/** GTSM (RFC 5082) sends with TTL 255. */
+const GTSM_TTL = 255;
+
+/** The MD5 key of a neighbor (RFC 2385), from `password` or `passwordFile`. */
+export function neighborKey(n: NeighborConfig): string | undefined {
+  if (n.password) return n.password;
+  if (n.passwordFile) return readFileSync(n.passwordFile, 'utf8').trim();
+  return undefined;
+}
+
+export interface TtlPolicy {
+  /** TTL of the packets we send; undefined leaves the system default. */
+  ttl?: number;
+  /** Lowest TTL accepted (GTSM). */
+  minTtl?: number;
+}
+
+/**
+ * TTLs for a neighbor: GTSM sends 255 and accepts only 255 - ttlSecurity and up (RFC 5082 §3);
+ * eBGP multihop sends `ebgpMultihop`; other eBGP sessions send TTL 1, like BIRD and FRR, so an
+ * eBGP peer behind a router needs `ebgpMultihop`; iBGP uses the system default.
+ */
+export function ttlPolicy(n: NeighborConfig, localAsn: number): TtlPolicy {
+  if (n.ttlSecurity !== undefined) return { ttl: GTSM_TTL, minTtl: GTSM_TTL - n.ttlSecurity };
+  if (n.ebgpMultihop !== undefined) return { ttl: n.ebgpMultihop };
+  if (n.peerAsn !== localAsn) return { ttl: 1 };
+  return {};
+}
+
+export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.Socket> {
+  const { ttl, minTtl } = ttlPolicy(n, localAsn);
+  const key = neighborKey(n);
+  return connectTcp({
+    host: n.address,
+    port: n.port,
+    ttl,
+    minTtl,
+    md5: key ? { key } : undefined,
+    timeoutMs: 10_000,
+  });
+}
+
+/**
+ * The BGP listener, with the MD5 keys of every configured neighbor and, when any neighbor uses
+ * GTSM, TTL 255 on what it sends (a GTSM peer drops our SYN-ACK otherwise).
+ */
+export function listen(config: HeraldConfig, onConnection: (s: net.Socket) => void): Promise<net.Server> {
+  if (!config.listen) throw new Error('listener disabled');
+  const md5Peers = config.neighbors.flatMap((n) => {
+    const key = neighborKey(n);
+    return key ? [{ address: n.address, key }] : [];
+  });
+  const gtsm = config.neighbors.some((n) => n.ttlSecurity !== undefined);
+  return listenTcp({
+    host: config.listen.address,
+    port: config.listen.port,
+    md5Peers,
+    ttl: gtsm ? GTSM_TTL : undefined,
+  }).then((server) => {
+    server.on('connection', onConnection);
+    return server;
+  });
+}
+
+/** Applies a neighbor's TTL policy to a connection it opened to us. */
+export function applyToAccepted(socket: net.Socket, n: NeighborConfig, localAsn: number): void {
+  const { ttl, minTtl } = ttlPolicy(n, localAsn);
+  if (ttl !== undefined) setSocketTtl(socket, ttl);
+  if (minTtl !== undefined) setSocketMinTtl(socket, minTtl);
+}

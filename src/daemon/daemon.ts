@@ -11,10 +11,10 @@ import { LogEvent } from '../log/logger.js';
 import { type LocalRoute, localRoute, localRouteKey } from '../rib/local-routes.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
-import { applyToAccepted, dialNeighbor, listen } from './transport.js';
 import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
 import { CeaseSubcode, cease, describeError, formatPrefix } from '../wire/index.js';
+import { applyToAccepted, dialNeighbor, listen } from './transport.js';
 
 /** Default timers (seconds): quick to recover, damped when a peer flaps. */
 const TIMERS = { connectRetry: 5, connectRetryMax: 120, idleHold: 5, idleHoldMax: 120, stableTime: 60 };
@@ -126,8 +126,13 @@ export class Daemon {
     this.server?.close();
     const n = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message);
     for (const p of this.peers.values()) {
-      if (graceful && p.session?.gracefulRestart) p.dropForRestart();
-      else p.stop(n);
+      if (graceful && p.session?.gracefulRestart) {
+        this.opts.log.info(
+          { event: LogEvent.gracefulRestartShutdown, peer: p.address },
+          'closing for graceful restart',
+        );
+        p.dropForRestart();
+      } else p.stop(n);
     }
     // Give the NOTIFICATIONs a moment to leave before the process exits.
     await new Promise((r) => setTimeout(r, 200));
@@ -139,6 +144,7 @@ export class Daemon {
     peerAsns: number[],
     passive: boolean,
     ipv6Transport: boolean,
+    restarting = false,
   ): FsmConfig {
     const families = n.families.map((f) => FAMILY_BY_NAME[f]);
     return {
@@ -153,7 +159,7 @@ export class Daemon {
           families,
           ipv6Transport,
           gracefulRestart: n.gracefulRestart.enabled
-            ? { restartTime: n.gracefulRestart.restartTime, restarting: false }
+            ? { restartTime: n.gracefulRestart.restartTime, restarting }
             : undefined,
           hostname: hostname(),
         }),
@@ -169,9 +175,12 @@ export class Daemon {
     const log = this.opts.log.child({ peer: address });
     const peer = new Peer({
       address,
-      config: this.fsmConfig(n, peerAsns, passive, address.includes(':')),
+      config: this.fsmConfig(n, peerAsns, passive, address.includes(':'), n.gracefulRestart.enabled),
+      steadyConfig: this.fsmConfig(n, peerAsns, passive, address.includes(':')),
       clock: systemClock,
-      dial: passive ? undefined : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.opts.config.asn)),
+      dial: passive
+        ? undefined
+        : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.opts.config.asn)),
       localRoutes: () => this.localRoutes(),
       gracefulRestart: n.gracefulRestart.enabled,
     });

@@ -1,8 +1,8 @@
 // `herald run`: loads the config, starts the daemon and runs until SIGTERM/SIGINT, which sends
 // every peer Cease/Administrative Shutdown (RFC 9003 message) before exiting.
 
-import { buildApi } from '../api/server.js';
 import { rmSync } from 'node:fs';
+import { buildApi } from '../api/server.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent } from '../log/logger.js';
@@ -55,7 +55,11 @@ export async function runDaemon(configPath: string): Promise<number> {
     const alive = setInterval(() => {}, 2 ** 30);
     const stop = async (signal: string) => {
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
-      await daemon.stop(`herald stopping (${signal})`);
+      // Peers that negotiated graceful restart keep our routes while we are away (RFC 4724).
+      await daemon.stop(
+        `herald stopping (${signal})`,
+        config.neighbors.some((n) => n.gracefulRestart.enabled),
+      );
       await api?.close();
       clearInterval(alive);
       resolve();

@@ -20,6 +20,7 @@ export const LogEvent = {
   updateTreatAsWithdraw: 'updateTreatAsWithdraw',
   dynamicPeerCreated: 'dynamicPeerCreated',
   connectionRejected: 'connectionRejected',
+  gracefulRestartShutdown: 'gracefulRestartShutdown',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
 

@@ -23,6 +23,12 @@ import type { Negotiated } from './negotiate.js';
 export interface PeerOptions {
   readonly address: string;
   readonly config: FsmConfig;
+  /**
+   * Settings for sessions after the first one. With graceful restart, the first OPEN after Herald
+   * starts carries the Restart State bit (RFC 4724 §3: "the BGP speaker has restarted"); later
+   * sessions of the same process do not.
+   */
+  readonly steadyConfig?: FsmConfig;
   readonly clock: Clock;
   readonly dial?: () => Promise<Duplex>;
   /** Our local routes now (announcements); re-read on every sync. */
@@ -71,8 +77,11 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** The peer's graceful-restart capability on the last session (the FSM forgets it on the way down). */
   private lastGracefulRestart?: Negotiated['gracefulRestart'];
 
+  private config: FsmConfig;
+
   constructor(private readonly opts: PeerOptions) {
     super();
+    this.config = opts.config;
     this.driver = this.newDriver(opts.dial);
   }
 
@@ -82,7 +91,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   /** The ASNs this neighbor may use (one, or a dynamic range's list). */
   get configuredAsns(): readonly number[] {
-    return this.opts.config.local.peerAsns;
+    return this.config.local.peerAsns;
   }
 
   get state(): SessionState {
@@ -150,7 +159,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
     // OpenSent/OpenConfirm: run the second connection until an OPEN decides (RFC 4271 §6.8).
     this.pending?.dispose();
-    const second = this.newDriver(undefined, { ...this.opts.config, passive: true });
+    const second = this.newDriver(undefined, { ...this.config, passive: true });
     this.pending = second;
     second.start();
     second.accept(stream);
@@ -182,7 +191,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private desiredRoutes(session: Negotiated): OutRoute[] {
     const out: OutRoute[] = [];
     const ctx = {
-      localAsn: this.opts.config.local.localAsn,
+      localAsn: this.config.local.localAsn,
       ibgp: session.ibgp,
       localAddress: this.localAddress ?? '0.0.0.0',
       localAddress6: this.opts.localAddress6,
@@ -217,7 +226,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     };
   }
 
-  private newDriver(dial: PeerOptions['dial'], config = this.opts.config): SessionDriver {
+  private newDriver(dial: PeerOptions['dial'], config = this.config): SessionDriver {
     const d = new SessionDriver({ config, clock: this.opts.clock, dial });
     d.on('stateChange', (from, to) => {
       if (d === this.driver) this.emit('stateChange', from, to);
@@ -260,7 +269,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       }
       return;
     }
-    const localWins = ipv4Number(this.opts.config.local.bgpId) > ipv4Number(remoteId);
+    const localWins = ipv4Number(this.config.local.bgpId) > ipv4Number(remoteId);
     const [keep, dump] =
       localWins === !this.driver.inbound ? [this.driver, this.pending] : [this.pending, this.driver];
     dump.handle({ type: 'collisionDump' });
@@ -275,7 +284,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     const loser = this.driver;
     this.driver = winner;
     this.pending = undefined;
-    winner.reconfigure(this.opts.config);
+    winner.reconfigure(this.config);
     loser.dispose();
   }
 
@@ -284,6 +293,10 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.localAddress = (d.connection && localAddressOf(d.connection)) ?? this.localAddress;
     this.stats.establishedAt = this.opts.clock.now();
     this.lastGracefulRestart = session.gracefulRestart;
+    if (this.opts.steadyConfig && this.config !== this.opts.steadyConfig) {
+      this.config = this.opts.steadyConfig;
+      d.reconfigure(this.config);
+    }
     this.adjRibIn = new AdjRibIn();
     this.emit('sessionUp', session);
     void this.resend(true).then(() => this.adjRibOut.endOfRib(session.families, this.sink()));

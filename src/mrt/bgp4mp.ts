@@ -58,8 +58,12 @@ function stateChange(h: MrtRecordHeader, cur: ByteCursor, as4: boolean): Bgp4mpS
   const oldState = cur.u16('Old State');
   const newState = cur.u16('New State');
   if (cur.remaining !== 0) cur.fail(`${cur.remaining} trailing octets after BGP4MP state change`);
+  return { kind: 'bgp4mp-state-change', ...common(h, p, as4), oldState, newState };
+}
+
+/** Header and peering fields shared by both BGP4MP record kinds. */
+function common(h: MrtRecordHeader, p: ReturnType<typeof readPeering>, as4: boolean) {
   return {
-    kind: 'bgp4mp-state-change',
     type: h.type,
     subtype: h.subtype,
     timestamp: h.timestamp,
@@ -72,8 +76,6 @@ function stateChange(h: MrtRecordHeader, cur: ByteCursor, as4: boolean): Bgp4mpS
     peerIp: p.peerIp,
     localIp: p.localIp,
     as4,
-    oldState,
-    newState,
   };
 }
 
@@ -94,22 +96,5 @@ function message(
   if (bgpLength !== cur.remaining) {
     cur.fail(`BGP message Length ${bgpLength} does not match the ${cur.remaining} octets in the record`, at);
   }
-  return {
-    kind: 'bgp4mp-message',
-    type: h.type,
-    subtype: h.subtype,
-    timestamp: h.timestamp,
-    microseconds: h.microseconds,
-    offset: h.offset,
-    peerAs: p.peerAs,
-    localAs: p.localAs,
-    ifIndex: p.ifIndex,
-    afi: p.afi,
-    peerIp: p.peerIp,
-    localIp: p.localIp,
-    as4,
-    addPath,
-    local,
-    message: cur.rest(),
-  };
+  return { kind: 'bgp4mp-message', ...common(h, p, as4), addPath, local, message: cur.rest() };
 }

@@ -439,30 +439,43 @@ function setBindDevice(libc: Libc, fd: number, device: string): void {
  * dual-stack socket (::ffff:a.b.c.d) are handled by the IPv4 code, which reads IP_TTL / IP_MINTTL.
  */
 function setTtlFd(libc: Libc, fd: number, family: 4 | 6, ttl: number, bothFamilies: boolean): void {
-  if (family === 6) {
-    check(
-      libc,
-      libc.setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, intBuf(ttl), 4),
-      'setsockopt',
-      'IPV6_UNICAST_HOPS',
-    );
-  }
-  if (family === 4 || bothFamilies) {
-    check(libc, libc.setsockopt(fd, IPPROTO_IP, IP_TTL, intBuf(ttl), 4), 'setsockopt', 'IP_TTL');
-  }
+  setPerFamily(
+    libc,
+    fd,
+    family,
+    bothFamilies,
+    ttl,
+    [IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS'],
+    [IP_TTL, 'IP_TTL'],
+  );
 }
 
 function setMinTtlFd(libc: Libc, fd: number, family: 4 | 6, minTtl: number, bothFamilies: boolean): void {
-  if (family === 6) {
-    check(
-      libc,
-      libc.setsockopt(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT, intBuf(minTtl), 4),
-      'setsockopt',
-      'IPV6_MINHOPCOUNT',
-    );
-  }
+  setPerFamily(
+    libc,
+    fd,
+    family,
+    bothFamilies,
+    minTtl,
+    [IPV6_MINHOPCOUNT, 'IPV6_MINHOPCOUNT'],
+    [IP_MINTTL, 'IP_MINTTL'],
+  );
+}
+
+/** Sets an integer option at the IPv6 level (AF_INET6 sockets) and/or the IPv4 level. */
+function setPerFamily(
+  libc: Libc,
+  fd: number,
+  family: 4 | 6,
+  bothFamilies: boolean,
+  value: number,
+  [v6Option, v6Name]: [number, string],
+  [v4Option, v4Name]: [number, string],
+): void {
+  if (family === 6)
+    check(libc, libc.setsockopt(fd, IPPROTO_IPV6, v6Option, intBuf(value), 4), 'setsockopt', v6Name);
   if (family === 4 || bothFamilies) {
-    check(libc, libc.setsockopt(fd, IPPROTO_IP, IP_MINTTL, intBuf(minTtl), 4), 'setsockopt', 'IP_MINTTL');
+    check(libc, libc.setsockopt(fd, IPPROTO_IP, v4Option, intBuf(value), 4), 'setsockopt', v4Name);
   }
 }
 

@@ -17,6 +17,14 @@ export interface NeighborConfig {
   families: FamilyName[];
   gracefulRestart: { enabled: boolean; restartTime: number };
   description?: string;
+  /** Source address for the session (default: chosen by the kernel). */
+  localAddress?: string;
+  /** Bind the session to this interface or VRF device (SO_BINDTODEVICE). */
+  bindDevice?: string;
+  /** RFC 4271 DelayOpenTimer seconds (0: send OPEN at once). */
+  delayOpen: number;
+  /** First ConnectRetryTimer seconds; doubles per failed attempt up to 120 s. */
+  connectRetry: number;
 }
 
 export interface DynamicNeighborConfig {

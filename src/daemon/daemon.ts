@@ -165,8 +165,9 @@ export class Daemon {
         }),
       },
       passive,
-      delayOpen: 0,
       ...TIMERS,
+      delayOpen: n.delayOpen,
+      connectRetry: n.connectRetry,
     };
   }
 
@@ -238,6 +239,8 @@ export class Daemon {
           keepalive: 30,
           families: remote.includes(':') ? ['ipv6-unicast'] : ['ipv4-unicast'],
           gracefulRestart: { enabled: false, restartTime: 120 },
+          delayOpen: 0,
+          connectRetry: 5,
         };
         peer = this.addPeer(n, dyn.peerAsn, true);
         this.opts.log.info(

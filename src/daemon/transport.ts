@@ -43,6 +43,8 @@ export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.S
     ttl,
     minTtl,
     md5: key ? { key } : undefined,
+    localAddress: n.localAddress,
+    bindDevice: n.bindDevice,
     timeoutMs: 10_000,
   });
 }

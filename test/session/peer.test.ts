@@ -1,0 +1,129 @@
+// Peers over in-memory connections: collision resolution (RFC 4271 §6.8), routes both ways and
+// the Adj-RIB-Out waiting for drain.
+import type { Duplex } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { AdjRibOut, type Sink } from '../../src/rib/adj-rib-out.js';
+import { localRoute } from '../../src/rib/local-routes.js';
+import { localCapabilities } from '../../src/session/capabilities.js';
+import { ManualClock } from '../../src/session/clock.js';
+import { type FsmConfig, SessionState } from '../../src/session/fsm-types.js';
+import { Peer } from '../../src/session/peer.js';
+import { codecContext, IPV4_UNICAST, parsePrefix } from '../../src/wire/index.js';
+import { duplexPair, settle } from '../helpers/duplex-pair.js';
+
+function config(asn: number, peerAsn: number, bgpId: string): FsmConfig {
+  return {
+    local: {
+      localAsn: asn,
+      bgpId,
+      peerAsns: [peerAsn],
+      holdTime: 90,
+      keepalive: 30,
+      capabilities: localCapabilities({ localAsn: asn, families: [IPV4_UNICAST], ipv6Transport: false }),
+    },
+    passive: false,
+    delayOpen: 0,
+    connectRetry: 5,
+    connectRetryMax: 60,
+    idleHold: 5,
+    idleHoldMax: 120,
+    stableTime: 60,
+  };
+}
+
+/** Two active peers that dial each other at the same moment. */
+function collidingPair(idA: string, idB: string) {
+  const clock = new ManualClock();
+  let a!: Peer;
+  let b!: Peer;
+  // Crossing SYNs: each side's outgoing connection is up before the other side accepts it.
+  const dialer = (other: () => Peer) => async (): Promise<Duplex> => {
+    const [mine, theirs] = duplexPair();
+    setImmediate(() => other().accept(theirs));
+    return mine;
+  };
+  a = new Peer({
+    address: '10.0.0.2',
+    config: config(65001, 65002, idA),
+    clock,
+    dial: dialer(() => b),
+    localRoutes: () => [localRoute({ prefix: '198.51.100.1/32', communities: ['65001:1'] })],
+    gracefulRestart: false,
+  });
+  b = new Peer({
+    address: '10.0.0.1',
+    config: config(65002, 65001, idB),
+    clock,
+    dial: dialer(() => a),
+    localRoutes: () => [localRoute({ prefix: '198.51.100.2/32', nextHop: '10.0.0.2' })],
+    gracefulRestart: false,
+  });
+  return { a, b, clock };
+}
+
+describe('Peer', () => {
+  it.each([
+    ['the local identifier is higher', '10.0.0.9', '10.0.0.1'],
+    ['the local identifier is lower', '10.0.0.1', '10.0.0.9'],
+  ])(
+    'resolves a connection collision when %s: one session each side, both Established',
+    async (_n, idA, idB) => {
+      const { a, b, clock } = collidingPair(idA, idB);
+      const dumps: string[] = [];
+      for (const p of [a, b]) p.on('notificationSent', (n) => dumps.push(`${n.code}/${n.subcode}`));
+      a.start();
+      b.start();
+      await settle(() => a.state === SessionState.ESTABLISHED && b.state === SessionState.ESTABLISHED, 500);
+      expect([a.state, b.state]).toEqual(['Established', 'Established']);
+      await settle(() => a.adjRibIn.size === 1 && b.adjRibIn.size === 1, 500);
+      expect([a.adjRibIn.size, b.adjRibIn.size]).toEqual([1, 1]);
+      // The surviving connection is the same on both sides: the one the higher identifier opened.
+      const higherIsA = idA > idB;
+      expect(a.driver.inbound).toBe(!higherIsA);
+      expect(b.driver.inbound).toBe(higherIsA);
+      // The losing connection was closed with Cease/Connection Collision Resolution (by one side, or
+      // by both when each saw both OPENs first), and with nothing else.
+      expect(dumps.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(dumps)).toEqual(new Set(['6/7']));
+      // And it stays up: keepalives flow, nothing flaps.
+      clock.advance(100_000);
+      await settle(() => false, 50);
+      expect([a.state, b.state]).toEqual(['Established', 'Established']);
+      expect(a.stats.flaps + b.stats.flaps).toBe(0);
+    },
+  );
+});
+
+describe('AdjRibOut', () => {
+  it('stops writing while the sink is congested and resumes on drain', async () => {
+    const out = new AdjRibOut();
+    const sent: Buffer[] = [];
+    let release!: () => void;
+    let congested = true;
+    const sink: Sink = {
+      send(m) {
+        sent.push(m);
+        return !congested;
+      },
+      drained: () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+      open: true,
+    };
+    // 3 attribute sets → at least 3 UPDATEs.
+    const routes = [1, 2, 3].map((i) => ({
+      prefix: parsePrefix(`10.${i}.0.0/16`),
+      attributes: { origin: 0 as const, asPath: [], nextHop: '192.0.2.1', med: i },
+    }));
+    const done = out.sync(routes, codecContext({ as4: true }), sink);
+    await settle(() => sent.length > 0);
+    await settle(() => false, 20);
+    expect(sent).toHaveLength(1);
+    congested = false;
+    release();
+    await done;
+    expect(sent).toHaveLength(3);
+    expect(out.size).toBe(3);
+  });
+});

@@ -1,0 +1,88 @@
+// The ingest bench's input: every BGP4MP UPDATE of the single peer in the MRT capture, raw bytes in
+// recorded order, and the number of prefixes the table holds at the end (computed here with a
+// plain prefix set, not with Herald's RIB, so the expected count does not depend on the code
+// under test).
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { readMrtRecords } from '../../src/mrt/index.js';
+
+export interface UpdateStream {
+  /** The UPDATE messages (marker, length, type, body) concatenated. */
+  bytes: Buffer;
+  messages: number;
+  /** Prefixes announced in the stream (with repeats). */
+  announced: number;
+  withdrawn: number;
+  /** Distinct prefixes held after the last message. */
+  endState: number;
+  peer: string;
+  peerAs: number;
+  localAs: number;
+  as4: boolean;
+}
+
+const ATTR_MP_REACH = 14;
+const ATTR_MP_UNREACH = 15;
+
+/** Adds (or deletes) every IPv4 prefix of an NLRI field to `held`; returns how many there were. */
+function walk(buf: Buffer, start: number, end: number, held: Set<string>, add: boolean): number {
+  let n = 0;
+  for (let pos = start; pos < end; ) {
+    const len = buf[pos];
+    const octets = (len + 7) >> 3;
+    if (len > 32 || pos + 1 + octets > end) throw new Error(`bad NLRI at ${pos}`);
+    let key = `${len}`;
+    for (let i = 0; i < octets; i++) {
+      // the bits past the length do not belong to the prefix
+      const keep = i === octets - 1 && len % 8 !== 0 ? (0xff << (8 - (len % 8))) & 0xff : 0xff;
+      key += `.${buf[pos + 1 + i] & keep}`;
+    }
+    if (add) held.add(key);
+    else held.delete(key);
+    pos += 1 + octets;
+    n++;
+  }
+  return n;
+}
+
+export function loadUpdates(mrtFile: string): UpdateStream {
+  const data = gunzipSync(readFileSync(mrtFile));
+  const parts: Buffer[] = [];
+  const peers = new Set<string>();
+  const held = new Set<string>();
+  let announced = 0;
+  let withdrawn = 0;
+  let first: { peerIp: string; peerAs: number; localAs: number; as4: boolean } | undefined;
+  for (const r of readMrtRecords(data)) {
+    if (r.kind !== 'bgp4mp-message' || r.local || r.message[18] !== 2) continue;
+    peers.add(`${r.peerIp} AS${r.peerAs}`);
+    first ??= r;
+    if (r.addPath) throw new Error('ADD-PATH messages are not supported by the bench sender');
+    const m = r.message;
+    const wl = m.readUInt16BE(19);
+    const al = m.readUInt16BE(21 + wl);
+    withdrawn += walk(m, 21, 21 + wl, held, false);
+    for (let p = 23 + wl; p < 23 + wl + al; ) {
+      const ext = m[p] & 0x10;
+      const type = m[p + 1];
+      if (type === ATTR_MP_REACH || type === ATTR_MP_UNREACH) {
+        throw new Error('MP_REACH/MP_UNREACH in the capture: the expected count would be wrong');
+      }
+      p += (ext ? 4 + m.readUInt16BE(p + 2) : 3 + m[p + 2]) | 0;
+    }
+    announced += walk(m, 23 + wl + al, m.length, held, true);
+    parts.push(m);
+  }
+  if (peers.size !== 1 || !first) throw new Error(`expected one peer in the capture, found ${[...peers]}`);
+  return {
+    bytes: Buffer.concat(parts),
+    messages: parts.length,
+    announced,
+    withdrawn,
+    endState: held.size,
+    peer: first.peerIp,
+    peerAs: first.peerAs,
+    localAs: first.localAs,
+    as4: first.as4,
+  };
+}

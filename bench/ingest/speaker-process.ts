@@ -1,0 +1,79 @@
+// Runs bench/ingest/speaker.js in a namespace and turns its JSON-line stdout into awaitable events.
+import { join } from 'node:path';
+import { spawnIn, type TrackedChild } from '../../test/interop/harness/index.js';
+import type { SpeakerArgs } from './speaker.js';
+
+export interface SpeakerEvent {
+  event: string;
+  /** process.hrtime.bigint() at the speaker, ns. */
+  t: bigint;
+  [field: string]: unknown;
+}
+
+/** Events after which the speaker will never report progress again. */
+const FATAL = new Set(['failed', 'notification', 'timeout', 'closed', 'socket-error']);
+
+export class SpeakerProcess {
+  readonly child: TrackedChild;
+  private readonly events: SpeakerEvent[] = [];
+  private wake?: () => void;
+  private exited = false;
+
+  constructor(ns: string, args: SpeakerArgs) {
+    const script = join(import.meta.dirname, 'speaker.js');
+    this.child = spawnIn(ns, process.execPath, [script, JSON.stringify(args)]);
+    let partial = '';
+    this.child.stdout?.on('data', (d: Buffer) => {
+      partial += d.toString('utf8');
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        if (!l.startsWith('{')) continue;
+        const e = JSON.parse(l) as SpeakerEvent & { t: string };
+        this.events.push({ ...e, t: BigInt(e.t) });
+      }
+      this.wake?.();
+    });
+    void this.child.exited.then(() => {
+      this.exited = true;
+      this.wake?.();
+    });
+  }
+
+  /** A fatal event (NOTIFICATION, closed, …) so far, if any. */
+  trouble(): SpeakerEvent | undefined {
+    return this.events.find((e) => FATAL.has(e.event));
+  }
+
+  /** Waits for the first `event` (bounded); fails at once on a fatal event or exit. */
+  async next(event: string, timeoutMs: number): Promise<SpeakerEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.events.find((e) => e.event === event);
+      if (hit) return hit;
+      const bad = this.trouble();
+      if (bad)
+        throw new Error(`speaker: ${JSON.stringify(bad, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+      if (this.exited)
+        throw new Error(`speaker exited before '${event}': ${this.child.output().slice(-1000)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for speaker '${event}'`);
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, Math.min(left, 1000));
+        this.wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+    }
+  }
+
+  /** Starts the UPDATE stream (the speaker waits for SIGUSR2 once Established). */
+  go(): void {
+    process.kill(this.child.pid, 'SIGUSR2');
+  }
+
+  stop(): Promise<void> {
+    return this.child.stop(2000);
+  }
+}

@@ -124,6 +124,9 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
     mkdirSync(opts.heraldProfileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.heraldProfileDir}`);
   }
+  // The flags bin/herald's shebang sets, unless the run overrides them.
+  if (!nodeArgs.some((a) => a.startsWith('--max-semi-space-size')))
+    nodeArgs.unshift('--max-semi-space-size=2');
   const argv = [...nodeArgs, herald, 'run', '--config', config];
   const child: TrackedChild = spawnIn(t.b.ns, process.execPath, argv, {
     logFile: log,

@@ -82,7 +82,10 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   private fsm: FsmState;
   private stream?: Duplex;
   private framer = new Framer();
-  private readonly timers = new Map<TimerName, unknown>();
+  private readonly timers = new Map<TimerName, { handle: unknown; firesAt: number; deadline: number }>();
+  /** Messages left before yielding to the event loop; refilled once the loop has turned. */
+  private budget = MESSAGES_PER_TURN;
+  private refillScheduled = false;
   private dialing = 0;
   private processing = false;
   readonly sent: MessageCounters = zeroCounters();
@@ -107,7 +110,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
 
   /** Stops everything without a NOTIFICATION: timers cleared, stream destroyed, listeners removed. */
   dispose(): void {
-    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
+    for (const t of this.timers.values()) this.opts.clock.clearTimeout(t.handle);
     this.timers.clear();
     this.dialing++;
     this.stream?.destroy();
@@ -187,18 +190,16 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         this.emit('notificationSent', a.notification);
         break;
       case 'startTimer': {
-        this.stopTimer(a.timer);
         const factor = a.jitter ? 0.75 + 0.25 * (this.opts.random ?? Math.random)() : 1;
-        this.timers.set(
-          a.timer,
-          this.opts.clock.setTimeout(
-            () => {
-              this.timers.delete(a.timer);
-              this.handle({ type: 'timerExpired', timer: a.timer });
-            },
-            a.seconds * 1000 * factor,
-          ),
-        );
+        const deadline = this.opts.clock.now() + a.seconds * 1000 * factor;
+        const running = this.timers.get(a.timer);
+        // Restarting a timer that will fire before the new deadline only moves the deadline (the
+        // hold timer restarts on every UPDATE; this avoids a clearTimeout/setTimeout per message).
+        if (running && running.firesAt <= deadline) running.deadline = deadline;
+        else {
+          this.stopTimer(a.timer);
+          this.arm(a.timer, deadline);
+        }
         break;
       }
       case 'stopTimer':
@@ -215,9 +216,24 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     }
   }
 
+  private arm(name: TimerName, deadline: number): void {
+    const clock = this.opts.clock;
+    const timer = {
+      deadline,
+      firesAt: deadline,
+      handle: clock.setTimeout(() => {
+        if (this.timers.get(name) !== timer) return;
+        if (clock.now() < timer.deadline) return this.arm(name, timer.deadline);
+        this.timers.delete(name);
+        this.handle({ type: 'timerExpired', timer: name });
+      }, deadline - clock.now()),
+    };
+    this.timers.set(name, timer);
+  }
+
   private stopTimer(name: TimerName): void {
     const t = this.timers.get(name);
-    if (t !== undefined) this.opts.clock.clearTimeout(t);
+    if (t !== undefined) this.opts.clock.clearTimeout(t.handle);
     this.timers.delete(name);
   }
 
@@ -279,14 +295,20 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     s.resume();
   }
 
-  /** Handles buffered messages, yielding to the event loop after a batch (and pausing the stream). */
+  /**
+   * Handles buffered messages. After MESSAGES_PER_TURN messages (counted across socket reads) it
+   * pauses the stream until the event loop has turned, so timers, the API and other peers run
+   * while a full table is flowing; the paused socket also pushes back on the sender.
+   */
   private drainFrames(): void {
     if (this.processing) return;
     this.processing = true;
-    let yielded = false;
     try {
-      for (let n = 0; n < MESSAGES_PER_TURN; n++) {
-        if (!this.stream) return;
+      while (this.stream) {
+        if (this.budget <= 0) {
+          if (this.framer.pending > 0) this.stream.pause();
+          break;
+        }
         let frame: ReturnType<Framer['next']>;
         try {
           frame = this.framer.next();
@@ -295,25 +317,28 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
           this.handle({ type: 'messageError', notification: e });
           return;
         }
-        if (!frame) return;
+        if (!frame) break;
+        this.budget--;
         this.received[COUNTER[frame.type]]++;
         this.dispatch(frame.type, frame.body, frame.message);
       }
-      // More may be buffered: stop reading, let timers and other peers run, then continue.
-      const stream = this.stream;
-      if (stream && this.framer.pending > 0) {
-        stream.pause();
-        yielded = true;
-        setImmediate(() => {
-          this.processing = false;
-          if (this.stream !== stream) return;
-          this.drainFrames();
-          if (!this.processing) stream.resume();
-        });
-      }
     } finally {
-      if (!yielded) this.processing = false;
+      this.processing = false;
     }
+    if (this.budget < MESSAGES_PER_TURN) this.scheduleRefill();
+  }
+
+  private scheduleRefill(): void {
+    if (this.refillScheduled) return;
+    this.refillScheduled = true;
+    setImmediate(() => {
+      this.refillScheduled = false;
+      this.budget = MESSAGES_PER_TURN;
+      const stream = this.stream;
+      if (!stream) return;
+      this.drainFrames();
+      if (this.budget > 0 && stream.isPaused()) stream.resume();
+    });
   }
 
   private dispatch(type: number, body: Buffer, message: Buffer): void {

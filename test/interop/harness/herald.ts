@@ -47,7 +47,8 @@ export async function startHerald(
   const socket = join(t.dir, `herald${n}.sock`);
   const file = join(t.dir, `herald${n}.yaml`);
   writeFileSync(file, stringify({ ...config, api: { listen: socket } }));
-  const child = spawnIn(ns, process.execPath, [HERALD, 'run', '--config', file], {
+  // Executed directly so its shebang's V8 flags apply, as for users.
+  const child = spawnIn(ns, HERALD, ['run', '--config', file], {
     logFile: join(t.dir, `herald${n}.log`),
     env: { ...process.env, HERALD_LOG_LEVEL: 'debug' },
   });

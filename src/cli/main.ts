@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { runDaemon } from '../daemon/run.js';
+import { addApiCommands } from './api-commands.js';
 import { mrtDump } from './mrt-dump.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .option('--json', 'one JSON object per route')
     .action(async (file: string, opts: { json?: boolean }) => exitWith(await mrtDump(file, opts)));
 
+  addApiCommands(program);
   return program;
 }
 

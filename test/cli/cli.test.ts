@@ -71,3 +71,54 @@ describe('herald CLI', () => {
     expect(events).toEqual(['daemonStarting', 'listening', 'apiListening', 'configLoaded', 'daemonStopping']);
   }, 30_000);
 });
+
+describe('herald CLI against a running daemon', () => {
+  it('status, neighbors, announce, withdraw, and a clear message when the daemon is down', async () => {
+    const dir = tmpdir();
+    const socket = join(dir, `herald-cli-${process.pid}.sock`);
+    const config = join(dir, `herald-cli-${process.pid}.yaml`);
+    writeFileSync(
+      config,
+      `asn: 64512\nrouterId: 192.0.2.10\nlisten: false\napi: { listen: ${socket} }\n` +
+        'neighbors:\n  - { address: 127.0.0.2, peerAsn: 64513, passive: true }\n' +
+        'announce:\n  - { prefix: 198.51.100.10/32 }\n',
+    );
+    const child = spawn(HERALD, ['run', '--config', config]);
+    try {
+      const api = `unix:${socket}`;
+      const cli = (...args: string[]) => spawnSync(HERALD, [...args, '--api', api], { encoding: 'utf8' });
+      let status = cli('status', '--json');
+      for (let i = 0; i < 100 && status.status !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = cli('status', '--json');
+      }
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        asn: 64512,
+        routerId: '192.0.2.10',
+        neighbors: 1,
+        announcements: 1,
+      });
+      const neighbors = cli('neighbors').stdout.split('\n');
+      expect(neighbors[0]).toMatch(/^Neighbor\s+AS\s+MsgRcvd\s+MsgSent\s+Up\/Down\s+State\/PfxRcd$/);
+      expect(neighbors[1]).toMatch(/^127\.0\.0\.2\s+64513\s+0\s+0\s+never\s+Active$/);
+      expect(cli('announce', '203.0.113.5/32', '--community', '64512:7', '--med', '3').stdout).toContain(
+        'announced',
+      );
+      const list = JSON.parse(
+        spawnSync(HERALD, ['status', '--json', '--api', api], { encoding: 'utf8' }).stdout,
+      );
+      expect(list.announcements).toBe(2);
+      const bad = cli('announce', '203.0.113.5/33');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('badAnnouncement');
+      expect(cli('withdraw', '203.0.113.5/32').stdout).toContain('withdrawn');
+      expect(cli('withdraw', '203.0.113.5/32').stderr).toContain('announcementNotFound');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+    const down = spawnSync(HERALD, ['neighbors', '--api', `unix:${socket}`], { encoding: 'utf8' });
+    expect(down.status).toBe(1);
+    expect(down.stderr).toContain('cannot reach the Herald API');
+  }, 60_000);
+});

@@ -1,0 +1,59 @@
+// The CLI's HTTP client for the daemon's REST API: `--api URL` or $HERALD_API, default
+// http://127.0.0.1:9179; `unix:/path/to/api.sock` talks over a unix socket.
+import { request } from 'node:http';
+
+export const DEFAULT_API = 'http://127.0.0.1:9179';
+
+export class ApiUnreachable extends Error {}
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function apiBase(flag?: string): string {
+  return flag ?? process.env.HERALD_API ?? DEFAULT_API;
+}
+
+export function callApi<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = data ? { 'content-type': 'application/json' } : {};
+  if (process.env.HERALD_API_TOKEN) headers.authorization = `Bearer ${process.env.HERALD_API_TOKEN}`;
+  const target = base.startsWith('unix:')
+    ? { socketPath: base.slice(5), path }
+    : (() => {
+        const u = new URL(path, base.endsWith('/') ? base : `${base}/`);
+        return { host: u.hostname, port: Number(u.port || 80), path: u.pathname + u.search };
+      })();
+  return new Promise((resolve, reject) => {
+    const req = request({ ...target, method, headers, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        text += c;
+      });
+      res.on('end', () => {
+        const parsed = text ? JSON.parse(text) : undefined;
+        if ((res.statusCode ?? 500) >= 400) {
+          reject(
+            new ApiRequestError(res.statusCode ?? 500, parsed?.error ?? 'error', parsed?.message ?? text),
+          );
+        } else resolve(parsed as T);
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new ApiUnreachable(
+          `cannot reach the Herald API at ${base} (${e.code ?? e.message}); is the daemon running? (--api URL or HERALD_API)`,
+        ),
+      ),
+    );
+    req.end(data);
+  });
+}

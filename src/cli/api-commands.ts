@@ -1,0 +1,125 @@
+// CLI commands that talk to a running daemon through its REST API.
+import type { Command } from 'commander';
+import type { NeighborView } from '../api/views.js';
+import type { RouteView } from '../rib/route-view.js';
+import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
+import { formatTable, neighborsTable, routesTable } from './tables.js';
+
+interface Common {
+  api?: string;
+  json?: boolean;
+}
+
+/** Runs an API command, printing clear errors (exit 1 unreachable, 2 rejected). */
+async function run(
+  opts: Common,
+  fn: (base: string) => Promise<unknown>,
+  text: (v: never) => string,
+): Promise<void> {
+  try {
+    const value = await fn(apiBase(opts.api));
+    process.stdout.write(`${opts.json ? JSON.stringify(value, null, 2) : text(value as never)}\n`);
+  } catch (e) {
+    if (e instanceof ApiUnreachable) {
+      process.stderr.write(`herald: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof ApiRequestError) {
+      process.stderr.write(`herald: ${e.code}: ${e.message}\n`);
+      process.exitCode = 2;
+    } else throw e;
+  }
+}
+
+function withCommon(c: Command): Command {
+  return c
+    .option(
+      '--api <url>',
+      'API address (http://HOST:PORT or unix:/path); default $HERALD_API or http://127.0.0.1:9179',
+    )
+    .option('--json', 'print JSON');
+}
+
+export function addApiCommands(program: Command): void {
+  withCommon(program.command('status').description('daemon status')).action((o: Common) =>
+    run(
+      o,
+      (b) => callApi(b, 'GET', '/api/v1/status'),
+      (s: Record<string, unknown>) =>
+        formatTable(
+          ['Key', 'Value'],
+          Object.entries(s).map(([k, v]) => [k, String(v)]),
+        ),
+    ),
+  );
+  withCommon(program.command('neighbors').description('BGP neighbors, like `show ip bgp summary`')).action(
+    (o: Common) => run(o, (b) => callApi<NeighborView[]>(b, 'GET', '/api/v1/neighbors'), neighborsTable),
+  );
+  withCommon(program.command('neighbor').argument('<address>').description('one neighbor in detail')).action(
+    (address: string, o: Common) =>
+      run(
+        o,
+        (b) => callApi<NeighborView>(b, 'GET', `/api/v1/neighbors/${encodeURIComponent(address)}`),
+        (n: NeighborView) => JSON.stringify(n, null, 2),
+      ),
+  );
+  withCommon(
+    program
+      .command('routes')
+      .description('routes, like `show ip bgp`')
+      .option('--table <in|out>', 'Adj-RIB-In or Adj-RIB-Out', 'in')
+      .option('--neighbor <address>')
+      .option('--afi <ipv4|ipv6>')
+      .option('--prefix <prefix>'),
+  ).action((o: Common & { table: string; neighbor?: string; afi?: string; prefix?: string }) => {
+    const q = new URLSearchParams({ table: o.table });
+    if (o.neighbor) q.set('neighbor', o.neighbor);
+    if (o.afi) q.set('afi', o.afi);
+    if (o.prefix) q.set('prefix', o.prefix);
+    return run(o, (b) => callApi<RouteView[]>(b, 'GET', `/api/v1/routes?${q}`), routesTable);
+  });
+  withCommon(
+    program
+      .command('announce')
+      .argument('<prefix>')
+      .description('announce a prefix at run time')
+      .option('--next-hop <address>')
+      .option('--community <community...>', 'standard communities (64512:100, no-export)')
+      .option('--large-community <community...>')
+      .option('--local-pref <n>', 'LOCAL_PREF (iBGP)', Number)
+      .option('--med <n>', 'MULTI_EXIT_DISC', Number),
+  ).action(
+    (
+      prefix: string,
+      o: Common & {
+        nextHop?: string;
+        community?: string[];
+        largeCommunity?: string[];
+        localPref?: number;
+        med?: number;
+      },
+    ) =>
+      run(
+        o,
+        (b) =>
+          callApi(b, 'POST', '/api/v1/announcements', {
+            prefix,
+            nextHop: o.nextHop,
+            communities: o.community,
+            largeCommunities: o.largeCommunity,
+            localPref: o.localPref,
+            med: o.med,
+          }),
+        () => `announced ${prefix}`,
+      ),
+  );
+  withCommon(
+    program.command('withdraw').argument('<prefix>').description('withdraw a run-time announcement'),
+  ).action((prefix: string, o: Common) =>
+    run(
+      o,
+      (b) =>
+        callApi(b, 'DELETE', `/api/v1/announcements/${prefix.split('/').map(encodeURIComponent).join('/')}`),
+      () => `withdrawn ${prefix}`,
+    ),
+  );
+}

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Daemon } from '../daemon/daemon.js';
 import { localRoute } from '../rib/local-routes.js';
 import { adjRibInRoutes, type RouteFilter, type RouteView } from '../rib/route-view.js';
-import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { CeaseSubcode, cease, formatPrefix, parsePrefix } from '../wire/index.js';
 import { adjRibOutRoutes, neighborView } from './views.js';
 
 export class ApiError extends Error {
@@ -80,6 +80,38 @@ export function buildApi(daemon: Daemon): FastifyInstance {
     return neighborView(daemon, p);
   });
 
+  const peerOf = (address: string) => {
+    const p = daemon.peers.get(address);
+    if (!p) throw new ApiError(404, 'neighborNotFound', `no neighbor ${address}`);
+    return p;
+  };
+  type Action = { Params: { address: string }; Body: { message?: string } | undefined };
+  app.post<Action>('/api/v1/neighbors/:address/reset', async (req) => {
+    const p = peerOf(req.params.address);
+    // RFC 4486: Cease/Administrative Reset, then the session starts again.
+    p.stop(cease(CeaseSubcode.ADMINISTRATIVE_RESET, req.body?.message ?? 'reset by operator'));
+    p.start();
+    return { address: p.address, action: 'reset' };
+  });
+  app.post<Action>('/api/v1/neighbors/:address/refresh', async (req) => {
+    const p = peerOf(req.params.address);
+    if (!p.session) throw new ApiError(409, 'notEstablished', `${p.address} is ${p.state}`);
+    const requested = p.requestRefresh();
+    await p.resend(true);
+    return { address: p.address, action: 'refresh', routeRefreshRequested: requested };
+  });
+  app.post<Action>('/api/v1/neighbors/:address/shutdown', async (req) => {
+    const p = peerOf(req.params.address);
+    // RFC 9003: the message travels in the Cease/Administrative Shutdown NOTIFICATION.
+    p.stop(cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, req.body?.message ?? 'shut down by operator'));
+    return { address: p.address, action: 'shutdown' };
+  });
+  app.post<Action>('/api/v1/neighbors/:address/enable', async (req) => {
+    const p = peerOf(req.params.address);
+    p.start();
+    return { address: p.address, action: 'enable' };
+  });
+
   app.get<{
     Querystring: { table?: string; neighbor?: string; afi?: string; prefix?: string; format?: string };
   }>('/api/v1/routes', async (req, reply) => {
@@ -109,14 +141,12 @@ export function buildApi(daemon: Daemon): FastifyInstance {
   });
 
   app.get('/api/v1/announcements', async () =>
-    daemon
-      .localRoutes()
-      .map((r) => ({
-        prefix: formatPrefix(r.prefix),
-        nextHop: r.nextHop ?? null,
-        med: r.med ?? null,
-        localPref: r.localPref ?? null,
-      })),
+    daemon.localRoutes().map((r) => ({
+      prefix: formatPrefix(r.prefix),
+      nextHop: r.nextHop ?? null,
+      med: r.med ?? null,
+      localPref: r.localPref ?? null,
+    })),
   );
   app.post<{ Body: Record<string, unknown> }>('/api/v1/announcements', async (req, reply) => {
     const b = req.body ?? {};

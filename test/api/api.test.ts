@@ -1,0 +1,106 @@
+// The REST API through Fastify's inject(): shapes, stable error codes, neighbor actions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApi } from '../../src/api/server.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/log/logger.js';
+
+const config = parseConfig(
+  'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\nneighbors:\n  - { address: 127.0.0.2, peerAsn: 64513, passive: true }\n' +
+    'announce:\n  - { prefix: 198.51.100.10/32, communities: ["64512:1"] }\n',
+);
+const daemon = new Daemon({ config, log: createLogger('silent') });
+const app = buildApi(daemon);
+
+beforeAll(() => daemon.start());
+afterAll(async () => {
+  await daemon.stop('test over');
+  await app.close();
+});
+
+describe('REST API', () => {
+  it('status and health', async () => {
+    expect((await app.inject('/healthz')).json()).toEqual({ ok: true });
+    expect((await app.inject('/api/v1/status')).json()).toMatchObject({
+      asn: 64512,
+      routerId: '192.0.2.10',
+      neighbors: 1,
+      established: 0,
+    });
+  });
+
+  it('neighbors list and one neighbor; 404 with a stable code for an unknown one', async () => {
+    const list = (await app.inject('/api/v1/neighbors')).json();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      address: '127.0.0.2',
+      peerAsn: 64513,
+      localAsn: 64512,
+      state: 'Active',
+      uptimeSeconds: null,
+    });
+    const missing = await app.inject('/api/v1/neighbors/10.9.9.9');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: 'neighborNotFound' });
+  });
+
+  it('routes: streamed JSON array and NDJSON; bad parameters are 400 with codes', async () => {
+    const r = await app.inject('/api/v1/routes?table=in');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual([]);
+    expect((await app.inject('/api/v1/routes?format=ndjson')).body).toBe('');
+    expect((await app.inject('/api/v1/routes?afi=ipv5')).json()).toMatchObject({ error: 'badAfi' });
+    expect((await app.inject('/api/v1/routes?table=x')).json()).toMatchObject({ error: 'badTable' });
+    expect((await app.inject('/api/v1/routes?prefix=10.0.0.0/40')).json()).toMatchObject({
+      error: 'badPrefix',
+    });
+  });
+
+  it('announcements: add, list, withdraw; bad input is rejected', async () => {
+    const add = await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: { prefix: '203.0.113.0/24', med: 4 },
+    });
+    expect(add.statusCode).toBe(201);
+    expect(
+      (await app.inject('/api/v1/announcements')).json().map((a: { prefix: string }) => a.prefix),
+    ).toEqual(['198.51.100.10/32', '203.0.113.0/24']);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: { prefix: '203.0.113.0/24', communities: ['x'] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'badAnnouncement' });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/announcements', payload: {} })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/api/v1/announcements/203.0.113.0/24' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/api/v1/announcements/203.0.113.0/24' })).json(),
+    ).toMatchObject({
+      error: 'announcementNotFound',
+    });
+  });
+
+  it('neighbor actions: shutdown stops the session, enable starts it, refresh needs a session', async () => {
+    const refresh = await app.inject({ method: 'POST', url: '/api/v1/neighbors/127.0.0.2/refresh' });
+    expect(refresh.statusCode).toBe(409);
+    expect(refresh.json()).toMatchObject({ error: 'notEstablished' });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/neighbors/127.0.0.2/shutdown',
+      payload: { message: 'maintenance' },
+    });
+    expect(daemon.peers.get('127.0.0.2')!.state).toBe('Idle');
+    await app.inject({ method: 'POST', url: '/api/v1/neighbors/127.0.0.2/enable' });
+    expect(daemon.peers.get('127.0.0.2')!.state).toBe('Active');
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/neighbors/127.0.0.2/reset' })).json(),
+    ).toMatchObject({ action: 'reset' });
+    expect(daemon.peers.get('127.0.0.2')!.state).toBe('Active');
+  });
+});

@@ -113,6 +113,25 @@ export function addApiCommands(program: Command): void {
       ),
   );
   withCommon(
+    program
+      .command('reset')
+      .argument('<address>')
+      .description('reset a session (Cease/Administrative Reset), or with --soft a route refresh both ways')
+      .option('--soft', 'soft reset: ask the peer to resend and resend ours'),
+  ).action((address: string, o: Common & { soft?: boolean }) =>
+    run(
+      o,
+      (b) =>
+        callApi(
+          b,
+          'POST',
+          `/api/v1/neighbors/${encodeURIComponent(address)}/${o.soft ? 'refresh' : 'reset'}`,
+          {},
+        ),
+      () => `${o.soft ? 'soft reset' : 'reset'} ${address}`,
+    ),
+  );
+  withCommon(
     program.command('withdraw').argument('<prefix>').description('withdraw a run-time announcement'),
   ).action((prefix: string, o: Common) =>
     run(

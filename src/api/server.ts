@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Daemon } from '../daemon/daemon.js';
+import { createMetrics } from '../metrics/metrics.js';
 import { localRoute } from '../rib/local-routes.js';
 import { adjRibInRoutes, type RouteFilter, type RouteView } from '../rib/route-view.js';
 import { CeaseSubcode, cease, formatPrefix, parsePrefix } from '../wire/index.js';
@@ -60,6 +61,11 @@ export function buildApi(daemon: Daemon): FastifyInstance {
       .send({ error: status < 500 ? 'badRequest' : 'internal', message: (err as Error).message });
   });
 
+  const metrics = createMetrics(daemon);
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(metrics.contentType);
+    return metrics.metrics();
+  });
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async () => ({ ready: true }));
 

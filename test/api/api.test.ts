@@ -86,6 +86,17 @@ describe('REST API', () => {
     });
   });
 
+  it('serves Prometheus metrics per peer and process metrics', async () => {
+    const r = await app.inject('/metrics');
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('bgp_session_up{peer="127.0.0.2"} 0');
+    expect(r.body).toContain('bgp_session_state{peer="127.0.0.2",state="Active"} 1');
+    expect(r.body).toContain('bgp_prefixes{peer="127.0.0.2",kind="received"} 0');
+    expect(r.body).toContain('herald_rib_routes{table="local"} 1');
+    expect(r.body).toMatch(/herald_process_resident_memory_bytes \d+/);
+    expect(r.body).toMatch(/herald_nodejs_eventloop_lag_seconds \d/);
+  });
+
   it('neighbor actions: shutdown stops the session, enable starts it, refresh needs a session', async () => {
     const refresh = await app.inject({ method: 'POST', url: '/api/v1/neighbors/127.0.0.2/refresh' });
     expect(refresh.statusCode).toBe(409);

@@ -159,7 +159,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
     // OpenSent/OpenConfirm: run the second connection until an OPEN decides (RFC 4271 §6.8).
     this.pending?.dispose();
-    const second = this.newDriver(undefined, { ...this.config, passive: true });
+    const second = this.newDriver(this.opts.dial, { ...this.config, passive: true });
     this.pending = second;
     second.start();
     second.accept(stream);
@@ -262,11 +262,15 @@ export class Peer extends EventEmitter<PeerEvents> {
   private resolveCollision(onConnection: SessionDriver, remoteId: string): void {
     const other = onConnection === this.driver ? this.pending : this.driver;
     if (!this.pending || !other) return;
+    if (other.state === SessionState.ESTABLISHED && onConnection === this.pending) {
+      // RFC 4271 §6.8: "collision with existing BGP connection that is in the Established state
+      // causes closing of the newly created connection".
+      this.dropPending();
+      return;
+    }
     if (other.state !== SessionState.OPEN_SENT && other.state !== SessionState.OPEN_CONFIRM) {
-      if (other.state !== SessionState.ESTABLISHED && onConnection === this.pending) {
-        // The outgoing attempt never got anywhere: let the accepted connection carry the session.
-        this.promote(this.pending);
-      }
+      // The outgoing attempt never got anywhere: let the accepted connection carry the session.
+      if (onConnection === this.pending) this.promote(this.pending);
       return;
     }
     const localWins = ipv4Number(this.config.local.bgpId) > ipv4Number(remoteId);
@@ -280,6 +284,13 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
+  /** Closes the second connection of a collision with Cease/Connection Collision Resolution. */
+  private dropPending(): void {
+    this.pending?.handle({ type: 'collisionDump' });
+    this.pending?.dispose();
+    this.pending = undefined;
+  }
+
   private promote(winner: SessionDriver): void {
     const loser = this.driver;
     this.driver = winner;
@@ -290,6 +301,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   private onEstablished(d: SessionDriver, session: Negotiated): void {
     if (d !== this.driver) return;
+    if (this.pending) this.dropPending();
     this.localAddress = (d.connection && localAddressOf(d.connection)) ?? this.localAddress;
     this.stats.establishedAt = this.opts.clock.now();
     this.lastGracefulRestart = session.gracefulRestart;

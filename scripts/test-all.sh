@@ -6,7 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-test-deps.sh || exit 1
-npm ci --no-audit --no-fund --loglevel=error || exit 1
+# `npm install` honours package-lock.json; npm 11's `npm ci` rejects this lock file because it
+# leaves out optional packages for other platforms (biome, esbuild binaries).
+npm install --no-audit --no-fund --loglevel=error || exit 1
 
 mkdir -p test-results
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json

@@ -21,6 +21,8 @@ export interface NeighborConfig {
   localAddress?: string;
   /** Bind the session to this interface or VRF device (SO_BINDTODEVICE). */
   bindDevice?: string;
+  /** RFC 7911 add-path: receive (keep every path the peer sends), send, or both. */
+  addPath?: 'receive' | 'send' | 'both';
   /** RFC 4271 DelayOpenTimer seconds (0: send OPEN at once). */
   delayOpen: number;
   /** First ConnectRetryTimer seconds; doubles per failed attempt up to 120 s. */

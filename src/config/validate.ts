@@ -109,6 +109,7 @@ function neighbor(c: Checker, v: unknown, path: string): NeighborConfig | undefi
     'bindDevice',
     'delayOpen',
     'connectRetry',
+    'addPath',
   ]);
   const holdTime = o.holdTime === undefined ? 90 : c.int(o.holdTime, `${path}.holdTime`, 0, 65535);
   if (holdTime === 1 || holdTime === 2) c.fail(`${path}.holdTime`, 'must be 0 or at least 3 (RFC 4271 §4.2)');
@@ -155,10 +156,18 @@ function neighbor(c: Checker, v: unknown, path: string): NeighborConfig | undefi
           : (c.int(gr.restartTime, `${path}.gracefulRestart.restartTime`, 1, 4095) ?? 120),
     },
     description: o.description === undefined ? undefined : c.string(o.description, `${path}.description`),
-    localAddress: o.localAddress === undefined ? undefined : c.address(o.localAddress, `${path}.localAddress`),
+    localAddress:
+      o.localAddress === undefined ? undefined : c.address(o.localAddress, `${path}.localAddress`),
     bindDevice: o.bindDevice === undefined ? undefined : c.string(o.bindDevice, `${path}.bindDevice`),
+    addPath:
+      o.addPath === undefined
+        ? undefined
+        : ['receive', 'send', 'both'].includes(o.addPath as string)
+          ? (o.addPath as 'receive' | 'send' | 'both')
+          : c.fail(`${path}.addPath`, 'must be receive, send or both'),
     delayOpen: o.delayOpen === undefined ? 0 : (c.int(o.delayOpen, `${path}.delayOpen`, 0, 240) ?? 0),
-    connectRetry: o.connectRetry === undefined ? 5 : (c.int(o.connectRetry, `${path}.connectRetry`, 1, 65535) ?? 5),
+    connectRetry:
+      o.connectRetry === undefined ? 5 : (c.int(o.connectRetry, `${path}.connectRetry`, 1, 65535) ?? 5),
   };
 }
 

@@ -162,6 +162,7 @@ export class Daemon {
             ? { restartTime: n.gracefulRestart.restartTime, restarting }
             : undefined,
           hostname: hostname(),
+          addPath: n.addPath,
         }),
       },
       passive,

@@ -9,7 +9,11 @@ export interface CapabilitySettings {
   readonly ipv6Transport: boolean;
   readonly gracefulRestart?: { readonly restartTime: number; readonly restarting: boolean };
   readonly hostname?: string;
+  /** RFC 7911 add-path for every configured family. */
+  readonly addPath?: 'receive' | 'send' | 'both';
 }
+
+const ADD_PATH_MODE = { receive: 1, send: 2, both: 3 } as const;
 
 export function localCapabilities(s: CapabilitySettings): Capability[] {
   const caps: Capability[] = s.families.map((f) => ({ kind: 'multiprotocol', afi: f >> 8, safi: f & 0xff }));
@@ -19,6 +23,13 @@ export function localCapabilities(s: CapabilitySettings): Capability[] {
     caps.push({
       kind: 'extended-next-hop',
       entries: [{ afi: Afi.IPV4, safi: Safi.UNICAST, nextHopAfi: Afi.IPV6 }],
+    });
+  }
+  if (s.addPath) {
+    const direction = ADD_PATH_MODE[s.addPath];
+    caps.push({
+      kind: 'add-path',
+      families: s.families.map((f) => ({ afi: f >> 8, safi: f & 0xff, direction })),
     });
   }
   if (s.gracefulRestart) {

@@ -1,7 +1,7 @@
 // The composition root: builds peers from the config, owns the TCP listener and outgoing
 // connections, holds the local announcements, and logs what happens. Everything protocol-shaped
 // lives in session/, rib/ and wire/; this file wires them to node:net, the clock and the logger.
-import net from 'node:net';
+import type net from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
@@ -67,20 +67,7 @@ export class Daemon {
     const { config, log } = this.opts;
     for (const n of config.neighbors) this.addPeer(n);
     if (config.listen) {
-      const server = net.createServer((socket) => this.onConnection(socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(
-          {
-            host: config.listen ? config.listen.address : undefined,
-            port: config.listen ? config.listen.port : 179,
-          },
-          () => {
-            server.off('error', reject);
-            resolve();
-          },
-        );
-      });
+      const server = await listen(config, (socket) => this.onConnection(socket));
       server.on('error', (e) => log.error({ event: 'listenerError', err: e.message }, 'BGP listener error'));
       this.server = server;
       log.info(

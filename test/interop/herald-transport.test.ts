@@ -106,4 +106,22 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s tr
     const right = await startHerald(t, t.a.ns, config('s3cret-md5'));
     await right.waitState(t.b.ipv4, 'Established', 30_000);
   }, 90_000);
+
+  it('TCP MD5 on the listener: the peer dials Herald with the key and gets a session', async () => {
+    const t = await topo.link();
+    const herald = await startHerald(t, t.a.ns, {
+      asn: HERALD_ASN,
+      routerId: t.a.ipv4,
+      listen: { address: t.a.ipv4, port: 179 },
+      neighbors: [{ address: t.b.ipv4, peerAsn: PEER_ASN, passive: true, password: 'listen-key', holdTime: 9 }],
+    });
+    await startPeer(kind, {
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: PEER_ASN,
+      localAddress: t.b.ipv4,
+      neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, password: 'listen-key' }],
+    });
+    await herald.waitState(t.b.ipv4, 'Established', 30_000);
+  }, 60_000);
 });

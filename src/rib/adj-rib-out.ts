@@ -56,14 +56,15 @@ export class AdjRibOut {
 
   /**
    * Brings the peer to `desired`: withdraws what is no longer wanted, announces what is new or
-   * changed. With `full`, everything is re-announced (a ROUTE-REFRESH answer). Calls run one at a
+   * changed. With `full`, everything is re-announced (a ROUTE-REFRESH answer); a number limits
+   * that to routes of that AFI (RFC 2918: the refresh is per address family). Calls run one at a
    * time, in order.
    */
   sync(
     desired: readonly OutRoute[],
     ctx: CodecContext,
     sink: Sink,
-    full = false,
+    full: boolean | number = false,
   ): Promise<{ announced: number; withdrawn: number }> {
     const run = this.busy.then(() => this.write(desired, ctx, sink, full));
     this.busy = run.then(
@@ -78,7 +79,7 @@ export class AdjRibOut {
     this.advertised.clear();
   }
 
-  private async write(desired: readonly OutRoute[], ctx: CodecContext, sink: Sink, full: boolean) {
+  private async write(desired: readonly OutRoute[], ctx: CodecContext, sink: Sink, full: boolean | number) {
     const want = new Map<string, OutRoute & { attrKey: string }>();
     for (const r of desired) want.set(prefixKey(r.prefix), { ...r, attrKey: attributeKey(r.attributes) });
 
@@ -86,7 +87,8 @@ export class AdjRibOut {
     for (const [key, adv] of this.advertised) if (!want.has(key)) withdraw.push(adv.prefix);
     const groups = new Map<string, { attributes: PathAttributes; prefixes: Prefix[] }>();
     for (const [key, r] of want) {
-      if (!full && this.advertised.get(key)?.attrKey === r.attrKey) continue;
+      const forced = full === true || full === r.prefix.afi;
+      if (!forced && this.advertised.get(key)?.attrKey === r.attrKey) continue;
       let g = groups.get(r.attrKey);
       if (!g) {
         g = { attributes: r.attributes, prefixes: [] };

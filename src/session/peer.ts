@@ -166,7 +166,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /** Sends our routes again (answer to ROUTE-REFRESH, or after a policy change). */
-  async resend(full = false): Promise<void> {
+  async resend(full: boolean | number = false): Promise<void> {
     const session = this.session;
     if (!session) return;
     const { announced } = await this.adjRibOut.sync(
@@ -371,7 +371,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (!session) return;
     const enhanced = session.enhancedRouteRefresh;
     if (enhanced) this.driver.send(encodeRouteRefresh({ afi, subtype: RouteRefreshSubtype.BORR, safi }));
-    await this.resend(true);
+    await this.resend(afi);
     if (enhanced && this.session)
       this.driver.send(encodeRouteRefresh({ afi, subtype: RouteRefreshSubtype.EORR, safi }));
   }

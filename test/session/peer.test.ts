@@ -126,4 +126,23 @@ describe('AdjRibOut', () => {
     expect(sent).toHaveLength(3);
     expect(out.size).toBe(3);
   });
+
+  it('a full resend limited to one family re-announces only that family (RFC 2918 per-AFI refresh)', async () => {
+    const out = new AdjRibOut();
+    const sent: Buffer[] = [];
+    const sink: Sink = { send: (m) => sent.push(m) > 0, drained: async () => {}, open: true };
+    const routes = ['10.1.0.0/16', '2001:db8::/32'].map((p) => ({
+      prefix: parsePrefix(p),
+      attributes: p.includes(':')
+        ? { origin: 0 as const, asPath: [], mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', nlri: [] } }
+        : { origin: 0 as const, asPath: [], nextHop: '192.0.2.1' },
+    }));
+    const ctx = codecContext({ as4: true });
+    await out.sync(routes, ctx, sink);
+    expect(sent).toHaveLength(2);
+    sent.length = 0;
+    expect(await out.sync(routes, ctx, sink, 2)).toEqual({ announced: 1, withdrawn: 0 });
+    expect(sent).toHaveLength(1);
+    expect(await out.sync(routes, ctx, sink)).toEqual({ announced: 0, withdrawn: 0 });
+  });
 });

@@ -94,10 +94,7 @@ export class Ipv4Table {
 
   /** Calls `fn` for every route (order unspecified). */
   forEach(fn: (addr: number, length: number, pathId: number, value: number) => void): void {
-    const s = this.slots;
-    for (let at = 0; at < s.length; at += STRIDE) {
-      if (s[at + 1] <= 32) fn(s[at], s[at + 1], s[at + 2], s[at + 3]);
-    }
+    for (const [addr, length, pathId, value] of this.entries()) fn(addr, length, pathId, value);
   }
 
   /** Every route as [address, length, path id, value] (order unspecified; do not modify while iterating). */

@@ -40,14 +40,19 @@ export class Ipv6Table {
     return this.map.get(key(buf, off, length, pathId));
   }
 
-  /** Calls `fn` with the prefix octets (16, masked), length, path id and value. */
-  forEach(fn: (bytes: Buffer, length: number, pathId: number, value: number) => void): void {
+  /** Every route as [prefix octets (16, masked), length, path id, value]; do not modify while iterating. */
+  *entries(): Generator<[Buffer, number, number, number]> {
     for (const [k, v] of this.map) {
       const hashAt = k.indexOf('#', 1 + ((k.charCodeAt(0) + 7) >> 3));
       const body = hashAt < 0 ? k : k.slice(0, hashAt);
       const bytes = Buffer.alloc(16);
       for (let i = 1; i < body.length; i++) bytes[i - 1] = body.charCodeAt(i);
-      fn(bytes, k.charCodeAt(0), hashAt < 0 ? 0 : Number(k.slice(hashAt + 1)), v);
+      yield [bytes, k.charCodeAt(0), hashAt < 0 ? 0 : Number(k.slice(hashAt + 1)), v];
     }
+  }
+
+  /** Calls `fn` with the prefix octets (16, masked), length, path id and value. */
+  forEach(fn: (bytes: Buffer, length: number, pathId: number, value: number) => void): void {
+    for (const [bytes, length, pathId, value] of this.entries()) fn(bytes, length, pathId, value);
   }
 }

@@ -74,20 +74,17 @@ export function* adjRibInRoutes(
     }
     return v;
   };
+  const row = (prefix: string, pathId: number, id: number): RouteView[] =>
+    filter.prefix && filter.prefix !== prefix
+      ? []
+      : [{ prefix, ...(pathId ? { pathId } : {}), neighbor, ...attrs(id), best: false, stale }];
   if (filter.afi !== 'ipv6') {
-    for (const [addr, length, pathId, id] of rib.ipv4.entries()) {
-      const prefix = formatPrefix(ipv4Prefix(addr, length));
-      if (filter.prefix && filter.prefix !== prefix) continue;
-      yield { prefix, ...(pathId ? { pathId } : {}), neighbor, ...attrs(id), best: false, stale };
-    }
+    for (const [addr, length, pathId, id] of rib.ipv4.entries())
+      yield* row(formatPrefix(ipv4Prefix(addr, length)), pathId, id);
   }
   if (filter.afi !== 'ipv4') {
-    const rows: RouteView[] = [];
-    rib.ipv6.forEach((bytes, length, pathId, id) => {
-      const prefix = formatPrefix({ afi: Afi.IPV6, length, bytes });
-      if (filter.prefix && filter.prefix !== prefix) return;
-      rows.push({ prefix, ...(pathId ? { pathId } : {}), neighbor, ...attrs(id), best: false, stale });
-    });
-    yield* rows;
+    for (const [bytes, length, pathId, id] of rib.ipv6.entries()) {
+      yield* row(formatPrefix({ afi: Afi.IPV6, length, bytes }), pathId, id);
+    }
   }
 }

@@ -239,6 +239,14 @@ function api(c: Checker, v: unknown): HeraldConfig['api'] {
   return { listen: at ?? '127.0.0.1:9179' };
 }
 
+/** One neighbor entry with its defaults filled in (dynamic neighbors use this too); throws ConfigError. */
+export function normalizeNeighbor(raw: unknown, path: string): NeighborConfig {
+  const c = new Checker();
+  const n = neighbor(c, raw, path);
+  if (!n || c.problems.length > 0) throw new ConfigError(c.problems);
+  return n;
+}
+
 /** Validates a parsed document; throws ConfigError listing every problem. */
 export function validateConfig(doc: unknown): HeraldConfig {
   const c = new Checker();

@@ -6,6 +6,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
+import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
 import { type LocalRoute, localRoute, localRouteKey } from '../rib/local-routes.js';
@@ -13,7 +14,7 @@ import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
 import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
-import { CeaseSubcode, cease, describeError, formatPrefix } from '../wire/index.js';
+import { CeaseSubcode, cease, describeError, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { applyToAccepted, dialNeighbor, listen } from './transport.js';
 
 /** Default timers (seconds): quick to recover, damped when a peer flaps. */
@@ -27,8 +28,7 @@ export function defaultRouterId(): string | undefined {
 }
 
 function normalize(address: string): string {
-  const a = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-  return ipaddr.parse(a).toString();
+  return ipaddr.parse(unmapIpv4(address)).toString();
 }
 
 export interface DaemonOptions {
@@ -218,18 +218,11 @@ export class Daemon {
     if (!peer) {
       const dyn = this.opts.config.dynamicNeighbors.find((d) => inRange(remote, d.range));
       if (dyn) {
-        const n: NeighborConfig = {
-          address: remote,
-          peerAsn: dyn.peerAsn[0],
-          port: 179,
-          passive: true,
-          holdTime: 90,
-          keepalive: 30,
-          families: remote.includes(':') ? ['ipv6-unicast'] : ['ipv4-unicast'],
-          gracefulRestart: { enabled: false, restartTime: 120 },
-          delayOpen: 0,
-          connectRetry: 5,
-        };
+        // A passive neighbor with the configured defaults (hold time, families by address family).
+        const n = normalizeNeighbor(
+          { address: remote, peerAsn: dyn.peerAsn[0], passive: true },
+          'dynamicNeighbors',
+        );
         peer = this.addPeer(n, dyn.peerAsn, true);
         this.opts.log.info(
           { event: 'dynamicPeerCreated', peer: remote, range: dyn.range },

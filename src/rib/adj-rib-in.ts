@@ -10,6 +10,7 @@ import {
   decodeAttributes,
   ErrorCode,
   IPV4_UNICAST,
+  missingMandatory,
   splitUpdate,
   UpdateSubcode,
   walkNlri,
@@ -123,9 +124,10 @@ export class AdjRibIn {
     if (l.attrEnd === l.attrStart) {
       result.endOfRib = body.length === 4;
       if (hasClassic) {
-        // RFC 7606 §3(d): routes without the mandatory attributes are treated as withdrawn.
+        // RFC 7606 §3(d): routes without the mandatory attributes are treated as withdrawn (a fast
+        // path for the attribute-less UPDATE; the reason comes from the shared check).
         result.treatAsWithdraw = true;
-        result.errors = [{ type: 0, outcome: 'treat-as-withdraw', reason: 'ORIGIN missing' }];
+        result.errors = [{ type: 0, outcome: 'treat-as-withdraw', reason: missingMandatory({}, true)! }];
         walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
       }
       return result;

@@ -14,6 +14,7 @@ import {
   familyKey,
   type Notification,
   RouteRefreshSubtype,
+  unmapIpv4,
 } from '../wire/index.js';
 import type { Clock } from './clock.js';
 import { SessionDriver } from './driver.js';
@@ -60,7 +61,7 @@ export interface PeerStats {
 /** The local address of a connection (net.Socket), with IPv4-mapped IPv6 unwrapped. */
 function localAddressOf(stream: Duplex): string | undefined {
   const a = (stream as Duplex & { localAddress?: string }).localAddress;
-  return a?.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+  return a === undefined ? undefined : unmapIpv4(a);
 }
 
 export class Peer extends EventEmitter<PeerEvents> {

@@ -66,6 +66,11 @@ export function formatAddress(bytes: Uint8Array): string {
   return ipaddr.fromByteArray(Array.from(bytes)).toString();
 }
 
+/** "::ffff:192.0.2.1" (an IPv4 peer on a dual-stack socket) → "192.0.2.1"; other text unchanged. */
+export function unmapIpv4(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 /** Address text to octets (4 or 16). Throws on bad input. */
 export function parseAddress(text: string): Uint8Array {
   if (!isIpAddress(text)) throw new Error(`invalid IP address "${text}"`);

@@ -25,10 +25,13 @@ export function loadConfig(path: string): HeraldConfig {
   return parseConfig(text, path);
 }
 
+const REDACTED = '<redacted>';
+
 /** The config as printed by check-config and the API: secrets replaced. */
 export function redactConfig(config: HeraldConfig): HeraldConfig {
   return {
     ...config,
-    neighbors: config.neighbors.map((n) => (n.password ? { ...n, password: '<redacted>' } : n)),
+    api: config.api && config.api.token ? { ...config.api, token: REDACTED } : config.api,
+    neighbors: config.neighbors.map((n) => (n.password ? { ...n, password: REDACTED } : n)),
   };
 }

@@ -1,32 +1,28 @@
-// The normalized configuration: every default filled in, every value checked. Keys follow the
-// contract in the session issue (asn, routerId, listen, api, neighbors, dynamicNeighbors, announce).
+// The normalized configuration: every default filled in, every value checked, secrets read from
+// their files or environment variables. Shapes come from the one schema in schema.ts; the
+// fields with defaults are required here.
+import type {
+  FAMILY_NAMES,
+  LOG_LEVELS,
+  RawAnnouncement,
+  RawApi,
+  RawHealthCheck,
+  RawNeighbor,
+} from './schema.js';
 
-export type FamilyName = 'ipv4-unicast' | 'ipv6-unicast';
+export type FamilyName = (typeof FAMILY_NAMES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface NeighborConfig {
-  address: string;
-  peerAsn: number;
-  port: number;
-  passive: boolean;
-  ebgpMultihop?: number;
-  ttlSecurity?: number;
-  password?: string;
-  passwordFile?: string;
-  holdTime: number;
-  keepalive: number;
-  families: FamilyName[];
+type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
+
+export interface NeighborConfig
+  extends WithDefaults<
+    RawNeighbor,
+    'port' | 'passive' | 'holdTime' | 'keepalive' | 'families' | 'delayOpen' | 'connectRetry'
+  > {
   gracefulRestart: { enabled: boolean; restartTime: number };
-  description?: string;
-  /** Source address for the session (default: chosen by the kernel). */
-  localAddress?: string;
-  /** Bind the session to this interface or VRF device (SO_BINDTODEVICE). */
-  bindDevice?: string;
-  /** RFC 7911 add-path: receive (keep every path the peer sends), send, or both. */
-  addPath?: 'receive' | 'send' | 'both';
-  /** RFC 4271 DelayOpenTimer seconds (0: send OPEN at once). */
-  delayOpen: number;
-  /** First ConnectRetryTimer seconds; doubles per failed attempt up to 120 s. */
-  connectRetry: number;
+  /** The TCP MD5 key from password, passwordFile or passwordEnv (never logged). */
+  password?: string;
 }
 
 export interface DynamicNeighborConfig {
@@ -34,22 +30,30 @@ export interface DynamicNeighborConfig {
   peerAsn: number[];
 }
 
-export interface AnnouncementConfig {
-  prefix: string;
-  nextHop?: string;
-  communities: string[];
-  largeCommunities: string[];
-  extendedCommunities: string[];
-  localPref?: number;
-  med?: number;
-  asPathPrepend: number;
+export type HealthCheckConfig = WithDefaults<
+  RawHealthCheck,
+  'interval' | 'timeout' | 'rise' | 'fall' | 'whenDown'
+>;
+
+export interface AnnouncementConfig
+  extends WithDefaults<
+    Omit<RawAnnouncement, 'healthCheck'>,
+    'communities' | 'largeCommunities' | 'extendedCommunities' | 'asPathPrepend'
+  > {
+  healthCheck?: HealthCheckConfig;
+}
+
+export interface ApiConfig extends WithDefaults<RawApi, 'listen' | 'authenticateReads'> {
+  /** The bearer token from token, tokenFile or tokenEnv (never logged). */
+  token?: string;
 }
 
 export interface HeraldConfig {
   asn: number;
   routerId?: string;
   listen: { address: string; port: number } | false;
-  api: { listen: string } | false;
+  api: ApiConfig | false;
+  log: { level: LogLevel };
   neighbors: NeighborConfig[];
   dynamicNeighbors: DynamicNeighborConfig[];
   announce: AnnouncementConfig[];

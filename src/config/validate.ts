@@ -1,18 +1,28 @@
-// Checks a parsed YAML document against the configuration contract and returns the normalized
-// config, or every problem found, each naming its path ("neighbors[2].peerAsn: must be ...").
+// Checks a parsed YAML document against the config schema (schema.ts), then the rules a schema
+// cannot say (hold time 1 or 2, one secret source, duplicates), fills the computed defaults and
+// reads secrets. Returns the normalized config or throws every problem, each naming its path.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
 import ipaddr from 'ipaddr.js';
+import type { TSchema } from 'typebox';
+import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { addFormats } from './formats.js';
 import {
-  isIpAddress,
-  parseCommunity,
-  parseExtendedCommunity,
-  parseLargeCommunity,
-  parsePrefix,
-} from '../wire/index.js';
+  ApiSchema,
+  ConfigSchema,
+  ListenSchema,
+  NeighborSchema,
+  type RawAnnouncement,
+  type RawConfig,
+  type RawNeighbor,
+} from './schema.js';
+import { describeSchemaErrors } from './schema-errors.js';
 import type {
   AnnouncementConfig,
-  DynamicNeighborConfig,
+  ApiConfig,
   FamilyName,
   HeraldConfig,
+  LogLevel,
   NeighborConfig,
 } from './types.js';
 
@@ -23,258 +33,175 @@ export class ConfigError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
-const FAMILIES: FamilyName[] = ['ipv4-unicast', 'ipv6-unicast'];
+// Defaults inside a union (listen: false | {...}) are filled by a second pass over that branch.
+const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
+const compiled = new Map<TSchema, ValidateFunction>();
 
-class Checker {
-  readonly problems: string[] = [];
+/** Validates `value` against `schema` in place (defaults filled); problems are named under `root`. */
+export function checkSchema(schema: TSchema, value: unknown, root = ''): string[] {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate(value) ? [] : describeSchemaErrors(validate.errors ?? [], root);
+}
 
-  fail(path: string, reason: string): undefined {
-    this.problems.push(`${path}: ${reason}`);
+/** The value of a secret given inline, in a file or in an environment variable (at most one). */
+function secret(
+  problems: string[],
+  path: string,
+  name: string,
+  o: Record<string, unknown>,
+): string | undefined {
+  const inline = o[name] as string | undefined;
+  const file = o[`${name}File`] as string | undefined;
+  const env = o[`${name}Env`] as string | undefined;
+  if ([inline, file, env].filter((x) => x !== undefined).length > 1) {
+    problems.push(`${path}.${name}: give one of ${name}, ${name}File, ${name}Env`);
     return undefined;
   }
-
-  object(v: unknown, path: string): Obj | undefined {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.fail(path, 'must be a mapping');
-    return v as Obj;
-  }
-
-  /** Reports keys that are not in `known` (typos would otherwise be silently ignored). */
-  keys(o: Obj, path: string, known: string[]): void {
-    for (const k of Object.keys(o)) {
-      if (!known.includes(k))
-        this.fail(path ? `${path}.${k}` : k, `unknown key (expected one of: ${known.join(', ')})`);
-    }
-  }
-
-  int(v: unknown, path: string, min: number, max: number): number | undefined {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      return this.fail(path, `must be an integer ${min}..${max}`);
-    }
-    return v;
-  }
-
-  bool(v: unknown, path: string): boolean | undefined {
-    if (typeof v !== 'boolean') return this.fail(path, 'must be true or false');
-    return v;
-  }
-
-  string(v: unknown, path: string): string | undefined {
-    if (typeof v !== 'string' || v === '') return this.fail(path, 'must be a non-empty string');
-    return v;
-  }
-
-  address(v: unknown, path: string, kind?: 'ipv4'): string | undefined {
-    if (typeof v !== 'string' || !isIpAddress(v)) return this.fail(path, 'must be an IP address');
-    if (kind && ipaddr.parse(v).kind() !== kind) return this.fail(path, 'must be an IPv4 address');
-    return ipaddr.parse(v).toString();
-  }
-
-  parsed<T>(v: unknown, path: string, parse: (s: string) => T): T | undefined {
-    if (typeof v !== 'string') return this.fail(path, 'must be a string');
+  if (file !== undefined) {
     try {
-      return parse(v);
+      return readFileSync(file, 'utf8').trim();
     } catch (e) {
-      return this.fail(path, (e as Error).message);
+      problems.push(`${path}.${name}File: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
     }
   }
-
-  list(v: unknown, path: string): unknown[] {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(path, 'must be a list') ?? [];
-    return v;
+  if (env !== undefined) {
+    const v = process.env[env];
+    if (!v) problems.push(`${path}.${name}Env: environment variable ${env} is not set`);
+    return v || undefined;
   }
+  return inline;
 }
 
-const ASN_MAX = 0xffffffff;
-
-function neighbor(c: Checker, v: unknown, path: string): NeighborConfig | undefined {
-  const o = c.object(v, path);
-  if (!o) return undefined;
-  c.keys(o, path, [
-    'address',
-    'peerAsn',
-    'port',
-    'passive',
-    'ebgpMultihop',
-    'ttlSecurity',
-    'password',
-    'passwordFile',
-    'holdTime',
-    'keepalive',
-    'families',
-    'gracefulRestart',
-    'description',
-    'localAddress',
-    'bindDevice',
-    'delayOpen',
-    'connectRetry',
-    'addPath',
-  ]);
-  const holdTime = o.holdTime === undefined ? 90 : c.int(o.holdTime, `${path}.holdTime`, 0, 65535);
-  if (holdTime === 1 || holdTime === 2) c.fail(`${path}.holdTime`, 'must be 0 or at least 3 (RFC 4271 §4.2)');
-  const keepalive =
-    o.keepalive === undefined
-      ? Math.floor((holdTime ?? 90) / 3)
-      : c.int(o.keepalive, `${path}.keepalive`, 0, 21845);
-  if (o.ebgpMultihop !== undefined && o.ttlSecurity !== undefined) {
-    c.fail(`${path}.ttlSecurity`, 'cannot be combined with ebgpMultihop (GTSM fixes the TTL at 255)');
-  }
-  if (o.password !== undefined && o.passwordFile !== undefined)
-    c.fail(`${path}.passwordFile`, 'give password or passwordFile, not both');
-  const families = (o.families === undefined ? undefined : c.list(o.families, `${path}.families`))?.map(
-    (f, i) =>
-      FAMILIES.includes(f as FamilyName)
-        ? (f as FamilyName)
-        : c.fail(`${path}.families[${i}]`, `must be one of ${FAMILIES.join(', ')}`),
-  );
-  const gr =
-    o.gracefulRestart === undefined ? {} : (c.object(o.gracefulRestart, `${path}.gracefulRestart`) ?? {});
-  c.keys(gr, `${path}.gracefulRestart`, ['enabled', 'restartTime']);
-  const address = c.address(o.address, `${path}.address`);
+function neighbor(problems: string[], n: RawNeighbor, path: string): NeighborConfig {
+  const holdTime = n.holdTime ?? 90;
+  // RFC 4271 §4.2: "the Hold Time MUST be either zero or at least three seconds".
+  if (holdTime === 1 || holdTime === 2) problems.push(`${path}.holdTime: must be 0 or at least 3`);
+  const keepalive = n.keepalive ?? Math.floor(holdTime / 3);
+  if (holdTime > 0 && keepalive >= holdTime)
+    problems.push(`${path}.keepalive: must be less than holdTime (${holdTime})`);
+  if (n.ebgpMultihop !== undefined && n.ttlSecurity !== undefined)
+    problems.push(`${path}.ttlSecurity: cannot be combined with ebgpMultihop (GTSM fixes the TTL at 255)`);
+  const address = ipaddr.parse(n.address).toString();
+  const families = n.families ?? [address.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast'];
   return {
-    address: address ?? '',
-    peerAsn: c.int(o.peerAsn, `${path}.peerAsn`, 1, ASN_MAX) ?? 0,
-    port: o.port === undefined ? 179 : (c.int(o.port, `${path}.port`, 1, 65535) ?? 179),
-    passive: o.passive === undefined ? false : (c.bool(o.passive, `${path}.passive`) ?? false),
-    ebgpMultihop:
-      o.ebgpMultihop === undefined ? undefined : c.int(o.ebgpMultihop, `${path}.ebgpMultihop`, 1, 255),
-    ttlSecurity:
-      o.ttlSecurity === undefined ? undefined : c.int(o.ttlSecurity, `${path}.ttlSecurity`, 1, 254),
-    password: o.password === undefined ? undefined : c.string(o.password, `${path}.password`),
-    passwordFile: o.passwordFile === undefined ? undefined : c.string(o.passwordFile, `${path}.passwordFile`),
-    holdTime: holdTime ?? 90,
-    keepalive: keepalive ?? 30,
-    families: (families?.filter((f): f is FamilyName => f !== undefined) ??
-      (address?.includes(':') ? ['ipv6-unicast'] : ['ipv4-unicast'])) as FamilyName[],
+    ...n,
+    address,
+    localAddress: n.localAddress && ipaddr.parse(n.localAddress).toString(),
+    port: n.port ?? 179,
+    passive: n.passive ?? false,
+    holdTime,
+    keepalive,
+    families: [...new Set(families)] as FamilyName[],
     gracefulRestart: {
-      enabled:
-        gr.enabled === undefined ? false : (c.bool(gr.enabled, `${path}.gracefulRestart.enabled`) ?? false),
-      restartTime:
-        gr.restartTime === undefined
-          ? 120
-          : (c.int(gr.restartTime, `${path}.gracefulRestart.restartTime`, 1, 4095) ?? 120),
+      enabled: n.gracefulRestart?.enabled ?? false,
+      restartTime: n.gracefulRestart?.restartTime ?? 120,
     },
-    description: o.description === undefined ? undefined : c.string(o.description, `${path}.description`),
-    localAddress:
-      o.localAddress === undefined ? undefined : c.address(o.localAddress, `${path}.localAddress`),
-    bindDevice: o.bindDevice === undefined ? undefined : c.string(o.bindDevice, `${path}.bindDevice`),
-    addPath:
-      o.addPath === undefined
-        ? undefined
-        : ['receive', 'send', 'both'].includes(o.addPath as string)
-          ? (o.addPath as 'receive' | 'send' | 'both')
-          : c.fail(`${path}.addPath`, 'must be receive, send or both'),
-    delayOpen: o.delayOpen === undefined ? 0 : (c.int(o.delayOpen, `${path}.delayOpen`, 0, 240) ?? 0),
-    connectRetry:
-      o.connectRetry === undefined ? 5 : (c.int(o.connectRetry, `${path}.connectRetry`, 1, 65535) ?? 5),
+    delayOpen: n.delayOpen ?? 0,
+    connectRetry: n.connectRetry ?? 5,
+    password: secret(problems, path, 'password', n),
   };
 }
 
-function dynamicNeighbor(c: Checker, v: unknown, path: string): DynamicNeighborConfig | undefined {
-  const o = c.object(v, path);
-  if (!o) return undefined;
-  c.keys(o, path, ['range', 'peerAsn']);
-  c.parsed(o.range, `${path}.range`, (s) => parsePrefix(s));
-  const asns = Array.isArray(o.peerAsn) ? o.peerAsn : [o.peerAsn];
+function announcement(problems: string[], a: RawAnnouncement, path: string): AnnouncementConfig {
+  const { healthCheck: h, ...rest } = a;
+  const out: AnnouncementConfig = {
+    ...rest,
+    communities: a.communities ?? [],
+    largeCommunities: a.largeCommunities ?? [],
+    extendedCommunities: a.extendedCommunities ?? [],
+    asPathPrepend: a.asPathPrepend ?? 0,
+  };
+  if (!h) return out;
+  const probes = [h.command, h.tcp, h.http].filter((x) => x !== undefined).length;
+  if (probes !== 1) problems.push(`${path}.healthCheck: give exactly one of command, tcp, http`);
+  if (h.expectStatus && h.http === undefined)
+    problems.push(`${path}.healthCheck.expectStatus: only applies to an http check`);
+  const whenDown = h.whenDown ?? 'withdraw';
+  if (whenDown === 'degrade' && h.degrade?.med === undefined && h.degrade?.asPathPrepend === undefined)
+    problems.push(`${path}.healthCheck.degrade: give med and/or asPathPrepend for whenDown: degrade`);
+  out.healthCheck = {
+    ...h,
+    interval: h.interval ?? 5,
+    timeout: h.timeout ?? 2,
+    rise: h.rise ?? 2,
+    fall: h.fall ?? 3,
+    whenDown,
+  };
+  return out;
+}
+
+function api(problems: string[], raw: RawConfig['api']): HeraldConfig['api'] {
+  if (raw === false) return false;
+  const a = raw ?? {};
+  problems.push(...checkSchema(ApiSchema, a, 'api'));
   return {
-    range: typeof o.range === 'string' ? o.range : '',
-    peerAsn: asns.map(
-      (a, i) =>
-        c.int(a, Array.isArray(o.peerAsn) ? `${path}.peerAsn[${i}]` : `${path}.peerAsn`, 1, ASN_MAX) ?? 0,
-    ),
-  };
+    ...a,
+    listen: a.listen ?? '127.0.0.1:9179',
+    authenticateReads: a.authenticateReads ?? false,
+    token: secret(problems, 'api', 'token', a),
+  } as ApiConfig;
 }
 
-function announcement(c: Checker, v: unknown, path: string): AnnouncementConfig | undefined {
-  const o = c.object(v, path);
-  if (!o) return undefined;
-  c.keys(o, path, [
-    'prefix',
-    'nextHop',
-    'communities',
-    'largeCommunities',
-    'extendedCommunities',
-    'localPref',
-    'med',
-    'asPathPrepend',
-  ]);
-  c.parsed(o.prefix, `${path}.prefix`, (s) => parsePrefix(s));
-  const strings = (key: string, parse: (s: string) => unknown) =>
-    c.list(o[key], `${path}.${key}`).map((x, i) => {
-      c.parsed(x, `${path}.${key}[${i}]`, parse);
-      return String(x);
-    });
-  return {
-    prefix: typeof o.prefix === 'string' ? o.prefix : '',
-    nextHop: o.nextHop === undefined ? undefined : c.address(o.nextHop, `${path}.nextHop`),
-    communities: strings('communities', parseCommunity),
-    largeCommunities: strings('largeCommunities', parseLargeCommunity),
-    extendedCommunities: strings('extendedCommunities', parseExtendedCommunity),
-    localPref: o.localPref === undefined ? undefined : c.int(o.localPref, `${path}.localPref`, 0, ASN_MAX),
-    med: o.med === undefined ? undefined : c.int(o.med, `${path}.med`, 0, ASN_MAX),
-    asPathPrepend:
-      o.asPathPrepend === undefined ? 0 : (c.int(o.asPathPrepend, `${path}.asPathPrepend`, 0, 32) ?? 0),
-  };
+function listen(problems: string[], raw: RawConfig['listen']): HeraldConfig['listen'] {
+  if (raw === false) return false;
+  const l = raw ?? {};
+  problems.push(...checkSchema(ListenSchema, l, 'listen'));
+  return { address: ipaddr.parse(l.address ?? '0.0.0.0').toString(), port: l.port ?? 179 };
 }
 
-function listen(c: Checker, v: unknown): HeraldConfig['listen'] {
-  if (v === false) return false;
-  const o = v === undefined ? {} : (c.object(v, 'listen') ?? {});
-  c.keys(o, 'listen', ['address', 'port']);
-  return {
-    address: o.address === undefined ? '0.0.0.0' : (c.address(o.address, 'listen.address') ?? '0.0.0.0'),
-    port: o.port === undefined ? 179 : (c.int(o.port, 'listen.port', 1, 65535) ?? 179),
-  };
-}
-
-function api(c: Checker, v: unknown): HeraldConfig['api'] {
-  if (v === false) return false;
-  const o = v === undefined ? {} : (c.object(v, 'api') ?? {});
-  c.keys(o, 'api', ['listen']);
-  const at = o.listen === undefined ? '127.0.0.1:9179' : c.string(o.listen, 'api.listen');
-  if (at && !at.startsWith('/') && !/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):\d{1,5}$/.test(at)) {
-    c.fail('api.listen', 'must be HOST:PORT (e.g. 127.0.0.1:9179) or the absolute path of a unix socket');
-  }
-  return { listen: at ?? '127.0.0.1:9179' };
+function duplicates(problems: string[], keys: string[], path: (i: number) => string, what: string) {
+  const seen = new Set<string>();
+  keys.forEach((k, i) => {
+    if (seen.has(k)) problems.push(`${path(i)}: duplicate ${what} ${k}`);
+    seen.add(k);
+  });
 }
 
 /** One neighbor entry with its defaults filled in (dynamic neighbors use this too); throws ConfigError. */
 export function normalizeNeighbor(raw: unknown, path: string): NeighborConfig {
-  const c = new Checker();
-  const n = neighbor(c, raw, path);
-  if (!n || c.problems.length > 0) throw new ConfigError(c.problems);
+  const problems = checkSchema(NeighborSchema, raw, path);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const n = neighbor(problems, raw as RawNeighbor, path);
+  if (problems.length > 0) throw new ConfigError(problems);
   return n;
 }
 
 /** Validates a parsed document; throws ConfigError listing every problem. */
 export function validateConfig(doc: unknown): HeraldConfig {
-  const c = new Checker();
-  const o = c.object(doc ?? {}, '(top level)') ?? {};
-  c.keys(o, '', ['asn', 'routerId', 'listen', 'api', 'neighbors', 'dynamicNeighbors', 'announce']);
+  const raw = structuredClone(doc ?? {});
+  const schemaProblems = checkSchema(ConfigSchema, raw);
+  if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
+  const o = raw as RawConfig;
+  const problems: string[] = [];
   const config: HeraldConfig = {
-    asn: c.int(o.asn, 'asn', 1, ASN_MAX) ?? 0,
-    routerId: o.routerId === undefined ? undefined : c.address(o.routerId, 'routerId', 'ipv4'),
-    listen: listen(c, o.listen),
-    api: api(c, o.api),
-    neighbors: c
-      .list(o.neighbors, 'neighbors')
-      .map((n, i) => neighbor(c, n, `neighbors[${i}]`)!)
-      .filter(Boolean),
-    dynamicNeighbors: c
-      .list(o.dynamicNeighbors, 'dynamicNeighbors')
-      .map((n, i) => dynamicNeighbor(c, n, `dynamicNeighbors[${i}]`)!)
-      .filter(Boolean),
-    announce: c
-      .list(o.announce, 'announce')
-      .map((a, i) => announcement(c, a, `announce[${i}]`)!)
-      .filter(Boolean),
+    asn: o.asn,
+    routerId: o.routerId,
+    listen: listen(problems, o.listen),
+    api: api(problems, o.api),
+    log: { level: (o.log?.level ?? 'info') as LogLevel },
+    neighbors: (o.neighbors ?? []).map((n, i) => neighbor(problems, n, `neighbors[${i}]`)),
+    dynamicNeighbors: (o.dynamicNeighbors ?? []).map((d) => ({
+      range: formatPrefix(parsePrefix(d.range)),
+      peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
+    })),
+    announce: (o.announce ?? []).map((a, i) => announcement(problems, a, `announce[${i}]`)),
   };
-  const seen = new Set<string>();
-  config.neighbors.forEach((n, i) => {
-    if (seen.has(n.address)) c.fail(`neighbors[${i}].address`, `duplicate neighbor ${n.address}`);
-    seen.add(n.address);
-  });
-  if (c.problems.length > 0) throw new ConfigError(c.problems);
+  duplicates(
+    problems,
+    config.neighbors.map((n) => n.address),
+    (i) => `neighbors[${i}].address`,
+    'neighbor',
+  );
+  duplicates(
+    problems,
+    config.announce.map((a) => formatPrefix(parsePrefix(a.prefix))),
+    (i) => `announce[${i}].prefix`,
+    'announcement',
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

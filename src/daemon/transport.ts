@@ -1,6 +1,5 @@
 // The TCP side of a neighbor: the socket options its config asks for, in effect from the first
 // SYN (socket-options.ts), for dialling and for connections we accept.
-import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { connectTcp, listenTcp, setSocketMinTtl, setSocketTtl } from '../session/socket-options.js';
@@ -8,11 +7,9 @@ import { connectTcp, listenTcp, setSocketMinTtl, setSocketTtl } from '../session
 /** GTSM (RFC 5082) sends with TTL 255. */
 const GTSM_TTL = 255;
 
-/** The MD5 key of a neighbor (RFC 2385), from `password` or `passwordFile`. */
+/** The MD5 key of a neighbor (RFC 2385), read by the config loader from wherever it was given. */
 export function neighborKey(n: NeighborConfig): string | undefined {
-  if (n.password) return n.password;
-  if (n.passwordFile) return readFileSync(n.passwordFile, 'utf8').trim();
-  return undefined;
+  return n.password || undefined;
 }
 
 export interface TtlPolicy {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, redactConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/config/validate.js';
@@ -36,24 +38,25 @@ describe('config validation', () => {
       keepalive: 3,
       families: ['ipv6-unicast'],
     });
-    expect(c.api).toEqual({ listen: '127.0.0.1:9179' });
+    expect(c.api).toEqual({ listen: '127.0.0.1:9179', authenticateReads: false });
+    expect(c.log).toEqual({ level: 'info' });
+    expect(c.listen).toEqual({ address: '0.0.0.0', port: 179 });
   });
 
   it('names the path and reason of every problem', () => {
     expect(
       problems(
-        'asn: 0\nbogus: 1\nneighbors:\n  - address: 1.2.3\n    peerAsn: 70000000000\n    holdTime: 2\n' +
+        'asn: 0\nbogus: 1\nneighbors:\n  - address: 1.2.3\n    peerAsn: 70000000000\n' +
           'announce:\n  - prefix: 10.0.0.0/33\n    communities: [foo]\n    extendedCommunities: ["rt:x:1"]\n',
       ),
     ).toEqual([
-      'bogus: unknown key (expected one of: asn, routerId, listen, api, neighbors, dynamicNeighbors, announce)',
+      'bogus: unknown key (expected one of: asn, routerId, listen, api, log, neighbors, dynamicNeighbors, announce)',
       'asn: must be an integer 1..4294967295',
-      'neighbors[0].holdTime: must be 0 or at least 3 (RFC 4271 §4.2)',
       'neighbors[0].address: must be an IP address',
       'neighbors[0].peerAsn: must be an integer 1..4294967295',
       'announce[0].prefix: invalid prefix "10.0.0.0/33": length must be 0..32',
       'announce[0].communities[0]: invalid community "foo"',
-      expect.stringMatching(/^announce\[0\]\.extendedCommunities\[0\]: invalid extended community ASN "x"/),
+      'announce[0].extendedCommunities[0]: invalid extended community ASN "x"',
     ]);
   });
 
@@ -65,7 +68,7 @@ describe('config validation', () => {
       ),
     ).toEqual([
       'neighbors[0].ttlSecurity: cannot be combined with ebgpMultihop (GTSM fixes the TTL at 255)',
-      'neighbors[1].passwordFile: give password or passwordFile, not both',
+      'neighbors[1].password: give one of password, passwordFile, passwordEnv',
       'neighbors[1].address: duplicate neighbor 10.0.0.1',
     ]);
   });
@@ -77,5 +80,94 @@ describe('config validation', () => {
   it('redacts passwords for display', () => {
     const c = parseConfig('asn: 1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, password: s3cret }\n');
     expect(JSON.stringify(redactConfig(c))).not.toContain('s3cret');
+  });
+
+  it('checks the rules a schema cannot say: hold time, keepalive below hold time', () => {
+    expect(
+      problems(
+        'asn: 1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, holdTime: 2 }\n' +
+          '  - { address: 10.0.0.2, peerAsn: 2, holdTime: 9, keepalive: 9 }\n',
+      ),
+    ).toEqual([
+      'neighbors[0].holdTime: must be 0 or at least 3',
+      'neighbors[1].keepalive: must be less than holdTime (9)',
+    ]);
+  });
+
+  it('says what a union accepts, or lets the branch that matched speak', () => {
+    expect(problems('asn: 1\nlisten: 3\napi: { listen: "nope" }\n')).toEqual([
+      'listen: must be false or a mapping',
+      'api.listen: must be HOST:PORT (e.g. 127.0.0.1:9179) or the absolute path of a unix socket',
+    ]);
+    expect(problems('asn: 1\nlisten: { port: 0, extra: 1 }\n')).toEqual([
+      'listen.extra: unknown key (expected one of: address, port)',
+      'listen.port: must be an integer 1..65535',
+    ]);
+    expect(problems('asn: 1\ndynamicNeighbors:\n  - { range: 10.0.0.0/8, peerAsn: 0 }\n')).toEqual([
+      'dynamicNeighbors[0].peerAsn: must be an integer 1..4294967295',
+    ]);
+  });
+
+  it('reads secrets from files and environment variables, naming what is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-config-'));
+    try {
+      writeFileSync(join(dir, 'key'), 'from-file\n');
+      process.env.HERALD_TEST_TOKEN = 'from-env';
+      const c = parseConfig(
+        `asn: 1\napi: { tokenEnv: HERALD_TEST_TOKEN }\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, passwordFile: ${join(dir, 'key')} }\n`,
+      );
+      expect(c.neighbors[0]?.password).toBe('from-file');
+      expect(c.api && c.api.token).toBe('from-env');
+      const shown = JSON.stringify(redactConfig(c));
+      expect(shown).not.toContain('from-file');
+      expect(shown).not.toContain('from-env');
+      expect(
+        problems(
+          `asn: 1\napi: { tokenEnv: HERALD_TEST_UNSET }\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, passwordFile: ${join(dir, 'none')} }\n`,
+        ),
+      ).toEqual([
+        'api.tokenEnv: environment variable HERALD_TEST_UNSET is not set',
+        `neighbors[0].passwordFile: cannot read ${join(dir, 'none')} (ENOENT)`,
+      ]);
+    } finally {
+      delete process.env.HERALD_TEST_TOKEN;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('validates health checks and fills their defaults', () => {
+    const c = parseConfig(
+      'asn: 1\nannounce:\n  - prefix: 192.0.2.1/32\n    healthCheck: { tcp: "127.0.0.1:53" }\n',
+    );
+    expect(c.announce[0]?.healthCheck).toEqual({
+      tcp: '127.0.0.1:53',
+      interval: 5,
+      timeout: 2,
+      rise: 2,
+      fall: 3,
+      whenDown: 'withdraw',
+    });
+    expect(
+      problems(
+        'asn: 1\nannounce:\n  - prefix: 192.0.2.1/32\n    healthCheck: { tcp: "x", command: "true", rise: 0 }\n' +
+          '  - prefix: 192.0.2.2/32\n    healthCheck: { command: "true", expectStatus: [200], whenDown: degrade }\n' +
+          '  - prefix: 192.0.2.2/32\n',
+      ),
+    ).toEqual([
+      'announce[0].healthCheck.tcp: must be HOST:PORT (e.g. 127.0.0.1:80 or [::1]:80)',
+      'announce[0].healthCheck.rise: must be an integer 1..100',
+    ]);
+    expect(
+      problems(
+        'asn: 1\nannounce:\n  - prefix: 192.0.2.1/32\n    healthCheck: { tcp: "127.0.0.1:1", command: "true" }\n' +
+          '  - prefix: 192.0.2.2/32\n    healthCheck: { command: "true", expectStatus: [200], whenDown: degrade }\n' +
+          '  - prefix: 192.0.2.2/32\n',
+      ),
+    ).toEqual([
+      'announce[0].healthCheck: give exactly one of command, tcp, http',
+      'announce[1].healthCheck.expectStatus: only applies to an http check',
+      'announce[1].healthCheck.degrade: give med and/or asPathPrepend for whenDown: degrade',
+      'announce[2].prefix: duplicate announcement 192.0.2.2/32',
+    ]);
   });
 });

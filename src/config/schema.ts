@@ -1,0 +1,181 @@
+// The one schema of Herald's configuration (TypeBox → JSON Schema). validate.ts checks YAML
+// against it, the REST API validates request bodies with the same pieces, and the OpenAPI
+// document publishes them. Every key carries its description and default here, nowhere else.
+import Type, { type Static, type TSchema } from 'typebox';
+
+const ASN = (description: string) => Type.Integer({ minimum: 1, maximum: 0xffffffff, description });
+const U32 = (description: string) => Type.Integer({ minimum: 0, maximum: 0xffffffff, description });
+const Text = (description: string) => Type.String({ minLength: 1, description });
+const Opt = <T extends TSchema>(t: T) => Type.Optional(t);
+const Closed = { additionalProperties: false } as const;
+
+export const FAMILY_NAMES = ['ipv4-unicast', 'ipv6-unicast'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+export const GracefulRestartSchema = Type.Object(
+  {
+    enabled: Opt(Type.Boolean({ default: false, description: 'Advertise graceful restart (RFC 4724)' })),
+    restartTime: Opt(
+      Type.Integer({ minimum: 1, maximum: 4095, default: 120, description: 'Restart Time in seconds' }),
+    ),
+  },
+  Closed,
+);
+
+export const NeighborSchema = Type.Object(
+  {
+    address: Type.String({ format: 'ip', description: 'Peer address' }),
+    peerAsn: ASN('Peer AS number'),
+    port: Opt(Type.Integer({ minimum: 1, maximum: 65535, default: 179, description: 'Peer TCP port' })),
+    passive: Opt(Type.Boolean({ default: false, description: 'Wait for the peer to connect' })),
+    ebgpMultihop: Opt(Type.Integer({ minimum: 1, maximum: 255, description: 'TTL for eBGP multihop' })),
+    ttlSecurity: Opt(
+      Type.Integer({ minimum: 1, maximum: 254, description: 'GTSM (RFC 5082): hops the peer may be away' }),
+    ),
+    password: Opt(Text('TCP MD5 key (RFC 2385); prefer passwordFile or passwordEnv')),
+    passwordFile: Opt(Text('File holding the TCP MD5 key')),
+    passwordEnv: Opt(Text('Environment variable holding the TCP MD5 key')),
+    holdTime: Opt(
+      Type.Integer({ minimum: 0, maximum: 65535, default: 90, description: 'Hold time offered (0 or ≥ 3)' }),
+    ),
+    keepalive: Opt(
+      Type.Integer({ minimum: 0, maximum: 21845, description: 'Keepalive interval (default holdTime/3)' }),
+    ),
+    families: Opt(
+      Type.Array(Type.Enum(FAMILY_NAMES), {
+        description: 'Address families (default: the family of the address)',
+      }),
+    ),
+    gracefulRestart: Opt(GracefulRestartSchema),
+    description: Opt(Text('Free text shown in the API')),
+    localAddress: Opt(Type.String({ format: 'ip', description: 'Source address of the session' })),
+    bindDevice: Opt(Text('Interface or VRF device to bind the session to')),
+    delayOpen: Opt(
+      Type.Integer({
+        minimum: 0,
+        maximum: 240,
+        default: 0,
+        description: 'DelayOpenTimer seconds (RFC 4271)',
+      }),
+    ),
+    connectRetry: Opt(
+      Type.Integer({
+        minimum: 1,
+        maximum: 65535,
+        default: 5,
+        description: 'First ConnectRetryTimer seconds (doubles up to 120)',
+      }),
+    ),
+    addPath: Opt(Type.Enum(['receive', 'send', 'both'], { description: 'RFC 7911 add-path' })),
+  },
+  Closed,
+);
+
+export const DynamicNeighborSchema = Type.Object(
+  {
+    range: Type.String({ format: 'prefix', description: 'Accept passive sessions from this range' }),
+    peerAsn: Type.Union([ASN('Peer AS number'), Type.Array(ASN('Peer AS number'), { minItems: 1 })]),
+  },
+  Closed,
+);
+
+export const HealthCheckSchema = Type.Object(
+  {
+    command: Opt(Text('Shell command; healthy when it exits 0')),
+    tcp: Opt(Type.String({ format: 'host-port', description: 'Healthy when a TCP connect succeeds' })),
+    http: Opt(Type.String({ format: 'http-url', description: 'Healthy when GET answers expectStatus' })),
+    expectStatus: Opt(
+      Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
+        minItems: 1,
+        description: 'HTTP statuses that mean healthy (default any 2xx)',
+      }),
+    ),
+    interval: Opt(Type.Number({ exclusiveMinimum: 0, default: 5, description: 'Seconds between probes' })),
+    timeout: Opt(Type.Number({ exclusiveMinimum: 0, default: 2, description: 'Seconds per probe' })),
+    rise: Opt(Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'Successes to come up' })),
+    fall: Opt(Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Failures to go down' })),
+    whenDown: Opt(
+      Type.Enum(['withdraw', 'degrade'], {
+        default: 'withdraw',
+        description: 'Withdraw the route, or keep it with a worse MED / longer AS path',
+      }),
+    ),
+    degrade: Opt(
+      Type.Object(
+        {
+          med: Opt(U32('MED while unhealthy')),
+          asPathPrepend: Opt(Type.Integer({ minimum: 1, maximum: 32, description: 'Extra prepends' })),
+        },
+        Closed,
+      ),
+    ),
+  },
+  Closed,
+);
+
+const announcementFields = {
+  prefix: Type.String({ format: 'prefix', description: 'Prefix to announce' }),
+  nextHop: Opt(Type.String({ format: 'ip', description: 'Next hop (default: our session address)' })),
+  communities: Opt(Type.Array(Type.String({ format: 'community' }), { default: [] })),
+  largeCommunities: Opt(Type.Array(Type.String({ format: 'large-community' }), { default: [] })),
+  extendedCommunities: Opt(Type.Array(Type.String({ format: 'extended-community' }), { default: [] })),
+  localPref: Opt(U32('LOCAL_PREF (iBGP)')),
+  med: Opt(U32('MULTI_EXIT_DISC')),
+  asPathPrepend: Opt(
+    Type.Integer({ minimum: 0, maximum: 32, default: 0, description: 'Extra copies of our ASN' }),
+  ),
+};
+
+/** A run-time announcement (POST /api/v1/announcements). */
+export const AnnouncementBodySchema = Type.Object(announcementFields, Closed);
+
+export const AnnouncementSchema = Type.Object(
+  { ...announcementFields, healthCheck: Opt(HealthCheckSchema) },
+  Closed,
+);
+
+export const ListenSchema = Type.Object(
+  {
+    address: Opt(Type.String({ format: 'ip', default: '0.0.0.0', description: 'BGP listen address' })),
+    port: Opt(Type.Integer({ minimum: 1, maximum: 65535, default: 179, description: 'BGP listen port' })),
+  },
+  Closed,
+);
+
+export const ApiSchema = Type.Object(
+  {
+    listen: Opt(Type.String({ format: 'api-listen', default: '127.0.0.1:9179' })),
+    token: Opt(Text('Bearer token for the API; prefer tokenFile or tokenEnv')),
+    tokenFile: Opt(Text('File holding the bearer token')),
+    tokenEnv: Opt(Text('Environment variable holding the bearer token')),
+    authenticateReads: Opt(
+      Type.Boolean({ default: false, description: 'Require the token for GET requests too' }),
+    ),
+  },
+  Closed,
+);
+
+export const LogSchema = Type.Object(
+  { level: Opt(Type.Enum(LOG_LEVELS, { default: 'info', description: 'Log level' })) },
+  Closed,
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    asn: ASN('Local AS number'),
+    routerId: Opt(Type.String({ format: 'ipv4', description: 'BGP Identifier (default: a local IPv4)' })),
+    listen: Opt(Type.Union([Type.Literal(false), ListenSchema])),
+    api: Opt(Type.Union([Type.Literal(false), ApiSchema])),
+    log: Opt(LogSchema),
+    neighbors: Opt(Type.Array(NeighborSchema, { default: [] })),
+    dynamicNeighbors: Opt(Type.Array(DynamicNeighborSchema, { default: [] })),
+    announce: Opt(Type.Array(AnnouncementSchema, { default: [] })),
+  },
+  Closed,
+);
+
+export type RawConfig = Static<typeof ConfigSchema>;
+export type RawNeighbor = Static<typeof NeighborSchema>;
+export type RawAnnouncement = Static<typeof AnnouncementSchema>;
+export type RawHealthCheck = Static<typeof HealthCheckSchema>;
+export type RawApi = Static<typeof ApiSchema>;

@@ -40,7 +40,7 @@ export interface MessageCounters {
   routeRefresh: number;
 }
 
-const zeroCounters = (): MessageCounters => ({
+export const zeroCounters = (): MessageCounters => ({
   open: 0,
   update: 0,
   notification: 0,
@@ -76,6 +76,8 @@ export interface DriverOptions {
   /** Opens an outgoing connection; undefined for connections we only accept. */
   readonly dial?: () => Promise<Duplex>;
   readonly random?: () => number;
+  /** Counters shared across connections (a peer's cumulative totals); counted alongside `sent`/`received`. */
+  readonly totals?: { readonly sent: MessageCounters; readonly received: MessageCounters };
 }
 
 export class SessionDriver extends EventEmitter<DriverEvents> {
@@ -157,7 +159,9 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   /** Sends an encoded message; false when the caller should wait for 'drain' before sending more. */
   send(message: Buffer): boolean {
     if (!this.stream || this.stream.destroyed) return false;
-    this.sent[COUNTER[message[18]]]++;
+    const kind = COUNTER[message[18]];
+    this.sent[kind]++;
+    if (this.opts.totals) this.opts.totals.sent[kind]++;
     const ok = this.stream.write(message);
     if (!ok) this.congested = true;
     return ok;
@@ -319,7 +323,9 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         }
         if (!frame) break;
         this.budget--;
-        this.received[COUNTER[frame.type]]++;
+        const kind = COUNTER[frame.type];
+        this.received[kind]++;
+        if (this.opts.totals) this.opts.totals.received[kind]++;
         this.dispatch(frame.type, frame.body, frame.message);
       }
     } finally {

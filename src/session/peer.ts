@@ -17,7 +17,7 @@ import {
   unmapIpv4,
 } from '../wire/index.js';
 import type { Clock } from './clock.js';
-import { SessionDriver } from './driver.js';
+import { type MessageCounters, SessionDriver, zeroCounters } from './driver.js';
 import { type DownReason, type FsmConfig, SessionState } from './fsm-types.js';
 import type { Negotiated } from './negotiate.js';
 
@@ -56,6 +56,15 @@ export interface PeerStats {
   treatAsWithdraw: number;
   updatesReceived: number;
   prefixesAdvertised: number;
+  /** Messages over every connection since the peer was created (monotonic, for Prometheus counters). */
+  readonly messages: { readonly sent: MessageCounters; readonly received: MessageCounters };
+  /** NOTIFICATIONs since the peer was created, by `code * 256 + subcode`. */
+  readonly notifications: { readonly sent: Map<number, number>; readonly received: Map<number, number> };
+}
+
+function countNotification(counts: Map<number, number>, n: Notification): void {
+  const key = n.code * 256 + n.subcode;
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /** The local address of a connection (net.Socket), with IPv4-mapped IPv6 unwrapped. */
@@ -73,7 +82,14 @@ export class Peer extends EventEmitter<PeerEvents> {
   stale?: AdjRibIn;
   private staleTimer?: unknown;
   readonly adjRibOut = new AdjRibOut();
-  readonly stats: PeerStats = { flaps: 0, treatAsWithdraw: 0, updatesReceived: 0, prefixesAdvertised: 0 };
+  readonly stats: PeerStats = {
+    flaps: 0,
+    treatAsWithdraw: 0,
+    updatesReceived: 0,
+    prefixesAdvertised: 0,
+    messages: { sent: zeroCounters(), received: zeroCounters() },
+    notifications: { sent: new Map(), received: new Map() },
+  };
   private localAddress?: string;
   /** The peer's graceful-restart capability on the last session (the FSM forgets it on the way down). */
   private lastGracefulRestart?: Negotiated['gracefulRestart'];
@@ -228,7 +244,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   private newDriver(dial: PeerOptions['dial'], config = this.config): SessionDriver {
-    const d = new SessionDriver({ config, clock: this.opts.clock, dial });
+    const d = new SessionDriver({ config, clock: this.opts.clock, dial, totals: this.stats.messages });
     d.on('stateChange', (from, to) => {
       if (d === this.driver) this.emit('stateChange', from, to);
     });
@@ -245,10 +261,12 @@ export class Peer extends EventEmitter<PeerEvents> {
     });
     d.on('notificationSent', (n) => {
       this.stats.lastError = `sent ${n.message}`;
+      countNotification(this.stats.notifications.sent, n);
       this.emit('notificationSent', n);
     });
     d.on('notificationReceived', (n) => {
       this.stats.lastError = `received ${n.message}`;
+      countNotification(this.stats.notifications.received, n);
       this.emit('notificationReceived', n);
     });
     return d;

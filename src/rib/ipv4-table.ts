@@ -8,9 +8,13 @@ const DELETED = 254;
 const MIN_CAPACITY = 1024;
 const STRIDE = 4;
 
-/** murmur3's 32-bit finalizer over the key: prefixes share low zero bits, so mix them all. */
-function hash(addr: number, length: number, pathId: number): number {
-  let h = addr ^ Math.imul(length + 1, 0x9e3779b1) ^ Math.imul(pathId, 0x27d4eb2f);
+/**
+ * murmur3's 32-bit finalizer over the prefix: prefixes share low zero bits, so mix them all. The
+ * path id is left out, so every path of a prefix lies on one probe run and `paths()` is one lookup
+ * (add-path peers send a handful of paths per prefix; without add-path the id is always 0).
+ */
+function hash(addr: number, length: number): number {
+  let h = addr ^ Math.imul(length + 1, 0x9e3779b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -39,7 +43,7 @@ export class Ipv4Table {
   /** Word offset of the slot holding the key, or -1. */
   private find(addr: number, length: number, pathId: number): number {
     const s = this.slots;
-    for (let i = hash(addr, length, pathId) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * STRIDE;
       const l = s[at + 1];
       if (l === EMPTY) return -1;
@@ -52,12 +56,35 @@ export class Ipv4Table {
     return at < 0 ? undefined : this.slots[at + 3];
   }
 
+  /** Every path of the prefix as [path id, value] (empty when the prefix is absent). */
+  paths(addr: number, length: number): [pathId: number, value: number][] {
+    const s = this.slots;
+    const out: [number, number][] = [];
+    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * STRIDE;
+      const l = s[at + 1];
+      if (l === EMPTY) return out;
+      if (l === length && s[at] === addr) out.push([s[at + 2], s[at + 3]]);
+    }
+  }
+
+  /** Whether any path of the prefix is present. */
+  hasPrefix(addr: number, length: number): boolean {
+    const s = this.slots;
+    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * STRIDE;
+      const l = s[at + 1];
+      if (l === EMPTY) return false;
+      if (l === length && s[at] === addr) return true;
+    }
+  }
+
   /** Sets the value; returns the previous one or -1 when the key is new. */
   set(addr: number, length: number, pathId: number, value: number): number {
     if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.rehash();
     const s = this.slots;
     let free = -1;
-    for (let i = hash(addr, length, pathId) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * STRIDE;
       const l = s[at + 1];
       if (l === EMPTY) {
@@ -121,7 +148,7 @@ export class Ipv4Table {
     for (let at = 0; at < old.length; at += STRIDE) {
       if (old[at + 1] > 32) continue;
       // Keys are distinct and the new array has no deleted slots: take the first empty one.
-      let i = hash(old[at], old[at + 1], old[at + 2]) & this.mask;
+      let i = hash(old[at], old[at + 1]) & this.mask;
       while (s[i * STRIDE + 1] !== EMPTY) i = (i + 1) & this.mask;
       s.set(old.subarray(at, at + STRIDE), i * STRIDE);
       this.used++;

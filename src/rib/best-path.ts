@@ -1,0 +1,194 @@
+// The BGP decision process (RFC 4271 §9.1) over the candidate paths of one prefix: which path is
+// eligible and which one is best, with the refinements deployed speakers share (RFC 4456 route
+// reflection, RFC 5065 confederations). Pure: decoded attributes in, an index out.
+//
+// `selectBest` follows RFC 4271 §9.1.2.2 literally, as a sequence of eliminations over the whole
+// set, so its answer does not depend on the order of the candidates. `comparePaths` is the same
+// rules pairwise (for ordering and tests); because MULTI_EXIT_DISC is only comparable between
+// paths from the same neighbor AS, it is not transitive when several neighbor ASes are mixed, and
+// it must not be used to pick the best path of such a set.
+import { AsPathSegmentType, type PathAttributes, parseAddress } from '../wire/index.js';
+import { DEFAULT_LOCAL_PREF } from './local-routes.js';
+
+/** The session a candidate was learned on. */
+export interface CandidatePeer {
+  /** Peer address (IPv4 or IPv6 text): the last tie-break. */
+  readonly address: string;
+  /** Peer ASN, when known: the neighbor AS of a path learned over eBGP with no AS_SEQUENCE first. */
+  readonly asn?: number;
+  /** The peer's BGP Identifier (router id), as a number or dotted quad; unknown ones lose ties. */
+  readonly bgpId?: number | string;
+  readonly ebgp: boolean;
+}
+
+export interface Candidate {
+  readonly attributes: PathAttributes;
+  readonly peer: CandidatePeer;
+  /** Kept from before the peer's graceful restart (RFC 4724): shown, and compared like any other. */
+  readonly stale: boolean;
+  /** RFC 7911 path id: a last, local tie-break between paths of one peer (no RFC orders them). */
+  readonly pathId?: number;
+}
+
+/** A BGP Identifier (dotted quad or number) as a number; 2^32 ("unknown", loses ties) when absent or bad. */
+export function idNumber(id: number | string | undefined): number {
+  if (typeof id === 'number') return id >>> 0;
+  if (id === undefined) return 2 ** 32;
+  const parts = id.split('.');
+  if (parts.length !== 4) return 2 ** 32;
+  let n = 0;
+  for (const p of parts) {
+    const v = Number(p);
+    if (!/^\d{1,3}$/.test(p) || v > 255) return 2 ** 32;
+    n = n * 256 + v;
+  }
+  return n;
+}
+
+/** A peer address as a comparable key: IPv4 before IPv6, then numerically; bad text last. */
+function addressKey(address: string): string {
+  try {
+    const bytes = parseAddress(address);
+    return `${bytes.length === 4 ? 4 : 6}${Buffer.from(bytes).toString('hex')}`;
+  } catch {
+    return `9${address}`;
+  }
+}
+
+/** RFC 4271 §9.1.2: a path whose AS_PATH holds the local ASN is an AS loop. */
+export function eligible(c: Candidate, localAsn: number): boolean {
+  // "If the AS_PATH attribute of a BGP route contains an AS loop, the BGP route should be excluded
+  // from the Phase 2 decision function." Resolvability of NEXT_HOP (§9.1.2.1) is not checked:
+  // Herald installs no routes and has no IGP, so every next hop counts as reachable.
+  for (const seg of c.attributes.asPath ?? []) if (seg.asns.includes(localAsn)) return false;
+  return true;
+}
+
+/** RFC 4271 §9.1.1: the degree of preference. */
+export function localPref(c: Candidate): number {
+  // §5.1.5: LOCAL_PREF "received from an external peer ... MUST be ignored"; §9.1.1: for a route
+  // from an external peer "the local BGP speaker computes the degree of preference based on
+  // preconfigured policy information" — with no policy yet, the default.
+  if (c.peer.ebgp) return DEFAULT_LOCAL_PREF;
+  return c.attributes.localPref ?? DEFAULT_LOCAL_PREF;
+}
+
+/** RFC 4271 §9.1.2.2 a: AS_PATH length, an AS_SET counting 1; RFC 5065 §5.3: confederation segments 0. */
+export function asPathLength(a: PathAttributes): number {
+  let n = 0;
+  for (const seg of a.asPath ?? []) {
+    if (seg.type === AsPathSegmentType.AS_SEQUENCE) n += seg.asns.length;
+    else if (seg.type === AsPathSegmentType.AS_SET) n += 1;
+  }
+  return n;
+}
+
+/**
+ * RFC 4271 §9.1.2.2 c: "neighborAS(n) is a function that returns the neighbor AS from which the
+ * route was received": the leftmost AS of the AS_PATH (after the confederation segments, RFC 5065);
+ * a path that is empty there or starts with an AS_SET was originated or aggregated inside, so
+ * "it is the local AS" for iBGP, and the peer's AS for eBGP.
+ */
+export function neighborAs(c: Candidate, localAsn: number): number {
+  for (const seg of c.attributes.asPath ?? []) {
+    if (seg.type === AsPathSegmentType.AS_CONFED_SEQUENCE || seg.type === AsPathSegmentType.AS_CONFED_SET)
+      continue;
+    if (seg.type === AsPathSegmentType.AS_SEQUENCE) return seg.asns[0];
+    break;
+  }
+  return c.peer.ebgp ? (c.peer.asn ?? -1) : localAsn;
+}
+
+/** RFC 4271 §9.1.2.2 c: "Routes that do not have the MULTI_EXIT_DISC attribute are considered to have the lowest possible MULTI_EXIT_DISC value." */
+function med(c: Candidate): number {
+  return c.attributes.med ?? 0;
+}
+
+/** RFC 4271 §9.1.2.2 f with RFC 4456 §9: ORIGINATOR_ID "SHOULD be treated as the BGP Identifier". */
+function routerId(c: Candidate): number {
+  return idNumber(c.attributes.originatorId ?? c.peer.bgpId);
+}
+
+/** Keeps the indices whose key is smallest (`key` returns numbers or strings, never mixed). */
+function keepMin<K extends number | string>(alive: number[], key: (i: number) => K): number[] {
+  if (alive.length < 2) return alive;
+  let best = key(alive[0]);
+  let out = [alive[0]];
+  for (let k = 1; k < alive.length; k++) {
+    const v = key(alive[k]);
+    if (v < best) {
+      best = v;
+      out = [alive[k]];
+    } else if (v === best) out.push(alive[k]);
+  }
+  return out;
+}
+
+/**
+ * The index of the path the decision process selects, or -1 when none is eligible. Candidates
+ * that tie on every rule are decided by their order (only possible for duplicates).
+ */
+export function selectBest(candidates: readonly Candidate[], localAsn: number): number {
+  if (candidates.length === 1) return eligible(candidates[0], localAsn) ? 0 : -1;
+  let alive: number[] = [];
+  for (let i = 0; i < candidates.length; i++) if (eligible(candidates[i], localAsn)) alive.push(i);
+  if (alive.length === 0) return -1;
+  const c = candidates;
+  // §9.1.1 (Phase 1): highest degree of preference.
+  alive = keepMin(alive, (i) => -localPref(c[i]));
+  // §9.1.2.2 a: "smallest number of AS numbers present in their AS_PATH attributes".
+  alive = keepMin(alive, (i) => asPathLength(c[i].attributes));
+  // §9.1.2.2 b: "lowest Origin number" (IGP 0 < EGP 1 < INCOMPLETE 2).
+  alive = keepMin(alive, (i) => c[i].attributes.origin ?? 2);
+  // §9.1.2.2 c: remove m when some n from the same neighbor AS has a lower MED.
+  if (alive.length > 1) {
+    const groupMin = new Map<number, number>();
+    for (const i of alive) {
+      const as = neighborAs(c[i], localAsn);
+      const m = groupMin.get(as);
+      if (m === undefined || med(c[i]) < m) groupMin.set(as, med(c[i]));
+    }
+    alive = alive.filter((i) => med(c[i]) === groupMin.get(neighborAs(c[i], localAsn)));
+  }
+  // §9.1.2.2 d: "If at least one of the candidate routes was received via EBGP, remove from
+  // consideration all routes that were received via IBGP."
+  if (alive.some((i) => c[i].peer.ebgp)) alive = alive.filter((i) => c[i].peer.ebgp);
+  // §9.1.2.2 e: "less-preferred interior cost" — skipped: no IGP, every next hop costs the same.
+  // §9.1.2.2 f: "the lowest BGP Identifier value" (ORIGINATOR_ID when present, RFC 4456 §9).
+  alive = keepMin(alive, (i) => routerId(c[i]));
+  // RFC 4456 §9: "a BGP Speaker SHOULD prefer a route with the shorter CLUSTER_LIST length",
+  // inserted between steps f and g.
+  alive = keepMin(alive, (i) => c[i].attributes.clusterList?.length ?? 0);
+  // §9.1.2.2 g: "Prefer the route received from the lowest peer address."
+  alive = keepMin(alive, (i) => addressKey(c[i].peer.address));
+  // Add-path paths of one peer: the lowest path id (a local choice).
+  alive = keepMin(alive, (i) => c[i].pathId ?? 0);
+  // RFC 4724 keeps stale paths as they were ("retain the routes ... and mark them as stale"),
+  // without lowering their preference: stale plays no part above.
+  return alive[0];
+}
+
+const sign = (x: number): number => (x < 0 ? -1 : x > 0 ? 1 : 0);
+const cmpKey = (a: number | string, b: number | string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The same rules pairwise: negative when `a` is preferred, positive when `b` is, 0 on a full tie.
+ * An ineligible path loses to an eligible one. MED is compared only when both come from the same
+ * neighbor AS, so this is not a total order over mixed neighbor ASes (see the file comment).
+ */
+export function comparePaths(a: Candidate, b: Candidate, localAsn: number): number {
+  const ea = eligible(a, localAsn);
+  const eb = eligible(b, localAsn);
+  if (ea !== eb) return ea ? -1 : 1;
+  return (
+    sign(localPref(b) - localPref(a)) ||
+    sign(asPathLength(a.attributes) - asPathLength(b.attributes)) ||
+    sign((a.attributes.origin ?? 2) - (b.attributes.origin ?? 2)) ||
+    (neighborAs(a, localAsn) === neighborAs(b, localAsn) ? sign(med(a) - med(b)) : 0) ||
+    (a.peer.ebgp !== b.peer.ebgp ? (a.peer.ebgp ? -1 : 1) : 0) ||
+    sign(routerId(a) - routerId(b)) ||
+    sign((a.attributes.clusterList?.length ?? 0) - (b.attributes.clusterList?.length ?? 0)) ||
+    cmpKey(addressKey(a.peer.address), addressKey(b.peer.address)) ||
+    sign((a.pathId ?? 0) - (b.pathId ?? 0))
+  );
+}

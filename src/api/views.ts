@@ -1,23 +1,12 @@
 // JSON shapes the API serves for neighbors and status, built from live daemon objects.
+import type { Static } from 'typebox';
 import type { Daemon } from '../daemon/daemon.js';
 import { type RouteView, viewAttributes } from '../rib/route-view.js';
 import type { Peer } from '../session/peer.js';
 import { type Capability, formatPrefix } from '../wire/index.js';
+import type { NeighborViewSchema } from './schemas.js';
 
-export interface NeighborView {
-  address: string;
-  peerAsn: number | null;
-  localAsn: number;
-  state: string;
-  uptimeSeconds: number | null;
-  lastError: string | null;
-  holdTime: number | null;
-  capabilities: string[];
-  prefixes: { received: number; accepted: number; advertised: number; stale: number };
-  messages: { sent: Record<string, number>; received: Record<string, number> };
-  flaps: number;
-  treatAsWithdraw: number;
-}
+export type NeighborView = Static<typeof NeighborViewSchema>;
 
 function capabilityName(c: Capability): string {
   return c.kind === 'unknown' ? `unknown-${c.code}` : c.kind;
@@ -28,6 +17,7 @@ export function neighborView(daemon: Daemon, p: Peer): NeighborView {
   const established = p.stats.establishedAt;
   return {
     address: p.address,
+    description: daemon.neighborConfig(p.address)?.description ?? null,
     peerAsn: s?.peerAsn ?? p.configuredAsns[0] ?? null,
     localAsn: daemon.config.asn,
     state: p.state,
@@ -41,7 +31,7 @@ export function neighborView(daemon: Daemon, p: Peer): NeighborView {
       advertised: p.adjRibOut.size,
       stale: p.stale?.size ?? 0,
     },
-    messages: { sent: { ...p.driver.sent }, received: { ...p.driver.received } },
+    messages: { sent: { ...p.stats.messages.sent }, received: { ...p.stats.messages.received } },
     flaps: p.stats.flaps,
     treatAsWithdraw: p.stats.treatAsWithdraw,
   };

@@ -11,6 +11,7 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly problems: string[] = [],
   ) {
     super(message);
   }
@@ -41,7 +42,12 @@ export function callApi<T>(base: string, method: string, path: string, body?: un
         const parsed = text ? JSON.parse(text) : undefined;
         if ((res.statusCode ?? 500) >= 400) {
           reject(
-            new ApiRequestError(res.statusCode ?? 500, parsed?.error ?? 'error', parsed?.message ?? text),
+            new ApiRequestError(
+              res.statusCode ?? 500,
+              parsed?.error ?? 'error',
+              parsed?.message ?? text,
+              parsed?.problems,
+            ),
           );
         } else resolve(parsed as T);
       });

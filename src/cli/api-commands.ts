@@ -1,9 +1,11 @@
 // CLI commands that talk to a running daemon through its REST API.
 import type { Command } from 'commander';
 import type { NeighborView } from '../api/views.js';
+import type { AnnouncementView } from '../daemon/announcements.js';
+import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
-import { formatTable, neighborsTable, routesTable } from './tables.js';
+import { announcementsTable, formatTable, neighborsTable, reloadText, routesTable } from './tables.js';
 
 interface Common {
   api?: string;
@@ -25,6 +27,7 @@ async function run(
       process.exitCode = 1;
     } else if (e instanceof ApiRequestError) {
       process.stderr.write(`herald: ${e.code}: ${e.message}\n`);
+      for (const problem of e.problems ?? []) process.stderr.write(`  ${problem}\n`);
       process.exitCode = 2;
     } else throw e;
   }
@@ -66,7 +69,7 @@ export function addApiCommands(program: Command): void {
     program
       .command('routes')
       .description('routes, like `show ip bgp`')
-      .option('--table <in|out>', 'Adj-RIB-In or Adj-RIB-Out', 'in')
+      .option('--table <in|loc|out>', 'Adj-RIB-In, Loc-RIB (best paths) or Adj-RIB-Out', 'in')
       .option('--neighbor <address>')
       .option('--afi <ipv4|ipv6>')
       .option('--prefix <prefix>'),
@@ -139,6 +142,33 @@ export function addApiCommands(program: Command): void {
       (b) =>
         callApi(b, 'DELETE', `/api/v1/announcements/${prefix.split('/').map(encodeURIComponent).join('/')}`),
       () => `withdrawn ${prefix}`,
+    ),
+  );
+  withCommon(
+    program
+      .command('announcements')
+      .description('routes Herald originates, announced or not, with their health'),
+  ).action((o: Common) =>
+    run(o, (b) => callApi<AnnouncementView[]>(b, 'GET', '/api/v1/announcements'), announcementsTable),
+  );
+  withCommon(
+    program.command('reload').description('re-read the config file and apply the differences (like SIGHUP)'),
+  ).action((o: Common) =>
+    run(o, (b) => callApi<ReloadResult>(b, 'POST', '/api/v1/config/reload', {}), reloadText),
+  );
+  withCommon(
+    program
+      .command('log-level')
+      .argument('[level]', 'trace, debug, info, warn, error, fatal or silent')
+      .description('show or change the log level of the running daemon'),
+  ).action((level: string | undefined, o: Common) =>
+    run(
+      o,
+      (b) =>
+        level === undefined
+          ? callApi(b, 'GET', '/api/v1/log-level')
+          : callApi(b, 'PUT', '/api/v1/log-level', { level }),
+      (r: { level: string }) => r.level,
     ),
   );
 }

@@ -5,6 +5,7 @@ import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { runDaemon } from '../daemon/run.js';
 import { addApiCommands } from './api-commands.js';
+import { completionScript } from './completion.js';
 import { mrtDump } from './mrt-dump.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -49,6 +50,18 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { json?: boolean }) => exitWith(await mrtDump(file, opts)));
 
   addApiCommands(program);
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(herald completion bash)"')
+    .argument('<shell>', 'bash or zsh')
+    .action((shell: string) => {
+      try {
+        process.stdout.write(completionScript(program, shell));
+      } catch (e) {
+        process.stderr.write(`herald: ${(e as Error).message}\n`);
+        exitWith(2);
+      }
+    });
   return program;
 }
 

@@ -1,6 +1,8 @@
 // Plain-text tables for the CLI, in the layout operators know from `show ip bgp summary` and
 // `show ip bgp`.
 import type { NeighborView } from '../api/views.js';
+import type { AnnouncementView } from '../daemon/announcements.js';
+import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 
 export function formatTable(header: string[], rows: string[][]): string {
@@ -49,4 +51,33 @@ export function routesTable(routes: RouteView[]): string {
       `${r.asPath} ${r.origin === 'IGP' ? 'i' : r.origin === 'EGP' ? 'e' : '?'}`.trim(),
     ]),
   );
+}
+
+export function announcementsTable(list: AnnouncementView[]): string {
+  return formatTable(
+    ['Prefix', 'Source', 'State', 'Health', 'Check'],
+    list.map((a) => [
+      a.prefix,
+      a.source,
+      a.announced ? (a.degraded ? 'degraded' : 'announced') : 'withdrawn',
+      a.health ? `${a.health.state}${a.health.lastResult ? ` (${a.health.lastResult})` : ''}` : '-',
+      a.health?.check ?? '-',
+    ]),
+  );
+}
+
+/** One line per kind of change a reload made, or "no changes". */
+export function reloadText(r: ReloadResult): string {
+  const lines = [
+    ...r.neighborsAdded.map((a) => `neighbor ${a} added`),
+    ...r.neighborsRemoved.map((a) => `neighbor ${a} removed`),
+    ...r.neighborsReset.map((n) => `neighbor ${n.address} reset (${n.keys.join(', ')} changed)`),
+    ...r.neighborsUpdated.map((n) => `neighbor ${n.address} updated in place (${n.keys.join(', ')})`),
+    ...r.announcements.added.map((p) => `announcement ${p} added`),
+    ...r.announcements.removed.map((p) => `announcement ${p} removed`),
+    ...r.announcements.changed.map((p) => `announcement ${p} changed`),
+    ...(r.listenerRestarted ? ['BGP listener re-opened'] : []),
+    ...r.needsRestart.map((k) => `${k} changed: takes effect after a restart`),
+  ];
+  return lines.length > 0 ? `reloaded:\n  ${lines.join('\n  ')}` : 'reloaded: no changes';
 }

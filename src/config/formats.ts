@@ -60,7 +60,7 @@ export function formatProblem(format: string, text: string): string | undefined 
 /** Adds Herald's formats (and ajv-formats' ipv4/ipv6) to an Ajv instance; also a Fastify ajv plugin. */
 export function addFormats(ajv: Ajv): Ajv {
   ajvFormats.default(ajv, ['ipv4', 'ipv6']);
-  for (const [name, f] of Object.entries(FORMATS)) {
+  for (const [name, _f] of Object.entries(FORMATS)) {
     ajv.addFormat(name, { type: 'string', validate: (s: string) => formatProblem(name, s) === undefined });
   }
   return ajv;

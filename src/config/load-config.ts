@@ -31,7 +31,7 @@ const REDACTED = '<redacted>';
 export function redactConfig(config: HeraldConfig): HeraldConfig {
   return {
     ...config,
-    api: config.api && config.api.token ? { ...config.api, token: REDACTED } : config.api,
+    api: config.api !== false && config.api.token ? { ...config.api, token: REDACTED } : config.api,
     neighbors: config.neighbors.map((n) => (n.password ? { ...n, password: REDACTED } : n)),
   };
 }

@@ -2,6 +2,7 @@
 // against it, the REST API validates request bodies with the same pieces, and the OpenAPI
 // document publishes them. Every key carries its description and default here, nowhere else.
 import Type, { type Static, type TSchema } from 'typebox';
+import { LOG_LEVELS } from '../log/logger.js';
 
 const ASN = (description: string) => Type.Integer({ minimum: 1, maximum: 0xffffffff, description });
 const U32 = (description: string) => Type.Integer({ minimum: 0, maximum: 0xffffffff, description });
@@ -10,7 +11,7 @@ const Opt = <T extends TSchema>(t: T) => Type.Optional(t);
 const Closed = { additionalProperties: false } as const;
 
 export const FAMILY_NAMES = ['ipv4-unicast', 'ipv6-unicast'] as const;
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export { LOG_LEVELS };
 
 export const GracefulRestartSchema = Type.Object(
   {

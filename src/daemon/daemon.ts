@@ -1,21 +1,32 @@
 // The composition root: builds peers from the config, owns the TCP listener and outgoing
-// connections, holds the local announcements, and logs what happens. Everything protocol-shaped
-// lives in session/, rib/ and wire/; this file wires them to node:net, the clock and the logger.
+// connections, holds the local announcements, applies reloaded configs, and logs what happens.
+// Everything protocol-shaped lives in session/, rib/ and wire/; this file wires them to node:net,
+// the clock and the logger.
 import type net from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
+import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
-import { type LocalRoute, localRoute, localRouteKey } from '../rib/local-routes.js';
+import type { LocalRoute, LocalRouteSpec } from '../rib/local-routes.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
 import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
 import { CeaseSubcode, cease, describeError, formatPrefix, unmapIpv4 } from '../wire/index.js';
-import { applyToAccepted, dialNeighbor, listen } from './transport.js';
+import { Announcements } from './announcements.js';
+import { diffConfig } from './config-diff.js';
+import {
+  applyToAccepted,
+  dialNeighbor,
+  type ListenerNeeds,
+  listen,
+  listenerNeeds,
+  updateListenerKeys,
+} from './transport.js';
 
 /** Default timers (seconds): quick to recover, damped when a peer flaps. */
 const TIMERS = { connectRetry: 5, connectRetryMax: 120, idleHold: 5, idleHoldMax: 120, stableTime: 60 };
@@ -38,67 +49,184 @@ export interface DaemonOptions {
   readonly dial?: (n: NeighborConfig) => Promise<Duplex>;
 }
 
+/** What a reload did, for the log and the API. */
+export interface ReloadResult {
+  neighborsAdded: string[];
+  neighborsRemoved: string[];
+  neighborsReset: { address: string; keys: string[] }[];
+  neighborsUpdated: { address: string; keys: string[] }[];
+  announcements: { added: string[]; removed: string[]; changed: string[] };
+  listenerRestarted: boolean;
+  needsRestart: string[];
+}
+
 export class Daemon {
   readonly peers = new Map<string, Peer>();
   private readonly neighborConfigs = new Map<string, NeighborConfig>();
-  private readonly announcements = new Map<string, LocalRoute>();
+  /** Peers accepted through a dynamicNeighbors range (not in `neighbors`). */
+  private readonly dynamicPeers = new Set<string>();
+  readonly announcements: Announcements;
   private server?: net.Server;
-  readonly routerId: string;
+  private listenerOpenedWith?: ListenerNeeds;
+  private current: HeraldConfig;
+  private started = false;
+  routerId: string;
   readonly startedAt = Date.now();
   readonly version: string = process.env.npm_package_version ?? '0.1.0';
 
   constructor(private readonly opts: DaemonOptions) {
+    this.current = opts.config;
     this.routerId = opts.config.routerId ?? defaultRouterId() ?? '127.0.0.1';
-    for (const a of opts.config.announce) {
-      const r = localRoute(a);
-      this.announcements.set(localRouteKey(r), r);
-    }
+    const log = opts.log;
+    this.announcements = new Announcements({
+      changed: () => this.resendAll(),
+      healthChanged: (prefix, state, last) =>
+        log.info(
+          { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail },
+          `health check ${state}`,
+        ),
+    });
   }
 
   get config(): HeraldConfig {
-    return this.opts.config;
+    return this.current;
   }
 
-  localRoutes(): LocalRoute[] {
-    return [...this.announcements.values()];
+  get log(): Logger {
+    return this.opts.log;
+  }
+
+  /** True once the config is loaded and sessions are started (GET /readyz). */
+  get ready(): boolean {
+    return this.started;
+  }
+
+  /** The config of a neighbor (a dynamic one's defaults included). */
+  neighborConfig(address: string): NeighborConfig | undefined {
+    return this.neighborConfigs.get(address);
+  }
+
+  localRoutes(): readonly LocalRoute[] {
+    return this.announcements.routes();
   }
 
   async start(): Promise<void> {
-    const { config, log } = this.opts;
-    for (const n of config.neighbors) this.addPeer(n);
-    if (config.listen) {
-      const server = await listen(config, (socket) => this.onConnection(socket));
-      server.on('error', (e) => log.error({ event: 'listenerError', err: e.message }, 'BGP listener error'));
-      this.server = server;
-      log.info(
-        { event: 'listening', address: config.listen.address, port: config.listen.port },
-        'accepting BGP connections',
-      );
-    }
+    for (const n of this.current.neighbors) this.addPeer(n);
+    await this.startListener();
+    this.announcements.configure(this.current.announce);
     for (const p of this.peers.values()) p.start();
+    this.started = true;
   }
 
-  /** Announces (or replaces) a local route and updates every established peer. */
-  announce(route: LocalRoute): void {
-    this.announcements.set(localRouteKey(route), route);
+  private async startListener(): Promise<void> {
+    const { log } = this.opts;
+    const config = this.current;
+    if (!config.listen) return;
+    const server = await listen(config, (socket) => this.onConnection(socket));
+    server.on('error', (e) => log.error({ event: 'listenerError', err: e.message }, 'BGP listener error'));
+    this.server = server;
+    this.listenerOpenedWith = listenerNeeds(config.neighbors);
+    log.info(
+      { event: LogEvent.listening, address: config.listen.address, port: config.listen.port },
+      'accepting BGP connections',
+    );
+  }
+
+  /** Announces (or replaces) a run-time route and updates every established peer. */
+  announce(spec: LocalRouteSpec): LocalRoute {
+    const route = this.announcements.add(spec);
     this.opts.log.info(
       { event: LogEvent.routeAnnounced, prefix: formatPrefix(route.prefix) },
       'route announced',
     );
-    this.resendAll();
+    return route;
   }
 
-  withdraw(prefixText: string): boolean {
-    const r = localRoute({ prefix: prefixText });
-    const gone = this.announcements.delete(localRouteKey(r));
-    if (gone) {
-      this.opts.log.info(
-        { event: LogEvent.routeWithdrawn, prefix: formatPrefix(r.prefix) },
-        'route withdrawn',
-      );
-      this.resendAll();
+  /** Withdraws a run-time route; a route from the config file is withdrawn by editing it and reloading. */
+  withdraw(prefixText: string): 'removed' | 'configured' | 'absent' {
+    const outcome = this.announcements.remove(prefixText);
+    if (outcome === 'removed')
+      this.opts.log.info({ event: LogEvent.routeWithdrawn, prefix: prefixText }, 'route withdrawn');
+    return outcome;
+  }
+
+  /**
+   * Applies a new (already validated) config: neighbors added or removed start or stop (Cease/Peer
+   * De-configured), a neighbor whose session parameters changed is reset alone (Cease/Other
+   * Configuration Change, RFC 4486), announcements and the log level change in place.
+   */
+  async reload(next: HeraldConfig): Promise<ReloadResult> {
+    const diff = diffConfig(this.current, next);
+    this.current = next;
+    if (diff.identityChanged) this.routerId = next.routerId ?? defaultRouterId() ?? '127.0.0.1';
+    for (const address of diff.removed) this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
+    const updated: ReloadResult['neighborsUpdated'] = [];
+    for (const c of diff.changed) {
+      if (c.reset) {
+        this.removePeer(c.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+        this.addPeer(c.next).start();
+      } else {
+        this.neighborConfigs.set(c.address, c.next);
+        updated.push({ address: c.address, keys: c.keys });
+      }
     }
-    return gone;
+    for (const n of diff.added) {
+      if (this.dynamicPeers.has(n.address))
+        this.removePeer(n.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+      this.addPeer(n).start();
+    }
+    if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
+    const listenerRestarted = await this.refreshListener(diff.listenChanged);
+    if (diff.logLevelChanged) this.opts.log.level = next.log.level;
+    const result: ReloadResult = {
+      neighborsAdded: diff.added.map((n) => n.address),
+      neighborsRemoved: diff.removed,
+      neighborsReset: diff.changed.filter((c) => c.reset).map(({ address, keys }) => ({ address, keys })),
+      neighborsUpdated: updated,
+      announcements: this.announcements.configure(next.announce),
+      listenerRestarted,
+      needsRestart: diff.needsRestart,
+    };
+    for (const r of result.neighborsReset)
+      this.opts.log.info({ event: LogEvent.neighborReset, peer: r.address, keys: r.keys }, 'neighbor reset');
+    return result;
+  }
+
+  /** Re-opens the listener when its address or TTL needs changed; otherwise updates its MD5 keys. */
+  private async refreshListener(listenChanged: boolean): Promise<boolean> {
+    const needs = listenerNeeds(this.current.neighbors);
+    const server = this.server;
+    if (!listenChanged && (!server || needs.gtsm === this.listenerOpenedWith?.gtsm)) {
+      if (server && this.listenerOpenedWith)
+        updateListenerKeys(server, this.listenerOpenedWith.md5, needs.md5);
+      this.listenerOpenedWith = needs;
+      return false;
+    }
+    server?.close();
+    this.server = undefined;
+    await this.startListener();
+    return true;
+  }
+
+  private removePeer(address: string, subcode: number): void {
+    const p = this.peers.get(address);
+    if (!p) return;
+    p.stop(cease(subcode));
+    p.dispose();
+    this.peers.delete(address);
+    this.neighborConfigs.delete(address);
+    this.dynamicPeers.delete(address);
+    this.opts.log.info({ event: LogEvent.neighborRemoved, peer: address }, 'neighbor removed');
+  }
+
+  /** Drops dynamic peers that no range admits any more (or whose allowed ASNs changed). */
+  private pruneDynamicPeers(): void {
+    for (const address of [...this.dynamicPeers]) {
+      const range = this.current.dynamicNeighbors.find((d) => inRange(address, d.range));
+      const asns = this.peers.get(address)?.configuredAsns;
+      if (!range || !isDeepStrictEqual(range.peerAsn, asns))
+        this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
+    }
   }
 
   private resendAll(): void {
@@ -111,6 +239,7 @@ export class Daemon {
    */
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
     this.server?.close();
+    this.announcements.stop();
     const n = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message);
     for (const p of this.peers.values()) {
       if (graceful && p.session?.gracefulRestart) {
@@ -136,13 +265,13 @@ export class Daemon {
     const families = n.families.map((f) => FAMILY_BY_NAME[f]);
     return {
       local: {
-        localAsn: this.opts.config.asn,
+        localAsn: this.current.asn,
         bgpId: this.routerId,
         peerAsns,
         holdTime: n.holdTime,
         keepalive: n.keepalive,
         capabilities: localCapabilities({
-          localAsn: this.opts.config.asn,
+          localAsn: this.current.asn,
           families,
           ipv6Transport,
           gracefulRestart: n.gracefulRestart.enabled
@@ -169,8 +298,8 @@ export class Daemon {
       clock: systemClock,
       dial: passive
         ? undefined
-        : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.opts.config.asn)),
-      localRoutes: () => this.localRoutes(),
+        : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.current.asn)),
+      localRoutes: () => this.announcements.routes(),
       gracefulRestart: n.gracefulRestart.enabled,
     });
     peer.on('stateChange', (from, to) => log.debug({ event: 'stateChange', from, to }, `${from} → ${to}`));
@@ -209,6 +338,7 @@ export class Daemon {
     );
     this.peers.set(address, peer);
     this.neighborConfigs.set(address, n);
+    log.debug({ event: LogEvent.neighborAdded }, 'neighbor added');
     return peer;
   }
 
@@ -216,7 +346,7 @@ export class Daemon {
     const remote = socket.remoteAddress ? normalize(socket.remoteAddress) : '';
     let peer = this.peers.get(remote);
     if (!peer) {
-      const dyn = this.opts.config.dynamicNeighbors.find((d) => inRange(remote, d.range));
+      const dyn = this.current.dynamicNeighbors.find((d) => inRange(remote, d.range));
       if (dyn) {
         // A passive neighbor with the configured defaults (hold time, families by address family).
         const n = normalizeNeighbor(
@@ -224,8 +354,9 @@ export class Daemon {
           'dynamicNeighbors',
         );
         peer = this.addPeer(n, dyn.peerAsn, true);
+        this.dynamicPeers.add(remote);
         this.opts.log.info(
-          { event: 'dynamicPeerCreated', peer: remote, range: dyn.range },
+          { event: LogEvent.dynamicPeerCreated, peer: remote, range: dyn.range },
           'dynamic neighbor accepted',
         );
         peer.start();
@@ -233,7 +364,7 @@ export class Daemon {
     }
     if (!peer) {
       this.opts.log.info(
-        { event: 'connectionRejected', remote },
+        { event: LogEvent.connectionRejected, remote },
         'connection from an unknown address rejected',
       );
       socket.destroy();
@@ -241,7 +372,7 @@ export class Daemon {
     }
     socket.setNoDelay(true);
     const n = this.neighborConfigs.get(peer.address);
-    if (n) applyToAccepted(socket, n, this.opts.config.asn);
+    if (n) applyToAccepted(socket, n, this.current.asn);
     peer.accept(socket);
   }
 }

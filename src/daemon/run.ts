@@ -1,12 +1,14 @@
-// `herald run`: loads the config, starts the daemon and runs until SIGTERM/SIGINT, which sends
-// every peer Cease/Administrative Shutdown (RFC 9003 message) before exiting.
-
+// `herald run`: loads the config, starts the daemon and the API, reloads on SIGHUP (and on
+// POST /api/v1/config/reload), and on SIGTERM/SIGINT sends every peer Cease/Administrative
+// Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
 import { rmSync } from 'node:fs';
 import { buildApi } from '../api/server.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
+import type { HeraldConfig } from '../config/types.js';
 import { ConfigError } from '../config/validate.js';
-import { createLogger, LogEvent } from '../log/logger.js';
-import { Daemon } from './daemon.js';
+import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
+import { Daemon, type ReloadResult } from './daemon.js';
+import { notifySystemd, reloadingState } from './systemd-notify.js';
 
 /** "127.0.0.1:9179" or "[::1]:9179" → host and port; "/run/herald/api.sock" → a unix socket. */
 function hostPort(text: string): { host: string; port: number } | { path: string } {
@@ -15,9 +17,53 @@ function hostPort(text: string): { host: string; port: number } | { path: string
   return { host: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)) };
 }
 
+/** The config's log level, unless HERALD_LOG_LEVEL overrides it for this run. */
+function applyLogLevel(log: Logger, config: HeraldConfig): void {
+  if (!process.env.HERALD_LOG_LEVEL) setLogLevel(log, config.log.level);
+}
+
+function warnIfApiOpen(log: Logger, config: HeraldConfig): void {
+  const api = config.api;
+  if (api && !api.token && !api.listen.startsWith('/') && !/^(127\.|\[::1\]|localhost)/.test(api.listen))
+    log.warn(
+      { event: LogEvent.apiListening, listen: api.listen },
+      'the REST API listens beyond loopback without a token: set api.token, tokenFile or tokenEnv',
+    );
+}
+
+/** Re-reads the file and applies it, one reload at a time; a bad file leaves everything as it was. */
+function reloader(configPath: string, daemon: Daemon, log: Logger): () => Promise<ReloadResult> {
+  let queue: Promise<unknown> = Promise.resolve();
+  const reloadOnce = async (): Promise<ReloadResult> => {
+    notifySystemd(reloadingState());
+    try {
+      const next = loadConfig(configPath);
+      const result = await daemon.reload(next);
+      applyLogLevel(log, next);
+      warnIfApiOpen(log, next);
+      log.info({ event: LogEvent.configReloaded, ...result }, 'configuration reloaded');
+      return result;
+    } catch (e) {
+      const problems = e instanceof ConfigError ? e.problems : [(e as Error).message];
+      log.error(
+        { event: LogEvent.configReloadFailed, problems },
+        'reload rejected; the running config stays',
+      );
+      throw e;
+    } finally {
+      notifySystemd('READY=1');
+    }
+  };
+  return () => {
+    const run = queue.then(reloadOnce, reloadOnce);
+    queue = run.catch(() => {});
+    return run;
+  };
+}
+
 export async function runDaemon(configPath: string): Promise<number> {
   const log = createLogger();
-  let config: ReturnType<typeof loadConfig>;
+  let config: HeraldConfig;
   try {
     config = loadConfig(configPath);
   } catch (e) {
@@ -25,9 +71,11 @@ export async function runDaemon(configPath: string): Promise<number> {
     log.error({ event: LogEvent.configInvalid, problems: e.problems }, 'configuration rejected');
     return 2;
   }
+  applyLogLevel(log, config);
   log.info({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'herald starting');
   const daemon = new Daemon({ config, log });
-  const api = config.api ? buildApi(daemon) : undefined;
+  const reload = reloader(configPath, daemon, log);
+  const api = config.api ? buildApi(daemon, { reload }) : undefined;
   try {
     await daemon.start();
     if (config.api && api) {
@@ -36,9 +84,11 @@ export async function runDaemon(configPath: string): Promise<number> {
       if ('path' in at) rmSync(at.path, { force: true });
       await api.listen(at);
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
+      warnIfApiOpen(log, config);
     }
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
+    await daemon.stop('herald failed to start');
     return 1;
   }
   log.info(
@@ -50,15 +100,20 @@ export async function runDaemon(configPath: string): Promise<number> {
     },
     'configuration loaded',
   );
+  notifySystemd(`READY=1\nSTATUS=${config.neighbors.length} neighbors configured`);
+  const onHangup = () => void reload().catch(() => {});
+  process.on('SIGHUP', onHangup);
   await new Promise<void>((resolve) => {
     // Keeps the process alive when nothing else does (no listener, only passive peers).
     const alive = setInterval(() => {}, 2 ** 30);
     const stop = async (signal: string) => {
+      notifySystemd('STOPPING=1');
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
+      process.off('SIGHUP', onHangup);
       // Peers that negotiated graceful restart keep our routes while we are away (RFC 4724).
       await daemon.stop(
         `herald stopping (${signal})`,
-        config.neighbors.some((n) => n.gracefulRestart.enabled),
+        daemon.config.neighbors.some((n) => n.gracefulRestart.enabled),
       );
       await api?.close();
       clearInterval(alive);

@@ -2,7 +2,13 @@
 // SYN (socket-options.ts), for dialling and for connections we accept.
 import type net from 'node:net';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
-import { connectTcp, listenTcp, setSocketMinTtl, setSocketTtl } from '../session/socket-options.js';
+import {
+  connectTcp,
+  listenTcp,
+  setPeerMd5,
+  setSocketMinTtl,
+  setSocketTtl,
+} from '../session/socket-options.js';
 
 /** GTSM (RFC 5082) sends with TTL 255. */
 const GTSM_TTL = 255;
@@ -52,15 +58,11 @@ export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.S
  */
 export function listen(config: HeraldConfig, onConnection: (s: net.Socket) => void): Promise<net.Server> {
   if (!config.listen) throw new Error('listener disabled');
-  const md5Peers = config.neighbors.flatMap((n) => {
-    const key = neighborKey(n);
-    return key ? [{ address: n.address, key }] : [];
-  });
-  const gtsm = config.neighbors.some((n) => n.ttlSecurity !== undefined);
+  const { md5, gtsm } = listenerNeeds(config.neighbors);
   return listenTcp({
     host: config.listen.address,
     port: config.listen.port,
-    md5Peers,
+    md5Peers: [...md5].map(([address, key]) => ({ address, key })),
     ttl: gtsm ? GTSM_TTL : undefined,
   }).then((server) => {
     server.on('connection', onConnection);
@@ -73,4 +75,29 @@ export function applyToAccepted(socket: net.Socket, n: NeighborConfig, localAsn:
   const { ttl, minTtl } = ttlPolicy(n, localAsn);
   if (ttl !== undefined) setSocketTtl(socket, ttl);
   if (minTtl !== undefined) setSocketMinTtl(socket, minTtl);
+}
+
+/** What the listener must be opened with for a set of neighbors: MD5 keys by address, GTSM TTL. */
+export interface ListenerNeeds {
+  readonly md5: ReadonlyMap<string, string>;
+  readonly gtsm: boolean;
+}
+
+export function listenerNeeds(neighbors: readonly NeighborConfig[]): ListenerNeeds {
+  const md5 = new Map<string, string>();
+  for (const n of neighbors) {
+    const key = neighborKey(n);
+    if (key) md5.set(n.address, key);
+  }
+  return { md5, gtsm: neighbors.some((n) => n.ttlSecurity !== undefined) };
+}
+
+/** Brings the listener's MD5 keys from `before` to `after` (added, changed and removed peers). */
+export function updateListenerKeys(
+  server: net.Server,
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): void {
+  for (const [address, key] of after) if (before.get(address) !== key) setPeerMd5(server, address, key);
+  for (const address of before.keys()) if (!after.has(address)) setPeerMd5(server, address, undefined);
 }

@@ -49,11 +49,18 @@ describe('REST API', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual([]);
     expect((await app.inject('/api/v1/routes?format=ndjson')).body).toBe('');
-    expect((await app.inject('/api/v1/routes?afi=ipv5')).json()).toMatchObject({ error: 'badAfi' });
-    expect((await app.inject('/api/v1/routes?table=x')).json()).toMatchObject({ error: 'badTable' });
-    expect((await app.inject('/api/v1/routes?prefix=10.0.0.0/40')).json()).toMatchObject({
-      error: 'badPrefix',
-    });
+    expect((await app.inject('/api/v1/routes?table=loc')).json()).toEqual([]);
+    expect((await app.inject('/api/v1/routes?table=out')).json()).toEqual([]);
+    const bad = await app.inject('/api/v1/routes?afi=ipv5&table=x&prefix=10.0.0.0/40&neighbor=nope&x=1');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'invalidRequest' });
+    expect(bad.json().problems).toEqual([
+      'querystring.x: unknown key (expected one of: table, neighbor, afi, prefix, format)',
+      'querystring.table: must be one of in, loc, out',
+      'querystring.neighbor: must be an IP address',
+      'querystring.afi: must be one of ipv4, ipv6',
+      'querystring.prefix: invalid prefix "10.0.0.0/40": length must be 0..32',
+    ]);
   });
 
   it('announcements: add, list, withdraw; bad input is rejected', async () => {
@@ -63,19 +70,34 @@ describe('REST API', () => {
       payload: { prefix: '203.0.113.0/24', med: 4 },
     });
     expect(add.statusCode).toBe(201);
-    expect(
-      (await app.inject('/api/v1/announcements')).json().map((a: { prefix: string }) => a.prefix),
-    ).toEqual(['198.51.100.10/32', '203.0.113.0/24']);
+    expect((await app.inject('/api/v1/announcements')).json()).toMatchObject([
+      {
+        prefix: '198.51.100.10/32',
+        source: 'config',
+        announced: true,
+        communities: ['64512:1'],
+        health: null,
+      },
+      { prefix: '203.0.113.0/24', source: 'api', announced: true, med: 4 },
+    ]);
     const bad = await app.inject({
       method: 'POST',
       url: '/api/v1/announcements',
       payload: { prefix: '203.0.113.0/24', communities: ['x'] },
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ error: 'badAnnouncement' });
-    expect((await app.inject({ method: 'POST', url: '/api/v1/announcements', payload: {} })).statusCode).toBe(
-      400,
-    );
+    expect(bad.json()).toMatchObject({
+      error: 'invalidRequest',
+      problems: ['body.communities[0]: invalid community "x"'],
+    });
+    expect(
+      (
+        await app.inject({ method: 'POST', url: '/api/v1/announcements', payload: { nextHop: '1.2.3.4' } })
+      ).json(),
+    ).toMatchObject({ problems: ['body.prefix: is required'] });
+    const configured = await app.inject({ method: 'DELETE', url: '/api/v1/announcements/198.51.100.10/32' });
+    expect(configured.statusCode).toBe(409);
+    expect(configured.json()).toMatchObject({ error: 'configuredAnnouncement' });
     expect(
       (await app.inject({ method: 'DELETE', url: '/api/v1/announcements/203.0.113.0/24' })).statusCode,
     ).toBe(200);
@@ -93,6 +115,7 @@ describe('REST API', () => {
     expect(r.body).toContain('bgp_session_state{peer="127.0.0.2",state="Active"} 1');
     expect(r.body).toContain('bgp_prefixes{peer="127.0.0.2",kind="received"} 0');
     expect(r.body).toContain('herald_rib_routes{table="local"} 1');
+    expect(r.body).toContain('herald_announcement_active{prefix="198.51.100.10/32",source="config"} 1');
     expect(r.body).toMatch(/herald_process_resident_memory_bytes \d+/);
     expect(r.body).toMatch(/herald_nodejs_eventloop_lag_seconds \d/);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, redactConfig } from '../../src/config/load-config.js';
+import { ConfigSchema } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/config/validate.js';
 
 function problems(yaml: string): string[] {
@@ -117,7 +118,7 @@ describe('config validation', () => {
         `asn: 1\napi: { tokenEnv: HERALD_TEST_TOKEN }\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, passwordFile: ${join(dir, 'key')} }\n`,
       );
       expect(c.neighbors[0]?.password).toBe('from-file');
-      expect(c.api && c.api.token).toBe('from-env');
+      expect(c.api !== false && c.api.token).toBe('from-env');
       const shown = JSON.stringify(redactConfig(c));
       expect(shown).not.toContain('from-file');
       expect(shown).not.toContain('from-env');
@@ -169,5 +170,25 @@ describe('config validation', () => {
       'announce[1].healthCheck.degrade: give med and/or asPathPrepend for whenDown: degrade',
       'announce[2].prefix: duplicate announcement 192.0.2.2/32',
     ]);
+  });
+});
+
+describe('config.example.yaml', () => {
+  it('documents every key of the schema (set or commented out)', () => {
+    const text = readFileSync(new URL('../../config.example.yaml', import.meta.url), 'utf8');
+    const keys = new Set<string>();
+    const walk = (s: unknown) => {
+      if (!s || typeof s !== 'object') return;
+      const o = s as Record<string, unknown>;
+      for (const [k, v] of Object.entries((o.properties ?? {}) as Record<string, unknown>)) {
+        keys.add(k);
+        walk(v);
+      }
+      for (const x of [o.items, ...((o.anyOf ?? []) as unknown[])]) walk(x);
+    };
+    walk(ConfigSchema);
+    const missing = [...keys].filter((k) => !new RegExp(`(^|[\\s{,#])${k}:`, 'm').test(text));
+    expect(missing).toEqual([]);
+    expect(keys.size).toBeGreaterThan(40);
   });
 });

@@ -113,7 +113,9 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s tr
       asn: HERALD_ASN,
       routerId: t.a.ipv4,
       listen: { address: t.a.ipv4, port: 179 },
-      neighbors: [{ address: t.b.ipv4, peerAsn: PEER_ASN, passive: true, password: 'listen-key', holdTime: 9 }],
+      neighbors: [
+        { address: t.b.ipv4, peerAsn: PEER_ASN, passive: true, password: 'listen-key', holdTime: 9 },
+      ],
     });
     await startPeer(kind, {
       ns: t.b.ns,

@@ -1,7 +1,7 @@
 // Reads every sample file in ../shared/data/mrt and checks the reader against test/fixtures/mrt-totals.json.
 // The fixture is derived independently (scripts/mrt-totals.py, cross-checked with bgpdump); see mrt-totals.md.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';

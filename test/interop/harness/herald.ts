@@ -26,6 +26,9 @@ export interface HeraldNeighborView {
 export interface HeraldInstance {
   readonly process: TrackedChild;
   readonly socket: string;
+  /** The config file it runs on (rewrite it with writeConfig, then reload). */
+  readonly configFile: string;
+  writeConfig(config: Record<string, unknown>): void;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   routes(query?: Record<string, string>): Promise<RouteView[]>;
   neighbor(address: string): Promise<HeraldNeighborView>;
@@ -42,11 +45,14 @@ export async function startHerald(
   t: Topology,
   ns: string,
   config: Record<string, unknown>,
+  opts: { token?: string } = {},
 ): Promise<HeraldInstance> {
   const n = ++counter;
   const socket = join(t.dir, `herald${n}.sock`);
   const file = join(t.dir, `herald${n}.yaml`);
-  writeFileSync(file, stringify({ ...config, api: { listen: socket } }));
+  const writeConfig = (c: Record<string, unknown>) =>
+    writeFileSync(file, stringify({ ...c, api: { ...(c.api as object), listen: socket } }));
+  writeConfig(config);
   // Executed directly so its shebang's V8 flags apply, as for users.
   const child = spawnIn(ns, HERALD, ['run', '--config', file], {
     logFile: join(t.dir, `herald${n}.log`),
@@ -61,7 +67,10 @@ export async function startHerald(
           socketPath: socket,
           path,
           method,
-          headers: data ? { 'content-type': 'application/json' } : {},
+          headers: {
+            ...(data ? { 'content-type': 'application/json' } : {}),
+            ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          },
           timeout: 10_000,
         },
         (res) => {
@@ -83,6 +92,8 @@ export async function startHerald(
   const instance: HeraldInstance = {
     process: child,
     socket,
+    configFile: file,
+    writeConfig,
     api,
     async routes(query = {}) {
       const qs = new URLSearchParams(query).toString();

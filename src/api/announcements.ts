@@ -1,0 +1,73 @@
+// /api/v1/announcements: the routes Herald originates, with their health; run-time additions
+// and withdrawals for scripts (the ExaBGP-style API).
+import { AnnouncementBodySchema } from '../config/schema.js';
+import type { Daemon } from '../daemon/daemon.js';
+import { formatPrefix } from '../wire/index.js';
+import { ApiError } from './errors.js';
+import { AnnouncementViewSchema, ErrorResponses } from './schemas.js';
+import type { Api } from './server.js';
+
+const tags = ['announcements'];
+
+export function announcementRoutes(app: Api, daemon: Daemon): void {
+  app.get(
+    '/api/v1/announcements',
+    {
+      schema: {
+        tags,
+        summary: 'Routes Herald originates, whether announced now, and their health checks',
+        response: { 200: { type: 'array', items: AnnouncementViewSchema } },
+      },
+    },
+    async () => daemon.announcements.views(),
+  );
+  app.post(
+    '/api/v1/announcements',
+    {
+      schema: {
+        tags,
+        summary: 'Announce (or replace) a route at run time',
+        body: AnnouncementBodySchema,
+        response: { 201: { type: 'object', properties: { prefix: { type: 'string' } } }, ...ErrorResponses },
+      },
+    },
+    async (req, reply) => {
+      const route = daemon.announce(req.body);
+      return reply.status(201).send({ prefix: formatPrefix(route.prefix) });
+    },
+  );
+  app.delete(
+    '/api/v1/announcements/:prefix/:len',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw a run-time announcement',
+        params: {
+          type: 'object',
+          properties: {
+            prefix: { type: 'string', format: 'ip' },
+            len: { type: 'integer', minimum: 0, maximum: 128 },
+          },
+          required: ['prefix', 'len'],
+        },
+        response: {
+          200: { type: 'object', properties: { withdrawn: { type: 'string' } } },
+          ...ErrorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const { prefix, len } = req.params as { prefix: string; len: number };
+      const text = `${prefix}/${len}`;
+      const outcome = daemon.withdraw(text);
+      if (outcome === 'configured')
+        throw new ApiError(
+          409,
+          'configuredAnnouncement',
+          `${text} is in the config file: remove it there and reload`,
+        );
+      if (outcome === 'absent') throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
+      return { withdrawn: text };
+    },
+  );
+}

@@ -1,0 +1,91 @@
+// /api/v1/neighbors: the summary, one neighbor, and the operator's actions on a session.
+import type { Daemon } from '../daemon/daemon.js';
+import type { Peer } from '../session/peer.js';
+import { CeaseSubcode, cease } from '../wire/index.js';
+import { ApiError } from './errors.js';
+import { ActionResult, AddressParams, ErrorResponses, MessageBody, NeighborViewSchema } from './schemas.js';
+import type { Api } from './server.js';
+import { neighborView } from './views.js';
+
+const tags = ['neighbors'];
+
+export function neighborRoutes(app: Api, daemon: Daemon): void {
+  const peerOf = (address: string): Peer => {
+    const p = daemon.peers.get(address);
+    if (!p) throw new ApiError(404, 'neighborNotFound', `no neighbor ${address}`);
+    return p;
+  };
+
+  app.get(
+    '/api/v1/neighbors',
+    {
+      schema: {
+        tags,
+        summary: 'Every neighbor',
+        response: { 200: { type: 'array', items: NeighborViewSchema } },
+      },
+    },
+    async () => [...daemon.peers.values()].map((p) => neighborView(daemon, p)),
+  );
+  app.get(
+    '/api/v1/neighbors/:address',
+    {
+      schema: {
+        tags,
+        summary: 'One neighbor',
+        params: AddressParams,
+        response: { 200: NeighborViewSchema, ...ErrorResponses },
+      },
+    },
+    async (req) => neighborView(daemon, peerOf(req.params.address)),
+  );
+
+  const action = (
+    name: string,
+    summary: string,
+    run: (p: Peer, message: string | undefined) => Promise<boolean | undefined> | undefined,
+  ) =>
+    app.post(
+      `/api/v1/neighbors/:address/${name}`,
+      {
+        schema: {
+          tags,
+          summary,
+          params: AddressParams,
+          body: MessageBody,
+          response: { 200: ActionResult, ...ErrorResponses },
+        },
+      },
+      async (req) => {
+        const p = peerOf(req.params.address);
+        const requested = await run(p, req.body?.message);
+        return {
+          address: p.address,
+          action: name,
+          ...(requested === undefined ? {} : { routeRefreshRequested: requested }),
+        };
+      },
+    );
+
+  action('reset', 'Hard reset: Cease/Administrative Reset, then reconnect', (p, message) => {
+    // RFC 4486: Cease/Administrative Reset, then the session starts again.
+    p.stop(cease(CeaseSubcode.ADMINISTRATIVE_RESET, message ?? 'reset by operator'));
+    p.start();
+    return undefined;
+  });
+  action('refresh', 'Soft reset: ask for ROUTE-REFRESH and resend our routes', async (p) => {
+    if (!p.session) throw new ApiError(409, 'notEstablished', `${p.address} is ${p.state}`);
+    const requested = p.requestRefresh();
+    await p.resend(true);
+    return requested;
+  });
+  action('shutdown', 'Cease/Administrative Shutdown with a message; stays down', (p, message) => {
+    // RFC 9003: the message travels in the Cease/Administrative Shutdown NOTIFICATION.
+    p.stop(cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message ?? 'shut down by operator'));
+    return undefined;
+  });
+  action('enable', 'Start a session that was shut down', (p) => {
+    p.start();
+    return undefined;
+  });
+}

@@ -1,0 +1,73 @@
+// /api/v1/routes: Adj-RIB-In, Loc-RIB and Adj-RIB-Out, streamed as a JSON array or NDJSON so a
+// full table is served without being built in memory.
+import { Readable } from 'node:stream';
+import type { Daemon } from '../daemon/daemon.js';
+import { locRibRoutes } from '../rib/loc-rib-view.js';
+import { adjRibInRoutes, type RouteFilter, type RouteView } from '../rib/route-view.js';
+import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { ApiError } from './errors.js';
+import { ErrorResponses, RouteSchema, RoutesQuerySchema } from './schemas.js';
+import type { Api } from './server.js';
+import { adjRibOutRoutes } from './views.js';
+
+function* routesOf(
+  daemon: Daemon,
+  table: string,
+  neighbor: string | undefined,
+  filter: RouteFilter,
+): Generator<RouteView> {
+  if (table === 'loc') {
+    // The best path is chosen among every peer's paths, like `show ip bgp`; then rows are filtered.
+    for (const r of locRibRoutes(daemon.peers.values(), daemon.config.asn, filter))
+      if (!neighbor || r.neighbor === neighbor) yield r;
+    return;
+  }
+  for (const p of daemon.peers.values()) {
+    if (neighbor && p.address !== neighbor) continue;
+    if (table === 'out') {
+      for (const r of adjRibOutRoutes(p)) if (!filter.prefix || r.prefix === filter.prefix) yield r;
+    } else {
+      yield* adjRibInRoutes(p.address, p.adjRibIn, filter);
+      if (p.stale) yield* adjRibInRoutes(p.address, p.stale, filter, true);
+    }
+  }
+}
+
+/** A JSON array (or NDJSON) streamed from a generator, never built whole in memory. */
+function stream(rows: Iterable<unknown>, ndjson: boolean): Readable {
+  return Readable.from(
+    (function* () {
+      let first = true;
+      if (!ndjson) yield '[';
+      for (const r of rows) {
+        yield ndjson ? `${JSON.stringify(r)}\n` : `${first ? '' : ','}${JSON.stringify(r)}`;
+        first = false;
+      }
+      if (!ndjson) yield ']';
+    })(),
+  );
+}
+
+export function ribRoutes(app: Api, daemon: Daemon): void {
+  app.get(
+    '/api/v1/routes',
+    {
+      schema: {
+        tags: ['routes'],
+        summary: 'Routes of a table (in: Adj-RIB-In, loc: Loc-RIB with best paths, out: Adj-RIB-Out)',
+        querystring: RoutesQuerySchema,
+        response: { 200: { type: 'array', items: RouteSchema }, ...ErrorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { table = 'in', neighbor, afi, prefix, format } = req.query;
+      if (neighbor !== undefined && !daemon.peers.has(neighbor))
+        throw new ApiError(404, 'neighborNotFound', `no neighbor ${neighbor}`);
+      const filter = { afi, prefix: prefix === undefined ? undefined : formatPrefix(parsePrefix(prefix)) };
+      const ndjson = format === 'ndjson';
+      reply.type(ndjson ? 'application/x-ndjson' : 'application/json');
+      // The response schema documents each row; the rows are streamed, not serialized as a whole.
+      return reply.send(stream(routesOf(daemon, table, neighbor, filter), ndjson) as never);
+    },
+  );
+}

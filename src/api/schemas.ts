@@ -1,0 +1,132 @@
+// JSON shapes of the REST API (TypeBox): requests are validated with them, responses are
+// serialized with them, and the OpenAPI document at /api/v1/openapi.json is built from them.
+import Type, { type TSchema } from 'typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String({ description: 'Stable error code (camelCase)' }),
+    message: Type.String(),
+    problems: Type.Optional(Type.Array(Type.String())),
+  },
+  { $id: 'Error' },
+);
+
+export const ErrorResponses = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+};
+
+export const StatusSchema = Type.Object({
+  version: Type.String(),
+  asn: Type.Integer(),
+  routerId: Type.String(),
+  uptimeSeconds: Type.Integer(),
+  neighbors: Type.Integer(),
+  established: Type.Integer(),
+  announcements: Type.Integer({ description: 'Routes announced now' }),
+});
+
+const Counts = Type.Record(Type.String(), Type.Integer());
+
+export const NeighborViewSchema = Type.Object({
+  address: Type.String(),
+  description: Nullable(Type.String()),
+  peerAsn: Nullable(Type.Integer()),
+  localAsn: Type.Integer(),
+  state: Type.String({ description: 'RFC 4271 FSM state' }),
+  uptimeSeconds: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  holdTime: Nullable(Type.Integer()),
+  capabilities: Type.Array(Type.String()),
+  prefixes: Type.Object({
+    received: Type.Integer(),
+    accepted: Type.Integer(),
+    advertised: Type.Integer(),
+    stale: Type.Integer(),
+  }),
+  messages: Type.Object({ sent: Counts, received: Counts }),
+  flaps: Type.Integer(),
+  treatAsWithdraw: Type.Integer(),
+});
+
+export const RouteSchema = Type.Object({
+  prefix: Type.String(),
+  pathId: Type.Optional(Type.Integer()),
+  neighbor: Type.String(),
+  nextHop: Nullable(Type.String()),
+  asPath: Type.String({ examples: ['65001 3356 {64512,64513}'] }),
+  origin: Nullable(Type.String()),
+  med: Nullable(Type.Integer()),
+  localPref: Nullable(Type.Integer()),
+  communities: Type.Array(Type.String()),
+  largeCommunities: Type.Array(Type.String()),
+  extCommunities: Type.Array(Type.String()),
+  best: Type.Boolean(),
+  stale: Type.Boolean(),
+});
+
+export const RoutesQuerySchema = Type.Object(
+  {
+    table: Type.Optional(Type.Enum(['in', 'loc', 'out'], { default: 'in' })),
+    neighbor: Type.Optional(Type.String({ format: 'ip' })),
+    afi: Type.Optional(Type.Enum(['ipv4', 'ipv6'])),
+    prefix: Type.Optional(Type.String({ format: 'prefix' })),
+    format: Type.Optional(Type.Enum(['json', 'ndjson'], { default: 'json' })),
+  },
+  { additionalProperties: false },
+);
+
+export const AnnouncementViewSchema = Type.Object({
+  prefix: Type.String(),
+  source: Type.Enum(['config', 'api']),
+  announced: Type.Boolean(),
+  degraded: Type.Boolean(),
+  nextHop: Nullable(Type.String()),
+  communities: Type.Array(Type.String()),
+  largeCommunities: Type.Array(Type.String()),
+  extendedCommunities: Type.Array(Type.String()),
+  med: Nullable(Type.Integer()),
+  localPref: Nullable(Type.Integer()),
+  asPathPrepend: Type.Integer(),
+  health: Nullable(
+    Type.Object({
+      state: Type.Enum(['up', 'down', 'unknown']),
+      check: Type.String(),
+      lastResult: Nullable(Type.String()),
+      lastChange: Nullable(Type.String()),
+      successes: Type.Integer(),
+      failures: Type.Integer(),
+    }),
+  ),
+});
+
+const Keys = Type.Array(Type.Object({ address: Type.String(), keys: Type.Array(Type.String()) }));
+
+export const ReloadResultSchema = Type.Object({
+  neighborsAdded: Type.Array(Type.String()),
+  neighborsRemoved: Type.Array(Type.String()),
+  neighborsReset: Keys,
+  neighborsUpdated: Keys,
+  announcements: Type.Object({
+    added: Type.Array(Type.String()),
+    removed: Type.Array(Type.String()),
+    changed: Type.Array(Type.String()),
+  }),
+  listenerRestarted: Type.Boolean(),
+  needsRestart: Type.Array(Type.String()),
+});
+
+export const AddressParams = Type.Object({ address: Type.String({ format: 'ip' }) });
+export const MessageBody = Type.Union([
+  Type.Object({ message: Type.Optional(Type.String({ maxLength: 255 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+export const ActionResult = Type.Object({
+  address: Type.String(),
+  action: Type.String(),
+  routeRefreshRequested: Type.Optional(Type.Boolean()),
+});

@@ -1,0 +1,197 @@
+// The routes Herald originates: those in the config (each optionally following a health check)
+// and those added at run time through the API. Works out which of them are announced right now,
+// and how: a route whose check is down is withdrawn, or kept with a worse MED / longer AS path.
+import { isDeepStrictEqual } from 'node:util';
+import type { AnnouncementConfig, HealthCheckConfig } from '../config/types.js';
+import { HealthMonitor, type HealthState, type ProbeResult } from '../health/index.js';
+import { type LocalRoute, type LocalRouteSpec, localRoute, localRouteKey } from '../rib/local-routes.js';
+import { formatPrefix } from '../wire/index.js';
+
+export interface HealthView {
+  state: HealthState;
+  check: string;
+  lastResult: string | null;
+  lastChange: string | null;
+  successes: number;
+  failures: number;
+}
+
+export interface AnnouncementView {
+  prefix: string;
+  source: 'config' | 'api';
+  /** Whether peers get the route now (false: withdrawn by its health check). */
+  announced: boolean;
+  /** Announced with the health check's worse MED / prepends. */
+  degraded: boolean;
+  nextHop: string | null;
+  communities: string[];
+  largeCommunities: string[];
+  extendedCommunities: string[];
+  med: number | null;
+  localPref: number | null;
+  asPathPrepend: number;
+  health: HealthView | null;
+}
+
+interface Entry {
+  readonly spec: LocalRouteSpec & { healthCheck?: HealthCheckConfig };
+  readonly route: LocalRoute;
+  readonly source: 'config' | 'api';
+  monitor?: HealthMonitor;
+  /** The route as announced while the health check is down (whenDown: degrade). */
+  degraded?: LocalRoute;
+}
+
+export interface AnnouncementEvents {
+  /** The set of announced routes (or their attributes) changed. */
+  changed(): void;
+  healthChanged(prefix: string, state: HealthState, last: ProbeResult): void;
+}
+
+function checkText(h: HealthCheckConfig): string {
+  if (h.command !== undefined) return `command ${h.command}`;
+  if (h.tcp !== undefined) return `tcp ${h.tcp}`;
+  return `http ${h.http}`;
+}
+
+export class Announcements {
+  private configured = new Map<string, Entry>();
+  private readonly runtime = new Map<string, Entry>();
+  private effective: LocalRoute[] = [];
+
+  constructor(private readonly events: AnnouncementEvents) {}
+
+  /** The routes to announce now. */
+  routes(): readonly LocalRoute[] {
+    return this.effective;
+  }
+
+  /** Replaces the configured announcements; unchanged entries keep their health state. */
+  configure(list: readonly AnnouncementConfig[]): { added: string[]; removed: string[]; changed: string[] } {
+    const next = new Map<string, Entry>();
+    const diff = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
+    for (const spec of list) {
+      const route = localRoute(spec);
+      const key = localRouteKey(route);
+      const old = this.configured.get(key);
+      if (old && isDeepStrictEqual(old.spec, spec)) {
+        next.set(key, old);
+        continue;
+      }
+      const entry: Entry = { spec, route, source: 'config' };
+      if (old && isDeepStrictEqual(old.spec.healthCheck, spec.healthCheck)) {
+        entry.monitor = old.monitor;
+        old.monitor = undefined;
+      }
+      (old ? diff.changed : diff.added).push(formatPrefix(route.prefix));
+      next.set(key, entry);
+    }
+    for (const [key, old] of this.configured) {
+      const kept = next.get(key);
+      if (kept !== old) old.monitor?.stop();
+      if (!kept) diff.removed.push(formatPrefix(old.route.prefix));
+    }
+    this.configured = next;
+    for (const [key, e] of next) if (e.spec.healthCheck && !e.monitor) this.watch(key, e);
+    this.recompute();
+    return diff;
+  }
+
+  /** Adds or replaces a run-time announcement (it overrides a configured one for the same prefix). */
+  add(spec: LocalRouteSpec): LocalRoute {
+    const route = localRoute(spec);
+    this.runtime.set(localRouteKey(route), { spec, route, source: 'api' });
+    this.recompute();
+    return route;
+  }
+
+  /** Removes a run-time announcement: 'removed', 'configured' (only in the config), or 'absent'. */
+  remove(prefixText: string): 'removed' | 'configured' | 'absent' {
+    const key = localRouteKey(localRoute({ prefix: prefixText }));
+    if (this.runtime.delete(key)) {
+      this.recompute();
+      return 'removed';
+    }
+    return this.configured.has(key) ? 'configured' : 'absent';
+  }
+
+  views(): AnnouncementView[] {
+    const active = new Map(this.effective.map((r) => [localRouteKey(r), r]));
+    return [...this.merged()].map(([key, e]) => {
+      const now = active.get(key);
+      const m = e.monitor;
+      const h = e.spec.healthCheck;
+      return {
+        prefix: formatPrefix(e.route.prefix),
+        source: e.source,
+        announced: now !== undefined,
+        degraded: now !== undefined && now !== e.route,
+        nextHop: e.spec.nextHop ?? null,
+        communities: [...(e.spec.communities ?? [])],
+        largeCommunities: [...(e.spec.largeCommunities ?? [])],
+        extendedCommunities: [...(e.spec.extendedCommunities ?? [])],
+        med: e.route.med ?? null,
+        localPref: e.route.localPref ?? null,
+        asPathPrepend: e.route.asPathPrepend,
+        health:
+          h && m
+            ? {
+                state: m.state,
+                check: checkText(h),
+                lastResult: m.lastResult?.detail ?? null,
+                lastChange: m.lastChange ? new Date(m.lastChange).toISOString() : null,
+                successes: m.successes,
+                failures: m.failures,
+              }
+            : null,
+      };
+    });
+  }
+
+  /** Stops every health check. */
+  stop(): void {
+    for (const e of this.configured.values()) e.monitor?.stop();
+  }
+
+  private watch(key: string, e: Entry): void {
+    const h = e.spec.healthCheck as HealthCheckConfig;
+    const monitor = new HealthMonitor(h, (state, last) => {
+      // The monitor moves to the new entry when a reload changes the route but not the check.
+      if (this.configured.get(key)?.monitor !== monitor) return;
+      this.events.healthChanged(formatPrefix(e.route.prefix), state, last);
+      this.recompute();
+    });
+    e.monitor = monitor;
+    monitor.start();
+  }
+
+  private *merged(): Generator<[string, Entry]> {
+    for (const [key, e] of this.configured) if (!this.runtime.has(key)) yield [key, e];
+    yield* this.runtime;
+  }
+
+  /** The route an entry contributes now, if any: as configured, degraded, or none (whenDown). */
+  private current(e: Entry): LocalRoute | undefined {
+    const h = e.spec.healthCheck;
+    if (!h || e.monitor?.state === 'up') return e.route;
+    if (h.whenDown === 'withdraw') return undefined;
+    e.degraded ??= {
+      ...e.route,
+      med: h.degrade?.med ?? e.route.med,
+      asPathPrepend: e.route.asPathPrepend + (h.degrade?.asPathPrepend ?? 0),
+    };
+    return e.degraded;
+  }
+
+  private recompute(): void {
+    const next: LocalRoute[] = [];
+    for (const [, e] of this.merged()) {
+      const r = this.current(e);
+      if (r) next.push(r);
+    }
+    const same = next.length === this.effective.length && next.every((r, i) => r === this.effective[i]);
+    if (same) return;
+    this.effective = next;
+    this.events.changed();
+  }
+}

@@ -4,8 +4,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 
-/** Neighbor keys that change nothing on the wire: applied without touching the session. */
-const IN_PLACE_NEIGHBOR_KEYS: ReadonlySet<string> = new Set(['description']);
+/**
+ * Neighbor keys that change nothing in the running session: applied without touching it (the
+ * timers take effect from the next connection attempt).
+ */
+const IN_PLACE_NEIGHBOR_KEYS: ReadonlySet<string> = new Set(['description', 'connectRetry', 'delayOpen']);
 
 export interface NeighborChange {
   readonly address: string;

@@ -167,6 +167,7 @@ export class Daemon {
         this.addPeer(c.next).start();
       } else {
         this.neighborConfigs.set(c.address, c.next);
+        this.peers.get(c.address)?.retime({ connectRetry: c.next.connectRetry, delayOpen: c.next.delayOpen });
         updated.push({ address: c.address, keys: c.keys });
       }
     }

@@ -95,10 +95,12 @@ export class Peer extends EventEmitter<PeerEvents> {
   private lastGracefulRestart?: Negotiated['gracefulRestart'];
 
   private config: FsmConfig;
+  private steadyConfig?: FsmConfig;
 
   constructor(private readonly opts: PeerOptions) {
     super();
     this.config = opts.config;
+    this.steadyConfig = opts.steadyConfig;
     this.driver = this.newDriver(opts.dial);
   }
 
@@ -128,6 +130,16 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.pending?.dispose();
     this.pending = undefined;
     this.driver.stop(notification);
+  }
+
+  /**
+   * New connect-retry and DelayOpen timers, used from the next connection attempt on; the current
+   * session is not touched (a config reload applies these in place).
+   */
+  retime(timers: Pick<FsmConfig, 'connectRetry' | 'delayOpen'>): void {
+    this.config = { ...this.config, ...timers };
+    if (this.steadyConfig) this.steadyConfig = { ...this.steadyConfig, ...timers };
+    this.driver.reconfigure(this.config);
   }
 
   /** Closes the TCP connection without a NOTIFICATION (graceful restart of Herald itself). */
@@ -324,8 +336,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.localAddress = (d.connection && localAddressOf(d.connection)) ?? this.localAddress;
     this.stats.establishedAt = this.opts.clock.now();
     this.lastGracefulRestart = session.gracefulRestart;
-    if (this.opts.steadyConfig && this.config !== this.opts.steadyConfig) {
-      this.config = this.opts.steadyConfig;
+    if (this.steadyConfig && this.config !== this.steadyConfig) {
+      this.config = this.steadyConfig;
       d.reconfigure(this.config);
     }
     this.adjRibIn = new AdjRibIn();

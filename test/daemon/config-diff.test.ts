@@ -35,14 +35,14 @@ describe('diffConfig', () => {
     expect(d.changed).toEqual([]);
   });
 
-  it('resets a neighbor whose session keys changed, updates a description in place', () => {
+  it('resets a neighbor whose session keys changed; description and timers apply in place', () => {
     const d = diff(
       'asn: 65000\nrouterId: 192.0.2.1\nneighbors:\n' +
-        '  - { address: 10.0.0.1, peerAsn: 65001, description: core }\n' +
+        '  - { address: 10.0.0.1, peerAsn: 65001, description: core, connectRetry: 9 }\n' +
         '  - { address: 10.0.0.2, peerAsn: 65002, password: k }\n',
     );
     expect(d.changed.map(({ address, keys, reset }) => ({ address, keys, reset }))).toEqual([
-      { address: '10.0.0.1', keys: ['description'], reset: false },
+      { address: '10.0.0.1', keys: ['connectRetry', 'description'], reset: false },
       { address: '10.0.0.2', keys: ['password'], reset: true },
     ]);
   });

@@ -66,6 +66,17 @@ export interface LoggerOptions {
   readonly destination?: Writable;
 }
 
+/** Fields that hold secrets wherever they appear in a log line (MD5 keys, API tokens). */
+const SECRET_PATHS = [
+  'password',
+  'token',
+  '*.password',
+  '*.token',
+  'config.neighbors[*].password',
+  'config.api.token',
+  'req.headers.authorization',
+];
+
 /**
  * The process logger. `level` defaults to HERALD_LOG_LEVEL or info; an unknown level or format throws
  * an Error naming the valid ones.
@@ -77,7 +88,13 @@ export function createLogger(level?: string, opts: LoggerOptions = {}): Logger {
       : checkLevel(level, 'log level');
   const format =
     opts.format ?? resolveLogFormat(process.env.HERALD_LOG_FORMAT, process.stdout.isTTY === true);
-  const options = { level: valid, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = {
+    level: valid,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // A safety net: secrets are redacted before logging, but a slip must not leak them either.
+    redact: { paths: SECRET_PATHS, censor: '<redacted>' },
+  };
   if (format === 'json') {
     return opts.destination ? pino(options, opts.destination as DestinationStream) : pino(options);
   }

@@ -154,3 +154,26 @@ describe('LogEvent', () => {
     for (const [key, value] of Object.entries(LogEvent)) expect(value).toBe(key);
   });
 });
+
+describe('secrets in log lines', () => {
+  it('are redacted even when a caller logs them by mistake', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger('info', { format: 'json', destination });
+    log.info(
+      {
+        config: { api: { token: 'tok-1' }, neighbors: [{ address: '10.0.0.1', password: 'key-1' }] },
+        token: 'tok-2',
+      },
+      'oops',
+    );
+    const text = lines.join('');
+    expect(text).toContain('10.0.0.1');
+    for (const secret of ['tok-1', 'key-1', 'tok-2']) expect(text).not.toContain(secret);
+  });
+});

@@ -156,4 +156,39 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
     expect(await peer.sessionUptimeSeconds(t.a.ipv4)).toBeLessThan(uptimeBeforeReset);
     expect(herald.logs().some((l) => l.event === 'neighborReset' && l.peer === t.b.ipv4)).toBe(true);
   }, 90_000);
+
+  it('a reload that adds an MD5 neighbor gives the running listener its key', async () => {
+    const t = await topo.link();
+    const config = { asn: HERALD_ASN, routerId: t.a.ipv4, listen: { address: t.a.ipv4, port: 179 } };
+    const herald = await startHerald(t, t.a.ns, { ...config, neighbors: [] });
+    const peer = await startPeer('bird', {
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: PEER_ASN,
+      localAddress: t.b.ipv4,
+      neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, password: 'reload-key' }],
+    });
+    herald.writeConfig({
+      ...config,
+      neighbors: [{ address: t.b.ipv4, peerAsn: PEER_ASN, passive: true, passwordEnv: 'NOT_SET_ANYWHERE' }],
+    });
+    // A secret that cannot be read rejects the whole file.
+    const rejected = await cli(herald.socket, ['reload']);
+    expect(rejected.stderr).toContain(
+      'neighbors[0].passwordEnv: environment variable NOT_SET_ANYWHERE is not set',
+    );
+    writeFileSync(join(t.dir, 'md5.key'), 'reload-key\n');
+    herald.writeConfig({
+      ...config,
+      neighbors: [
+        { address: t.b.ipv4, peerAsn: PEER_ASN, passive: true, passwordFile: join(t.dir, 'md5.key') },
+      ],
+    });
+    const reload = await cli(herald.socket, ['reload']);
+    expect(reload.stdout).toContain(`neighbor ${t.b.ipv4} added`);
+    expect(reload.stdout).not.toContain('listener re-opened');
+    await herald.waitState(t.b.ipv4, 'Established', 30_000);
+    await peer.waitEstablished(t.a.ipv4, 10_000);
+    expect(JSON.stringify(herald.logs())).not.toContain('reload-key');
+  }, 90_000);
 });

@@ -10,6 +10,11 @@ import { ErrorResponses, RouteSchema, RoutesQuerySchema } from './schemas.js';
 import type { Api } from './server.js';
 import { adjRibOutRoutes } from './views.js';
 
+function matches(r: RouteView, filter: RouteFilter): boolean {
+  if (filter.prefix && r.prefix !== filter.prefix) return false;
+  return !filter.afi || (filter.afi === 'ipv6') === r.prefix.includes(':');
+}
+
 function* routesOf(
   daemon: Daemon,
   table: string,
@@ -25,7 +30,7 @@ function* routesOf(
   for (const p of daemon.peers.values()) {
     if (neighbor && p.address !== neighbor) continue;
     if (table === 'out') {
-      for (const r of adjRibOutRoutes(p)) if (!filter.prefix || r.prefix === filter.prefix) yield r;
+      for (const r of adjRibOutRoutes(p)) if (matches(r, filter)) yield r;
     } else {
       yield* adjRibInRoutes(p.address, p.adjRibIn, filter);
       if (p.stale) yield* adjRibInRoutes(p.address, p.stale, filter, true);

@@ -57,6 +57,7 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
       asn: PEER_ASN,
       localAddress: t.b.ipv4,
       neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, passive: true }],
+      routes: [{ prefix: '203.0.113.0/24' }],
     });
     const config = {
       asn: HERALD_ASN,
@@ -75,6 +76,10 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
     const herald = await startHerald(t, t.a.ns, config, { token: TOKEN });
     await herald.waitState(t.b.ipv4, 'Established', 20_000);
     await waitPrefixes(peer, ['198.51.100.1/32', '198.51.100.2/32'], 'BIRD receiving both routes');
+    await waitFor(async () => (await herald.routes({ table: 'loc' })).length === 1, {
+      timeoutMs: 10_000,
+      what: 'the peer route in the Loc-RIB',
+    });
 
     // The CLI: a `show ip bgp summary`-like table and the health of each announcement.
     const neighbors = await cli(herald.socket, ['neighbors']);
@@ -86,11 +91,23 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
       expect.any(String),
       expect.any(String),
       expect.stringMatching(/^\d\d:\d\d:\d\d$/),
-      '0',
+      '1',
     ]);
     const announcements = await cli(herald.socket, ['announcements']);
     expect(announcements.stdout).toMatch(
       /198\.51\.100\.2\/32\s+config\s+announced\s+up \(exit 0\)\s+command test -f/,
+    );
+
+    // The three tables: what BIRD sent (Loc-RIB, best marked), what Herald sends (Adj-RIB-Out).
+    const out = await herald.routes({ table: 'out' });
+    expect(out.map((r) => r.prefix).sort()).toEqual(['198.51.100.1/32', '198.51.100.2/32']);
+    expect(await herald.routes({ table: 'out', afi: 'ipv6' })).toEqual([]);
+    expect(await herald.routes({ table: 'loc' })).toMatchObject([
+      { prefix: '203.0.113.0/24', neighbor: t.b.ipv4, asPath: String(PEER_ASN), best: true, stale: false },
+    ]);
+    const table = (await cli(herald.socket, ['routes', '--table', 'loc'])).stdout.split('\n');
+    expect(table[1]).toMatch(
+      new RegExp(`^\\*>\\s+203\\.0\\.113\\.0/24\\s+${t.b.ipv4.replace(/\./g, '\\.')}\\s+${PEER_ASN} i$`),
     );
 
     // Token auth: a mutating call without the token is refused, with it it works.

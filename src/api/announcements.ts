@@ -41,7 +41,7 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
     {
       schema: {
         tags,
-        summary: 'Withdraw a run-time announcement',
+        summary: 'Withdraw a route (a configured one comes back at the next reload or restart)',
         params: {
           type: 'object',
           properties: {
@@ -59,14 +59,13 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
     async (req) => {
       const { prefix, len } = req.params as { prefix: string; len: number };
       const text = `${prefix}/${len}`;
-      const outcome = daemon.withdraw(text);
-      if (outcome === 'configured')
-        throw new ApiError(
-          409,
-          'configuredAnnouncement',
-          `${text} is in the config file: remove it there and reload`,
-        );
-      if (outcome === 'absent') throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
+      let gone: boolean;
+      try {
+        gone = daemon.withdraw(text);
+      } catch (e) {
+        throw new ApiError(400, 'invalidRequest', (e as Error).message, [`params: ${(e as Error).message}`]);
+      }
+      if (!gone) throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
       return { withdrawn: text };
     },
   );

@@ -85,6 +85,9 @@ export const AnnouncementViewSchema = Type.Object({
   source: Type.Enum(['config', 'api']),
   announced: Type.Boolean(),
   degraded: Type.Boolean(),
+  withdrawn: Type.Boolean({
+    description: 'A configured route withdrawn through the API until the next reload',
+  }),
   nextHop: Nullable(Type.String()),
   communities: Type.Array(Type.String()),
   largeCommunities: Type.Array(Type.String()),

@@ -135,7 +135,10 @@ export function addApiCommands(program: Command): void {
     ),
   );
   withCommon(
-    program.command('withdraw').argument('<prefix>').description('withdraw a run-time announcement'),
+    program
+      .command('withdraw')
+      .argument('<prefix>')
+      .description('withdraw a route (a configured one comes back at the next reload or restart)'),
   ).action((prefix: string, o: Common) =>
     run(
       o,

@@ -23,6 +23,8 @@ export interface AnnouncementView {
   announced: boolean;
   /** Announced with the health check's worse MED / prepends. */
   degraded: boolean;
+  /** A configured route withdrawn through the API; the next reload or restart brings it back. */
+  withdrawn: boolean;
   nextHop: string | null;
   communities: string[];
   largeCommunities: string[];
@@ -57,6 +59,8 @@ function checkText(h: HealthCheckConfig): string {
 export class Announcements {
   private configured = new Map<string, Entry>();
   private readonly runtime = new Map<string, Entry>();
+  /** Configured routes withdrawn at run time (keys), until the next configure(). */
+  private readonly suppressed = new Set<string>();
   private effective: LocalRoute[] = [];
 
   constructor(private readonly events: AnnouncementEvents) {}
@@ -92,6 +96,7 @@ export class Announcements {
       if (!kept) diff.removed.push(formatPrefix(old.route.prefix));
     }
     this.configured = next;
+    this.suppressed.clear();
     for (const [key, e] of next) if (e.spec.healthCheck && !e.monitor) this.watch(key, e);
     this.recompute();
     return diff;
@@ -105,14 +110,20 @@ export class Announcements {
     return route;
   }
 
-  /** Removes a run-time announcement: 'removed', 'configured' (only in the config), or 'absent'. */
-  remove(prefixText: string): 'removed' | 'configured' | 'absent' {
+  /**
+   * Withdraws a prefix: a run-time announcement goes away; a configured one is held back until the
+   * next configure() (reload) or restart. False when neither announces it.
+   */
+  remove(prefixText: string): boolean {
     const key = localRouteKey(localRoute({ prefix: prefixText }));
     if (this.runtime.delete(key)) {
       this.recompute();
-      return 'removed';
+      return true;
     }
-    return this.configured.has(key) ? 'configured' : 'absent';
+    if (!this.configured.has(key) || this.suppressed.has(key)) return false;
+    this.suppressed.add(key);
+    this.recompute();
+    return true;
   }
 
   views(): AnnouncementView[] {
@@ -126,6 +137,7 @@ export class Announcements {
         source: e.source,
         announced: now !== undefined,
         degraded: now !== undefined && now !== e.route,
+        withdrawn: e.source === 'config' && this.suppressed.has(key),
         nextHop: e.spec.nextHop ?? null,
         communities: [...(e.spec.communities ?? [])],
         largeCommunities: [...(e.spec.largeCommunities ?? [])],
@@ -173,6 +185,7 @@ export class Announcements {
   /** The route an entry contributes now, if any: as configured, degraded, or none (whenDown). */
   private current(e: Entry): LocalRoute | undefined {
     const h = e.spec.healthCheck;
+    if (e.source === 'config' && this.suppressed.has(localRouteKey(e.route))) return undefined;
     if (!h || e.monitor?.state === 'up') return e.route;
     if (h.whenDown === 'withdraw') return undefined;
     e.degraded ??= {

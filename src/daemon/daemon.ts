@@ -142,12 +142,14 @@ export class Daemon {
     return route;
   }
 
-  /** Withdraws a run-time route; a route from the config file is withdrawn by editing it and reloading. */
-  withdraw(prefixText: string): 'removed' | 'configured' | 'absent' {
-    const outcome = this.announcements.remove(prefixText);
-    if (outcome === 'removed')
-      this.opts.log.info({ event: LogEvent.routeWithdrawn, prefix: prefixText }, 'route withdrawn');
-    return outcome;
+  /**
+   * Withdraws a route: a run-time one for good, a configured one until the next reload or restart.
+   * False when the prefix is not announced.
+   */
+  withdraw(prefixText: string): boolean {
+    const gone = this.announcements.remove(prefixText);
+    if (gone) this.opts.log.info({ event: LogEvent.routeWithdrawn, prefix: prefixText }, 'route withdrawn');
+    return gone;
   }
 
   /**

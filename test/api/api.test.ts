@@ -95,9 +95,25 @@ describe('REST API', () => {
         await app.inject({ method: 'POST', url: '/api/v1/announcements', payload: { nextHop: '1.2.3.4' } })
       ).json(),
     ).toMatchObject({ problems: ['body.prefix: is required'] });
+    const badPrefix = await app.inject({ method: 'DELETE', url: '/api/v1/announcements/10.0.0.0/33' });
+    expect(badPrefix.statusCode).toBe(400);
+    expect(badPrefix.json()).toMatchObject({ error: 'invalidRequest' });
+    // A configured route can be withdrawn at run time too (it comes back at the next reload).
     const configured = await app.inject({ method: 'DELETE', url: '/api/v1/announcements/198.51.100.10/32' });
-    expect(configured.statusCode).toBe(409);
-    expect(configured.json()).toMatchObject({ error: 'configuredAnnouncement' });
+    expect(configured.statusCode).toBe(200);
+    expect((await app.inject('/api/v1/announcements')).json()[0]).toMatchObject({
+      prefix: '198.51.100.10/32',
+      announced: false,
+      withdrawn: true,
+    });
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/api/v1/announcements/198.51.100.10/32' })).statusCode,
+    ).toBe(404);
+    await daemon.reload(daemon.config);
+    expect((await app.inject('/api/v1/announcements')).json()[0]).toMatchObject({
+      announced: true,
+      withdrawn: false,
+    });
     expect(
       (await app.inject({ method: 'DELETE', url: '/api/v1/announcements/203.0.113.0/24' })).statusCode,
     ).toBe(200);

@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 describe('Announcements', () => {
-  it('run-time routes override configured ones; only run-time ones can be removed', () => {
+  it('run-time routes override configured ones; a configured one is withdrawn until the next reload', () => {
     announce('  - { prefix: 10.0.0.0/24, med: 1 }\n');
     expect(prefixes()).toEqual(['10.0.0.0/24']);
     a.add({ prefix: '10.0.0.0/24', med: 9 });
@@ -47,10 +47,15 @@ describe('Announcements', () => {
       ['10.0.0.0/24', 'api'],
       ['10.0.1.0/24', 'api'],
     ]);
-    expect(a.remove('10.0.0.0/24')).toBe('removed');
+    expect(a.remove('10.0.0.0/24')).toBe(true);
     expect(a.routes().map((r) => r.med)).toEqual([1, undefined]);
-    expect(a.remove('10.0.0.0/24')).toBe('configured');
-    expect(a.remove('10.9.0.0/24')).toBe('absent');
+    expect(a.remove('10.0.0.0/24')).toBe(true);
+    expect(prefixes()).toEqual(['10.0.1.0/24']);
+    expect(a.views()[0]).toMatchObject({ source: 'config', announced: false, withdrawn: true });
+    expect(a.remove('10.0.0.0/24')).toBe(false);
+    expect(a.remove('10.9.0.0/24')).toBe(false);
+    announce('  - { prefix: 10.0.0.0/24, med: 1 }\n');
+    expect(prefixes()).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
   });
 
   it('withdraws a route while its check fails and announces it again when it passes', async () => {

@@ -1,15 +1,27 @@
 // /api/v1/announcements: the routes Herald originates, with their health; run-time additions
 // and withdrawals for scripts (the ExaBGP-style API).
+import Type from 'typebox';
 import { AnnouncementBodySchema } from '../config/schema.js';
 import type { Daemon } from '../daemon/daemon.js';
 import { formatPrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
-import { AnnouncementViewSchema, ErrorResponses } from './schemas.js';
+import { AnnouncementViewSchema, ErrorResponses, PrefixSchema, WithdrawnSchema } from './schemas.js';
 import type { Api } from './server.js';
 
 const tags = ['announcements'];
 
 export function announcementRoutes(app: Api, daemon: Daemon): void {
+  const withdraw = (text: string) => {
+    let gone: boolean;
+    try {
+      gone = daemon.withdraw(text);
+    } catch (e) {
+      throw new ApiError(400, 'invalidRequest', (e as Error).message, [`prefix: ${(e as Error).message}`]);
+    }
+    if (!gone) throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
+    return { withdrawn: text };
+  };
+
   app.get(
     '/api/v1/announcements',
     {
@@ -51,22 +63,32 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
           required: ['prefix', 'len'],
         },
         response: {
-          200: { type: 'object', properties: { withdrawn: { type: 'string' } } },
+          200: WithdrawnSchema,
           ...ErrorResponses,
         },
       },
     },
     async (req) => {
       const { prefix, len } = req.params as { prefix: string; len: number };
-      const text = `${prefix}/${len}`;
-      let gone: boolean;
-      try {
-        gone = daemon.withdraw(text);
-      } catch (e) {
-        throw new ApiError(400, 'invalidRequest', (e as Error).message, [`params: ${(e as Error).message}`]);
-      }
-      if (!gone) throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
-      return { withdrawn: text };
+      return withdraw(`${prefix}/${len}`);
+    },
+  );
+  app.delete(
+    '/api/v1/announcements',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw a route named in the body or the query: {prefix} or ?prefix=P',
+        querystring: PrefixSchema,
+        body: Type.Union([PrefixSchema, Type.Null()]),
+        response: { 200: WithdrawnSchema, ...ErrorResponses },
+      },
+    },
+    async (req) => {
+      const prefix = req.body?.prefix ?? req.query.prefix;
+      if (prefix === undefined)
+        throw new ApiError(400, 'invalidRequest', 'prefix is required', ['body.prefix: is required']);
+      return withdraw(prefix);
     },
   );
 }

@@ -133,3 +133,10 @@ export const ActionResult = Type.Object({
   action: Type.String(),
   routeRefreshRequested: Type.Optional(Type.Boolean()),
 });
+
+/** A prefix named in a query or body (DELETE /api/v1/announcements). */
+export const PrefixSchema = Type.Object(
+  { prefix: Type.Optional(Type.String({ format: 'prefix' })) },
+  { additionalProperties: false },
+);
+export const WithdrawnSchema = Type.Object({ withdrawn: Type.String() });

@@ -109,6 +109,24 @@ describe('REST API', () => {
     expect(
       (await app.inject({ method: 'DELETE', url: '/api/v1/announcements/198.51.100.10/32' })).statusCode,
     ).toBe(404);
+    // The same by body or query, for scripts that prefer one URL.
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: { prefix: '203.0.113.64/26' },
+    });
+    const byBody = await app.inject({
+      method: 'DELETE',
+      url: '/api/v1/announcements',
+      payload: { prefix: '203.0.113.64/26' },
+    });
+    expect(byBody.json()).toEqual({ withdrawn: '203.0.113.64/26' });
+    const byQuery = await app.inject({
+      method: 'DELETE',
+      url: '/api/v1/announcements?prefix=203.0.113.64/26',
+    });
+    expect(byQuery.statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/announcements' })).statusCode).toBe(400);
     await daemon.reload(daemon.config);
     expect((await app.inject('/api/v1/announcements')).json()[0]).toMatchObject({
       announced: true,

@@ -47,7 +47,13 @@ interface Entry {
 export interface AnnouncementEvents {
   /** The set of announced routes (or their attributes) changed. */
   changed(): void;
-  healthChanged(prefix: string, state: HealthState, last: ProbeResult): void;
+  /** A health check changed state; `effect` is what the route is now. */
+  healthChanged(
+    prefix: string,
+    state: HealthState,
+    last: ProbeResult,
+    effect: 'announced' | 'degraded' | 'withdrawn',
+  ): void;
 }
 
 function checkText(h: HealthCheckConfig): string {
@@ -170,8 +176,10 @@ export class Announcements {
     const monitor = new HealthMonitor(h, (state, last) => {
       // The monitor moves to the new entry when a reload changes the route but not the check.
       if (this.configured.get(key)?.monitor !== monitor) return;
-      this.events.healthChanged(formatPrefix(e.route.prefix), state, last);
       this.recompute();
+      const now = this.effective.find((r) => localRouteKey(r) === key);
+      const effect = now === undefined ? 'withdrawn' : now === e.route ? 'announced' : 'degraded';
+      this.events.healthChanged(formatPrefix(e.route.prefix), state, last, effect);
     });
     e.monitor = monitor;
     monitor.start();

@@ -80,10 +80,10 @@ export class Daemon {
     const log = opts.log;
     this.announcements = new Announcements({
       changed: () => this.resendAll(),
-      healthChanged: (prefix, state, last) =>
+      healthChanged: (prefix, state, last, effect) =>
         log.info(
-          { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail },
-          `health check ${state}`,
+          { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail, route: effect },
+          `health check ${state}: ${prefix} ${effect}`,
         ),
     });
   }

@@ -14,6 +14,7 @@ let flag: string;
 let a: Announcements;
 let changes: number;
 let health: string[];
+let effects: string[];
 
 function announce(yaml: string) {
   return a.configure(parseConfig(`asn: 1\nannounce:\n${yaml}`).announce);
@@ -26,9 +27,13 @@ beforeEach(() => {
   flag = join(dir, 'up');
   changes = 0;
   health = [];
+  effects = [];
   a = new Announcements({
     changed: () => changes++,
-    healthChanged: (prefix, state) => health.push(`${prefix} ${state}`),
+    healthChanged: (prefix, state, _last, effect) => {
+      health.push(`${prefix} ${state}`);
+      effects.push(effect);
+    },
   });
 });
 afterEach(() => {
@@ -71,6 +76,7 @@ describe('Announcements', () => {
     await waitUntil(() => prefixes().length === 1, 5000, 'route withdrawn');
     expect(a.views()[1]).toMatchObject({ announced: false, health: { state: 'down', lastResult: 'exit 1' } });
     expect(health).toEqual(['10.0.2.0/24 down', '10.0.2.0/24 up', '10.0.2.0/24 down']);
+    expect(effects).toEqual(['withdrawn', 'announced', 'withdrawn']);
   });
 
   it('degrades instead of withdrawing when configured: worse MED and extra prepends', async () => {
@@ -78,6 +84,7 @@ describe('Announcements', () => {
     announce(`  - { prefix: 10.0.2.0/24, med: 5, healthCheck: ${hc} }\n`);
     await waitUntil(() => health.length === 1, 5000, 'first probe');
     expect(a.routes()).toMatchObject([{ med: 500, asPathPrepend: 2 }]);
+    expect(effects).toEqual(['degraded']);
     expect(a.views()[0]).toMatchObject({ announced: true, degraded: true });
     writeFileSync(flag, '');
     await waitUntil(() => a.routes()[0]?.med === 5, 5000, 'healthy again');

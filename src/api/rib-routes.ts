@@ -3,8 +3,8 @@
 import { Readable } from 'node:stream';
 import type { Daemon } from '../daemon/daemon.js';
 import { locRibRoutes } from '../rib/loc-rib-view.js';
-import { adjRibInRoutes, type RouteFilter, type RouteView } from '../rib/route-view.js';
-import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { adjRibInRoutes, type RouteFilter, type RouteView, viewAttributes } from '../rib/route-view.js';
+import { formatPrefix, Origin, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import { ErrorResponses, RouteSchema, RoutesQuerySchema } from './schemas.js';
 import type { Api } from './server.js';
@@ -15,6 +15,29 @@ function matches(r: RouteView, filter: RouteFilter): boolean {
   return !filter.afi || (filter.afi === 'ipv6') === r.prefix.includes(':');
 }
 
+/** The routes Herald announces now, as Loc-RIB rows from neighbor "local" (empty AS path, IGP). */
+function* localRows(daemon: Daemon, filter: RouteFilter): Generator<RouteView> {
+  for (const r of daemon.localRoutes()) {
+    const row: RouteView = {
+      prefix: formatPrefix(r.prefix),
+      neighbor: 'local',
+      ...viewAttributes({
+        origin: Origin.IGP,
+        asPath: [],
+        nextHop: r.nextHop,
+        med: r.med,
+        localPref: r.localPref,
+        communities: r.communities,
+        largeCommunities: r.largeCommunities,
+        extendedCommunities: r.extendedCommunities,
+      }),
+      best: true,
+      stale: false,
+    };
+    if (matches(row, filter)) yield row;
+  }
+}
+
 function* routesOf(
   daemon: Daemon,
   table: string,
@@ -22,9 +45,14 @@ function* routesOf(
   filter: RouteFilter,
 ): Generator<RouteView> {
   if (table === 'loc') {
+    // Herald's own routes win over learned ones for the same prefix (like FRR's local weight).
+    const local = new Set(daemon.localRoutes().map((r) => formatPrefix(r.prefix)));
+    if (!neighbor) yield* localRows(daemon, filter);
     // The best path is chosen among every peer's paths, like `show ip bgp`; then rows are filtered.
-    for (const r of locRibRoutes(daemon.peers.values(), daemon.config.asn, filter))
-      if (!neighbor || r.neighbor === neighbor) yield r;
+    for (const r of locRibRoutes(daemon.peers.values(), daemon.config.asn, filter)) {
+      if (neighbor && r.neighbor !== neighbor) continue;
+      yield r.best && local.has(r.prefix) ? { ...r, best: false } : r;
+    }
     return;
   }
   for (const p of daemon.peers.values()) {

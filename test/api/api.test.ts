@@ -49,7 +49,24 @@ describe('REST API', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual([]);
     expect((await app.inject('/api/v1/routes?format=ndjson')).body).toBe('');
-    expect((await app.inject('/api/v1/routes?table=loc')).json()).toEqual([]);
+    expect((await app.inject('/api/v1/routes?table=loc')).json()).toEqual([
+      {
+        prefix: '198.51.100.10/32',
+        neighbor: 'local',
+        nextHop: null,
+        asPath: '',
+        origin: 'IGP',
+        med: null,
+        localPref: null,
+        communities: ['64512:1'],
+        largeCommunities: [],
+        extCommunities: [],
+        best: true,
+        stale: false,
+      },
+    ]);
+    expect((await app.inject('/api/v1/routes?table=loc&afi=ipv6')).json()).toEqual([]);
+    expect((await app.inject('/api/v1/routes?table=loc&neighbor=127.0.0.2')).json()).toEqual([]);
     expect((await app.inject('/api/v1/routes?table=out')).json()).toEqual([]);
     const bad = await app.inject('/api/v1/routes?afi=ipv5&table=x&prefix=10.0.0.0/40&neighbor=nope&x=1');
     expect(bad.statusCode).toBe(400);

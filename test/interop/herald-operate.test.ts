@@ -76,7 +76,7 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
     const herald = await startHerald(t, t.a.ns, config, { token: TOKEN });
     await herald.waitState(t.b.ipv4, 'Established', 20_000);
     await waitPrefixes(peer, ['198.51.100.1/32', '198.51.100.2/32'], 'BIRD receiving both routes');
-    await waitFor(async () => (await herald.routes({ table: 'loc' })).length === 1, {
+    await waitFor(async () => (await herald.routes({ table: 'loc', neighbor: t.b.ipv4 })).length === 1, {
       timeoutMs: 10_000,
       what: 'the peer route in the Loc-RIB',
     });
@@ -103,10 +103,13 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
     expect(out.map((r) => r.prefix).sort()).toEqual(['198.51.100.1/32', '198.51.100.2/32']);
     expect(await herald.routes({ table: 'out', afi: 'ipv6' })).toEqual([]);
     expect(await herald.routes({ table: 'loc' })).toMatchObject([
+      { prefix: '198.51.100.1/32', neighbor: 'local', asPath: '', best: true },
+      { prefix: '198.51.100.2/32', neighbor: 'local', asPath: '', best: true },
       { prefix: '203.0.113.0/24', neighbor: t.b.ipv4, asPath: String(PEER_ASN), best: true, stale: false },
     ]);
     const table = (await cli(herald.socket, ['routes', '--table', 'loc'])).stdout.split('\n');
-    expect(table[1]).toMatch(
+    expect(table[1]).toMatch(/^\*>\s+198\.51\.100\.1\/32\s+i$/);
+    expect(table[3]).toMatch(
       new RegExp(`^\\*>\\s+203\\.0\\.113\\.0/24\\s+${t.b.ipv4.replace(/\./g, '\\.')}\\s+${PEER_ASN} i$`),
     );
 

@@ -45,6 +45,8 @@ export interface Receiver {
   readonly sidePids: Array<{ label: string; pid: number }>;
   /** Which processes `pids` are, for the report. */
   readonly counted: string;
+  /** The receiver's directory: config, control sockets (Herald api.sock, bird.ctl, GoBGP api.sock, FRR vty), logs. */
+  readonly dir: string;
   established(): Promise<boolean>;
   /** Routes learned from the sender that the receiver holds now. */
   routes(): Promise<number>;
@@ -156,6 +158,7 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
     pids: [child.pid],
     sidePids: [],
     counted: 'node (herald)',
+    dir,
     established: async () => (await neighbor()).state === 'Established',
     routes: async () => (await neighbor()).prefixes.received,
     crossCheck: async () => {
@@ -177,6 +180,7 @@ async function startBirdReceiver(t: LinkTopology): Promise<Receiver> {
     pids: [bird.pid],
     sidePids: [],
     counted: 'bird',
+    dir: bird.dir,
     established: async () => (await bird.sessionState(t.a.ipv4)) === 'established',
     routes: async () => {
       const out = await bird.cli(['show', 'protocols', 'all', proto]);
@@ -227,6 +231,7 @@ async function startGobgpReceiver(t: LinkTopology): Promise<Receiver> {
     pids: [gobgp.pid],
     sidePids: [],
     counted: 'gobgpd',
+    dir: gobgp.dir,
     established: async () => (await gobgp.sessionState(t.a.ipv4)) === 'established',
     routes: async () => {
       const n = await mine();
@@ -258,6 +263,7 @@ async function startFrrReceiver(t: LinkTopology): Promise<Receiver> {
     pids: [frr.pid],
     sidePids: Number.isFinite(zebraPid) && zebraPid > 0 ? [{ label: 'zebra', pid: zebraPid }] : [],
     counted: 'bgpd only (zebra reported on the side)',
+    dir,
     established: async () => (await frr.sessionState(t.a.ipv4)) === 'established',
     routes: async () => (await summary()).ipv4Unicast?.peers?.[t.a.ipv4]?.pfxRcd ?? 0,
     crossCheck: async () => {

@@ -66,17 +66,24 @@ function* routesOf(
   }
 }
 
+/** Rows are sent in chunks of about this many characters, not one socket write per row. */
+const CHUNK = 64 * 1024;
+
 /** A JSON array (or NDJSON) streamed from a generator, never built whole in memory. */
 function stream(rows: Iterable<unknown>, ndjson: boolean): Readable {
   return Readable.from(
     (function* () {
+      let chunk = ndjson ? '' : '[';
       let first = true;
-      if (!ndjson) yield '[';
       for (const r of rows) {
-        yield ndjson ? `${JSON.stringify(r)}\n` : `${first ? '' : ','}${JSON.stringify(r)}`;
+        chunk += ndjson ? `${JSON.stringify(r)}\n` : `${first ? '' : ','}${JSON.stringify(r)}`;
         first = false;
+        if (chunk.length >= CHUNK) {
+          yield chunk;
+          chunk = '';
+        }
       }
-      if (!ndjson) yield ']';
+      yield ndjson ? chunk : `${chunk}]`;
     })(),
   );
 }

@@ -11,7 +11,7 @@
 // paths are looked up in this and every later source and the whole group is yielded.
 import { Afi, formatPrefix, type PathAttributes, parsePrefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
-import { attributesOf } from './attribute-store.js';
+import { type AttributeSet, attributesOf } from './attribute-store.js';
 import { type Candidate, type CandidatePeer, idNumber, selectBest } from './best-path.js';
 import { type RouteFilter, type RouteView, viewAttributes } from './route-view.js';
 
@@ -40,7 +40,7 @@ interface Source {
   readonly peer: CandidatePeer;
   /** For a stale table, the peer's current one: a path it holds again supersedes the stale copy. */
   readonly current?: AdjRibIn;
-  readonly cache: Map<number, Decoded>;
+  readonly cache: Map<AttributeSet | undefined, Decoded>;
   readonly cacheLimit: number;
 }
 
@@ -71,13 +71,14 @@ function candidatePeer(p: PeerLike, localAsn: number): CandidatePeer {
 export const CACHE_LIMIT = 1 << 18;
 
 function decoded(src: Source, id: number): Decoded {
-  let d = src.cache.get(id);
+  // Keyed by the set, not its id: ids are reused once freed, and UPDATEs may arrive mid-listing.
+  const set = src.rib.attributes.get(id);
+  let d = src.cache.get(set);
   if (!d) {
-    const set = src.rib.attributes.get(id);
     const attributes = set ? attributesOf(set) : {};
     d = { attributes, view: viewAttributes(attributes) };
     if (src.cache.size >= src.cacheLimit) src.cache.clear();
-    src.cache.set(id, d);
+    src.cache.set(set, d);
   }
   return d;
 }
@@ -131,8 +132,9 @@ function v4Text(addr: number, length: number): string {
 
 /**
  * The Loc-RIB of `peers` (walked in their iteration order), filtered: every prefix once, its paths
- * together, the best first. At most about `cacheLimit` decoded attribute sets are kept. Tables must
- * not change while the generator runs.
+ * together, the best first. At most about `cacheLimit` decoded attribute sets are kept. Tables may
+ * change while a listing streams: a route is shown as it is when reached (a prefix changed meanwhile
+ * may be missed or repeated), never with another set's attributes.
  */
 export function* locRibRoutes(
   peers: Iterable<PeerLike>,

@@ -12,7 +12,7 @@ import {
   type Prefix,
 } from '../wire/index.js';
 import type { AdjRibIn } from './adj-rib-in.js';
-import { attributesOf } from './attribute-store.js';
+import { type AttributeSet, attributesOf } from './attribute-store.js';
 
 export interface RouteView {
   prefix: string;
@@ -64,13 +64,15 @@ export function* adjRibInRoutes(
   filter: RouteFilter,
   stale = false,
 ): Generator<RouteView> {
-  const cache = new Map<number, ReturnType<typeof viewAttributes>>();
+  // Keyed by the set itself, not its id: ids are reused once freed, and UPDATEs may arrive while a
+  // listing streams.
+  const cache = new Map<AttributeSet | undefined, ReturnType<typeof viewAttributes>>();
   const attrs = (id: number) => {
-    let v = cache.get(id);
+    const set = rib.attributes.get(id);
+    let v = cache.get(set);
     if (!v) {
-      const set = rib.attributes.get(id);
       v = viewAttributes(set ? attributesOf(set) : {});
-      cache.set(id, v);
+      cache.set(set, v);
     }
     return v;
   };

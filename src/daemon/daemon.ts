@@ -16,9 +16,10 @@ import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
 import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
-import { CeaseSubcode, cease, describeError, formatPrefix, unmapIpv4 } from '../wire/index.js';
+import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { Announcements } from './announcements.js';
 import { diffConfig } from './config-diff.js';
+import { logPeerEvents } from './peer-log.js';
 import {
   applyToAccepted,
   dialNeighbor,
@@ -123,7 +124,9 @@ export class Daemon {
     const config = this.current;
     if (!config.listen) return;
     const server = await listen(config, (socket) => this.onConnection(socket));
-    server.on('error', (e) => log.error({ event: 'listenerError', err: e.message }, 'BGP listener error'));
+    server.on('error', (e) =>
+      log.error({ event: LogEvent.listenerError, err: e.message }, 'BGP listener error'),
+    );
     this.server = server;
     this.listenerOpenedWith = listenerNeeds(config.neighbors);
     log.info(
@@ -305,40 +308,7 @@ export class Daemon {
       localRoutes: () => this.announcements.routes(),
       gracefulRestart: n.gracefulRestart.enabled,
     });
-    peer.on('stateChange', (from, to) => log.debug({ event: 'stateChange', from, to }, `${from} → ${to}`));
-    peer.on('sessionUp', (s) =>
-      log.info(
-        { event: LogEvent.sessionUp, peerAsn: s.peerAsn, holdTime: s.holdTime, ibgp: s.ibgp },
-        'session established',
-      ),
-    );
-    peer.on('sessionDown', (reason) =>
-      log.warn(
-        {
-          event: LogEvent.sessionDown,
-          reason: reason.kind,
-          ...('notification' in reason
-            ? { notification: describeError(reason.notification.code, reason.notification.subcode) }
-            : {}),
-        },
-        'session down',
-      ),
-    );
-    peer.on('notificationSent', (x) =>
-      log.warn(
-        { event: LogEvent.notificationSent, code: x.code, subcode: x.subcode, error: x.message },
-        'NOTIFICATION sent',
-      ),
-    );
-    peer.on('notificationReceived', (x) =>
-      log.warn(
-        { event: LogEvent.notificationReceived, code: x.code, subcode: x.subcode, error: x.message },
-        'NOTIFICATION received',
-      ),
-    );
-    peer.on('treatAsWithdraw', (errors) =>
-      log.warn({ event: LogEvent.updateTreatAsWithdraw, errors }, 'malformed UPDATE (RFC 7606)'),
-    );
+    logPeerEvents(peer, log);
     this.peers.set(address, peer);
     this.neighborConfigs.set(address, n);
     log.debug({ event: LogEvent.neighborAdded }, 'neighbor added');

@@ -19,6 +19,8 @@ export const LogEvent = {
   logLevelChanged: 'logLevelChanged',
   featureUnavailable: 'featureUnavailable',
   listening: 'listening',
+  listenerError: 'listenerError',
+  stateChange: 'stateChange',
   apiListening: 'apiListening',
   sessionUp: 'sessionUp',
   sessionDown: 'sessionDown',

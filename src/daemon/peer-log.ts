@@ -1,0 +1,45 @@
+// What a peer's session does, as log lines from the event catalogue (peer address as a field).
+import type { Logger } from '../log/logger.js';
+import { LogEvent } from '../log/logger.js';
+import type { Peer } from '../session/peer.js';
+import { describeError } from '../wire/index.js';
+
+/** Logs `peer`'s state changes, session up/down, NOTIFICATIONs and RFC 7606 outcomes on `log`. */
+export function logPeerEvents(peer: Peer, log: Logger): void {
+  peer.on('stateChange', (from, to) =>
+    log.debug({ event: LogEvent.stateChange, from, to }, `${from} → ${to}`),
+  );
+  peer.on('sessionUp', (s) =>
+    log.info(
+      { event: LogEvent.sessionUp, peerAsn: s.peerAsn, holdTime: s.holdTime, ibgp: s.ibgp },
+      'session established',
+    ),
+  );
+  peer.on('sessionDown', (reason) =>
+    log.warn(
+      {
+        event: LogEvent.sessionDown,
+        reason: reason.kind,
+        ...('notification' in reason
+          ? { notification: describeError(reason.notification.code, reason.notification.subcode) }
+          : {}),
+      },
+      'session down',
+    ),
+  );
+  peer.on('notificationSent', (x) =>
+    log.warn(
+      { event: LogEvent.notificationSent, code: x.code, subcode: x.subcode, error: x.message },
+      'NOTIFICATION sent',
+    ),
+  );
+  peer.on('notificationReceived', (x) =>
+    log.warn(
+      { event: LogEvent.notificationReceived, code: x.code, subcode: x.subcode, error: x.message },
+      'NOTIFICATION received',
+    ),
+  );
+  peer.on('treatAsWithdraw', (errors) =>
+    log.warn({ event: LogEvent.updateTreatAsWithdraw, errors }, 'malformed UPDATE (RFC 7606)'),
+  );
+}

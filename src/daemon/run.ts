@@ -63,12 +63,17 @@ function reloader(configPath: string, daemon: Daemon, log: Logger): () => Promis
 
 export async function runDaemon(configPath: string): Promise<number> {
   const log = createLogger();
+  // Node's default for SIGHUP is to exit: until the daemon runs, a reload request is ignored.
+  let onHangup = () => log.warn({ event: LogEvent.configReloadFailed }, 'SIGHUP before start: ignored');
+  const hangup = () => onHangup();
+  process.on('SIGHUP', hangup);
   let config: HeraldConfig;
   try {
     config = loadConfig(configPath);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     log.error({ event: LogEvent.configInvalid, problems: e.problems }, 'configuration rejected');
+    process.off('SIGHUP', hangup);
     return 2;
   }
   applyLogLevel(log, config);
@@ -89,6 +94,7 @@ export async function runDaemon(configPath: string): Promise<number> {
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
     await daemon.stop('herald failed to start');
+    process.off('SIGHUP', hangup);
     return 1;
   }
   log.info(
@@ -101,15 +107,14 @@ export async function runDaemon(configPath: string): Promise<number> {
     'configuration loaded',
   );
   notifySystemd(`READY=1\nSTATUS=${config.neighbors.length} neighbors configured`);
-  const onHangup = () => void reload().catch(() => {});
-  process.on('SIGHUP', onHangup);
+  onHangup = () => void reload().catch(() => {});
   await new Promise<void>((resolve) => {
     // Keeps the process alive when nothing else does (no listener, only passive peers).
     const alive = setInterval(() => {}, 2 ** 30);
     const stop = async (signal: string) => {
       notifySystemd('STOPPING=1');
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
-      process.off('SIGHUP', onHangup);
+      process.off('SIGHUP', hangup);
       // Peers that negotiated graceful restart keep our routes while we are away (RFC 4724).
       await daemon.stop(
         `herald stopping (${signal})`,

@@ -9,34 +9,18 @@ import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createMetrics, notificationLabels } from '../../src/metrics/metrics.js';
 import { localRoute } from '../../src/rib/local-routes.js';
-import { localCapabilities } from '../../src/session/capabilities.js';
 import { ManualClock } from '../../src/session/clock.js';
 import { type FsmConfig, SessionState } from '../../src/session/fsm-types.js';
 import { Peer } from '../../src/session/peer.js';
-import { CeaseSubcode, cease, IPV4_UNICAST } from '../../src/wire/index.js';
+import { CeaseSubcode, cease } from '../../src/wire/index.js';
 import { duplexPair, settle } from '../helpers/duplex-pair.js';
+import { testFsmConfig } from '../helpers/fsm-config.js';
 
 const HERALD = '127.0.0.2';
 
 /** The router on the other side: passive, AS 64513, announces one route. */
 function remoteConfig(): FsmConfig {
-  return {
-    local: {
-      localAsn: 64513,
-      bgpId: '192.0.2.20',
-      peerAsns: [64512],
-      holdTime: 90,
-      keepalive: 30,
-      capabilities: localCapabilities({ localAsn: 64513, families: [IPV4_UNICAST], ipv6Transport: false }),
-    },
-    passive: true,
-    delayOpen: 0,
-    connectRetry: 5,
-    connectRetryMax: 60,
-    idleHold: 5,
-    idleHoldMax: 120,
-    stableTime: 60,
-  };
+  return testFsmConfig({ asn: 64513, peerAsn: 64512, bgpId: '192.0.2.20', passive: true });
 }
 
 const remote = new Peer({

@@ -4,31 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/session/clock.js';
 import { SessionDriver } from '../../src/session/driver.js';
 import { type FsmConfig, SessionState } from '../../src/session/fsm-types.js';
-import { CeaseSubcode, cease, codecContext, encodeUpdate, parsePrefix } from '../../src/wire/index.js';
+import {
+  type Capability,
+  CeaseSubcode,
+  cease,
+  codecContext,
+  encodeUpdate,
+  parsePrefix,
+} from '../../src/wire/index.js';
 import { duplexPair, settle } from '../helpers/duplex-pair.js';
+import { testFsmConfig } from '../helpers/fsm-config.js';
 
 function config(asn: number, peerAsn: number, bgpId: string, passive: boolean, holdTime = 90): FsmConfig {
-  return {
-    local: {
-      localAsn: asn,
-      bgpId,
-      peerAsns: [peerAsn],
-      holdTime,
-      keepalive: 30,
-      capabilities: [
-        { kind: 'multiprotocol', afi: 1, safi: 1 },
-        { kind: 'route-refresh' },
-        { kind: 'as4', asn },
-      ],
-    },
-    passive,
-    delayOpen: 0,
-    connectRetry: 5,
-    connectRetryMax: 60,
-    idleHold: 5,
-    idleHoldMax: 120,
-    stableTime: 60,
-  };
+  const capabilities: Capability[] = [
+    { kind: 'multiprotocol', afi: 1, safi: 1 },
+    { kind: 'route-refresh' },
+    { kind: 'as4', asn },
+  ];
+  return testFsmConfig({ asn, peerAsn, bgpId, passive, holdTime, capabilities });
 }
 
 function pair(holdA = 90, holdB = 90) {

@@ -4,31 +4,15 @@ import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AdjRibOut, type Sink } from '../../src/rib/adj-rib-out.js';
 import { localRoute } from '../../src/rib/local-routes.js';
-import { localCapabilities } from '../../src/session/capabilities.js';
 import { ManualClock } from '../../src/session/clock.js';
 import { type FsmConfig, SessionState } from '../../src/session/fsm-types.js';
 import { Peer } from '../../src/session/peer.js';
-import { codecContext, IPV4_UNICAST, parsePrefix } from '../../src/wire/index.js';
+import { codecContext, parsePrefix } from '../../src/wire/index.js';
 import { duplexPair, settle } from '../helpers/duplex-pair.js';
+import { testFsmConfig } from '../helpers/fsm-config.js';
 
 function config(asn: number, peerAsn: number, bgpId: string): FsmConfig {
-  return {
-    local: {
-      localAsn: asn,
-      bgpId,
-      peerAsns: [peerAsn],
-      holdTime: 90,
-      keepalive: 30,
-      capabilities: localCapabilities({ localAsn: asn, families: [IPV4_UNICAST], ipv6Transport: false }),
-    },
-    passive: false,
-    delayOpen: 0,
-    connectRetry: 5,
-    connectRetryMax: 60,
-    idleHold: 5,
-    idleHoldMax: 120,
-    stableTime: 60,
-  };
+  return testFsmConfig({ asn, peerAsn, bgpId });
 }
 
 /** Two active peers that dial each other at the same moment. */

@@ -22,7 +22,7 @@
 // BENCH_HERALD_NODE_ARGS, HERALD_MRT_DIR.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   addressTag,
   createLink,
@@ -34,7 +34,7 @@ import {
 import { type Materialised, materialise } from './api/materialise.js';
 import { heapFromMetrics, httpText, type ListingResult, listCommand, listHttp } from './api/measure.js';
 import { birdPrefixLine, JsonRows, LineRows, NdjsonRows, type RowSink } from './api/rows.js';
-import { loadUpdates } from './ingest/data.js';
+import { FULL_TABLE_MRT, loadUpdates } from './ingest/data.js';
 import { cpuSeconds, rssBytes, summarizeProfile } from './ingest/proc.js';
 import {
   ASN,
@@ -42,19 +42,13 @@ import {
   RECEIVER_NAMES,
   type Receiver,
   type ReceiverKind,
+  receiverKindsFromEnv,
   startReceiver,
 } from './ingest/receivers.js';
 import type { SpeakerArgs } from './ingest/speaker.js';
 import { SpeakerProcess } from './ingest/speaker-process.js';
 
-const MRT = resolve(
-  process.env.HERALD_MRT_DIR ?? resolve(import.meta.dirname, '../../../shared/data/mrt'),
-  'updates.et-header.2015.gz',
-);
-const KINDS = (process.env.BENCH_RECEIVERS ?? 'herald,bird,gobgp,frr')
-  .split(',')
-  .map((k) => k.trim())
-  .filter((k): k is ReceiverKind => k in RECEIVER_NAMES);
+const KINDS = receiverKindsFromEnv();
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 2));
 const LIST_TIMEOUT_MS = Number(process.env.BENCH_LIST_TIMEOUT_S ?? 120) * 1000;
 const LOAD_TIMEOUT_MS = Number(process.env.BENCH_LOAD_TIMEOUT_S ?? 300) * 1000;
@@ -557,7 +551,7 @@ async function main(): Promise<number> {
     process.exit(1); // the harness's exit hook kills what runs in the namespaces and deletes them
   }, RUN_LIMIT_MS);
   limit.unref();
-  const stream = loadUpdates(MRT);
+  const stream = loadUpdates(FULL_TABLE_MRT);
   console.log(
     `${stream.messages} UPDATEs → ${stream.endState} prefixes; receivers: ` +
       `${KINDS.map((k) => RECEIVER_NAMES[k]).join(', ')}; ${REPEATS} run(s) per listing` +

@@ -8,7 +8,6 @@
 // prefix.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import { readMrtRecords } from '../src/mrt/index.js';
@@ -24,11 +23,8 @@ import {
   prepareAttributes,
   Writer,
 } from '../src/wire/index.js';
+import { FULL_TABLE_MRT } from './ingest/data.js';
 
-const MRT = resolve(
-  process.env.HERALD_MRT_DIR ?? resolve(import.meta.dirname, '../../../shared/data/mrt'),
-  'updates.et-header.2015.gz',
-);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** Rounds run first and not counted, so the JIT has compiled the hot paths. */
 const WARMUP = 2;
@@ -40,7 +36,7 @@ function median(xs: number[]): number {
 }
 
 function loadUpdates(): { bodies: Buffer[]; as4: boolean } {
-  const data = gunzipSync(readFileSync(MRT));
+  const data = gunzipSync(readFileSync(FULL_TABLE_MRT));
   const bodies: Buffer[] = [];
   let as4 = true;
   for (const r of readMrtRecords(data)) {
@@ -185,7 +181,7 @@ function bgpdumpRate(prefixes: number): number | undefined {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    execFileSync('/usr/bin/bgpdump', ['-m', '-O', '/dev/null', MRT], { stdio: 'ignore' });
+    execFileSync('/usr/bin/bgpdump', ['-m', '-O', '/dev/null', FULL_TABLE_MRT], { stdio: 'ignore' });
     times.push(performance.now() - t0);
   }
   return prefixes / (median(times) / 1000);

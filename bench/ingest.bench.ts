@@ -24,7 +24,7 @@ import {
   type LinkTopology,
   waitFor,
 } from '../test/interop/harness/index.js';
-import { loadUpdates, type UpdateStream } from './ingest/data.js';
+import { FULL_TABLE_MRT, loadUpdates, type UpdateStream } from './ingest/data.js';
 import { cpuSeconds, rssBytes, summarizeProfile } from './ingest/proc.js';
 import {
   ASN,
@@ -32,19 +32,13 @@ import {
   RECEIVER_NAMES,
   type Receiver,
   type ReceiverKind,
+  receiverKindsFromEnv,
   startReceiver,
 } from './ingest/receivers.js';
 import type { SpeakerArgs } from './ingest/speaker.js';
 import { type SpeakerEvent, SpeakerProcess } from './ingest/speaker-process.js';
 
-const MRT = resolve(
-  process.env.HERALD_MRT_DIR ?? resolve(import.meta.dirname, '../../../shared/data/mrt'),
-  'updates.et-header.2015.gz',
-);
-const KINDS = (process.env.BENCH_RECEIVERS ?? 'herald,bird,gobgp,frr')
-  .split(',')
-  .map((k) => k.trim())
-  .filter((k): k is ReceiverKind => k in RECEIVER_NAMES);
+const KINDS = receiverKindsFromEnv();
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
 /** Poll interval: elapsed / 50, within these bounds. */
 const POLL_MIN_MS = 20;
@@ -438,7 +432,7 @@ async function main(): Promise<number> {
     process.exit(1); // the harness's exit hook kills what runs in the namespaces and deletes them
   }, RUN_LIMIT_MS);
   limit.unref();
-  const stream = loadUpdates(MRT);
+  const stream = loadUpdates(FULL_TABLE_MRT);
   console.log(
     `${stream.messages} UPDATEs (${(stream.bytes.length / MB).toFixed(1)} MiB) from ${stream.peer} AS ${stream.peerAs} → ` +
       `${stream.endState} prefixes at the end; receivers: ${KINDS.map((k) => RECEIVER_NAMES[k]).join(', ')}; ` +

@@ -163,13 +163,13 @@ export class JsonRows implements RowSink {
   }
 }
 
-/** Newline-delimited JSON: every non-empty line parsed. */
-export class NdjsonRows implements RowSink {
+/** Splits a byte stream into lines (without the newline) for a subclass to count. */
+abstract class LineSink implements RowSink {
   rows = 0;
   bytes = 0;
   private carry: Buffer[] = [];
 
-  constructor(private readonly onRow?: (row: unknown) => void) {}
+  protected abstract line(line: Buffer): void;
 
   write(buf: Buffer): void {
     this.bytes += buf.length;
@@ -179,42 +179,49 @@ export class NdjsonRows implements RowSink {
       const line = this.carry.length ? Buffer.concat([...this.carry, part]) : part;
       this.carry = [];
       from = nl + 1;
-      if (line.length === 0) continue;
-      const row: unknown = JSON.parse(line.toString('utf8'));
-      this.rows++;
-      this.onRow?.(row);
+      this.line(line);
     }
     if (from < buf.length) this.carry.push(buf.subarray(from));
   }
 
+  /** What follows the last newline. */
+  protected rest(): Buffer {
+    return Buffer.concat(this.carry);
+  }
+
+  abstract end(): void;
+}
+
+/** Newline-delimited JSON: every non-empty line parsed. */
+export class NdjsonRows extends LineSink {
+  constructor(private readonly onRow?: (row: unknown) => void) {
+    super();
+  }
+
+  protected line(line: Buffer): void {
+    if (line.length === 0) return;
+    const row: unknown = JSON.parse(line.toString('utf8'));
+    this.rows++;
+    this.onRow?.(row);
+  }
+
   end(): void {
-    if (this.carry.some((b) => b.length > 0)) throw new Error('NDJSON ends without a newline');
+    if (this.rest().length > 0) throw new Error('NDJSON ends without a newline');
   }
 }
 
 /** Counts the text lines for which `test` is true (given the line's bytes, without the newline). */
-export class LineRows implements RowSink {
-  rows = 0;
-  bytes = 0;
-  private carry: Buffer[] = [];
+export class LineRows extends LineSink {
+  constructor(private readonly test: (line: Buffer) => boolean) {
+    super();
+  }
 
-  constructor(private readonly test: (line: Buffer) => boolean) {}
-
-  write(buf: Buffer): void {
-    this.bytes += buf.length;
-    let from = 0;
-    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, from)) {
-      const part = buf.subarray(from, nl);
-      const line = this.carry.length ? Buffer.concat([...this.carry, part]) : part;
-      this.carry = [];
-      from = nl + 1;
-      if (this.test(line)) this.rows++;
-    }
-    if (from < buf.length) this.carry.push(buf.subarray(from));
+  protected line(line: Buffer): void {
+    if (this.test(line)) this.rows++;
   }
 
   end(): void {
-    const rest = Buffer.concat(this.carry);
+    const rest = this.rest();
     if (rest.length > 0 && this.test(rest)) this.rows++;
   }
 }

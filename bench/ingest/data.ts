@@ -3,8 +3,16 @@
 // plain prefix set, not with Herald's RIB, so the expected count does not depend on the code
 // under test).
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readMrtRecords } from '../../src/mrt/index.js';
+
+/** The full IPv4 table capture: ../shared/data/mrt beside the checkout, or $HERALD_MRT_DIR. */
+export const FULL_TABLE_MRT = resolve(
+  // Compiled to .bench-build/bench/ingest/: four levels up is the directory holding the checkout.
+  process.env.HERALD_MRT_DIR ?? resolve(import.meta.dirname, '../../../../shared/data/mrt'),
+  'updates.et-header.2015.gz',
+);
 
 export interface UpdateStream {
   /** The UPDATE messages (marker, length, type, body) concatenated. */

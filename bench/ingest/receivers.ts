@@ -37,6 +37,14 @@ export const RECEIVER_NAMES: Record<ReceiverKind, string> = {
   frr: 'FRR',
 };
 
+/** The receivers a bench run compares: $BENCH_RECEIVERS (comma-separated), default all four. */
+export function receiverKindsFromEnv(): ReceiverKind[] {
+  return (process.env.BENCH_RECEIVERS ?? 'herald,bird,gobgp,frr')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k): k is ReceiverKind => k in RECEIVER_NAMES);
+}
+
 export interface Receiver {
   readonly kind: ReceiverKind;
   /** The processes whose resident memory counts. */

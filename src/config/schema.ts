@@ -20,7 +20,7 @@ export const GracefulRestartSchema = Type.Object(
       Type.Integer({ minimum: 1, maximum: 4095, default: 120, description: 'Restart Time in seconds' }),
     ),
   },
-  Closed,
+  { ...Closed, default: {} },
 );
 
 export const NeighborSchema = Type.Object(
@@ -158,7 +158,7 @@ export const ApiSchema = Type.Object(
 
 export const LogSchema = Type.Object(
   { level: Opt(Type.Enum(LOG_LEVELS, { default: 'info', description: 'Log level' })) },
-  Closed,
+  { ...Closed, default: {} },
 );
 
 export const ConfigSchema = Type.Object(

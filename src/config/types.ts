@@ -13,7 +13,8 @@ import type {
 export type FamilyName = (typeof FAMILY_NAMES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
+/** `T` with the keys in `K` no longer optional (the schema gave them defaults). */
+export type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
 
 export interface NeighborConfig
   extends WithDefaults<

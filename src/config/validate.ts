@@ -21,9 +21,10 @@ import type {
   AnnouncementConfig,
   ApiConfig,
   FamilyName,
+  HealthCheckConfig,
   HeraldConfig,
-  LogLevel,
   NeighborConfig,
+  WithDefaults,
 } from './types.js';
 
 export class ConfigError extends Error {
@@ -76,8 +77,19 @@ function secret(
   return inline;
 }
 
-function neighbor(problems: string[], n: RawNeighbor, path: string): NeighborConfig {
-  const holdTime = n.holdTime ?? 90;
+// What Ajv hands back: the schema's defaults filled in (schema.ts is their only source).
+type FilledNeighbor = WithDefaults<
+  RawNeighbor,
+  'port' | 'passive' | 'holdTime' | 'gracefulRestart' | 'delayOpen' | 'connectRetry'
+>;
+type FilledAnnouncement = WithDefaults<
+  RawAnnouncement,
+  'communities' | 'largeCommunities' | 'extendedCommunities' | 'asPathPrepend'
+>;
+type FilledConfig = WithDefaults<RawConfig, 'log' | 'neighbors' | 'dynamicNeighbors' | 'announce'>;
+
+function neighbor(problems: string[], n: FilledNeighbor, path: string): NeighborConfig {
+  const { holdTime } = n;
   // RFC 4271 §4.2: "the Hold Time MUST be either zero or at least three seconds".
   if (holdTime === 1 || holdTime === 2) problems.push(`${path}.holdTime: must be 0 or at least 3`);
   const keepalive = n.keepalive ?? Math.floor(holdTime / 3);
@@ -91,66 +103,39 @@ function neighbor(problems: string[], n: RawNeighbor, path: string): NeighborCon
     ...n,
     address,
     localAddress: n.localAddress && ipaddr.parse(n.localAddress).toString(),
-    port: n.port ?? 179,
-    passive: n.passive ?? false,
-    holdTime,
     keepalive,
     families: [...new Set(families)] as FamilyName[],
-    gracefulRestart: {
-      enabled: n.gracefulRestart?.enabled ?? false,
-      restartTime: n.gracefulRestart?.restartTime ?? 120,
-    },
-    delayOpen: n.delayOpen ?? 0,
-    connectRetry: n.connectRetry ?? 5,
+    gracefulRestart: n.gracefulRestart as NeighborConfig['gracefulRestart'],
     password: secret(problems, path, 'password', n),
   };
 }
 
-function announcement(problems: string[], a: RawAnnouncement, path: string): AnnouncementConfig {
-  const { healthCheck: h, ...rest } = a;
-  const out: AnnouncementConfig = {
-    ...rest,
-    communities: a.communities ?? [],
-    largeCommunities: a.largeCommunities ?? [],
-    extendedCommunities: a.extendedCommunities ?? [],
-    asPathPrepend: a.asPathPrepend ?? 0,
-  };
-  if (!h) return out;
+function announcement(problems: string[], a: FilledAnnouncement, path: string): AnnouncementConfig {
+  const h = a.healthCheck as HealthCheckConfig | undefined;
+  if (!h) return a as AnnouncementConfig;
   const probes = [h.command, h.tcp, h.http].filter((x) => x !== undefined).length;
   if (probes !== 1) problems.push(`${path}.healthCheck: give exactly one of command, tcp, http`);
   if (h.expectStatus && h.http === undefined)
     problems.push(`${path}.healthCheck.expectStatus: only applies to an http check`);
-  const whenDown = h.whenDown ?? 'withdraw';
-  if (whenDown === 'degrade' && h.degrade?.med === undefined && h.degrade?.asPathPrepend === undefined)
+  if (h.whenDown === 'degrade' && h.degrade?.med === undefined && h.degrade?.asPathPrepend === undefined)
     problems.push(`${path}.healthCheck.degrade: give med and/or asPathPrepend for whenDown: degrade`);
-  out.healthCheck = {
-    ...h,
-    interval: h.interval ?? 5,
-    timeout: h.timeout ?? 2,
-    rise: h.rise ?? 2,
-    fall: h.fall ?? 3,
-    whenDown,
-  };
-  return out;
+  return { ...a, healthCheck: h };
 }
 
 function api(problems: string[], raw: RawConfig['api']): HeraldConfig['api'] {
   if (raw === false) return false;
+  // Defaults inside a union (api: false | {...}) are filled by this second pass over the branch.
   const a = raw ?? {};
   problems.push(...checkSchema(ApiSchema, a, 'api'));
-  return {
-    ...a,
-    listen: a.listen ?? '127.0.0.1:9179',
-    authenticateReads: a.authenticateReads ?? false,
-    token: secret(problems, 'api', 'token', a),
-  } as ApiConfig;
+  return { ...(a as ApiConfig), token: secret(problems, 'api', 'token', a) };
 }
 
 function listen(problems: string[], raw: RawConfig['listen']): HeraldConfig['listen'] {
   if (raw === false) return false;
   const l = raw ?? {};
   problems.push(...checkSchema(ListenSchema, l, 'listen'));
-  return { address: ipaddr.parse(l.address ?? '0.0.0.0').toString(), port: l.port ?? 179 };
+  const { address, port } = l as Exclude<HeraldConfig['listen'], false>;
+  return { address: ipaddr.parse(address).toString(), port };
 }
 
 function duplicates(problems: string[], keys: string[], path: (i: number) => string, what: string) {
@@ -165,7 +150,7 @@ function duplicates(problems: string[], keys: string[], path: (i: number) => str
 export function normalizeNeighbor(raw: unknown, path: string): NeighborConfig {
   const problems = checkSchema(NeighborSchema, raw, path);
   if (problems.length > 0) throw new ConfigError(problems);
-  const n = neighbor(problems, raw as RawNeighbor, path);
+  const n = neighbor(problems, raw as FilledNeighbor, path);
   if (problems.length > 0) throw new ConfigError(problems);
   return n;
 }
@@ -175,20 +160,20 @@ export function validateConfig(doc: unknown): HeraldConfig {
   const raw = structuredClone(doc ?? {});
   const schemaProblems = checkSchema(ConfigSchema, raw);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
-  const o = raw as RawConfig;
+  const o = raw as FilledConfig;
   const problems: string[] = [];
   const config: HeraldConfig = {
     asn: o.asn,
     routerId: o.routerId,
     listen: listen(problems, o.listen),
     api: api(problems, o.api),
-    log: { level: (o.log?.level ?? 'info') as LogLevel },
-    neighbors: (o.neighbors ?? []).map((n, i) => neighbor(problems, n, `neighbors[${i}]`)),
-    dynamicNeighbors: (o.dynamicNeighbors ?? []).map((d) => ({
+    log: o.log as HeraldConfig['log'],
+    neighbors: o.neighbors.map((n, i) => neighbor(problems, n as FilledNeighbor, `neighbors[${i}]`)),
+    dynamicNeighbors: o.dynamicNeighbors.map((d) => ({
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
     })),
-    announce: (o.announce ?? []).map((a, i) => announcement(problems, a, `announce[${i}]`)),
+    announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
   };
   duplicates(
     problems,

@@ -27,7 +27,6 @@ export interface ConfigDiff {
   readonly identityChanged: boolean;
   readonly listenChanged: boolean;
   readonly dynamicNeighborsChanged: boolean;
-  readonly logLevelChanged: boolean;
   /** Keys that only take effect after a restart of the process. */
   readonly needsRestart: string[];
 }
@@ -57,7 +56,6 @@ export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
     identityChanged,
     listenChanged: !isDeepStrictEqual(old.listen, next.listen),
     dynamicNeighborsChanged: !isDeepStrictEqual(old.dynamicNeighbors, next.dynamicNeighbors),
-    logLevelChanged: old.log.level !== next.log.level,
     needsRestart: isDeepStrictEqual(apiListen(old), apiListen(next)) ? [] : ['api.listen'],
   };
 }

@@ -39,6 +39,11 @@ export function defaultRouterId(): string | undefined {
   return undefined;
 }
 
+/** The configured BGP identifier, else a local IPv4 address. */
+function routerIdOf(config: HeraldConfig): string {
+  return config.routerId ?? defaultRouterId() ?? '127.0.0.1';
+}
+
 function normalize(address: string): string {
   return ipaddr.parse(unmapIpv4(address)).toString();
 }
@@ -77,7 +82,7 @@ export class Daemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.current = opts.config;
-    this.routerId = opts.config.routerId ?? defaultRouterId() ?? '127.0.0.1';
+    this.routerId = routerIdOf(opts.config);
     const log = opts.log;
     this.announcements = new Announcements({
       changed: () => this.resendAll(),
@@ -158,12 +163,13 @@ export class Daemon {
   /**
    * Applies a new (already validated) config: neighbors added or removed start or stop (Cease/Peer
    * De-configured), a neighbor whose session parameters changed is reset alone (Cease/Other
-   * Configuration Change, RFC 4486), announcements and the log level change in place.
+   * Configuration Change, RFC 4486), announcements change in place. (The log level is the caller's:
+   * `herald run` lets HERALD_LOG_LEVEL override the file.)
    */
   async reload(next: HeraldConfig): Promise<ReloadResult> {
     const diff = diffConfig(this.current, next);
     this.current = next;
-    if (diff.identityChanged) this.routerId = next.routerId ?? defaultRouterId() ?? '127.0.0.1';
+    if (diff.identityChanged) this.routerId = routerIdOf(next);
     for (const address of diff.removed) this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
     const updated: ReloadResult['neighborsUpdated'] = [];
     for (const c of diff.changed) {
@@ -183,7 +189,6 @@ export class Daemon {
     }
     if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
     const listenerRestarted = await this.refreshListener(diff.listenChanged);
-    if (diff.logLevelChanged) this.opts.log.level = next.log.level;
     const result: ReloadResult = {
       neighborsAdded: diff.added.map((n) => n.address),
       neighborsRemoved: diff.removed,

@@ -20,7 +20,6 @@ describe('diffConfig', () => {
       identityChanged: false,
       listenChanged: false,
       dynamicNeighborsChanged: false,
-      logLevelChanged: false,
       needsRestart: [],
     });
   });
@@ -56,7 +55,7 @@ describe('diffConfig', () => {
     ]);
   });
 
-  it('flags the listener, dynamic neighbors, the log level, and what needs a restart', () => {
+  it('flags the listener, dynamic neighbors, and what needs a restart', () => {
     const d = diff(
       `${base}listen: { port: 1179 }\napi: { listen: "127.0.0.1:9999" }\nlog: { level: debug }\n` +
         'dynamicNeighbors:\n  - { range: 10.1.0.0/16, peerAsn: 65010 }\n',
@@ -64,7 +63,6 @@ describe('diffConfig', () => {
     expect(d).toMatchObject({
       listenChanged: true,
       dynamicNeighborsChanged: true,
-      logLevelChanged: true,
       needsRestart: ['api.listen'],
     });
   });

@@ -143,7 +143,7 @@ export class Announcements {
         source: e.source,
         announced: now !== undefined,
         degraded: now !== undefined && now !== e.route,
-        withdrawn: e.source === 'config' && this.suppressed.has(key),
+        withdrawn: this.withdrawn(key, e),
         nextHop: e.spec.nextHop ?? null,
         communities: [...(e.spec.communities ?? [])],
         largeCommunities: [...(e.spec.largeCommunities ?? [])],
@@ -190,10 +190,15 @@ export class Announcements {
     yield* this.runtime;
   }
 
+  /** A configured route withdrawn through the API (a run-time route is simply removed). */
+  private withdrawn(key: string, e: Entry): boolean {
+    return e.source === 'config' && this.suppressed.has(key);
+  }
+
   /** The route an entry contributes now, if any: as configured, degraded, or none (whenDown). */
-  private current(e: Entry): LocalRoute | undefined {
+  private current(key: string, e: Entry): LocalRoute | undefined {
     const h = e.spec.healthCheck;
-    if (e.source === 'config' && this.suppressed.has(localRouteKey(e.route))) return undefined;
+    if (this.withdrawn(key, e)) return undefined;
     if (!h || e.monitor?.state === 'up') return e.route;
     if (h.whenDown === 'withdraw') return undefined;
     e.degraded ??= {
@@ -206,8 +211,8 @@ export class Announcements {
 
   private recompute(): void {
     const next: LocalRoute[] = [];
-    for (const [, e] of this.merged()) {
-      const r = this.current(e);
+    for (const [key, e] of this.merged()) {
+      const r = this.current(key, e);
       if (r) next.push(r);
     }
     const same = next.length === this.effective.length && next.every((r, i) => r === this.effective[i]);

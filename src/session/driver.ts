@@ -76,7 +76,7 @@ export interface DriverOptions {
   /** Opens an outgoing connection; undefined for connections we only accept. */
   readonly dial?: () => Promise<Duplex>;
   readonly random?: () => number;
-  /** Counters shared across connections (a peer's cumulative totals); counted alongside `sent`/`received`. */
+  /** Where to count messages: counters shared across connections (a peer's cumulative totals). Default: this driver's own. */
   readonly totals?: { readonly sent: MessageCounters; readonly received: MessageCounters };
 }
 
@@ -90,8 +90,9 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   private refillScheduled = false;
   private dialing = 0;
   private processing = false;
-  readonly sent: MessageCounters = zeroCounters();
-  readonly received: MessageCounters = zeroCounters();
+  /** Messages by type (in `DriverOptions.totals` when given). */
+  readonly sent: MessageCounters;
+  readonly received: MessageCounters;
   /** True while the stream's write buffer is over its high-water mark. */
   congested = false;
   /** True for a connection the peer opened to us (RFC 4271 §6.8 collision resolution needs it). */
@@ -103,6 +104,8 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     super();
     this.config = opts.config;
     this.fsm = initialState(opts.config);
+    this.sent = opts.totals?.sent ?? zeroCounters();
+    this.received = opts.totals?.received ?? zeroCounters();
   }
 
   /** Replaces the FSM settings (e.g. a collision winner accepted passively becomes active again). */
@@ -159,9 +162,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   /** Sends an encoded message; false when the caller should wait for 'drain' before sending more. */
   send(message: Buffer): boolean {
     if (!this.stream || this.stream.destroyed) return false;
-    const kind = COUNTER[message[18]];
-    this.sent[kind]++;
-    if (this.opts.totals) this.opts.totals.sent[kind]++;
+    this.sent[COUNTER[message[18]]]++;
     const ok = this.stream.write(message);
     if (!ok) this.congested = true;
     return ok;
@@ -323,9 +324,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         }
         if (!frame) break;
         this.budget--;
-        const kind = COUNTER[frame.type];
-        this.received[kind]++;
-        if (this.opts.totals) this.opts.totals.received[kind]++;
+        this.received[COUNTER[frame.type]]++;
         this.dispatch(frame.type, frame.body, frame.message);
       }
     } finally {

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killProcess, spawnIn, type TrackedChild, workDirFor } from '../netns.js';
 import { Fatal, run, waitFor } from '../util.js';
+import type { BfdPeerConfig } from './frr.js';
 import {
   addressTag,
   communityValue,
@@ -60,7 +61,36 @@ function protocolName(i: number, n: NeighborOptions): string {
   return `n${i + 1}_${addressTag(n.address)}`;
 }
 
-function birdConfig(opts: PeerOptions, dir: string, routes: RouteSpec[]): string {
+/** PeerOptions plus BFD sessions (a `protocol bfd` when `bfd` is given). */
+export type BirdPeerOptions = PeerOptions & { bfd?: BfdPeerConfig[] };
+
+/**
+ * `protocol bfd`: BIRD 2.0.12 takes session options per interface / for multihop, not per neighbor,
+ * so the first single-hop and the first multihop peer's options apply to all of their kind.
+ */
+function bfdProtocol(peers: BfdPeerConfig[]): string[] {
+  const options = (p: BfdPeerConfig | undefined): string => {
+    if (!p) return '';
+    const o: string[] = [];
+    if (p.minRx !== undefined) o.push(`min rx interval ${p.minRx} ms;`);
+    if (p.minTx !== undefined) o.push(`min tx interval ${p.minTx} ms;`);
+    if (p.multiplier !== undefined) o.push(`multiplier ${p.multiplier};`);
+    if (p.passive) o.push('passive on;');
+    return o.join(' ');
+  };
+  const out = [
+    'protocol bfd hbfd {',
+    `  interface "*" { ${options(peers.find((p) => !p.multihop))} };`,
+    `  multihop { ${options(peers.find((p) => p.multihop))} };`,
+  ];
+  for (const p of peers) {
+    out.push(`  neighbor ${p.peer}${p.local ? ` local ${p.local}` : ''}${p.multihop ? ' multihop on' : ''};`);
+  }
+  out.push('}');
+  return out;
+}
+
+function birdConfig(opts: BirdPeerOptions, dir: string, routes: RouteSpec[]): string {
   const out: string[] = [
     `log "${join(dir, 'bird.log')}" all;`,
     `router id ${opts.routerId};`,
@@ -102,6 +132,7 @@ function birdConfig(opts: PeerOptions, dir: string, routes: RouteSpec[]): string
     '  reject;',
     '}',
   );
+  if (opts.bfd) out.push(...bfdProtocol(opts.bfd));
   opts.neighbors.forEach((n, i) => {
     const local = localAddressFor(opts, n);
     const p: string[] = [`protocol bgp ${protocolName(i, n)} {`];
@@ -250,7 +281,7 @@ export class BirdPeer implements RunningPeer {
   private readonly protoOf = new Map<string, string>();
   private readonly peerOf = new Map<string, string>();
 
-  constructor(private readonly opts: PeerOptions) {
+  constructor(private readonly opts: BirdPeerOptions) {
     this.ns = opts.ns;
     this.dir = opts.dir ?? workDirFor(opts.ns, 'bird');
     this.ctl = join(this.dir, 'bird.ctl');
@@ -423,6 +454,18 @@ export class BirdPeer implements RunningPeer {
   async stop(): Promise<void> {
     await this.proc.stop(5000);
   }
+
+  /** `show bfd sessions` parsed: state ('Up', 'Down', 'Init', 'AdminDown'), interval and timeout (s). */
+  async bfdSessions(): Promise<Array<{ address: string; state: string; interval: number; timeout: number }>> {
+    const out = await this.cli(['show', 'bfd', 'sessions']);
+    const sessions = [];
+    for (const line of out.split('\n')) {
+      // "10.0.0.1   b-a   Up   2024-01-01 12:00:00.000   0.300   0.900"
+      const m = /^(\S*[:.]\S*)\s+\S+\s+(AdminDown|Down|Init|Up)\s+.*\s(\d+\.\d+)\s+(\d+\.\d+)\s*$/.exec(line);
+      if (m) sessions.push({ address: m[1], state: m[2], interval: Number(m[3]), timeout: Number(m[4]) });
+    }
+    return sessions;
+  }
 }
 
 function sleepFalse(ms: number): Promise<false> {
@@ -430,7 +473,7 @@ function sleepFalse(ms: number): Promise<false> {
 }
 
 /** Starts BIRD in opts.ns with opts.routes in its config. */
-export async function startBird(opts: PeerOptions): Promise<BirdPeer> {
+export async function startBird(opts: BirdPeerOptions): Promise<BirdPeer> {
   const peer = new BirdPeer(opts);
   await peer.start();
   return peer;

@@ -32,6 +32,37 @@ import {
 const FRR_DIR = '/usr/lib/frr';
 const AF: Record<Family, string> = { 'ipv4-unicast': 'ipv4 unicast', 'ipv6-unicast': 'ipv6 unicast' };
 
+/** A BFD session for the peer's BFD daemon (FRR bfdd, BIRD `protocol bfd`). Intervals in ms. */
+export interface BfdPeerConfig {
+  peer: string;
+  local?: string;
+  multihop?: boolean;
+  minRx?: number;
+  minTx?: number;
+  multiplier?: number;
+  passive?: boolean;
+  /** Multihop: minimum received TTL (FRR `minimum-ttl`). */
+  minTtl?: number;
+}
+
+/** PeerOptions plus BFD sessions (bfdd runs only when `bfd` is given). */
+export type FrrPeerOptions = PeerOptions & { bfd?: BfdPeerConfig[] };
+
+function bfddConfig(dir: string, peers: BfdPeerConfig[]): string {
+  const l = [`log file ${join(dir, 'bfdd.log')} informational`, 'bfd'];
+  for (const p of peers) {
+    l.push(` peer ${p.peer}${p.multihop ? ' multihop' : ''}${p.local ? ` local-address ${p.local}` : ''}`);
+    if (p.minRx !== undefined) l.push(`  receive-interval ${p.minRx}`);
+    if (p.minTx !== undefined) l.push(`  transmit-interval ${p.minTx}`);
+    if (p.multiplier !== undefined) l.push(`  detect-multiplier ${p.multiplier}`);
+    if (p.passive) l.push('  passive-mode');
+    if (p.minTtl !== undefined) l.push(`  minimum-ttl ${p.minTtl}`);
+    l.push(' !');
+  }
+  l.push('!');
+  return `${l.join('\n')}\n`;
+}
+
 function routeMapLines(name: string, r: RouteSpec): string[] {
   const l = [`route-map ${name} permit 10`, ` set origin ${r.origin ?? 'igp'}`];
   if (r.asPath?.length) l.push(` set as-path prepend ${r.asPath.join(' ')}`);
@@ -59,12 +90,13 @@ export class FrrPeer implements RunningPeer {
   readonly dir: string;
   private zebra!: TrackedChild;
   private bgpd!: TrackedChild;
+  private bfdd?: TrackedChild;
   private readonly routes: RouteTable;
   /** attribute key → route-map (names are stable for the daemon's lifetime) */
   private readonly routeMaps = new Map<string, { name: string; lines: string[] }>();
   private changes = 0;
 
-  constructor(private readonly opts: PeerOptions) {
+  constructor(private readonly opts: FrrPeerOptions) {
     this.ns = opts.ns;
     this.dir = opts.dir ?? workDirFor(opts.ns, 'frr');
     this.routes = new RouteTable(opts.routes);
@@ -206,8 +238,42 @@ export class FrrPeer implements RunningPeer {
       },
       { timeoutMs: 15_000, intervalMs: 100, what: 'zebra vty' },
     );
+    if (this.opts.bfd) await this.startBfdd(this.opts.bfd);
     this.startBgpd();
     await this.waitBgpd();
+  }
+
+  private async startBfdd(peers: BfdPeerConfig[]): Promise<void> {
+    writeFileSync(join(this.dir, 'bfdd.conf'), bfddConfig(this.dir, peers));
+    await run('chown', ['-R', 'frr:frr', this.dir]);
+    const args = ['-f', join(this.dir, 'bfdd.conf'), '-i', join(this.dir, 'bfdd.pid')];
+    args.push('-z', join(this.dir, 'zserv.api'), '--vty_socket', this.dir, '-P', '0');
+    args.push('--bfdctl', join(this.dir, 'bfdd.sock'));
+    const bfdd = spawnIn(this.ns, `${FRR_DIR}/bfdd`, args, {
+      hostname: this.opts.hostname ?? 'frr',
+      logFile: join(this.dir, 'bfdd.stdout'),
+    });
+    this.bfdd = bfdd;
+    await waitFor(
+      async () => {
+        if (!isRunning(bfdd)) throw new Fatal(`bfdd exited: ${bfdd.output().slice(-2000)}`);
+        await this.bfdCli(['show bfd peers json']);
+        return true;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: 'bfdd vty' },
+    );
+  }
+
+  /** Runs vtysh against bfdd with each argument as one -c command. */
+  async bfdCli(commands: string[]): Promise<string> {
+    const args = ['--vty_socket', this.dir, '-d', 'bfdd'];
+    for (const c of commands) args.push('-c', c);
+    return (await run('vtysh', args, { timeoutMs: 30_000 })).stdout;
+  }
+
+  /** `show bfd peers json`: status ('up', 'down', 'init'), intervals in ms, discriminators … */
+  async bfdPeers(): Promise<Array<Record<string, unknown>>> {
+    return JSON.parse(await this.bfdCli(['show bfd peers json'])) as Array<Record<string, unknown>>;
   }
 
   /** Runs vtysh against bgpd with each argument as one -c command. */
@@ -370,6 +436,7 @@ export class FrrPeer implements RunningPeer {
 
   async stop(): Promise<void> {
     await this.bgpd.stop(5000);
+    await this.bfdd?.stop(5000);
     await this.zebra.stop(5000);
   }
 }
@@ -467,7 +534,7 @@ function readFileSafe(file: string): string {
 }
 
 /** Starts zebra + bgpd in opts.ns with opts.routes as `network` statements. */
-export async function startFrr(opts: PeerOptions): Promise<FrrPeer> {
+export async function startFrr(opts: FrrPeerOptions): Promise<FrrPeer> {
   const peer = new FrrPeer(opts);
   await peer.start();
   return peer;

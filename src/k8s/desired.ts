@@ -1,0 +1,139 @@
+// The complete desired state of this node from one view of the cluster: every service's decision,
+// the routes to announce (one per prefix and target, equal prefixes merged with their
+// communities), the BGP sessions from BGPPeers, and the resources that could not be used. The
+// daemon diffs it against what is announced; nothing here withdraws by itself. Pure.
+import { buildClusterView, type ClusterView, type RawResources } from './cluster-view.js';
+import type { Node } from './core-types.js';
+import { type DecideOptions, decide, type ServiceDecision, type ServiceRoute } from './decide.js';
+import { parseIp } from './ip-ranges.js';
+import type { ResourceProblem } from './resource-error.js';
+import { type PeerSession, sessionsFor } from './sessions.js';
+
+/**
+ * One route to announce. A peer named in some announcement's `peers` for a prefix gets that one;
+ * every other session gets the announcement of the prefix whose `peers` is null, if there is one.
+ * So each session has at most one announcement per prefix.
+ */
+export interface Announcement {
+  prefix: string;
+  /** BGPPeer names, sorted; null: every session (BGPPeer or config-file neighbor). */
+  peers: string[] | null;
+  /** Union of the merged advertisements', sorted. */
+  communities: string[];
+  largeCommunities: string[];
+  /** For iBGP sessions only; the highest when merged routes disagree. */
+  localPref?: number;
+  /** "namespace/name" of the services behind the prefix, sorted. */
+  services: string[];
+}
+
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  /** First InternalIP (else ExternalIP) of each family: router id and next hop when the config has none. */
+  ipv4?: string;
+  ipv6?: string;
+}
+
+export interface DesiredState {
+  nodeName: string;
+  /** undefined when there is no Node named nodeName. */
+  node?: NodeInfo;
+  announcements: Announcement[];
+  /** Every service, announced or with the reason why not. */
+  services: ServiceDecision[];
+  sessions: PeerSession[];
+  /** Resources left out, each naming the resource and field. */
+  problems: ResourceProblem[];
+}
+
+function nodeInfo(node: Node): NodeInfo {
+  const pick = (family: 4 | 6) => {
+    for (const type of ['InternalIP', 'ExternalIP']) {
+      const a = node.addresses.find((x) => x.type === type && parseIp(x.address)?.family === family);
+      if (a) return a.address;
+    }
+    return undefined;
+  };
+  return { name: node.name, labels: node.labels, ipv4: pick(4), ipv6: pick(6) };
+}
+
+interface Contribution {
+  route: ServiceRoute;
+  service: string;
+}
+
+function merged(prefix: string, peers: string[] | null, parts: readonly Contribution[]): Announcement {
+  const communities = new Set<string>();
+  const large = new Set<string>();
+  const services = new Set<string>();
+  let localPref: number | undefined;
+  for (const { route, service } of parts) {
+    for (const c of route.communities) communities.add(c);
+    for (const c of route.largeCommunities) large.add(c);
+    services.add(service);
+    if (route.localPref !== undefined) localPref = Math.max(localPref ?? 0, route.localPref);
+  }
+  return {
+    prefix,
+    peers,
+    communities: [...communities].sort(),
+    largeCommunities: [...large].sort(),
+    localPref,
+    services: [...services].sort(),
+  };
+}
+
+function announcementsFor(prefix: string, parts: readonly Contribution[]): Announcement[] {
+  const out: Announcement[] = [];
+  const everyone = parts.filter((p) => p.route.peers === null);
+  if (everyone.length > 0) out.push(merged(prefix, null, everyone));
+  const named = [...new Set(parts.flatMap((p) => p.route.peers ?? []))].sort();
+  const byAttributes = new Map<string, { peers: string[]; parts: Contribution[] }>();
+  for (const peer of named) {
+    const mine = parts.filter((p) => p.route.peers === null || p.route.peers.includes(peer));
+    const a = merged(prefix, null, mine);
+    const key = JSON.stringify([a.communities, a.largeCommunities, a.localPref, a.services]);
+    const group = byAttributes.get(key) ?? { peers: [], parts: mine };
+    group.peers.push(peer);
+    byAttributes.set(key, group);
+  }
+  for (const g of byAttributes.values()) out.push(merged(prefix, g.peers, g.parts));
+  return out;
+}
+
+/** Merges the routes of every announced service into announcements (sorted by prefix, then peers). */
+export function mergeAnnouncements(decisions: readonly ServiceDecision[]): Announcement[] {
+  const byPrefix = new Map<string, Contribution[]>();
+  for (const d of decisions) {
+    if (!d.announced) continue;
+    for (const route of d.routes) {
+      const list = byPrefix.get(route.prefix) ?? [];
+      list.push({ route, service: d.service });
+      byPrefix.set(route.prefix, list);
+    }
+  }
+  return [...byPrefix.keys()]
+    .sort()
+    .flatMap((prefix) => announcementsFor(prefix, byPrefix.get(prefix) ?? []));
+}
+
+export function desiredFromView(view: ClusterView, options: DecideOptions): DesiredState {
+  const node = view.nodes.get(options.nodeName);
+  const services = view.services.map((s) =>
+    decide(s, view.endpointSlices.get(`${s.namespace}/${s.name}`) ?? [], node, view, options),
+  );
+  return {
+    nodeName: options.nodeName,
+    node: node ? nodeInfo(node) : undefined,
+    announcements: mergeAnnouncements(services),
+    services,
+    sessions: sessionsFor(view, node),
+    problems: view.problems,
+  };
+}
+
+/** The desired state from raw resource JSON (what the watcher holds). */
+export function desiredState(raw: RawResources, options: DecideOptions): DesiredState {
+  return desiredFromView(buildClusterView(raw), options);
+}

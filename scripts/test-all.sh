@@ -6,9 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-test-deps.sh || exit 1
-# `npm install` honours package-lock.json; npm 11's `npm ci` rejects this lock file because it
-# leaves out optional packages for other platforms (biome, esbuild binaries).
-npm install --no-audit --no-fund --loglevel=error || exit 1
+# `npm ci` installs exactly the lock file and fails when it is incomplete or out of step with
+# package.json: the same check the Dockerfile and users' pipelines make.
+npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci rejected package-lock.json"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p test-results
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json

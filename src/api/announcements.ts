@@ -2,6 +2,7 @@
 // and withdrawals for scripts (the ExaBGP-style API).
 import Type from 'typebox';
 import { AnnouncementBodySchema } from '../config/schema.js';
+import { RouteTooLarge } from '../daemon/announcements.js';
 import type { Daemon } from '../daemon/daemon.js';
 import { formatPrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
@@ -44,7 +45,13 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
       },
     },
     async (req, reply) => {
-      const route = daemon.announce(req.body);
+      let route: ReturnType<Daemon['announce']>;
+      try {
+        route = daemon.announce(req.body);
+      } catch (e) {
+        if (!(e instanceof RouteTooLarge)) throw e;
+        throw new ApiError(422, 'routeTooLarge', e.message, [`body: ${e.message}`]);
+      }
       return reply.status(201).send({ prefix: formatPrefix(route.prefix) });
     },
   );

@@ -76,7 +76,7 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
   action('refresh', 'Soft reset: ask for ROUTE-REFRESH and resend our routes', async (p) => {
     if (!p.session) throw new ApiError(409, 'notEstablished', `${p.address} is ${p.state}`);
     const requested = p.requestRefresh();
-    await p.resend(true);
+    await daemon.engine.neighbor(p.address)?.resendAll();
     return requested;
   });
   action('shutdown', 'Cease/Administrative Shutdown with a message; stays down', (p, message) => {

@@ -3,8 +3,9 @@
 import { Readable } from 'node:stream';
 import type { Daemon } from '../daemon/daemon.js';
 import { locRibRoutes } from '../rib/loc-rib-view.js';
+import { localPathAttributes } from '../rib/local-routes.js';
 import { adjRibInRoutes, type RouteFilter, type RouteView, viewAttributes } from '../rib/route-view.js';
-import { formatPrefix, Origin, parsePrefix } from '../wire/index.js';
+import { formatPrefix, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import { ErrorResponses, RouteSchema, RoutesQuerySchema } from './schemas.js';
 import type { Api } from './server.js';
@@ -21,16 +22,7 @@ function* localRows(daemon: Daemon, filter: RouteFilter): Generator<RouteView> {
     const row: RouteView = {
       prefix: formatPrefix(r.prefix),
       neighbor: 'local',
-      ...viewAttributes({
-        origin: Origin.IGP,
-        asPath: [],
-        nextHop: r.nextHop,
-        med: r.med,
-        localPref: r.localPref,
-        communities: r.communities,
-        largeCommunities: r.largeCommunities,
-        extendedCommunities: r.extendedCommunities,
-      }),
+      ...viewAttributes(localPathAttributes(r)),
       best: true,
       stale: false,
     };
@@ -49,13 +41,13 @@ function* routesOf(
     const local = new Set(daemon.localRoutes().map((r) => formatPrefix(r.prefix)));
     if (!neighbor) yield* localRows(daemon, filter);
     // The best path is chosen among every peer's paths, like `show ip bgp`; then rows are filtered.
-    for (const r of locRibRoutes(daemon.peers.values(), daemon.config.asn, filter)) {
+    for (const r of locRibRoutes(daemon.engine.neighbors(), daemon.config.asn, filter)) {
       if (neighbor && r.neighbor !== neighbor) continue;
       yield r.best && local.has(r.prefix) ? { ...r, best: false } : r;
     }
     return;
   }
-  for (const p of daemon.peers.values()) {
+  for (const p of daemon.engine.neighbors()) {
     if (neighbor && p.address !== neighbor) continue;
     if (table === 'out') {
       for (const r of adjRibOutRoutes(p)) if (matches(r, filter)) yield r;

@@ -18,6 +18,7 @@ export const ErrorResponses = {
   401: ErrorSchema,
   404: ErrorSchema,
   409: ErrorSchema,
+  422: ErrorSchema,
 };
 
 export const StatusSchema = Type.Object({
@@ -47,6 +48,12 @@ export const NeighborViewSchema = Type.Object({
     accepted: Type.Integer(),
     advertised: Type.Integer(),
     stale: Type.Integer(),
+    rejectedAsLoop: Type.Integer({
+      description: 'Announcements dropped on import: our ASN in AS_PATH, or our router id as ORIGINATOR_ID',
+    }),
+  }),
+  routesNotSent: Type.Array(Type.Object({ prefix: Type.String(), reason: Type.String() }), {
+    description: 'Routes this peer should get but cannot be sent, and why',
   }),
   messages: Type.Object({ sent: Counts, received: Counts }),
   flaps: Type.Integer(),

@@ -16,6 +16,7 @@ import { announcementRoutes } from './announcements.js';
 import { authenticate } from './auth.js';
 import { ApiError } from './errors.js';
 import { neighborRoutes } from './neighbors.js';
+import { prefixRoute } from './prefix-route.js';
 import { ribRoutes } from './rib-routes.js';
 import { StatusSchema } from './schemas.js';
 
@@ -104,6 +105,7 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
     );
     neighborRoutes(api, daemon);
     ribRoutes(api, daemon);
+    prefixRoute(api, daemon);
     announcementRoutes(api, daemon);
     adminRoutes(api, daemon, options.reload);
   });

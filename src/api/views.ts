@@ -1,6 +1,7 @@
 // JSON shapes the API serves for neighbors and status, built from live daemon objects.
 import type { Static } from 'typebox';
 import type { Daemon } from '../daemon/daemon.js';
+import type { NeighborRibs } from '../rib/neighbor-ribs.js';
 import { type RouteView, viewAttributes } from '../rib/route-view.js';
 import type { Peer } from '../session/peer.js';
 import { type Capability, formatPrefix } from '../wire/index.js';
@@ -14,6 +15,7 @@ function capabilityName(c: Capability): string {
 
 export function neighborView(daemon: Daemon, p: Peer): NeighborView {
   const s = p.session;
+  const routes = daemon.engine.neighbor(p.address);
   const established = p.stats.establishedAt;
   return {
     address: p.address,
@@ -26,18 +28,23 @@ export function neighborView(daemon: Daemon, p: Peer): NeighborView {
     holdTime: s?.holdTime ?? null,
     capabilities: s ? [...new Set(s.peerOpen.capabilities.map(capabilityName))] : [],
     prefixes: {
-      received: p.adjRibIn.size,
-      accepted: p.adjRibIn.size,
-      advertised: p.adjRibOut.size,
-      stale: p.stale?.size ?? 0,
+      received: routes?.receivedCount ?? 0,
+      accepted: routes?.acceptedCount ?? 0,
+      advertised: routes?.adjRibOut.size ?? 0,
+      stale: routes?.stale?.size ?? 0,
+      rejectedAsLoop: routes?.counters.rejectedAsLoop ?? 0,
     },
+    routesNotSent: [...(routes?.adjRibOut.unsent() ?? [])].map((r) => ({
+      prefix: formatPrefix(r.prefix),
+      reason: r.reason,
+    })),
     messages: { sent: { ...p.stats.messages.sent }, received: { ...p.stats.messages.received } },
     flaps: p.stats.flaps,
-    treatAsWithdraw: p.stats.treatAsWithdraw,
+    treatAsWithdraw: routes?.counters.treatAsWithdraw ?? 0,
   };
 }
 
-export function* adjRibOutRoutes(p: Peer): Generator<RouteView> {
+export function* adjRibOutRoutes(p: NeighborRibs): Generator<RouteView> {
   for (const r of p.adjRibOut.routes()) {
     yield {
       prefix: formatPrefix(r.prefix),

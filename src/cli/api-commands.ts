@@ -1,11 +1,19 @@
 // CLI commands that talk to a running daemon through its REST API.
 import type { Command } from 'commander';
+import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { NeighborView } from '../api/views.js';
 import type { AnnouncementView } from '../daemon/announcements.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
-import { announcementsTable, formatTable, neighborsTable, reloadText, routesTable } from './tables.js';
+import {
+  announcementsTable,
+  formatTable,
+  neighborsTable,
+  prefixRouteText,
+  reloadText,
+  routesTable,
+} from './tables.js';
 
 interface Common {
   api?: string;
@@ -80,6 +88,23 @@ export function addApiCommands(program: Command): void {
     if (o.prefix) q.set('prefix', o.prefix);
     return run(o, (b) => callApi<RouteView[]>(b, 'GET', `/api/v1/routes?${q}`), routesTable);
   });
+  withCommon(
+    program
+      .command('route')
+      .argument('<prefix>', 'a prefix, e.g. 10.0.0.0/8')
+      .description('one prefix: every path, best and ECMP set, and why the others are not best'),
+  ).action((prefix: string, o: Common) =>
+    run(
+      o,
+      (b) =>
+        callApi<PrefixRouteView>(
+          b,
+          'GET',
+          `/api/v1/routes/${prefix.split('/').map(encodeURIComponent).join('/')}`,
+        ),
+      prefixRouteText,
+    ),
+  );
   withCommon(
     program
       .command('announce')

@@ -1,16 +1,12 @@
 // The `herald` command line (commander). Each subcommand lives in its own module.
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { runDaemon } from '../daemon/run.js';
+import { VERSION } from '../version.js';
 import { addApiCommands } from './api-commands.js';
 import { completionScript } from './completion.js';
 import { mrtDump } from './mrt-dump.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 function exitWith(code: number): void {
   process.exitCode = code;
@@ -19,7 +15,7 @@ function exitWith(code: number): void {
 export function buildProgram(): Command {
   const program = new Command('herald')
     .description('Herald: a BGP speaker for Kubernetes and bare-metal Linux')
-    .version(pkg.version);
+    .version(VERSION);
 
   program
     .command('run')

@@ -1,5 +1,6 @@
 // Plain-text tables for the CLI, in the layout operators know from `show ip bgp summary` and
 // `show ip bgp`.
+import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { NeighborView } from '../api/views.js';
 import type { AnnouncementView } from '../daemon/announcements.js';
 import type { ReloadResult } from '../daemon/daemon.js';
@@ -34,7 +35,7 @@ export function neighborsTable(list: NeighborView[]): string {
       String(total(n.messages.received)),
       String(total(n.messages.sent)),
       upDown(n.uptimeSeconds),
-      n.state === 'Established' ? String(n.prefixes.received) : n.state,
+      n.state === 'Established' ? String(n.prefixes.accepted) : n.state,
     ]),
   );
 }
@@ -80,4 +81,18 @@ export function reloadText(r: ReloadResult): string {
     ...r.needsRestart.map((k) => `${k} changed: takes effect after a restart`),
   ];
   return lines.length > 0 ? `reloaded:\n  ${lines.join('\n  ')}` : 'reloaded: no changes';
+}
+
+/** `herald route PREFIX`: each path with its flags; the ones not chosen say why. */
+export function prefixRouteText(v: PrefixRouteView): string {
+  const rows = v.paths.map((p) => [
+    `${p.stale ? 'S' : '*'}${p.best ? '>' : p.multipath ? '=' : ' '}`,
+    p.neighbor,
+    p.nextHop ?? '',
+    p.asPath || 'i',
+    p.localPref === null ? '' : String(p.localPref),
+    p.med === null ? '' : String(p.med),
+    p.best ? 'best' : p.multipath ? 'multipath' : (p.notBestBecause ?? ''),
+  ]);
+  return `${v.prefix}\n${formatTable(['', 'Neighbor', 'Next hop', 'AS path', 'LocPrf', 'MED', 'Why'], rows)}`;
 }

@@ -1,14 +1,10 @@
 // The one schema of Herald's configuration (TypeBox → JSON Schema). validate.ts checks YAML
 // against it, the REST API validates request bodies with the same pieces, and the OpenAPI
 // document publishes them. Every key carries its description and default here, nowhere else.
-import Type, { type Static, type TSchema } from 'typebox';
+import Type, { type Static } from 'typebox';
 import { LOG_LEVELS } from '../log/logger.js';
-
-const ASN = (description: string) => Type.Integer({ minimum: 1, maximum: 0xffffffff, description });
-const U32 = (description: string) => Type.Integer({ minimum: 0, maximum: 0xffffffff, description });
-const Text = (description: string) => Type.String({ minLength: 1, description });
-const Opt = <T extends TSchema>(t: T) => Type.Optional(t);
-const Closed = { additionalProperties: false } as const;
+import { neighborPolicyFields, policyConfigFields } from '../policy/policy-schema.js';
+import { ASN, Closed, Opt, Text, U32 } from './schema-kit.js';
 
 export const FAMILY_NAMES = ['ipv4-unicast', 'ipv6-unicast'] as const;
 export { LOG_LEVELS };
@@ -68,6 +64,15 @@ export const NeighborSchema = Type.Object(
       }),
     ),
     addPath: Opt(Type.Enum(['receive', 'send', 'both'], { description: 'RFC 7911 add-path' })),
+    allowAsIn: Opt(
+      Type.Integer({
+        minimum: 0,
+        maximum: 10,
+        default: 0,
+        description: 'Accept routes with our ASN in AS_PATH up to this many times (0: drop them)',
+      }),
+    ),
+    ...neighborPolicyFields,
   },
   Closed,
 );
@@ -117,9 +122,14 @@ export const HealthCheckSchema = Type.Object(
 const announcementFields = {
   prefix: Type.String({ format: 'prefix', description: 'Prefix to announce' }),
   nextHop: Opt(Type.String({ format: 'ip', description: 'Next hop (default: our session address)' })),
-  communities: Opt(Type.Array(Type.String({ format: 'community' }), { default: [] })),
-  largeCommunities: Opt(Type.Array(Type.String({ format: 'large-community' }), { default: [] })),
-  extendedCommunities: Opt(Type.Array(Type.String({ format: 'extended-community' }), { default: [] })),
+  // Bounds that keep one list within a 4,096-octet UPDATE; the whole route is checked too.
+  communities: Opt(Type.Array(Type.String({ format: 'community' }), { default: [], maxItems: 1000 })),
+  largeCommunities: Opt(
+    Type.Array(Type.String({ format: 'large-community' }), { default: [], maxItems: 330 }),
+  ),
+  extendedCommunities: Opt(
+    Type.Array(Type.String({ format: 'extended-community' }), { default: [], maxItems: 500 }),
+  ),
   localPref: Opt(U32('LOCAL_PREF (iBGP)')),
   med: Opt(U32('MULTI_EXIT_DISC')),
   asPathPrepend: Opt(
@@ -168,9 +178,25 @@ export const ConfigSchema = Type.Object(
     listen: Opt(Type.Union([Type.Literal(false), ListenSchema])),
     api: Opt(Type.Union([Type.Literal(false), ApiSchema])),
     log: Opt(LogSchema),
+    maximumPaths: Opt(
+      Type.Integer({
+        minimum: 1,
+        maximum: 64,
+        default: 1,
+        description:
+          'ECMP: equal paths combined into one route, per prefix, every family (1: best path only)',
+      }),
+    ),
+    multipathRelax: Opt(
+      Type.Boolean({
+        default: false,
+        description: 'ECMP across paths from different neighbor ASes (same AS_PATH length)',
+      }),
+    ),
     neighbors: Opt(Type.Array(NeighborSchema, { default: [] })),
     dynamicNeighbors: Opt(Type.Array(DynamicNeighborSchema, { default: [] })),
     announce: Opt(Type.Array(AnnouncementSchema, { default: [] })),
+    ...policyConfigFields,
   },
   Closed,
 );

@@ -1,6 +1,7 @@
 // The normalized configuration: every default filled in, every value checked, secrets read from
 // their files or environment variables. Shapes come from the one schema in schema.ts; the
 // fields with defaults are required here.
+import type { RawPolicyConfig } from '../policy/policy-schema.js';
 import type {
   FAMILY_NAMES,
   LOG_LEVELS,
@@ -19,7 +20,7 @@ export type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K
 export interface NeighborConfig
   extends WithDefaults<
     RawNeighbor,
-    'port' | 'passive' | 'holdTime' | 'keepalive' | 'families' | 'delayOpen' | 'connectRetry'
+    'port' | 'passive' | 'holdTime' | 'keepalive' | 'families' | 'delayOpen' | 'connectRetry' | 'allowAsIn'
   > {
   gracefulRestart: { enabled: boolean; restartTime: number };
   /** The TCP MD5 key from password, passwordFile or passwordEnv (never logged). */
@@ -49,12 +50,14 @@ export interface ApiConfig extends WithDefaults<RawApi, 'listen' | 'authenticate
   token?: string;
 }
 
-export interface HeraldConfig {
+export interface HeraldConfig extends RawPolicyConfig {
   asn: number;
   routerId?: string;
   listen: { address: string; port: number } | false;
   api: ApiConfig | false;
   log: { level: LogLevel };
+  maximumPaths: number;
+  multipathRelax: boolean;
   neighbors: NeighborConfig[];
   dynamicNeighbors: DynamicNeighborConfig[];
   announce: AnnouncementConfig[];

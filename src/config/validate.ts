@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import type { TSchema } from 'typebox';
+import { compilePolicies, PolicyError } from '../policy/index.js';
+import { localRoute } from '../rib/local-routes.js';
+import { routeSizeProblem } from '../rib/route-size.js';
 import { formatPrefix, parsePrefix } from '../wire/index.js';
 import { addFormats } from './formats.js';
 import {
@@ -80,13 +83,16 @@ function secret(
 // What Ajv hands back: the schema's defaults filled in (schema.ts is their only source).
 type FilledNeighbor = WithDefaults<
   RawNeighbor,
-  'port' | 'passive' | 'holdTime' | 'gracefulRestart' | 'delayOpen' | 'connectRetry'
+  'port' | 'passive' | 'holdTime' | 'gracefulRestart' | 'delayOpen' | 'connectRetry' | 'allowAsIn'
 >;
 type FilledAnnouncement = WithDefaults<
   RawAnnouncement,
   'communities' | 'largeCommunities' | 'extendedCommunities' | 'asPathPrepend'
 >;
-type FilledConfig = WithDefaults<RawConfig, 'log' | 'neighbors' | 'dynamicNeighbors' | 'announce'>;
+type FilledConfig = WithDefaults<
+  RawConfig,
+  'log' | 'maximumPaths' | 'multipathRelax' | 'neighbors' | 'dynamicNeighbors' | 'announce'
+>;
 
 function neighbor(problems: string[], n: FilledNeighbor, path: string): NeighborConfig {
   const { holdTime } = n;
@@ -112,6 +118,8 @@ function neighbor(problems: string[], n: FilledNeighbor, path: string): Neighbor
 
 function announcement(problems: string[], a: FilledAnnouncement, path: string): AnnouncementConfig {
   const h = a.healthCheck as HealthCheckConfig | undefined;
+  const tooLarge = routeSizeProblem(localRoute(a), h?.degrade?.asPathPrepend);
+  if (tooLarge) problems.push(`${path}: ${tooLarge}`);
   if (!h) return a as AnnouncementConfig;
   const probes = [h.command, h.tcp, h.http].filter((x) => x !== undefined).length;
   if (probes !== 1) problems.push(`${path}.healthCheck: give exactly one of command, tcp, http`);
@@ -168,13 +176,25 @@ export function validateConfig(doc: unknown): HeraldConfig {
     listen: listen(problems, o.listen),
     api: api(problems, o.api),
     log: o.log as HeraldConfig['log'],
+    maximumPaths: o.maximumPaths,
+    multipathRelax: o.multipathRelax,
     neighbors: o.neighbors.map((n, i) => neighbor(problems, n as FilledNeighbor, `neighbors[${i}]`)),
     dynamicNeighbors: o.dynamicNeighbors.map((d) => ({
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
+    prefixLists: o.prefixLists,
+    asPathLists: o.asPathLists,
+    communityLists: o.communityLists,
+    policies: o.policies,
   };
+  try {
+    compilePolicies(config);
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e;
+    problems.push(...e.problems);
+  }
   duplicates(
     problems,
     config.neighbors.map((n) => n.address),

@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { AnnouncementConfig, HealthCheckConfig } from '../config/types.js';
 import { HealthMonitor, type HealthState, type ProbeResult } from '../health/index.js';
 import { type LocalRoute, type LocalRouteSpec, localRoute, localRouteKey } from '../rib/local-routes.js';
+import { routeSizeProblem } from '../rib/route-size.js';
 import { formatPrefix } from '../wire/index.js';
 
 export interface HealthView {
@@ -62,6 +63,11 @@ function checkText(h: HealthCheckConfig): string {
   return `http ${h.http}`;
 }
 
+/** A route that could not be sent in a 4,096-octet UPDATE (the API answers 422 routeTooLarge). */
+export class RouteTooLarge extends Error {
+  override readonly name = 'RouteTooLarge';
+}
+
 export class Announcements {
   private configured = new Map<string, Entry>();
   private readonly runtime = new Map<string, Entry>();
@@ -111,6 +117,8 @@ export class Announcements {
   /** Adds or replaces a run-time announcement (it overrides a configured one for the same prefix). */
   add(spec: LocalRouteSpec): LocalRoute {
     const route = localRoute(spec);
+    const tooLarge = routeSizeProblem(route);
+    if (tooLarge) throw new RouteTooLarge(`${spec.prefix}: ${tooLarge}`);
     this.runtime.set(localRouteKey(route), { spec, route, source: 'api' });
     this.recompute();
     return route;

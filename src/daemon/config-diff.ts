@@ -8,7 +8,13 @@ import type { HeraldConfig, NeighborConfig } from '../config/types.js';
  * Neighbor keys that change nothing in the running session: applied without touching it (the
  * timers take effect from the next connection attempt).
  */
-const IN_PLACE_NEIGHBOR_KEYS: ReadonlySet<string> = new Set(['description', 'connectRetry', 'delayOpen']);
+const IN_PLACE_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([
+  'description',
+  'connectRetry',
+  'delayOpen',
+  'importPolicy',
+  'exportPolicy',
+]);
 
 export interface NeighborChange {
   readonly address: string;

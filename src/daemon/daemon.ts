@@ -11,11 +11,14 @@ import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
+import { compilePolicies } from '../policy/index.js';
 import type { LocalRoute, LocalRouteSpec } from '../rib/local-routes.js';
+import { RoutingEngine } from '../rib/routing-engine.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
 import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
+import { VERSION } from '../version.js';
 import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { Announcements } from './announcements.js';
 import { diffConfig } from './config-diff.js';
@@ -67,7 +70,9 @@ export interface ReloadResult {
 }
 
 export class Daemon {
+  /** The sessions, by neighbor address. Their routes live in `engine`. */
   readonly peers = new Map<string, Peer>();
+  readonly engine: RoutingEngine;
   private readonly neighborConfigs = new Map<string, NeighborConfig>();
   /** Peers accepted through a dynamicNeighbors range (not in `neighbors`). */
   private readonly dynamicPeers = new Set<string>();
@@ -78,14 +83,41 @@ export class Daemon {
   private started = false;
   routerId: string;
   readonly startedAt = Date.now();
-  readonly version: string = process.env.npm_package_version ?? '0.1.0';
+  readonly version: string = VERSION;
 
   constructor(private readonly opts: DaemonOptions) {
     this.current = opts.config;
     this.routerId = routerIdOf(opts.config);
     const log = opts.log;
+    this.engine = new RoutingEngine({
+      clock: systemClock,
+      localRoutes: () => this.announcements.routes(),
+      localAsn: () => this.current.asn,
+      multipath: () => ({
+        maximumPaths: this.current.maximumPaths,
+        multipathRelax: this.current.multipathRelax,
+      }),
+      report: {
+        routesNotSent: (peer, routes) =>
+          log.warn(
+            {
+              event: LogEvent.routeNotSent,
+              peer,
+              routes: routes.slice(0, 20).map((r) => ({ prefix: formatPrefix(r.prefix), reason: r.reason })),
+              count: routes.length,
+            },
+            `${routes.length} route(s) not sent to the peer`,
+          ),
+        internalError: (peer, e) =>
+          log.error(
+            { event: LogEvent.internalError, peer, err: e.message, stack: e.stack },
+            'internal error',
+          ),
+      },
+    });
+    this.engine.setPolicies(compilePolicies(opts.config));
     this.announcements = new Announcements({
-      changed: () => this.resendAll(),
+      changed: () => this.engine.localRoutesChanged(),
       healthChanged: (prefix, state, last, effect) =>
         log.info(
           { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail, route: effect },
@@ -113,7 +145,7 @@ export class Daemon {
   }
 
   localRoutes(): readonly LocalRoute[] {
-    return this.announcements.routes();
+    return this.engine.localRoutes();
   }
 
   async start(): Promise<void> {
@@ -168,8 +200,15 @@ export class Daemon {
    */
   async reload(next: HeraldConfig): Promise<ReloadResult> {
     const diff = diffConfig(this.current, next);
+    const previous = this.current;
     this.current = next;
-    if (diff.identityChanged) this.routerId = routerIdOf(next);
+    this.engine.setPolicies(compilePolicies(next));
+    if (diff.identityChanged) {
+      this.routerId = routerIdOf(next);
+      // Dynamic peers run on the old ASN and identifier too: reset them; they come back on the new.
+      for (const address of [...this.dynamicPeers])
+        this.removePeer(address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+    }
     for (const address of diff.removed) this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
     const updated: ReloadResult['neighborsUpdated'] = [];
     for (const c of diff.changed) {
@@ -178,6 +217,8 @@ export class Daemon {
         this.addPeer(c.next).start();
       } else {
         this.neighborConfigs.set(c.address, c.next);
+        if (c.keys.includes('importPolicy')) this.engine.setImportPolicy(c.address, c.next.importPolicy);
+        if (c.keys.includes('exportPolicy')) this.engine.setExportPolicy(c.address, c.next.exportPolicy);
         this.peers.get(c.address)?.retime({ connectRetry: c.next.connectRetry, delayOpen: c.next.delayOpen });
         updated.push({ address: c.address, keys: c.keys });
       }
@@ -188,6 +229,12 @@ export class Daemon {
       this.addPeer(n).start();
     }
     if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
+    // A policy that changed is applied in place to every neighbor that names it.
+    if (!policiesEqual(previous, next))
+      for (const [address, n] of this.neighborConfigs) {
+        if (n.importPolicy !== undefined) this.engine.setImportPolicy(address, n.importPolicy);
+        if (n.exportPolicy !== undefined) this.engine.setExportPolicy(address, n.exportPolicy);
+      }
     const listenerRestarted = await this.refreshListener(diff.listenChanged);
     const result: ReloadResult = {
       neighborsAdded: diff.added.map((n) => n.address),
@@ -224,6 +271,7 @@ export class Daemon {
     if (!p) return;
     p.stop(cease(subcode));
     p.dispose();
+    this.engine.removeNeighbor(address);
     this.peers.delete(address);
     this.neighborConfigs.delete(address);
     this.dynamicPeers.delete(address);
@@ -238,10 +286,6 @@ export class Daemon {
       if (!range || !isDeepStrictEqual(range.peerAsn, asns))
         this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
     }
-  }
-
-  private resendAll(): void {
-    for (const p of this.peers.values()) void p.resend();
   }
 
   /**
@@ -310,7 +354,13 @@ export class Daemon {
       dial: passive
         ? undefined
         : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.current.asn)),
-      localRoutes: () => this.announcements.routes(),
+      routes: this.engine.addNeighbor({
+        address,
+        importPolicy: n.importPolicy,
+        exportPolicy: n.exportPolicy,
+        configuredAsns: peerAsns,
+        importRules: { localAsn: this.current.asn, allowAsIn: n.allowAsIn, routerId: this.routerId },
+      }),
       gracefulRestart: n.gracefulRestart.enabled,
     });
     logPeerEvents(peer, log);
@@ -353,6 +403,12 @@ export class Daemon {
     if (n) applyToAccepted(socket, n, this.current.asn);
     peer.accept(socket);
   }
+}
+
+const POLICY_KEYS = ['prefixLists', 'asPathLists', 'communityLists', 'policies'] as const;
+
+function policiesEqual(a: HeraldConfig, b: HeraldConfig): boolean {
+  return POLICY_KEYS.every((k) => isDeepStrictEqual(a[k], b[k]));
 }
 
 function inRange(address: string, range: string): boolean {

@@ -39,6 +39,9 @@ export function logPeerEvents(peer: Peer, log: Logger): void {
       'NOTIFICATION received',
     ),
   );
+  peer.on('internalError', (e) =>
+    log.error({ event: LogEvent.internalError, err: e.message, stack: e.stack }, 'internal error'),
+  );
   peer.on('treatAsWithdraw', (errors) =>
     log.warn({ event: LogEvent.updateTreatAsWithdraw, errors }, 'malformed UPDATE (RFC 7606)'),
   );

@@ -8,6 +8,7 @@ import type { HeraldConfig } from '../config/types.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
 import { Daemon, type ReloadResult } from './daemon.js';
+import { installLastResortHandlers } from './last-resort.js';
 import { notifySystemd, reloadingState } from './systemd-notify.js';
 
 /** "127.0.0.1:9179" or "[::1]:9179" → host and port; "/run/herald/api.sock" → a unix socket. */
@@ -108,10 +109,18 @@ export async function runDaemon(configPath: string): Promise<number> {
   );
   notifySystemd(`READY=1\nSTATUS=${config.neighbors.length} neighbors configured`);
   onHangup = () => void reload().catch(() => {});
+  let exitCode = 0;
   await new Promise<void>((resolve) => {
     // Keeps the process alive when nothing else does (no listener, only passive peers).
     const alive = setInterval(() => {}, 2 ** 30);
+    let stopping = false;
+    const removeHandlers = installLastResortHandlers(log, () => {
+      exitCode = 70; // EX_SOFTWARE: the service manager restarts us
+      void stop('uncaughtException');
+    });
     const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       notifySystemd('STOPPING=1');
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
       process.off('SIGHUP', hangup);
@@ -120,12 +129,13 @@ export async function runDaemon(configPath: string): Promise<number> {
         `herald stopping (${signal})`,
         daemon.config.neighbors.some((n) => n.gracefulRestart.enabled),
       );
-      await api?.close();
+      await api?.close().catch(() => {});
       clearInterval(alive);
+      removeHandlers();
       resolve();
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
-  return 0;
+  return exitCode;
 }

@@ -36,6 +36,10 @@ export const LogEvent = {
   neighborAdded: 'neighborAdded',
   neighborRemoved: 'neighborRemoved',
   neighborReset: 'neighborReset',
+  routeNotSent: 'routeNotSent',
+  internalError: 'internalError',
+  unhandledRejection: 'unhandledRejection',
+  uncaughtException: 'uncaughtException',
 } as const;
 export type LogEvent = (typeof LogEvent)[keyof typeof LogEvent];
 

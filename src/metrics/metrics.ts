@@ -8,6 +8,7 @@ import type { Daemon } from '../daemon/daemon.js';
 import type { AdjRibIn } from '../rib/adj-rib-in.js';
 import type { AdjRibOut } from '../rib/adj-rib-out.js';
 import type { AttributeStore } from '../rib/attribute-store.js';
+import type { NeighborRibs } from '../rib/neighbor-ribs.js';
 import type { MessageCounters } from '../session/driver.js';
 import type { Peer } from '../session/peer.js';
 import { describeError } from '../wire/index.js';
@@ -112,6 +113,7 @@ export function createMetrics(daemon: Daemon): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: DEFAULT_METRICS_PREFIX });
   const peers = (): Peer[] => [...daemon.peers.values()];
+  const ribs = (): NeighborRibs[] => [...daemon.engine.neighbors()];
 
   new Gauge({
     name: 'herald_build_info',
@@ -194,17 +196,28 @@ export function createMetrics(daemon: Daemon): Registry {
   });
   new Gauge({
     name: 'bgp_prefixes',
-    help: 'Prefixes per peer: received (Adj-RIB-In), accepted, advertised (Adj-RIB-Out), stale',
+    help: 'Prefixes per peer: received (Adj-RIB-In), accepted, advertised (Adj-RIB-Out), stale, notSent (too large for the peer)',
     labelNames: ['peer', 'kind'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const p of peers()) {
-        this.set({ peer: p.address, kind: 'received' }, p.adjRibIn.size);
-        this.set({ peer: p.address, kind: 'accepted' }, p.adjRibIn.size);
+      for (const p of ribs()) {
+        this.set({ peer: p.address, kind: 'received' }, p.receivedCount);
+        this.set({ peer: p.address, kind: 'accepted' }, p.acceptedCount);
         this.set({ peer: p.address, kind: 'advertised' }, p.adjRibOut.size);
         this.set({ peer: p.address, kind: 'stale' }, p.stale?.size ?? 0);
+        this.set({ peer: p.address, kind: 'notSent' }, [...p.adjRibOut.unsent()].length);
       }
+    },
+  });
+  new Counter({
+    name: 'herald_routes_rejected_total',
+    help: 'Received announcements dropped on import, by reason (loop: our ASN in AS_PATH or our ORIGINATOR_ID)',
+    labelNames: ['peer', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of ribs()) this.inc({ peer: p.address, reason: 'loop' }, p.counters.rejectedAsLoop);
     },
   });
   new Counter({
@@ -224,7 +237,7 @@ export function createMetrics(daemon: Daemon): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const p of peers()) this.inc({ peer: p.address }, p.stats.treatAsWithdraw);
+      for (const p of ribs()) this.inc({ peer: p.address }, p.counters.treatAsWithdraw);
     },
   });
   new Gauge({
@@ -235,7 +248,7 @@ export function createMetrics(daemon: Daemon): Registry {
     collect() {
       let adjIn = 0;
       let adjOut = 0;
-      for (const p of peers()) {
+      for (const p of ribs()) {
         adjIn += p.adjRibIn.size + (p.stale?.size ?? 0);
         adjOut += p.adjRibOut.size;
       }
@@ -253,7 +266,7 @@ export function createMetrics(daemon: Daemon): Registry {
       const adjIn: RibMemory = { ipv4: 0, ipv6: 0, attributes: 0 };
       let outRoutes = 0;
       let outBuffers = 0;
-      for (const p of peers()) {
+      for (const p of ribs()) {
         for (const rib of p.stale ? [p.adjRibIn, p.stale] : [p.adjRibIn]) {
           const m = adjRibInBytes(rib);
           adjIn.ipv4 += m.ipv4;
@@ -276,7 +289,7 @@ export function createMetrics(daemon: Daemon): Registry {
     help: 'Interned path attribute sets across all Adj-RIBs-In',
     registers: [registry],
     collect() {
-      this.set(peers().reduce((n, p) => n + p.adjRibIn.attributes.size + (p.stale?.attributes.size ?? 0), 0));
+      this.set(ribs().reduce((n, p) => n + p.adjRibIn.attributes.size + (p.stale?.attributes.size ?? 0), 0));
     },
   });
   new Gauge({

@@ -2,13 +2,14 @@
 // octets (validated once per distinct set), prefixes go into compact tables keyed by number, and
 // RFC 7606 outcomes are applied (treat-as-withdraw removes what the UPDATE announced).
 // Pure: no sockets, no clock, no logger.
-import type { AttributeError, CodecContext, MpReach, MpUnreach, Prefix } from '../wire/index.js';
+import type { AttributeError, CodecContext, FamilyKey, MpReach, MpUnreach, Prefix } from '../wire/index.js';
 import {
   Afi,
   AttrFlag,
   AttrType,
   decodeAttributes,
   ErrorCode,
+  familyKey,
   IPV4_UNICAST,
   missingMandatory,
   splitUpdate,
@@ -16,6 +17,7 @@ import {
   walkNlri,
 } from '../wire/index.js';
 import { type AttributeSet, AttributeStore } from './attribute-store.js';
+import type { ImportRules } from './import-rules.js';
 import { Ipv4Table } from './ipv4-table.js';
 import { Ipv6Table } from './ipv6-table.js';
 
@@ -25,8 +27,10 @@ export interface IngestResult {
   /** RFC 7606 treat-as-withdraw applied to this UPDATE's announcements. */
   treatAsWithdraw: boolean;
   errors: readonly AttributeError[];
-  /** RFC 4724 End-of-RIB marker. */
-  endOfRib: boolean;
+  /** RFC 4724 End-of-RIB marker: the family it ends, when this UPDATE is one. */
+  endOfRib?: FamilyKey;
+  /** Announcements dropped by an import rule (a loop), their earlier paths withdrawn. */
+  rejectedAsLoop: number;
 }
 
 /** The attribute block with MP_REACH/MP_UNREACH cut out, and those two decoded. */
@@ -82,29 +86,77 @@ const V4 = ErrorCode.UPDATE_MESSAGE;
 const INVALID_NETWORK = UpdateSubcode.INVALID_NETWORK_FIELD;
 
 export class AdjRibIn {
-  readonly attributes = new AttributeStore();
-  readonly ipv4 = new Ipv4Table();
-  readonly ipv6 = new Ipv6Table();
+  readonly attributes: AttributeStore;
+  ipv4 = new Ipv4Table();
+  ipv6 = new Ipv6Table();
 
   // State for the NLRI visitors below, so they are bound once rather than allocated per UPDATE.
   private current!: IngestResult;
   private currentSet = 0;
+
+  /**
+   * Prefixes whose paths changed since the last `takeChanges()`, collected only while someone
+   * follows the Loc-RIB (undefined otherwise: the ingest hot path then does no extra work).
+   */
+  private changed?: Prefix[];
 
   private readonly keepV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
     const old = this.ipv4.set(v4Addr(b, off, len), len, pathId, this.currentSet);
     this.attributes.retain(this.currentSet);
     if (old >= 0) this.attributes.release(old);
     this.current.announced++;
+    if (this.changed) this.noteV4(b, off, len);
   };
 
   private readonly dropV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
     const old = this.ipv4.delete(v4Addr(b, off, len), len, pathId);
-    if (old >= 0) this.attributes.release(old);
     this.current.withdrawn++;
+    if (old < 0) return;
+    this.attributes.release(old);
+    if (this.changed) this.noteV4(b, off, len);
   };
+
+  private noteV4(b: Uint8Array, off: number, len: number): void {
+    const bytes = new Uint8Array(b.subarray(off, off + ((len + 7) >> 3)));
+    this.changed!.push({ afi: Afi.IPV4, length: len, bytes });
+  }
+
+  /** Starts (or stops) collecting the prefixes each UPDATE changes. */
+  trackChanges(on: boolean): void {
+    this.changed = on ? (this.changed ?? []) : undefined;
+  }
+
+  /** The prefixes changed since the last call (possibly repeated), when tracking. */
+  takeChanges(): Prefix[] {
+    const out = this.changed ?? [];
+    if (this.changed) this.changed = [];
+    return out;
+  }
+
+  /** `rules`: the import rules (loop checks); none for MRT data and tests of the codec alone. */
+  constructor(rules?: ImportRules) {
+    this.attributes = new AttributeStore(rules);
+  }
 
   get size(): number {
     return this.ipv4.size + this.ipv6.size;
+  }
+
+  /** Removes every route of address family `afi` (a stale family swept, RFC 4724 §4.2); returns how many. */
+  dropFamily(afi: number): number {
+    let removed = 0;
+    const release = (_k: unknown, _l: number, _p: number, set: number) => {
+      this.attributes.release(set);
+      removed++;
+    };
+    if (afi === Afi.IPV4) {
+      this.ipv4.forEach(release);
+      this.ipv4 = new Ipv4Table();
+    } else if (afi === Afi.IPV6) {
+      this.ipv6.forEach(release);
+      this.ipv6 = new Ipv6Table();
+    }
+    return removed;
   }
 
   /** Applies one UPDATE body. Throws a Notification when the session must be reset. */
@@ -115,14 +167,15 @@ export class AdjRibIn {
       withdrawn: 0,
       treatAsWithdraw: false,
       errors: [],
-      endOfRib: false,
+      endOfRib: undefined,
+      rejectedAsLoop: 0,
     };
     this.current = result;
     const addPath = ctx.addPath.has(IPV4_UNICAST);
     walkNlri(body, l.withdrawnStart, l.withdrawnEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
     const hasClassic = l.nlriEnd > l.nlriStart;
     if (l.attrEnd === l.attrStart) {
-      result.endOfRib = body.length === 4;
+      if (body.length === 4) result.endOfRib = IPV4_UNICAST;
       if (hasClassic) {
         // RFC 7606 §3(d): routes without the mandatory attributes are treated as withdrawn (a fast
         // path for the attribute-less UPDATE; the reason comes from the shared check).
@@ -162,13 +215,14 @@ export class AdjRibIn {
     if (unreach) {
       for (const p of unreach.withdrawn) this.drop(p);
       // RFC 4724 §2: End-of-RIB is an UPDATE holding only an empty MP_UNREACH_NLRI.
-      result.endOfRib =
+      const isEndOfRib =
         unreach.withdrawn.length === 0 &&
         (unreach.raw?.length ?? 0) === 0 &&
         split.rest.length === 0 &&
         !split.mpReach &&
         !hasClassic &&
         l.withdrawnEnd === l.withdrawnStart;
+      if (isEndOfRib) result.endOfRib = familyKey(unreach.afi, unreach.safi);
     }
     const mpNlri = split?.mpReach?.nlri ?? [];
     let withdrawAll = set.outcome === 'treat-as-withdraw';
@@ -178,6 +232,10 @@ export class AdjRibIn {
       result.errors = [...set.errors, { type: 0, outcome: 'treat-as-withdraw', reason: missing }];
     }
     result.treatAsWithdraw = withdrawAll && (hasClassic || mpNlri.length > 0);
+    // A loop drops the announcement on import; it still replaces (so removes) an earlier path.
+    const loop = !withdrawAll && set.loop !== undefined;
+    if (loop) withdrawAll = true;
+    const withdrawnBefore = result.withdrawn;
     this.currentSet = set.id;
     walkNlri(
       body,
@@ -193,6 +251,10 @@ export class AdjRibIn {
       if (withdrawAll) this.drop(p);
       else this.keep(p, set.id);
     }
+    if (loop) {
+      result.rejectedAsLoop = result.withdrawn - withdrawnBefore;
+      result.withdrawn = withdrawnBefore;
+    }
     // A set interned for an UPDATE that left no route on it (withdrawals only, treat-as-withdraw).
     this.attributes.forgetIfUnused(set.id);
     return result;
@@ -207,6 +269,7 @@ export class AdjRibIn {
     this.attributes.retain(id);
     if (old >= 0) this.attributes.release(old);
     this.current.announced++;
+    this.changed?.push({ afi: p.afi, length: p.length, bytes: p.bytes });
   }
 
   private drop(p: Prefix): void {
@@ -215,8 +278,10 @@ export class AdjRibIn {
       return;
     }
     const old = this.ipv6.delete(p.bytes, 0, p.length, p.pathId ?? 0);
-    if (old >= 0) this.attributes.release(old);
     this.current.withdrawn++;
+    if (old < 0) return;
+    this.attributes.release(old);
+    this.changed?.push({ afi: p.afi, length: p.length, bytes: p.bytes });
   }
 }
 

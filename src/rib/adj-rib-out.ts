@@ -4,8 +4,11 @@
 // slow peer costs bounded memory. Pure apart from the `Sink` it writes to.
 import {
   type CodecContext,
+  nlriRoom,
+  nlriSize,
   type PathAttributes,
   type Prefix,
+  type PreparedAttributes,
   packUpdate,
   packWithdrawal,
   prefixKey,
@@ -34,6 +37,19 @@ export interface Advertised {
   readonly attrKey: string;
 }
 
+/** A wanted route that cannot be sent to this peer, and why. */
+export interface NotSent {
+  readonly prefix: Prefix;
+  readonly reason: string;
+}
+
+export interface SyncResult {
+  announced: number;
+  withdrawn: number;
+  /** Routes that could not be sent and were not already known as such (to log once). */
+  newlyNotSent: NotSent[];
+}
+
 /** A stable identity for an attribute set (bigints made printable). */
 export function attributeKey(a: PathAttributes): string {
   return JSON.stringify(a, (_k, v) =>
@@ -45,9 +61,16 @@ export class AdjRibOut {
   private readonly advertised = new Map<string, Advertised>();
   private readonly writer = Writer.alloc(65535);
   private busy: Promise<void> = Promise.resolve();
+  /** Wanted routes held back at the last sync (attributes too large for the peer), by prefix key. */
+  private notSent = new Map<string, NotSent>();
 
   get size(): number {
     return this.advertised.size;
+  }
+
+  /** Routes wanted but not sent, with the reason (shown by the API). */
+  unsent(): IterableIterator<NotSent> {
+    return this.notSent.values();
   }
 
   routes(): IterableIterator<Advertised> {
@@ -65,7 +88,7 @@ export class AdjRibOut {
     ctx: CodecContext,
     sink: Sink,
     full: boolean | number = false,
-  ): Promise<{ announced: number; withdrawn: number }> {
+  ): Promise<SyncResult> {
     const run = this.busy.then(() => this.write(desired, ctx, sink, full));
     this.busy = run.then(
       () => undefined,
@@ -77,6 +100,7 @@ export class AdjRibOut {
   /** Forgets everything (the session went down). */
   clear(): void {
     this.advertised.clear();
+    this.notSent.clear();
   }
 
   private async write(desired: readonly OutRoute[], ctx: CodecContext, sink: Sink, full: boolean | number) {
@@ -85,7 +109,10 @@ export class AdjRibOut {
 
     const withdraw: Prefix[] = [];
     for (const [key, adv] of this.advertised) if (!want.has(key)) withdraw.push(adv.prefix);
-    const groups = new Map<string, { attributes: PathAttributes; prefixes: Prefix[] }>();
+    const groups = new Map<
+      string,
+      { attributes: PathAttributes; prefixes: Prefix[]; prepared?: PreparedAttributes }
+    >();
     for (const [key, r] of want) {
       const forced = full === true || full === r.prefix.afi;
       if (!forced && this.advertised.get(key)?.attrKey === r.attrKey) continue;
@@ -96,6 +123,7 @@ export class AdjRibOut {
       }
       g.prefixes.push(r.prefix);
     }
+    const newlyNotSent = this.holdBackOversized(groups, ctx, withdraw);
 
     let announced = 0;
     for (const family of [1, 2]) {
@@ -103,17 +131,18 @@ export class AdjRibOut {
       for (let i = 0; i < list.length; ) {
         this.writer.rollback(0);
         i = packWithdrawal(this.writer, list, i, Safi.UNICAST, ctx);
-        if (!(await this.emit(sink))) return { announced, withdrawn: 0 };
+        if (!(await this.emit(sink))) return { announced, withdrawn: 0, newlyNotSent };
       }
     }
     for (const p of withdraw) this.advertised.delete(prefixKey(p));
     for (const [attrKey, g] of groups) {
-      const prepared = prepareAttributes(g.attributes, ctx);
+      const prepared = g.prepared;
+      if (!prepared) continue;
       for (let i = 0; i < g.prefixes.length; ) {
         this.writer.rollback(0);
         const next = packUpdate(this.writer, prepared, g.prefixes, i, ctx);
-        if (next === i) throw new Error('attribute set too large for one UPDATE');
-        if (!(await this.emit(sink))) return { announced, withdrawn: withdraw.length };
+        if (next === i) break; // unreachable: holdBackOversized kept only routes that fit
+        if (!(await this.emit(sink))) return { announced, withdrawn: withdraw.length, newlyNotSent };
         for (let k = i; k < next; k++) {
           this.advertised.set(prefixKey(g.prefixes[k]), {
             prefix: g.prefixes[k],
@@ -125,7 +154,44 @@ export class AdjRibOut {
         i = next;
       }
     }
-    return { announced, withdrawn: withdraw.length };
+    return { announced, withdrawn: withdraw.length, newlyNotSent };
+  }
+
+  /**
+   * Encodes each group's attributes for this session and takes out the routes that cannot be sent:
+   * RFC 8654 §4, "a BGP speaker ... MUST NOT send a BGP UPDATE message that exceeds the size that
+   * the peer supports" — such a route is not sent, and withdrawn if it was advertised before.
+   */
+  private holdBackOversized(
+    groups: Map<string, { attributes: PathAttributes; prefixes: Prefix[]; prepared?: PreparedAttributes }>,
+    ctx: CodecContext,
+    withdraw: Prefix[],
+  ): NotSent[] {
+    const previous = this.notSent;
+    this.notSent = new Map();
+    const fresh: NotSent[] = [];
+    for (const g of groups.values()) {
+      let room = -1;
+      try {
+        g.prepared = prepareAttributes(g.attributes, ctx);
+        room = nlriRoom(g.prepared, ctx);
+      } catch {
+        g.prepared = undefined; // over 65,535 octets of attributes: no session could carry it
+      }
+      const fits = g.prefixes.filter((p) => g.prepared && nlriSize(p, g.prepared.addPath) <= room);
+      if (fits.length === g.prefixes.length) continue;
+      const reason = `the path attributes need more than the ${ctx.maxMessageLength}-octet UPDATE this peer accepts`;
+      for (const p of g.prefixes) {
+        if (g.prepared && nlriSize(p, g.prepared.addPath) <= room) continue;
+        const key = prefixKey(p);
+        const entry = { prefix: p, reason };
+        this.notSent.set(key, entry);
+        if (previous.get(key)?.reason !== reason) fresh.push(entry);
+        if (this.advertised.has(key)) withdraw.push(p);
+      }
+      g.prefixes = fits;
+    }
+    return fresh;
   }
 
   /** RFC 4724 §2: End-of-RIB for each family, after the updates queued before it. */

@@ -11,6 +11,7 @@ import type {
   PathAttributes,
 } from '../wire/index.js';
 import { decodeAttributes, missingMandatory } from '../wire/index.js';
+import { type ImportRules, type LoopReason, loopReason } from './import-rules.js';
 
 const NO_ERRORS: readonly AttributeError[] = [];
 
@@ -27,6 +28,8 @@ export interface AttributeSet {
   /** RFC 7606 §3(d) reason when routes in the NLRI field (classic) or MP_REACH lack a mandatory attribute. */
   readonly missingClassic?: string;
   readonly missingMp?: string;
+  /** Set when routes with these attributes are dropped on import (a loop). */
+  readonly loop?: LoopReason;
 }
 
 /** The full attributes of a set, decoded from its raw octets. */
@@ -35,6 +38,19 @@ export function attributesOf(set: AttributeSet): PathAttributes {
   const { attributes } = decodeAttributes(buf, 0, buf.length, set.ctx);
   if (set.mpReach) attributes.mpReach = { ...set.mpReach, nlri: [] };
   return attributes;
+}
+
+/** Decoded attribute sets, kept as long as the set lives (a set is shared by many routes). */
+const decodedSets = new WeakMap<AttributeSet, PathAttributes>();
+
+/** `attributesOf`, decoded once per set and kept while the set lives (the decision process and policy read it often). */
+export function decodedAttributes(set: AttributeSet): PathAttributes {
+  let a = decodedSets.get(set);
+  if (!a) {
+    a = attributesOf(set);
+    decodedSets.set(set, a);
+  }
+  return a;
 }
 
 function setKey(raw: string, mpReach: Omit<MpReach, 'nlri'> | undefined): string {
@@ -47,6 +63,8 @@ export class AttributeStore {
   private readonly free: number[] = [];
   /** Routes referring to each set, by id (a typed array: touched on every route change). */
   private refs = new Uint32Array(1024);
+
+  constructor(private readonly rules?: ImportRules) {}
 
   get size(): number {
     return this.byKey.size;
@@ -79,6 +97,7 @@ export class AttributeStore {
       errors: decoded.errors.length > 0 ? decoded.errors : NO_ERRORS,
       missingClassic: missingMandatory(decoded.attributes, true),
       missingMp: missingMandatory(decoded.attributes, false),
+      loop: this.rules && loopReason(decoded.attributes, this.rules),
     };
     if (id >= this.refs.length) {
       const grown = new Uint32Array(this.refs.length * 2);

@@ -124,22 +124,67 @@ function keepMin<K extends number | string>(alive: number[], key: (i: number) =>
   return out;
 }
 
+/** The decision step that removed a path, in RFC 4271 §9.1 order (with RFC 4456's cluster list). */
+export const DECISION_STEPS = [
+  'asLoop',
+  'localPref',
+  'asPathLength',
+  'origin',
+  'med',
+  'ebgpOverIbgp',
+  'routerId',
+  'clusterListLength',
+  'peerAddress',
+  'pathId',
+] as const;
+export type DecisionStep = (typeof DECISION_STEPS)[number];
+
+/** The best path's index (-1 when none is eligible) and, for every other path, the step it lost at. */
+export interface Ranking {
+  readonly best: number;
+  readonly lostAt: readonly (DecisionStep | undefined)[];
+}
+
 /**
  * The index of the path the decision process selects, or -1 when none is eligible. Candidates
  * that tie on every rule are decided by their order (only possible for duplicates).
  */
 export function selectBest(candidates: readonly Candidate[], localAsn: number): number {
   if (candidates.length === 1) return eligible(candidates[0], localAsn) ? 0 : -1;
+  return rankPaths(candidates, localAsn).best;
+}
+
+/** RFC 4271 §9.1.2.2, step by step over the whole set, recording where each path dropped out. */
+export function rankPaths(candidates: readonly Candidate[], localAsn: number): Ranking {
+  const lostAt: (DecisionStep | undefined)[] = new Array(candidates.length).fill(undefined);
   let alive: number[] = [];
-  for (let i = 0; i < candidates.length; i++) if (eligible(candidates[i], localAsn)) alive.push(i);
-  if (alive.length === 0) return -1;
+  for (let i = 0; i < candidates.length; i++) {
+    if (eligible(candidates[i], localAsn)) alive.push(i);
+    else lostAt[i] = 'asLoop';
+  }
+  if (alive.length === 0) return { best: -1, lostAt };
   const c = candidates;
+  const step = (name: DecisionStep, keep: number[]) => {
+    if (keep.length === alive.length) return;
+    const kept = new Set(keep);
+    for (const i of alive) if (!kept.has(i)) lostAt[i] = name;
+    alive = keep;
+  };
   // §9.1.1 (Phase 1): highest degree of preference.
-  alive = keepMin(alive, (i) => -localPref(c[i]));
+  step(
+    'localPref',
+    keepMin(alive, (i) => -localPref(c[i])),
+  );
   // §9.1.2.2 a: "smallest number of AS numbers present in their AS_PATH attributes".
-  alive = keepMin(alive, (i) => asPathLength(c[i].attributes));
+  step(
+    'asPathLength',
+    keepMin(alive, (i) => asPathLength(c[i].attributes)),
+  );
   // §9.1.2.2 b: "lowest Origin number" (IGP 0 < EGP 1 < INCOMPLETE 2).
-  alive = keepMin(alive, (i) => c[i].attributes.origin ?? 2);
+  step(
+    'origin',
+    keepMin(alive, (i) => c[i].attributes.origin ?? 2),
+  );
   // §9.1.2.2 c: remove m when some n from the same neighbor AS has a lower MED.
   if (alive.length > 1) {
     const groupMin = new Map<number, number>();
@@ -148,24 +193,44 @@ export function selectBest(candidates: readonly Candidate[], localAsn: number): 
       const m = groupMin.get(as);
       if (m === undefined || med(c[i]) < m) groupMin.set(as, med(c[i]));
     }
-    alive = alive.filter((i) => med(c[i]) === groupMin.get(neighborAs(c[i], localAsn)));
+    step(
+      'med',
+      alive.filter((i) => med(c[i]) === groupMin.get(neighborAs(c[i], localAsn))),
+    );
   }
   // §9.1.2.2 d: "If at least one of the candidate routes was received via EBGP, remove from
   // consideration all routes that were received via IBGP."
-  if (alive.some((i) => c[i].peer.ebgp)) alive = alive.filter((i) => c[i].peer.ebgp);
+  if (alive.some((i) => c[i].peer.ebgp))
+    step(
+      'ebgpOverIbgp',
+      alive.filter((i) => c[i].peer.ebgp),
+    );
   // §9.1.2.2 e: "less-preferred interior cost" — skipped: no IGP, every next hop costs the same.
   // §9.1.2.2 f: "the lowest BGP Identifier value" (ORIGINATOR_ID when present, RFC 4456 §9).
-  alive = keepMin(alive, (i) => routerId(c[i]));
+  step(
+    'routerId',
+    keepMin(alive, (i) => routerId(c[i])),
+  );
   // RFC 4456 §9: "a BGP Speaker SHOULD prefer a route with the shorter CLUSTER_LIST length",
   // inserted between steps f and g.
-  alive = keepMin(alive, (i) => c[i].attributes.clusterList?.length ?? 0);
+  step(
+    'clusterListLength',
+    keepMin(alive, (i) => c[i].attributes.clusterList?.length ?? 0),
+  );
   // §9.1.2.2 g: "Prefer the route received from the lowest peer address."
-  alive = keepMin(alive, (i) => addressKey(c[i].peer.address));
+  step(
+    'peerAddress',
+    keepMin(alive, (i) => addressKey(c[i].peer.address)),
+  );
   // Add-path paths of one peer: the lowest path id (a local choice).
-  alive = keepMin(alive, (i) => c[i].pathId ?? 0);
+  step(
+    'pathId',
+    keepMin(alive, (i) => c[i].pathId ?? 0),
+  );
   // RFC 4724 keeps stale paths as they were ("retain the routes ... and mark them as stale"),
   // without lowering their preference: stale plays no part above.
-  return alive[0];
+  for (const i of alive.slice(1)) lostAt[i] = 'pathId';
+  return { best: alive[0], lostAt };
 }
 
 const sign = (x: number): number => (x < 0 ? -1 : x > 0 ? 1 : 0);
@@ -191,4 +256,59 @@ export function comparePaths(a: Candidate, b: Candidate, localAsn: number): numb
     cmpKey(addressKey(a.peer.address), addressKey(b.peer.address)) ||
     sign((a.pathId ?? 0) - (b.pathId ?? 0))
   );
+}
+
+/** Steps after which equal paths may share the traffic (RFC 4271 §9.1.2.2 e and earlier all tied). */
+const MULTIPATH_TIES: ReadonlySet<DecisionStep | undefined> = new Set([
+  'routerId',
+  'clusterListLength',
+  'peerAddress',
+  'pathId',
+]);
+
+export interface MultipathOptions {
+  /** At most this many paths (the best included) form the ECMP set; 1 turns multipath off. */
+  readonly maximumPaths: number;
+  /** Paths from different neighbor ASes (same AS_PATH length) may be combined ("allow-multiple-as"). */
+  readonly multipathRelax: boolean;
+}
+
+function asPathKey(a: PathAttributes): string {
+  return (a.asPath ?? []).map((s) => `${s.type}:${s.asns.join(',')}`).join(' ');
+}
+
+function nextHopOf(a: PathAttributes): string | undefined {
+  return a.mpReach?.nextHop ?? a.nextHop;
+}
+
+/**
+ * The ECMP set: the best path, then the paths that tied with it through every step before the
+ * router-id tie-break (as FRR and BIRD do), with the same AS_PATH unless `multipathRelax`, one per
+ * next hop, best first, at most `maximumPaths`. Indices into `candidates`.
+ */
+export function multipathSet(
+  candidates: readonly Candidate[],
+  ranking: Ranking,
+  options: MultipathOptions,
+): number[] {
+  if (ranking.best < 0) return [];
+  const best = candidates[ranking.best];
+  const out = [ranking.best];
+  if (options.maximumPaths <= 1) return out;
+  const hops = new Set([nextHopOf(best.attributes)]);
+  const bestPath = asPathKey(best.attributes);
+  const order = candidates
+    .map((_, i) => i)
+    .filter((i) => i !== ranking.best && MULTIPATH_TIES.has(ranking.lostAt[i]))
+    .sort((a, b) => DECISION_STEPS.indexOf(ranking.lostAt[b]!) - DECISION_STEPS.indexOf(ranking.lostAt[a]!));
+  for (const i of order) {
+    if (out.length >= options.maximumPaths) break;
+    const a = candidates[i].attributes;
+    if (!options.multipathRelax && asPathKey(a) !== bestPath) continue;
+    const hop = nextHopOf(a);
+    if (hops.has(hop)) continue;
+    hops.add(hop);
+    out.push(i);
+  }
+  return out;
 }

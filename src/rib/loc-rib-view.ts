@@ -9,7 +9,7 @@
 // skipped when an earlier source holds its prefix (it was emitted there) or when its own source
 // holds the prefix under a smaller path id (it is emitted at that one). Otherwise the prefix's
 // paths are looked up in this and every later source and the whole group is yielded.
-import { Afi, formatPrefix, type PathAttributes, parsePrefix } from '../wire/index.js';
+import { Afi, formatPrefix, type PathAttributes, type Prefix, parsePrefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf } from './attribute-store.js';
 import { type Candidate, type CandidatePeer, idNumber, selectBest } from './best-path.js';
@@ -25,6 +25,11 @@ export interface PeerLike {
   readonly session?: { readonly peerAsn: number; readonly peerBgpId: string; readonly ibgp: boolean };
   /** The ASNs configured for the neighbor: the peer ASN and iBGP/eBGP while there is no session. */
   readonly configuredAsns?: readonly number[];
+  /**
+   * The attributes a received path has after the neighbor's import policy, or undefined when the
+   * policy rejects it (absent: every path is accepted as received).
+   */
+  imported?(prefix: Prefix, attributes: PathAttributes): PathAttributes | undefined;
 }
 
 interface Decoded {

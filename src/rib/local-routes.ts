@@ -54,6 +54,20 @@ export function localRouteKey(r: LocalRoute): string {
   return prefixKey(r.prefix);
 }
 
+/** The attributes of an originated route as the Loc-RIB shows it: empty AS path, IGP origin. */
+export function localPathAttributes(r: LocalRoute): PathAttributes {
+  return {
+    origin: 0,
+    asPath: [],
+    ...(r.nextHop !== undefined ? { nextHop: r.nextHop } : {}),
+    ...(r.med !== undefined ? { med: r.med } : {}),
+    ...(r.localPref !== undefined ? { localPref: r.localPref } : {}),
+    communities: r.communities,
+    largeCommunities: r.largeCommunities,
+    extendedCommunities: r.extendedCommunities,
+  };
+}
+
 /** What the session offers for computing export attributes. */
 export interface ExportSession {
   readonly localAsn: number;

@@ -57,6 +57,27 @@ function ipv4Prefix(addr: number, length: number): Prefix {
   return { afi: Afi.IPV4, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
 }
 
+/** The distinct prefixes of one family in a table (add-path siblings once). */
+export function prefixesOf(rib: AdjRibIn, family: number): Prefix[] {
+  const seen = new Set<string>();
+  const out: Prefix[] = [];
+  const add = (p: Prefix) => {
+    const key = `${Buffer.from(p.bytes).toString('hex')}/${p.length}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(p);
+  };
+  if (family >> 8 === Afi.IPV4)
+    rib.ipv4.forEach((addr, length) => {
+      add(ipv4Prefix(addr, length));
+    });
+  else
+    rib.ipv6.forEach((bytes, length) => {
+      add({ afi: Afi.IPV6, length, bytes: Uint8Array.from(bytes) });
+    });
+  return out;
+}
+
 /** Routes of one Adj-RIB-In (and its stale copy during a graceful restart), filtered. */
 export function* adjRibInRoutes(
   neighbor: string,

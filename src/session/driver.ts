@@ -7,6 +7,7 @@ import {
   decodeNotification,
   decodeOpen,
   decodeRouteRefresh,
+  ErrorCode,
   encodeNotification,
   encodeOpen,
   Framer,
@@ -68,6 +69,16 @@ export interface DriverEvents {
   notificationReceived: [n: Notification];
   /** The outgoing buffer drained after `send` returned false. */
   drain: [];
+  /** A handler failed unexpectedly on a message (a bug, not the peer's error); the session was reset. */
+  internalError: [error: Error];
+}
+
+/** The NOTIFICATION error code for a failure while handling a message of `type` (subcode 0, Unspecific). */
+function errorCodeFor(type: number): number {
+  if (type === MessageType.OPEN) return ErrorCode.OPEN_MESSAGE;
+  if (type === MessageType.UPDATE) return ErrorCode.UPDATE_MESSAGE;
+  if (type === MessageType.ROUTE_REFRESH) return ErrorCode.ROUTE_REFRESH;
+  return ErrorCode.CEASE;
 }
 
 export interface DriverOptions {
@@ -377,8 +388,18 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         }
       }
     } catch (e) {
-      if (!(e instanceof Notification)) throw e;
-      this.handle({ type: 'messageError', notification: e });
+      if (e instanceof Notification) {
+        this.handle({ type: 'messageError', notification: e });
+        return;
+      }
+      // A failure of our own while handling this message must not end the process (and with it
+      // every other session): this session alone is reset and the error reported.
+      const error = e instanceof Error ? e : new Error(String(e));
+      this.emit('internalError', error);
+      this.handle({
+        type: 'messageError',
+        notification: new Notification(errorCodeFor(type), 0, undefined, 'internal error'),
+      });
     }
   }
 }

@@ -1,17 +1,18 @@
-// One BGP neighbor: its connection(s) and FSM driver, RFC 4271 §6.8 collision resolution, the
-// Adj-RIB-In its UPDATEs go to (kept stale across a graceful restart, RFC 4724) and the Adj-RIB-Out
-// our local routes are sent from. TCP is injected (`dial`, `accept`), so this runs on any Duplex.
+// One BGP neighbor's session: its connection(s) and FSM driver, RFC 4271 §6.8 collision resolution,
+// and whether a session loss is a graceful restart (RFC 4724). It owns no routes: UPDATEs go to the
+// routing engine through a `RouteExchange`, which also decides what is sent. TCP is injected
+// (`dial`, `accept`), so this runs on any Duplex.
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { AdjRibIn } from '../rib/adj-rib-in.js';
-import { AdjRibOut, type OutRoute, type Sink } from '../rib/adj-rib-out.js';
-import { exportAttributes, type LocalRoute } from '../rib/local-routes.js';
+import type { Sink } from '../rib/adj-rib-out.js';
+import type { RouteExchange, SessionFacts } from '../rib/neighbor-ribs.js';
 import {
   type AttributeError,
   CeaseSubcode,
   cease,
   encodeRouteRefresh,
   familyKey,
+  IPV4_UNICAST,
   type Notification,
   RouteRefreshSubtype,
   unmapIpv4,
@@ -32,10 +33,9 @@ export interface PeerOptions {
   readonly steadyConfig?: FsmConfig;
   readonly clock: Clock;
   readonly dial?: () => Promise<Duplex>;
-  /** Our local routes now (announcements); re-read on every sync. */
-  readonly localRoutes: () => readonly LocalRoute[];
-  /** Our IPv6 address for IPv6 routes over an IPv4 session, if any. */
-  readonly localAddress6?: string;
+  /** Where this neighbor's routes live (the routing engine): UPDATEs in, what to send out. */
+  readonly routes: RouteExchange;
+  /** Act as graceful-restart helper: keep the peer's routes stale across its restart (RFC 4724). */
   readonly gracefulRestart: boolean;
 }
 
@@ -47,15 +47,14 @@ export interface PeerEvents {
   notificationReceived: [n: Notification];
   treatAsWithdraw: [errors: readonly AttributeError[]];
   endOfRib: [family: number];
+  /** Our own failure while handling this peer's messages; its session was reset. */
+  internalError: [error: Error];
 }
 
 export interface PeerStats {
   flaps: number;
   establishedAt?: number;
   lastError?: string;
-  treatAsWithdraw: number;
-  updatesReceived: number;
-  prefixesAdvertised: number;
   /** Messages over every connection since the peer was created (monotonic, for Prometheus counters). */
   readonly messages: { readonly sent: MessageCounters; readonly received: MessageCounters };
   /** NOTIFICATIONs since the peer was created, by `code * 256 + subcode`. */
@@ -77,16 +76,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   driver: SessionDriver;
   /** A second connection during a collision (RFC 4271 §6.8), until one of the two is dumped. */
   private pending?: SessionDriver;
-  adjRibIn = new AdjRibIn();
-  /** Routes kept from before a graceful restart until End-of-RIB or the restart timer (RFC 4724 §4.2). */
-  stale?: AdjRibIn;
-  private staleTimer?: unknown;
-  readonly adjRibOut = new AdjRibOut();
   readonly stats: PeerStats = {
     flaps: 0,
-    treatAsWithdraw: 0,
-    updatesReceived: 0,
-    prefixesAdvertised: 0,
     messages: { sent: zeroCounters(), received: zeroCounters() },
     notifications: { sent: new Map(), received: new Map() },
   };
@@ -151,7 +142,6 @@ export class Peer extends EventEmitter<PeerEvents> {
   dispose(): void {
     this.pending?.dispose();
     this.driver.dispose();
-    if (this.staleTimer !== undefined) this.opts.clock.clearTimeout(this.staleTimer);
     this.removeAllListeners();
   }
 
@@ -194,20 +184,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     second.accept(stream);
   }
 
-  /** Sends our routes again (answer to ROUTE-REFRESH, or after a policy change). */
-  async resend(full: boolean | number = false): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    const { announced } = await this.adjRibOut.sync(
-      this.desiredRoutes(session),
-      session.send,
-      this.sink(),
-      full,
-    );
-    this.stats.prefixesAdvertised = this.adjRibOut.size;
-    void announced;
-  }
-
   /** Asks the peer to send its routes again (RFC 2918). */
   requestRefresh(): boolean {
     const session = this.session;
@@ -215,23 +191,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     for (const f of session.families)
       this.driver.send(encodeRouteRefresh({ afi: f >> 8, subtype: 0, safi: f & 0xff }));
     return true;
-  }
-
-  private desiredRoutes(session: Negotiated): OutRoute[] {
-    const out: OutRoute[] = [];
-    const ctx = {
-      localAsn: this.config.local.localAsn,
-      ibgp: session.ibgp,
-      localAddress: this.localAddress ?? '0.0.0.0',
-      localAddress6: this.opts.localAddress6,
-      ipv4OverIpv6: session.extendedNextHop.has(0x0101),
-    };
-    for (const r of this.opts.localRoutes()) {
-      if (!session.families.has(familyKey(r.prefix.afi, 1))) continue;
-      const attributes = exportAttributes(r, ctx);
-      if (attributes) out.push({ prefix: r.prefix, attributes });
-    }
-    return out;
   }
 
   private sink(): Sink {
@@ -265,12 +224,13 @@ export class Peer extends EventEmitter<PeerEvents> {
     d.on('down', (reason, wasEstablished) => {
       if (d === this.driver) this.onDown(reason, wasEstablished);
     });
-    d.on('update', (body, session) => this.onUpdate(body, session));
+    d.on('update', (body) => this.onUpdate(body));
     d.on('routeRefresh', (rr, session) => {
       if (rr.subtype !== RouteRefreshSubtype.NORMAL || !session.families.has(familyKey(rr.afi, rr.safi)))
         return;
-      void this.answerRefresh(rr.afi, rr.safi);
+      this.opts.routes.refresh(rr.afi, rr.safi);
     });
+    d.on('internalError', (e) => this.emit('internalError', e));
     d.on('notificationSent', (n) => {
       this.stats.lastError = `sent ${n.message}`;
       countNotification(this.stats.notifications.sent, n);
@@ -340,16 +300,30 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.config = this.steadyConfig;
       d.reconfigure(this.config);
     }
-    this.adjRibIn = new AdjRibIn();
     this.emit('sessionUp', session);
-    void this.resend(true).then(() => this.adjRibOut.endOfRib(session.families, this.sink()));
+    this.opts.routes.up(this.facts(session), this.sink());
+  }
+
+  /** What the routing engine needs of the session. */
+  private facts(session: Negotiated): SessionFacts {
+    return {
+      peerAsn: session.peerAsn,
+      peerBgpId: session.peerBgpId,
+      ibgp: session.ibgp,
+      families: session.families,
+      send: session.send,
+      receive: session.receive,
+      localAddress: this.localAddress,
+      ipv4OverIpv6: session.extendedNextHop.has(IPV4_UNICAST),
+      enhancedRouteRefresh: session.enhancedRouteRefresh,
+      gracefulRestart: session.gracefulRestart,
+    };
   }
 
   private onDown(reason: DownReason, wasEstablished: boolean): void {
     if (!wasEstablished) return;
     this.stats.flaps++;
     this.stats.establishedAt = undefined;
-    this.adjRibOut.clear();
     const gr = this.lastGracefulRestart;
     // RFC 4724 §4.2 (helper): on a session loss (not a NOTIFICATION, unless RFC 8538's N bit was
     // negotiated and it is not a Hard Reset) keep the peer's routes as stale for its Restart Time.
@@ -362,61 +336,17 @@ export class Peer extends EventEmitter<PeerEvents> {
         (gr.notification &&
           (reason.kind === 'notificationReceived' || reason.kind === 'notificationSent') &&
           !(reason.notification.code === 6 && reason.notification.subcode === CeaseSubcode.HARD_RESET)));
-    if (graceful) this.keepStale(gr.restartTime);
-    else this.adjRibIn = new AdjRibIn();
+    this.opts.routes.down(graceful ? gr.restartTime : undefined);
     this.emit('sessionDown', reason);
   }
 
-  private keepStale(restartTime: number): void {
-    this.stale = this.adjRibIn;
-    this.adjRibIn = new AdjRibIn();
-    if (this.staleTimer !== undefined) this.opts.clock.clearTimeout(this.staleTimer);
-    // RFC 4724 §4.2: "the Receiving Speaker MUST ... delete all the stale routes from the peer
-    // that it is retaining" when the restart timer expires before the session is back.
-    this.staleTimer = this.opts.clock.setTimeout(() => this.sweepStale(), restartTime * 1000);
-  }
-
-  private sweepStale(): void {
-    this.stale = undefined;
-    if (this.staleTimer !== undefined) this.opts.clock.clearTimeout(this.staleTimer);
-    this.staleTimer = undefined;
-  }
-
-  private onUpdate(body: Buffer, session: Negotiated): void {
-    this.stats.updatesReceived++;
-    const result = this.adjRibIn.apply(body, session.receive);
-    if (result.treatAsWithdraw || result.errors.length > 0) {
-      if (result.treatAsWithdraw) this.stats.treatAsWithdraw++;
-      this.emit('treatAsWithdraw', result.errors);
-    }
-    if (result.endOfRib) {
-      // RFC 4724 §4.2: on End-of-RIB the helper removes the routes still marked stale.
-      this.sweepStale();
-      this.emit('endOfRib', familyKeyOfEndOfRib(body));
-    }
-  }
-
-  /** RFC 7313: an enhanced refresh is framed by BoRR and EoRR. */
-  private async answerRefresh(afi: number, safi: number): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    const enhanced = session.enhancedRouteRefresh;
-    if (enhanced) this.driver.send(encodeRouteRefresh({ afi, subtype: RouteRefreshSubtype.BORR, safi }));
-    await this.resend(afi);
-    if (enhanced && this.session)
-      this.driver.send(encodeRouteRefresh({ afi, subtype: RouteRefreshSubtype.EORR, safi }));
+  private onUpdate(body: Buffer): void {
+    const result = this.opts.routes.received(body);
+    if (result.treatAsWithdraw || result.errors.length > 0) this.emit('treatAsWithdraw', result.errors);
+    if (result.endOfRib) this.emit('endOfRib', result.endOfRib);
   }
 }
 
 function ipv4Number(a: string): number {
   return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-
-/** Family of an End-of-RIB UPDATE body: IPv4 unicast when empty, else its MP_UNREACH family. */
-function familyKeyOfEndOfRib(body: Buffer): number {
-  if (body.length === 4) return 0x0101;
-  // 0000 | attr len (2) | flags | type 15 | len (1 or 2) | AFI (2) | SAFI (1)
-  const ext = body[4] & 0x10 ? 1 : 0;
-  const at = 4 + 3 + ext;
-  return familyKey(body.readUInt16BE(at), body[at + 2]);
 }

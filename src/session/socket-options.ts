@@ -50,7 +50,7 @@ import {
   TCP_MD5SIG_SIZE,
   writeSockaddr,
   zoneIndex,
-} from './libc.js';
+} from '../sys/libc.js';
 
 export interface Md5Key {
   /** The shared secret, 1–80 bytes once UTF-8 encoded (TCP_MD5SIG_MAXKEYLEN). */

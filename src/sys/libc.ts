@@ -1,5 +1,6 @@
-// Minimal Linux libc bindings (through koffi) for the socket options Node's net module cannot set:
-// socket(2), setsockopt(2), getsockopt(2), bind(2), close(2) and if_nametoindex(3).
+// The system-call layer's core: koffi with libc loaded, and the bindings for the socket options
+// Node's net module cannot set: socket(2), setsockopt(2), getsockopt(2), bind(2), close(2) and
+// if_nametoindex(3). Other files in src/sys/ bind what they need through `loadNativeLibrary()`.
 //
 // Everything here is a plain, non-blocking system call on a descriptor created with SOCK_NONBLOCK:
 // none of it can stall the event loop. koffi is loaded lazily so that importing this module never
@@ -73,7 +74,21 @@ export function loadLibc(): Libc | Error {
   return cached;
 }
 
-function doLoad(): Libc | Error {
+/** koffi and the loaded C library, for other binding files in src/sys/ (netlink, UDP TTL). */
+export interface NativeLibrary {
+  readonly koffi: typeof Koffi;
+  readonly lib: Koffi.IKoffiLib;
+}
+
+let native: NativeLibrary | Error | undefined;
+
+/** koffi with libc loaded, or an Error explaining why not (cached). */
+export function loadNativeLibrary(): NativeLibrary | Error {
+  native ??= doLoadNative();
+  return native;
+}
+
+function doLoadNative(): NativeLibrary | Error {
   if (process.platform !== 'linux') {
     return new Error(`socket options need Linux (this is ${process.platform})`);
   }
@@ -97,6 +112,13 @@ function doLoad(): Libc | Error {
       return new Error(`cannot load libc: ${(err as Error).message}`);
     }
   }
+  return { koffi, lib };
+}
+
+function doLoad(): Libc | Error {
+  const native = loadNativeLibrary();
+  if (native instanceof Error) return native;
+  const { koffi, lib } = native;
   try {
     const socket = lib.func('int socket(int domain, int type, int protocol)');
     const setsockopt = lib.func(

@@ -38,6 +38,19 @@ export function prepareAttributes(attrs: PathAttributes, ctx: CodecContext): Pre
   return { block, mpHead, addPath: ctx.addPath.has(familyKey(attrs.mpReach.afi, attrs.mpReach.safi)) };
 }
 
+/** Header (19) + Withdrawn Routes Length (2) + Total Path Attribute Length (2). */
+const UPDATE_OVERHEAD = 23;
+
+/**
+ * Octets left for NLRI in an UPDATE carrying `prepared` on a session with `ctx`'s message limit;
+ * negative when the attributes alone do not fit (RFC 8654 §4: such a route cannot be sent).
+ */
+export function nlriRoom(prepared: PreparedAttributes, ctx: CodecContext): number {
+  // MP_REACH_NLRI is written with the Extended Length flag: a 4-octet attribute header.
+  const mp = prepared.mpHead ? 4 + prepared.mpHead.length : 0;
+  return ctx.maxMessageLength - UPDATE_OVERHEAD - prepared.block.length - mp;
+}
+
 /** Source of prefixes for the IPv4 fast path: parallel arrays, addresses as 32-bit numbers. */
 export interface Ipv4Routes {
   readonly addrs: Uint32Array;
@@ -89,7 +102,8 @@ export function packIpv4Update(
 
 /**
  * Writes one UPDATE announcing as many of `prefixes` [from, end) as fit, in MP_REACH_NLRI when
- * `prepared.mpHead` is set, else in the NLRI field. Returns the index of the first one not written.
+ * `prepared.mpHead` is set, else in the NLRI field. Returns the index of the first one not written
+ * (== from, with nothing written, when not even one fits: see `nlriRoom`).
  */
 export function packUpdate(
   w: Writer,
@@ -98,6 +112,8 @@ export function packUpdate(
   from: number,
   ctx: CodecContext,
 ): number {
+  if (from >= prefixes.length || nlriRoom(prepared, ctx) < nlriSize(prefixes[from], prepared.addPath))
+    return from;
   return withMessageLimit(w, ctx, (start) => {
     w.u16(0);
     const attrLen = w.reserve16();

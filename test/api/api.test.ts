@@ -1,4 +1,5 @@
 // The REST API through Fastify's inject(): shapes, stable error codes, neighbor actions.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/server.js';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -19,6 +20,54 @@ afterAll(async () => {
 });
 
 describe('REST API', () => {
+  it('reports the version in package.json (status, OpenAPI, herald_build_info)', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect((await app.inject('/api/v1/status')).json().version).toBe(pkg.version);
+    expect((await app.inject('/api/v1/openapi.json')).json().info.version).toBe(pkg.version);
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain(`herald_build_info{version="${pkg.version}"`);
+  });
+
+  it('one prefix: its Loc-RIB entry with why each path is (not) best; 404 routeNotFound when none', async () => {
+    const r = await app.inject('/api/v1/routes/198.51.100.10/32');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      prefix: '198.51.100.10/32',
+      paths: [
+        { neighbor: 'local', best: true, multipath: true, notBestBecause: null, communities: ['64512:1'] },
+      ],
+    });
+    const none = await app.inject('/api/v1/routes/203.0.113.0/24');
+    expect(none.statusCode).toBe(404);
+    expect(none.json()).toMatchObject({ error: 'routeNotFound' });
+    expect((await app.inject('/api/v1/routes/203.0.113.0/33')).statusCode).toBe(400);
+  });
+
+  it('refuses a route whose attributes cannot fit an UPDATE: 400 past the list bound, 422 routeTooLarge for the sum', async () => {
+    const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+    const tooMany = await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: { prefix: '198.51.100.99/32', communities: many(1200, (i) => `64512:${i}`) },
+    });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json()).toMatchObject({ error: 'invalidRequest' });
+    const tooLarge = await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: {
+        prefix: '198.51.100.99/32',
+        communities: many(900, (i) => `64512:${i}`),
+        largeCommunities: many(300, (i) => `64512:1:${i}`),
+      },
+    });
+    expect(tooLarge.statusCode).toBe(422);
+    expect(tooLarge.json()).toMatchObject({ error: 'routeTooLarge' });
+    const listed = (await app.inject('/api/v1/announcements')).json() as { prefix: string }[];
+    expect(listed.map((a) => a.prefix)).not.toContain('198.51.100.99/32');
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+  });
+
   it('status and health', async () => {
     expect((await app.inject('/healthz')).json()).toEqual({ ok: true });
     expect((await app.inject('/api/v1/status')).json()).toMatchObject({

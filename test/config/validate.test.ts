@@ -51,7 +51,7 @@ describe('config validation', () => {
           'announce:\n  - prefix: 10.0.0.0/33\n    communities: [foo]\n    extendedCommunities: ["rt:x:1"]\n',
       ),
     ).toEqual([
-      'bogus: unknown key (expected one of: asn, routerId, listen, api, log, neighbors, dynamicNeighbors, announce)',
+      'bogus: unknown key (expected one of: asn, routerId, listen, api, log, maximumPaths, multipathRelax, neighbors, dynamicNeighbors, announce, prefixLists, asPathLists, communityLists, policies)',
       'asn: must be an integer 1..4294967295',
       'neighbors[0].address: must be an IP address',
       'neighbors[0].peerAsn: must be an integer 1..4294967295',
@@ -72,6 +72,23 @@ describe('config validation', () => {
       'neighbors[1].password: give one of password, passwordFile, passwordEnv',
       'neighbors[1].address: duplicate neighbor 10.0.0.1',
     ]);
+  });
+
+  it('rejects an announcement whose attributes cannot fit a 4,096-octet UPDATE, naming it', () => {
+    const list = (n: number, f: (i: number) => string) =>
+      JSON.stringify(Array.from({ length: n }, (_, i) => f(i)));
+    const found = problems(
+      `asn: 64512\nannounce:\n  - { prefix: 198.51.100.1/32 }\n  - prefix: 198.51.100.2/32\n` +
+        `    communities: ${list(900, (i) => `64512:${i}`)}\n` +
+        `    largeCommunities: ${list(300, (i) => `64512:1:${i}`)}\n`,
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^announce\[1\]: its path attributes need \d+ more octets/);
+    expect(
+      problems(
+        `asn: 64512\nannounce:\n  - prefix: 198.51.100.2/32\n    communities: ${list(1001, () => '1:1')}\n`,
+      )[0],
+    ).toMatch(/^announce\[0\]\.communities/);
   });
 
   it('reports YAML syntax errors with the source name', () => {

@@ -374,7 +374,25 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s: d
     expect(await stranger.sessionState(t.a.ipv4)).not.toBe('established');
     // The accepted neighbor is untouched.
     expect(await herald.neighbor(t.b.ipv4)).toMatchObject({ state: 'Established', flaps: 0 });
-  }, 30_000);
+
+    // A reload with a new router id resets the dynamic peer too; it comes back on the new identity.
+    herald.writeConfig({
+      asn: HERALD_ASN,
+      routerId: '192.0.2.77',
+      listen: { address: t.a.ipv4, port: 179 },
+      dynamicNeighbors: [{ range: '10.0.0.0/24', peerAsn: [65299, PEER_ASN] }],
+      announce: [{ prefix: '198.51.100.60/32' }],
+    });
+    expect((await herald.api('POST', '/api/v1/config/reload')).status).toBe(200);
+    await waitFor(() => herald.logs().some((l) => l.event === 'neighborRemoved' && l.peer === t.b.ipv4), {
+      timeoutMs: 5_000,
+      what: 'the dynamic peer reset by the reload',
+    });
+    await herald.waitState(t.b.ipv4, 'Established', 20_000);
+    expect((await herald.api<{ routerId: string }>('GET', '/api/v1/status')).body.routerId).toBe(
+      '192.0.2.77',
+    );
+  }, 45_000);
 });
 
 describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s: extended next hop', (kind) => {

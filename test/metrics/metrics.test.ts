@@ -15,6 +15,7 @@ import { Peer } from '../../src/session/peer.js';
 import { CeaseSubcode, cease } from '../../src/wire/index.js';
 import { duplexPair, settle } from '../helpers/duplex-pair.js';
 import { testFsmConfig } from '../helpers/fsm-config.js';
+import { peerRoutes } from '../helpers/peer-routes.js';
 
 const HERALD = '127.0.0.2';
 
@@ -23,11 +24,19 @@ function remoteConfig(): FsmConfig {
   return testFsmConfig({ asn: 64513, peerAsn: 64512, bgpId: '192.0.2.20', passive: true });
 }
 
+const remoteClock = new ManualClock();
+const remoteRoutes = peerRoutes({
+  address: '192.0.2.10',
+  asn: 64513,
+  peerAsn: 64512,
+  clock: remoteClock,
+  localRoutes: [localRoute({ prefix: '203.0.113.0/24', nextHop: '192.0.2.20' })],
+});
 const remote = new Peer({
   address: '192.0.2.10',
   config: remoteConfig(),
-  clock: new ManualClock(),
-  localRoutes: () => [localRoute({ prefix: '203.0.113.0/24', nextHop: '192.0.2.20' })],
+  clock: remoteClock,
+  routes: remoteRoutes,
   gracefulRestart: false,
 });
 
@@ -69,8 +78,8 @@ const bothUp = () =>
     () =>
       herald().state === SessionState.ESTABLISHED &&
       remote.state === SessionState.ESTABLISHED &&
-      herald().adjRibIn.size === 1 &&
-      remote.adjRibIn.size === 1,
+      daemon.engine.neighbor(HERALD)?.adjRibIn.size === 1 &&
+      remoteRoutes.adjRibIn.size === 1,
     2000,
   );
 
@@ -192,9 +201,8 @@ describe('metrics', () => {
   });
 
   it('drops every series of a peer that is removed', async () => {
-    const p = herald();
-    daemon.peers.delete(HERALD);
-    p.dispose();
+    await daemon.reload(parseConfig('asn: 64512\nrouterId: 192.0.2.10\nlisten: false\n'));
+    expect(daemon.peers.has(HERALD)).toBe(false);
     const body = await registry.metrics();
     expect(body).not.toContain(`peer="${HERALD}"`);
     expect(body).toContain('# TYPE bgp_session_up gauge');

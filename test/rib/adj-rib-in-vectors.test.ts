@@ -78,7 +78,7 @@ describe('AdjRibIn.apply agrees with decodeUpdate on every UPDATE vector', () =>
       expect(result.announced).toBe(announced.length);
       const announcing = decoded.nlri.length + (decoded.attributes.mpReach?.nlri.length ?? 0) > 0;
       expect(result.treatAsWithdraw).toBe(decoded.outcome === 'treat-as-withdraw' && announcing);
-      expect(result.endOfRib).toBe(decoded.endOfRib !== undefined);
+      expect(result.endOfRib).toBe(decoded.endOfRib);
       const kinds = (errors: readonly { type: number; outcome: string }[]) =>
         errors.map((e) => `${e.type}:${e.outcome}`).sort();
       expect(kinds(result.errors)).toEqual(kinds(decoded.errors));

@@ -49,7 +49,8 @@ describe('AdjRibIn.apply', () => {
       withdrawn: 0,
       treatAsWithdraw: false,
       errors: [],
-      endOfRib: false,
+      endOfRib: undefined,
+      rejectedAsLoop: 0,
     });
     expect(ribRoutes(rib)).toEqual(['10.0.0.0/8']);
     expect(attributesOf(setOf(rib, '10.0.0.0/8')!)).toEqual(BASE);
@@ -148,7 +149,8 @@ describe('AdjRibIn.apply', () => {
     rib.apply(announceV6, ctx);
     expect(rib.apply(hex`0000 000c 90 0f 0008 0002 01 20 20010db8`, ctx)).toMatchObject({
       withdrawn: 1,
-      endOfRib: false,
+      endOfRib: undefined,
+      rejectedAsLoop: 0,
     });
     expect(rib.size).toBe(0);
     expect(rib.attributes.size).toBe(0);
@@ -156,11 +158,11 @@ describe('AdjRibIn.apply', () => {
 
   it('RFC 4724 §2: End-of-RIB for IPv4 and IPv6', () => {
     const rib = new AdjRibIn();
-    expect(rib.apply(hex`0000 0000`, ctx).endOfRib).toBe(true);
-    expect(rib.apply(hex`0000 0007 90 0f 0003 0002 01`, ctx).endOfRib).toBe(true);
-    expect(rib.apply(hex`0000 000b 90 0f 0003 0002 01 ${ORIGIN_IGP}`, ctx).endOfRib).toBe(false);
-    expect(rib.apply(hex`0000 0008 90 0f 0004 0019 46 00`, ctx).endOfRib).toBe(false); // raw EVPN withdrawal
-    expect(rib.apply(announce10, ctx).endOfRib).toBe(false);
+    expect(rib.apply(hex`0000 0000`, ctx).endOfRib).toBe(IPV4_UNICAST);
+    expect(rib.apply(hex`0000 0007 90 0f 0003 0002 01`, ctx).endOfRib).toBe(IPV6_UNICAST);
+    expect(rib.apply(hex`0000 000b 90 0f 0003 0002 01 ${ORIGIN_IGP}`, ctx).endOfRib).toBeUndefined();
+    expect(rib.apply(hex`0000 0008 90 0f 0004 0019 46 00`, ctx).endOfRib).toBeUndefined(); // raw EVPN withdrawal
+    expect(rib.apply(announce10, ctx).endOfRib).toBeUndefined();
     expect(rib.attributes.size).toBe(1);
   });
 

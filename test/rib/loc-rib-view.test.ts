@@ -10,8 +10,8 @@ import { type Candidate, idNumber, selectBest } from '../../src/rib/best-path.js
 import { Ipv4Table } from '../../src/rib/ipv4-table.js';
 import { Ipv6Table } from '../../src/rib/ipv6-table.js';
 import { locRibRoutes, type PeerLike } from '../../src/rib/loc-rib-view.js';
+import type { NeighborRibs } from '../../src/rib/neighbor-ribs.js';
 import { type RouteFilter, type RouteView, viewAttributes } from '../../src/rib/route-view.js';
-import type { Peer } from '../../src/session/peer.js';
 import {
   Afi,
   type CodecContext,
@@ -30,9 +30,9 @@ import { seq } from '../wire/vectors/common.js';
 
 const LOCAL = 64512;
 
-// The real Peer must be usable as a PeerLike as it is (compile-time check, run by tsc).
-const _peerIsPeerLike = (p: Peer): PeerLike => p;
-void _peerIsPeerLike;
+// The routing engine's neighbor routes must be usable as a PeerLike as they are (compile-time check, run by tsc).
+const _ribsArePeerLike = (p: NeighborRibs): PeerLike => p;
+void _ribsArePeerLike;
 
 const EBGP = codecContext({ as4: true, ibgp: false });
 const IBGP = codecContext({ as4: true, ibgp: true });

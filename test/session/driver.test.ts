@@ -106,6 +106,32 @@ describe('SessionDriver', () => {
     expect(got).toEqual(['6/1']);
   });
 
+  it('an unexpected error in a handler resets this session alone (UPDATE Message Error/Unspecific) and is reported', async () => {
+    const { active, passive } = pair();
+    const got: string[] = [];
+    const internal: Error[] = [];
+    active.on('notificationReceived', (n) => got.push(`${n.code}/${n.subcode}`));
+    passive.on('internalError', (e) => internal.push(e));
+    passive.on('update', () => {
+      throw new RangeError('a bug of ours');
+    });
+    await established(active, passive);
+    active.send(
+      encodeUpdate(
+        {
+          withdrawn: [],
+          nlri: [parsePrefix('10.1.0.0/16')],
+          attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
+        },
+        codecContext({ as4: true }),
+      ),
+    );
+    await settle(() => got.length > 0);
+    expect(got).toEqual(['3/0']);
+    expect(internal.map((e) => e.message)).toEqual(['a bug of ours']);
+    expect(passive.state).not.toBe(SessionState.ESTABLISHED);
+  });
+
   it('stop sends Cease with the shutdown message; the peer goes down too', async () => {
     const { active, passive } = pair();
     const got: string[] = [];

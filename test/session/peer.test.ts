@@ -10,6 +10,7 @@ import { Peer } from '../../src/session/peer.js';
 import { codecContext, parsePrefix } from '../../src/wire/index.js';
 import { duplexPair, settle } from '../helpers/duplex-pair.js';
 import { testFsmConfig } from '../helpers/fsm-config.js';
+import { peerRoutes } from '../helpers/peer-routes.js';
 
 function config(asn: number, peerAsn: number, bgpId: string): FsmConfig {
   return testFsmConfig({ asn, peerAsn, bgpId });
@@ -26,12 +27,26 @@ function collidingPair(idA: string, idB: string) {
     setImmediate(() => other().accept(theirs));
     return mine;
   };
+  const routesA = peerRoutes({
+    address: '10.0.0.2',
+    asn: 65001,
+    peerAsn: 65002,
+    clock,
+    localRoutes: [localRoute({ prefix: '198.51.100.1/32', communities: ['65001:1'] })],
+  });
+  const routesB = peerRoutes({
+    address: '10.0.0.1',
+    asn: 65002,
+    peerAsn: 65001,
+    clock,
+    localRoutes: [localRoute({ prefix: '198.51.100.2/32', nextHop: '10.0.0.2' })],
+  });
   a = new Peer({
     address: '10.0.0.2',
     config: config(65001, 65002, idA),
     clock,
     dial: dialer(() => b),
-    localRoutes: () => [localRoute({ prefix: '198.51.100.1/32', communities: ['65001:1'] })],
+    routes: routesA,
     gracefulRestart: false,
   });
   b = new Peer({
@@ -39,10 +54,10 @@ function collidingPair(idA: string, idB: string) {
     config: config(65002, 65001, idB),
     clock,
     dial: dialer(() => a),
-    localRoutes: () => [localRoute({ prefix: '198.51.100.2/32', nextHop: '10.0.0.2' })],
+    routes: routesB,
     gracefulRestart: false,
   });
-  return { a, b, clock };
+  return { a, b, clock, routesA, routesB };
 }
 
 describe('Peer', () => {
@@ -52,15 +67,15 @@ describe('Peer', () => {
   ])(
     'resolves a connection collision when %s: one session each side, both Established',
     async (_n, idA, idB) => {
-      const { a, b, clock } = collidingPair(idA, idB);
+      const { a, b, clock, routesA, routesB } = collidingPair(idA, idB);
       const dumps: string[] = [];
       for (const p of [a, b]) p.on('notificationSent', (n) => dumps.push(`${n.code}/${n.subcode}`));
       a.start();
       b.start();
       await settle(() => a.state === SessionState.ESTABLISHED && b.state === SessionState.ESTABLISHED, 500);
       expect([a.state, b.state]).toEqual(['Established', 'Established']);
-      await settle(() => a.adjRibIn.size === 1 && b.adjRibIn.size === 1, 500);
-      expect([a.adjRibIn.size, b.adjRibIn.size]).toEqual([1, 1]);
+      await settle(() => routesA.adjRibIn.size === 1 && routesB.adjRibIn.size === 1, 500);
+      expect([routesA.adjRibIn.size, routesB.adjRibIn.size]).toEqual([1, 1]);
       // The surviving connection is the same on both sides: the one the higher identifier opened.
       const higherIsA = idA > idB;
       expect(a.driver.inbound).toBe(!higherIsA);
@@ -125,8 +140,8 @@ describe('AdjRibOut', () => {
     await out.sync(routes, ctx, sink);
     expect(sent).toHaveLength(2);
     sent.length = 0;
-    expect(await out.sync(routes, ctx, sink, 2)).toEqual({ announced: 1, withdrawn: 0 });
+    expect(await out.sync(routes, ctx, sink, 2)).toEqual({ announced: 1, withdrawn: 0, newlyNotSent: [] });
     expect(sent).toHaveLength(1);
-    expect(await out.sync(routes, ctx, sink)).toEqual({ announced: 0, withdrawn: 0 });
+    expect(await out.sync(routes, ctx, sink)).toEqual({ announced: 0, withdrawn: 0, newlyNotSent: [] });
   });
 });

@@ -1,0 +1,29 @@
+// Import rules applied to every received route before any policy: the loop checks. A route that
+// fails one is dropped on import (not stored, not counted as received), as BIRD and FRR do. Pure.
+import type { PathAttributes } from '../wire/index.js';
+
+export interface ImportRules {
+  /** Our ASN on this session. */
+  readonly localAsn: number;
+  /** How many times our ASN may appear in a received AS_PATH (`allowAsIn`, default 0). */
+  readonly allowAsIn: number;
+  /** Our BGP identifier. */
+  readonly routerId?: string;
+}
+
+export type LoopReason = 'asPathLoop' | 'originatorId';
+
+/** Why a route with `attrs` must be dropped on import, or undefined when it may stay. */
+export function loopReason(attrs: PathAttributes, rules: ImportRules): LoopReason | undefined {
+  // RFC 4271 §9.1.2: "AS loop detection is done by scanning the full AS path (as specified in the
+  // AS_PATH attribute), and checking that the autonomous system number of the local system does not
+  // appear in the AS path." allowAsIn relaxes this for designs that reuse one ASN at many sites.
+  let seen = 0;
+  for (const segment of attrs.asPath ?? [])
+    for (const asn of segment.asns) if (asn === rules.localAsn) seen++;
+  if (seen > rules.allowAsIn) return 'asPathLoop';
+  // RFC 4456 §8: "A router that recognizes the ORIGINATOR_ID attribute SHOULD ignore a route
+  // received with its BGP Identifier as the ORIGINATOR_ID."
+  if (rules.routerId !== undefined && attrs.originatorId === rules.routerId) return 'originatorId';
+  return undefined;
+}

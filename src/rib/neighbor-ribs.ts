@@ -1,0 +1,360 @@
+// One neighbor's routes, owned by the routing engine: its Adj-RIB-In, the stale copy kept across
+// the neighbor's graceful restart (RFC 4724 §4.2) and its Adj-RIB-Out, with the counters about
+// them. The session (src/session/peer.ts) hands UPDATE bodies in and a sink to write to; it holds
+// no routes. Timers come from an injected clock; no sockets, no logger.
+
+import { evaluate, type Policy, type PolicyContext } from '../policy/index.js';
+import type { Clock } from '../session/clock.js';
+import {
+  type CodecContext,
+  encodeRouteRefresh,
+  type FamilyKey,
+  IPV4_UNICAST,
+  IPV6_UNICAST,
+  type PathAttributes,
+  type Prefix,
+  prefixKey,
+  RouteRefreshSubtype,
+} from '../wire/index.js';
+import { AdjRibIn, type IngestResult } from './adj-rib-in.js';
+import { AdjRibOut, type NotSent, type OutRoute, type Sink } from './adj-rib-out.js';
+import { decodedAttributes } from './attribute-store.js';
+import type { ImportRules } from './import-rules.js';
+import { pathsOf } from './loc-rib.js';
+import { prefixesOf } from './route-view.js';
+
+/** Seconds stale routes may wait for End-of-RIB once the peer is back (FRR's stalepath-time). */
+export const STALE_PATH_TIME = 360;
+
+/** What the routing engine needs to know of an Established session. */
+export interface SessionFacts {
+  readonly peerAsn: number;
+  readonly peerBgpId: string;
+  readonly ibgp: boolean;
+  readonly families: ReadonlySet<FamilyKey>;
+  /** Encoding what we send. */
+  readonly send: CodecContext;
+  /** Decoding what the peer sends. */
+  readonly receive: CodecContext;
+  /** Our address on the connection (next-hop self). */
+  readonly localAddress?: string;
+  /** RFC 8950 negotiated for IPv4 unicast: IPv4 routes may carry an IPv6 next hop. */
+  readonly ipv4OverIpv6: boolean;
+  readonly enhancedRouteRefresh: boolean;
+  /** The peer's graceful-restart capability: families whose forwarding state it kept (RFC 4724 §3). */
+  readonly gracefulRestart?: { readonly forwarding: ReadonlySet<FamilyKey> };
+}
+
+/** What a session does with the routes of its neighbor; the engine implements it per neighbor. */
+export interface RouteExchange {
+  /** An UPDATE from the peer. Throws the Notification RFC 4271/7606 ask for when the session must reset. */
+  received(body: Buffer): IngestResult;
+  /** The session is Established: send our routes, then End-of-RIB (RFC 4724 §2). */
+  up(session: SessionFacts, sink: Sink): void;
+  /**
+   * The session went down. With `staleFor` (seconds), the peer's routes are kept as stale for that
+   * long (RFC 4724 §4.2 helper); otherwise they are removed.
+   */
+  down(staleFor?: number): void;
+  /** The peer asked for our routes of `afi` again (RFC 2918, RFC 7313 framing when enhanced). */
+  refresh(afi: number, safi: number): void;
+  /** Sends every route again (an operator's soft reset outbound). */
+  resendAll(): Promise<void>;
+}
+
+export interface NeighborCounters {
+  /** Announcements dropped on import because of a loop (cumulative). */
+  rejectedAsLoop: number;
+  /** UPDATEs whose routes were treated as withdrawn (RFC 7606; cumulative). */
+  treatAsWithdraw: number;
+  updatesReceived: number;
+}
+
+export interface NeighborRibsOptions {
+  readonly address: string;
+  /** The ASNs this neighbor may use: the peer ASN and iBGP/eBGP while no session tells. */
+  readonly configuredAsns: readonly number[];
+  readonly importRules?: ImportRules;
+  readonly clock: Clock;
+  /** The routes this neighbor should get on `session` (export), re-read on every sync. */
+  readonly exportRoutes: (session: SessionFacts) => OutRoute[];
+  /** Reports work that failed (a bug), instead of leaving a rejected promise. */
+  readonly failed: (e: Error) => void;
+  readonly notSent: (routes: readonly NotSent[]) => void;
+  /** Prefixes whose paths changed (only while the engine follows the Loc-RIB). */
+  readonly pathsChanged: (prefixes: readonly Prefix[]) => void;
+  /** Our ASN (the import policy's context). */
+  readonly localAsn: () => number;
+}
+
+export class NeighborRibs implements RouteExchange {
+  adjRibIn: AdjRibIn;
+  /** Routes kept from before the peer's graceful restart until End-of-RIB or a timer (RFC 4724 §4.2). */
+  stale?: AdjRibIn;
+  readonly adjRibOut = new AdjRibOut();
+  readonly counters: NeighborCounters = { rejectedAsLoop: 0, treatAsWithdraw: 0, updatesReceived: 0 };
+  /** The Established session, if any (the decision process reads the peer's ASN and identifier). */
+  session?: SessionFacts;
+  private sink?: Sink;
+  private staleTimer?: unknown;
+  /** The Loc-RIB has followers: changed prefixes are reported. */
+  private following = false;
+  private importPolicy?: Policy;
+  /** Paths of the current Adj-RIB-In the import policy rejects: prefix key → path ids. */
+  private rejected = new Map<string, Set<number>>();
+  private rejectedCount = 0;
+
+  constructor(private readonly opts: NeighborRibsOptions) {
+    this.adjRibIn = this.freshTable();
+  }
+
+  /** Reports changed prefixes from now on (the Loc-RIB has followers), or stops. */
+  trackChanges(on: boolean): void {
+    this.following = on;
+    this.adjRibIn.trackChanges(this.tracking);
+  }
+
+  /** Changes are collected while someone follows the Loc-RIB or an import policy must see them. */
+  private get tracking(): boolean {
+    return this.following || this.importPolicy !== undefined;
+  }
+
+  /** Routes received, after the loop checks and before policy (FRR's received-routes). */
+  get receivedCount(): number {
+    return this.adjRibIn.size;
+  }
+
+  /** Routes the import policy accepted: what `show ip bgp summary` calls PfxRcd. */
+  get acceptedCount(): number {
+    return this.adjRibIn.size - this.rejectedCount;
+  }
+
+  /**
+   * Sets (or clears) the import policy and re-evaluates every route held — soft reconfiguration
+   * inbound, without asking the peer to resend: every route is kept as received.
+   */
+  setImportPolicy(policy: Policy | undefined): void {
+    this.importPolicy = policy;
+    this.adjRibIn.trackChanges(this.tracking);
+    this.rejected.clear();
+    this.rejectedCount = 0;
+    const all = [...prefixesOf(this.adjRibIn, IPV4_UNICAST), ...prefixesOf(this.adjRibIn, IPV6_UNICAST)];
+    if (policy) for (const p of all) this.judge(p);
+    if (this.following) this.report(all);
+  }
+
+  /** The attributes of a received path after the import policy, or undefined when it rejects it. */
+  imported(prefix: Prefix, attributes: PathAttributes): PathAttributes | undefined {
+    const policy = this.importPolicy;
+    if (!policy) return attributes;
+    const r = evaluate(policy, { prefix, attributes }, this.policyContext());
+    return r.accepted ? r.attributes : undefined;
+  }
+
+  private policyContext(): PolicyContext {
+    return {
+      direction: 'import',
+      routeType: 'learned',
+      neighborAddress: this.opts.address,
+      neighborAsn: this.session?.peerAsn ?? this.opts.configuredAsns[0] ?? 0,
+      localAsn: this.opts.localAsn(),
+      nextHopSelf: this.session?.localAddress?.includes(':')
+        ? { ipv6: this.session.localAddress }
+        : { ipv4: this.session?.localAddress },
+    };
+  }
+
+  /** Re-evaluates the import policy for every path of one prefix of the current Adj-RIB-In. */
+  private judge(prefix: Prefix): void {
+    const key = prefixKey(prefix);
+    const before = this.rejected.get(key);
+    if (before) this.rejectedCount -= before.size;
+    this.rejected.delete(key);
+    const policy = this.importPolicy;
+    if (!policy) return;
+    let now: Set<number> | undefined;
+    for (const [pathId, setId] of pathsOf(this.adjRibIn, prefix)) {
+      const set = this.adjRibIn.attributes.get(setId);
+      if (!set || this.imported(prefix, decodedAttributes(set))) continue;
+      now ??= new Set();
+      now.add(pathId);
+    }
+    if (!now) return;
+    this.rejected.set(key, now);
+    this.rejectedCount += now.size;
+  }
+
+  get address(): string {
+    return this.opts.address;
+  }
+
+  get configuredAsns(): readonly number[] {
+    return this.opts.configuredAsns;
+  }
+
+  received(body: Buffer): IngestResult {
+    const session = this.session;
+    if (!session) throw new Error('UPDATE outside an Established session');
+    this.counters.updatesReceived++;
+    let result: IngestResult;
+    try {
+      result = this.adjRibIn.apply(body, session.receive);
+    } finally {
+      if (this.tracking) this.changed(this.adjRibIn.takeChanges());
+    }
+    this.counters.rejectedAsLoop += result.rejectedAsLoop;
+    if (result.treatAsWithdraw) this.counters.treatAsWithdraw++;
+    // RFC 4724 §4.2: End-of-RIB for a family removes that family's stale routes (only those).
+    if (result.endOfRib) this.sweepStale(result.endOfRib);
+    return result;
+  }
+
+  up(session: SessionFacts, sink: Sink): void {
+    this.session = session;
+    this.sink = sink;
+    this.replaceTable();
+    if (this.stale) this.keepStaleFamilies(session);
+    this.background(
+      this.adjRibOut
+        .sync(this.opts.exportRoutes(session), session.send, sink, true)
+        .then((r) => this.reportNotSent(r.newlyNotSent))
+        .then(() => this.adjRibOut.endOfRib(session.families, sink)),
+    );
+  }
+
+  down(staleFor?: number): void {
+    this.session = undefined;
+    this.sink = undefined;
+    this.adjRibOut.clear();
+    if (staleFor === undefined || staleFor <= 0) {
+      this.replaceTable();
+      return;
+    }
+    this.stale = this.adjRibIn;
+    this.stale.trackChanges(false);
+    this.adjRibIn = this.freshTable();
+    // RFC 4724 §4.2: "the Receiving Speaker MUST ... delete all the stale routes from the peer
+    // that it is retaining" when the restart timer expires before the session is back.
+    this.armStaleTimer(staleFor);
+  }
+
+  /** Brings the peer's Adj-RIB-Out to what it should get now (our routes changed). Never rejects. */
+  sync(): void {
+    this.background(this.syncNow(false));
+  }
+
+  refresh(afi: number, safi: number): void {
+    const { session, sink } = this;
+    if (!session || !sink) return;
+    const framed = session.enhancedRouteRefresh;
+    const marker = (subtype: number) => {
+      if (framed && sink.open) sink.send(encodeRouteRefresh({ afi, subtype, safi }));
+    };
+    marker(RouteRefreshSubtype.BORR);
+    this.background(this.syncNow(afi).then(() => marker(RouteRefreshSubtype.EORR)));
+  }
+
+  resendAll(): Promise<void> {
+    return this.syncNow(true);
+  }
+
+  /** Drops everything (the neighbor was removed from the config). */
+  dispose(): void {
+    this.clearStaleTimer();
+    if (this.stale) this.dropTable(this.stale);
+    this.stale = undefined;
+    this.session = undefined;
+    this.sink = undefined;
+    this.adjRibOut.clear();
+    this.replaceTable();
+  }
+
+  /** Removes stale routes: of one family (its End-of-RIB), or all of them (a timer ran out). */
+  sweepStale(family?: FamilyKey): void {
+    const stale = this.stale;
+    if (!stale) return;
+    if (family !== undefined) this.dropFamily(stale, family);
+    else this.dropTable(stale);
+    if (stale.size > 0) return;
+    this.stale = undefined;
+    this.clearStaleTimer();
+  }
+
+  private freshTable(): AdjRibIn {
+    const t = new AdjRibIn(this.opts.importRules);
+    t.trackChanges(this.tracking);
+    this.rejected = new Map();
+    this.rejectedCount = 0;
+    return t;
+  }
+
+  /** Prefixes of the current table changed: re-judge them by the import policy, then report them. */
+  private changed(prefixes: readonly Prefix[]): void {
+    if (this.importPolicy) for (const p of prefixes) this.judge(p);
+    if (this.following) this.report(prefixes);
+  }
+
+  /** A new, empty Adj-RIB-In; the old one's prefixes are reported as changed. */
+  private replaceTable(): void {
+    const old = this.adjRibIn;
+    this.adjRibIn = this.freshTable();
+    this.dropTable(old);
+  }
+
+  private dropTable(table: AdjRibIn): void {
+    for (const family of [IPV4_UNICAST, IPV6_UNICAST]) this.dropFamily(table, family);
+  }
+
+  /** Removes a family from a table, reporting its prefixes when the Loc-RIB is followed. */
+  private dropFamily(table: AdjRibIn, family: FamilyKey): void {
+    const gone = this.following ? prefixesOf(table, family) : undefined;
+    table.dropFamily(family >> 8);
+    if (gone && gone.length > 0) this.report(gone);
+  }
+
+  private report(prefixes: readonly Prefix[]): void {
+    if (prefixes.length > 0) this.opts.pathsChanged(prefixes);
+  }
+
+  private async syncNow(full: boolean | number): Promise<void> {
+    const { session, sink } = this;
+    if (!session || !sink) return;
+    const r = await this.adjRibOut.sync(this.opts.exportRoutes(session), session.send, sink, full);
+    this.reportNotSent(r.newlyNotSent);
+  }
+
+  private reportNotSent(newlyNotSent: readonly NotSent[]): void {
+    if (newlyNotSent.length > 0) this.opts.notSent(newlyNotSent);
+  }
+
+  /**
+   * RFC 4724 §4.2: "If the Graceful Restart Capability is not received in the re-established
+   * session, or if the F bit is not set for an AFI/SAFI, the Receiving Speaker MUST immediately
+   * remove all the stale routes from the peer that it is retaining for that address family."
+   * What stays waits for its End-of-RIB, at most STALE_PATH_TIME seconds.
+   */
+  private keepStaleFamilies(session: SessionFacts): void {
+    for (const family of [IPV4_UNICAST, IPV6_UNICAST])
+      if (this.stale && !session.gracefulRestart?.forwarding.has(family)) this.dropFamily(this.stale, family);
+    if (!this.stale || this.stale.size === 0) {
+      this.sweepStale();
+      return;
+    }
+    this.armStaleTimer(STALE_PATH_TIME);
+  }
+
+  private armStaleTimer(seconds: number): void {
+    this.clearStaleTimer();
+    this.staleTimer = this.opts.clock.setTimeout(() => this.sweepStale(), seconds * 1000);
+  }
+
+  private clearStaleTimer(): void {
+    if (this.staleTimer !== undefined) this.opts.clock.clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+  }
+
+  /** Runs work in the background; a failure is reported, never left as an unhandled rejection. */
+  private background(work: Promise<unknown>): void {
+    work.catch((e: unknown) => this.opts.failed(e instanceof Error ? e : new Error(String(e))));
+  }
+}

@@ -1,0 +1,157 @@
+// The routing engine's Loc-RIB: best path and ECMP set across neighbors, why the others lost,
+// Herald's own route winning, and the change feed that the kernel routes and export follow.
+import { describe, expect, it } from 'vitest';
+import type { Sink } from '../../src/rib/adj-rib-out.js';
+import type { LocalRoute } from '../../src/rib/local-routes.js';
+import { localRoute } from '../../src/rib/local-routes.js';
+import type { SessionFacts } from '../../src/rib/neighbor-ribs.js';
+import { RoutingEngine } from '../../src/rib/routing-engine.js';
+import { ManualClock } from '../../src/session/clock.js';
+import {
+  codecContext,
+  encodeUpdate,
+  formatPrefix,
+  IPV4_UNICAST,
+  type PathAttributes,
+  parsePrefix,
+} from '../../src/wire/index.js';
+
+const LOCAL_ASN = 65000;
+const ctx = codecContext({ as4: true });
+const sink: Sink = { send: () => true, drained: async () => {}, open: true };
+
+function facts(peerAsn: number, peerBgpId: string): SessionFacts {
+  return {
+    peerAsn,
+    peerBgpId,
+    ibgp: peerAsn === LOCAL_ASN,
+    families: new Set([IPV4_UNICAST]),
+    send: ctx,
+    receive: ctx,
+    ipv4OverIpv6: false,
+    enhancedRouteRefresh: false,
+  };
+}
+
+function engine(opts: { maximumPaths?: number; multipathRelax?: boolean; local?: LocalRoute[] } = {}) {
+  return new RoutingEngine({
+    clock: new ManualClock(),
+    localRoutes: () => opts.local ?? [],
+    localAsn: () => LOCAL_ASN,
+    multipath: () => ({ maximumPaths: opts.maximumPaths ?? 1, multipathRelax: opts.multipathRelax ?? false }),
+    report: {
+      routesNotSent: () => {},
+      internalError: (_a, e) => {
+        throw e;
+      },
+    },
+  });
+}
+
+function neighbor(e: RoutingEngine, address: string, asn: number) {
+  const n = e.addNeighbor({ address, configuredAsns: [asn] });
+  n.up(facts(asn, address), sink);
+  return n;
+}
+
+function announce(
+  asPath: number[],
+  nextHop: string,
+  prefix = '10.0.0.0/8',
+  extra: Partial<PathAttributes> = {},
+) {
+  return encodeUpdate(
+    {
+      withdrawn: [],
+      nlri: [parsePrefix(prefix)],
+      attributes: { origin: 0, asPath: [{ type: 2, asns: asPath }], nextHop, ...extra },
+    },
+    ctx,
+  ).subarray(19);
+}
+
+const P = parsePrefix('10.0.0.0/8');
+
+describe('Loc-RIB', () => {
+  it('selects the shorter AS path and says why the other lost', () => {
+    const e = engine();
+    neighbor(e, '192.0.2.1', 65001).received(announce([65001, 65100], '192.0.2.1'));
+    neighbor(e, '192.0.2.2', 65002).received(announce([65002], '192.0.2.2'));
+    const s = e.select(P)!;
+    expect(s.paths.map((p) => [p.neighbor, p.best, p.multipath, p.lostAt])).toEqual([
+      ['192.0.2.2', true, true, undefined],
+      ['192.0.2.1', false, false, 'asPathLength'],
+    ]);
+  });
+
+  it('maximumPaths: equal paths from one neighbor AS form an ECMP set, one per next hop', () => {
+    const e = engine({ maximumPaths: 4 });
+    neighbor(e, '192.0.2.1', 65001).received(announce([65001], '192.0.2.1'));
+    neighbor(e, '192.0.2.2', 65001).received(announce([65001], '192.0.2.2'));
+    const s = e.select(P)!;
+    expect(s.paths.filter((p) => p.multipath).map((p) => p.neighbor)).toEqual(['192.0.2.1', '192.0.2.2']);
+    expect(s.paths[0]).toMatchObject({ best: true, neighbor: '192.0.2.1' });
+    expect(s.paths[1]).toMatchObject({ best: false, multipath: true, lostAt: 'routerId' });
+  });
+
+  it('paths from different neighbor ASes join only with multipathRelax', () => {
+    for (const relax of [false, true]) {
+      const e = engine({ maximumPaths: 2, multipathRelax: relax });
+      neighbor(e, '192.0.2.1', 65001).received(announce([65001], '192.0.2.1'));
+      neighbor(e, '192.0.2.2', 65002).received(announce([65002], '192.0.2.2'));
+      expect(e.select(P)!.paths.filter((p) => p.multipath)).toHaveLength(relax ? 2 : 1);
+    }
+  });
+
+  it('maximumPaths 1 keeps the best path only', () => {
+    const e = engine({ maximumPaths: 1 });
+    neighbor(e, '192.0.2.1', 65001).received(announce([65001], '192.0.2.1'));
+    neighbor(e, '192.0.2.2', 65001).received(announce([65001], '192.0.2.2'));
+    expect(e.select(P)!.paths.filter((p) => p.multipath)).toHaveLength(1);
+  });
+
+  it('a route Herald originates wins; learned paths say so', () => {
+    const e = engine({ local: [localRoute({ prefix: '10.0.0.0/8' })] });
+    neighbor(e, '192.0.2.1', 65001).received(announce([65001], '192.0.2.1'));
+    const s = e.select(P)!;
+    expect(s.paths.map((p) => [p.neighbor, p.best, p.lostAt])).toEqual([
+      ['local', true, undefined],
+      ['192.0.2.1', false, 'originatedLocally'],
+    ]);
+  });
+
+  it('stale paths of a restarting neighbor stay candidates until swept', () => {
+    const e = engine();
+    const n = neighbor(e, '192.0.2.1', 65001);
+    n.received(announce([65001], '192.0.2.1'));
+    n.down(120);
+    expect(e.select(P)!.paths).toEqual([
+      expect.objectContaining({ neighbor: '192.0.2.1', stale: true, best: true }),
+    ]);
+    n.sweepStale();
+    expect(e.select(P)).toBeUndefined();
+  });
+
+  it('followers hear of every changed prefix: announcement, better path, withdrawal, session loss', () => {
+    const e = engine();
+    const heard: string[] = [];
+    const stop = e.followLocRib((p, s) =>
+      heard.push(`${formatPrefix(p)} ${s?.paths[0]?.neighbor ?? 'gone'}`),
+    );
+    const a = neighbor(e, '192.0.2.1', 65001);
+    const b = neighbor(e, '192.0.2.2', 65002);
+    a.received(announce([65001, 65100], '192.0.2.1'));
+    b.received(announce([65002], '192.0.2.2'));
+    b.down();
+    a.received(encodeUpdate({ withdrawn: [P], nlri: [], attributes: {} }, ctx).subarray(19));
+    expect(heard).toEqual([
+      '10.0.0.0/8 192.0.2.1',
+      '10.0.0.0/8 192.0.2.2',
+      '10.0.0.0/8 192.0.2.1',
+      '10.0.0.0/8 gone',
+    ]);
+    stop();
+    a.received(announce([65001], '192.0.2.1'));
+    expect(heard).toHaveLength(4);
+  });
+});

@@ -1,0 +1,148 @@
+// Graceful restart helper (RFC 4724 §4.2) over in-memory connections: stale routes are swept per
+// family at that family's End-of-RIB, and at once for a family whose Forwarding State bit is clear.
+import { describe, expect, it } from 'vitest';
+import type { NeighborRibs } from '../../src/rib/neighbor-ribs.js';
+import { localCapabilities } from '../../src/session/capabilities.js';
+import { ManualClock } from '../../src/session/clock.js';
+import { SessionDriver } from '../../src/session/driver.js';
+import { SessionState } from '../../src/session/fsm-types.js';
+import { Peer } from '../../src/session/peer.js';
+import {
+  type Capability,
+  codecContext,
+  encodeUpdate,
+  IPV4_UNICAST,
+  IPV6_UNICAST,
+  parsePrefix,
+  Writer,
+  writeEndOfRib,
+} from '../../src/wire/index.js';
+import { duplexPair, settle } from '../helpers/duplex-pair.js';
+import { testFsmConfig } from '../helpers/fsm-config.js';
+import { peerRoutes } from '../helpers/peer-routes.js';
+
+const FAMILIES = [IPV4_UNICAST, IPV6_UNICAST];
+const ctx = codecContext({ as4: true });
+
+function herald(clock: ManualClock): { peer: Peer; routes: NeighborRibs } {
+  const capabilities = localCapabilities({
+    localAsn: 65001,
+    families: FAMILIES,
+    ipv6Transport: false,
+    gracefulRestart: { restartTime: 120, restarting: false },
+  });
+  const routes = peerRoutes({ address: '10.0.0.2', asn: 65001, peerAsn: 65002, clock });
+  const peer = new Peer({
+    address: '10.0.0.2',
+    config: testFsmConfig({ asn: 65001, peerAsn: 65002, bgpId: '10.0.0.1', passive: true, capabilities }),
+    clock,
+    routes,
+    gracefulRestart: true,
+  });
+  return { peer, routes };
+}
+
+/** The restarting router: GR capability with the Forwarding State bit for `forwarding` only. */
+function router(clock: ManualClock, forwarding: number[]): SessionDriver {
+  const capabilities: Capability[] = [
+    ...FAMILIES.map((f) => ({ kind: 'multiprotocol' as const, afi: f >> 8, safi: 1 })),
+    { kind: 'as4', asn: 65002 },
+    {
+      kind: 'graceful-restart',
+      restarting: true,
+      notification: false,
+      restartTime: 120,
+      families: FAMILIES.map((f) => ({ afi: f >> 8, safi: 1, forwarding: forwarding.includes(f) })),
+    },
+  ];
+  return new SessionDriver({
+    config: testFsmConfig({ asn: 65002, peerAsn: 65001, bgpId: '10.0.0.2', capabilities }),
+    clock,
+    dial: async () => {
+      throw new Error('unused');
+    },
+  });
+}
+
+async function connect(peer: Peer, r: SessionDriver): Promise<void> {
+  const [mine, theirs] = duplexPair();
+  peer.start();
+  r.start();
+  r.accept(mine);
+  peer.accept(theirs);
+  await settle(() => peer.state === SessionState.ESTABLISHED && r.state === SessionState.ESTABLISHED);
+  expect(peer.state).toBe(SessionState.ESTABLISHED);
+}
+
+function sendRoutes(r: SessionDriver): void {
+  r.send(
+    encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.1.0.0/16')],
+        attributes: { origin: 0, asPath: [{ type: 2, asns: [65002] }], nextHop: '10.0.0.2' },
+      },
+      ctx,
+    ),
+  );
+  r.send(
+    encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [],
+        attributes: {
+          origin: 0,
+          asPath: [{ type: 2, asns: [65002] }],
+          mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::2', nlri: [parsePrefix('2001:db8:1::/48')] },
+        },
+      },
+      ctx,
+    ),
+  );
+}
+
+function endOfRib(r: SessionDriver, family: number): void {
+  const w = Writer.alloc(64);
+  writeEndOfRib(w, family >> 8, family & 0xff);
+  r.send(Buffer.from(w.view()));
+}
+
+async function restartedWithStale(forwarding: number[]) {
+  const clock = new ManualClock();
+  const { peer, routes } = herald(clock);
+  const first = router(clock, FAMILIES);
+  await connect(peer, first);
+  sendRoutes(first);
+  await settle(() => routes.adjRibIn.size === 2);
+  expect(routes.adjRibIn.size).toBe(2);
+  first.dispose(); // the router restarts: the connection is lost without a NOTIFICATION
+  await settle(() => peer.state !== SessionState.ESTABLISHED);
+  expect(routes.stale?.size).toBe(2);
+  const second = router(clock, forwarding);
+  await connect(peer, second);
+  return { peer, routes, second };
+}
+
+describe('graceful restart helper', () => {
+  it('RFC 4724 §4.2: End-of-RIB for IPv4 sweeps the stale IPv4 routes only', async () => {
+    const { peer, routes, second } = await restartedWithStale(FAMILIES);
+    expect(routes.stale?.size).toBe(2);
+    endOfRib(second, IPV4_UNICAST);
+    await settle(() => routes.stale?.size !== 2);
+    expect(routes.stale?.size).toBe(1);
+    expect(routes.stale?.ipv6.size).toBe(1);
+    endOfRib(second, IPV6_UNICAST);
+    await settle(() => routes.stale === undefined);
+    expect(routes.stale).toBeUndefined();
+    peer.dispose();
+    second.dispose();
+  });
+
+  it('RFC 4724 §4.2: a family without the Forwarding State bit in the new OPEN is swept at once', async () => {
+    const { peer, routes, second } = await restartedWithStale([IPV4_UNICAST]);
+    expect(routes.stale?.size).toBe(1);
+    expect(routes.stale?.ipv4.size).toBe(1);
+    peer.dispose();
+    second.dispose();
+  });
+});

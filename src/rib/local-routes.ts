@@ -23,6 +23,8 @@ export interface LocalRoute {
   readonly localPref?: number;
   readonly med?: number;
   readonly asPathPrepend: number;
+  /** Only these neighbors (addresses) get the route; absent: every neighbor. */
+  readonly peers?: readonly string[];
 }
 
 export interface LocalRouteSpec {

@@ -199,6 +199,7 @@ export class RoutingEngine {
     };
     for (const r of this.opts.localRoutes()) {
       if (!session.families.has(familyKey(r.prefix.afi, 1))) continue;
+      if (r.peers && !r.peers.includes(address)) continue;
       const attributes = exportAttributes(r, ctx);
       if (!attributes) continue;
       if (!policy) {

@@ -23,6 +23,8 @@ export interface UpdateStream {
   withdrawn: number;
   /** Distinct prefixes held after the last message. */
   endState: number;
+  /** Those prefixes, each as `LEN.o1.o2…` (the octets the length covers, host bits cleared). */
+  held: Set<string>;
   peer: string;
   peerAs: number;
   localAs: number;
@@ -88,6 +90,7 @@ export function loadUpdates(mrtFile: string): UpdateStream {
     announced,
     withdrawn,
     endState: held.size,
+    held,
     peer: first.peerIp,
     peerAs: first.peerAs,
     localAs: first.localAs,

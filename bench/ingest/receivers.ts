@@ -16,6 +16,7 @@ import {
   type FrrPeer,
   type GobgpPeer,
   type LinkTopology,
+  type NeighborOptions,
   type PeerOptions,
   spawnIn,
   startBird,
@@ -69,22 +70,34 @@ export interface ReceiverOptions {
   heraldProfileDir?: string;
   /** Extra node/V8 flags for Herald, space-separated (experiments, e.g. --max-semi-space-size=1). */
   heraldNodeArgs?: string;
+  /** The receiver's neighbors (default: the sender, t.a, as a passive iBGP neighbor). */
+  neighbors?: NeighborOptions[];
+  /** Amends Herald's config before it is written (policies, per-neighbor keys). */
+  heraldConfig?: (config: Record<string, unknown>) => void;
 }
 
-function peerOptions(t: LinkTopology, dir: string): PeerOptions {
+function neighborsOf(t: LinkTopology, opts: ReceiverOptions): NeighborOptions[] {
+  return (
+    opts.neighbors ?? [
+      { address: t.a.ipv4, asn: ASN, passive: true, holdTime: HOLD_TIME, gracefulRestart: false },
+    ]
+  );
+}
+
+function peerOptions(t: LinkTopology, dir: string, opts: ReceiverOptions): PeerOptions {
   return {
     ns: t.b.ns,
     routerId: t.b.ipv4,
     asn: ASN,
     localAddress: t.b.ipv4,
     dir,
-    neighbors: [{ address: t.a.ipv4, asn: ASN, passive: true, holdTime: HOLD_TIME, gracefulRestart: false }],
+    neighbors: neighborsOf(t, opts),
   };
 }
 
 // ------------------------------------------------------------------ Herald
 /** One kept-alive connection, so a poll is one request and not a new connection each time. */
-function unixGet<T>(agent: Agent, socket: string, path: string): Promise<T> {
+export function unixGet<T>(agent: Agent, socket: string, path: string): Promise<T> {
   return new Promise((res, rej) => {
     const req = request({ agent, socketPath: socket, path, method: 'GET', timeout: 10_000 }, (r) => {
       let text = '';
@@ -117,16 +130,20 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
   const socket = join(dir, 'api.sock');
   const config = join(dir, 'herald.yaml');
   const log = join(dir, 'herald.log');
-  writeFileSync(
-    config,
-    stringify({
-      asn: ASN,
-      routerId: t.b.ipv4,
-      listen: { address: t.b.ipv4, port: 179 },
-      api: { listen: socket },
-      neighbors: [{ address: t.a.ipv4, peerAsn: ASN, passive: true, holdTime: HOLD_TIME }],
-    }),
-  );
+  const settings: Record<string, unknown> = {
+    asn: ASN,
+    routerId: t.b.ipv4,
+    listen: { address: t.b.ipv4, port: 179 },
+    api: { listen: socket },
+    neighbors: neighborsOf(t, opts).map((n) => ({
+      address: n.address,
+      peerAsn: n.asn,
+      passive: n.passive,
+      holdTime: n.holdTime,
+    })),
+  };
+  opts.heraldConfig?.(settings);
+  writeFileSync(config, stringify(settings));
   const env: NodeJS.ProcessEnv = { ...process.env, HERALD_LOG_LEVEL: 'info' };
   delete env.NODE_OPTIONS;
   const nodeArgs = opts.heraldNodeArgs?.split(/\s+/).filter(Boolean) ?? [];
@@ -180,8 +197,8 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
 }
 
 // ------------------------------------------------------------------ BIRD
-async function startBirdReceiver(t: LinkTopology): Promise<Receiver> {
-  const bird: BirdPeer = await startBird(peerOptions(t, t.workDir('bird')));
+async function startBirdReceiver(t: LinkTopology, opts: ReceiverOptions): Promise<Receiver> {
+  const bird: BirdPeer = await startBird(peerOptions(t, t.workDir('bird'), opts));
   const proto = `n1_${addressTag(t.a.ipv4)}`; // the harness's protocol name for neighbor 1
   return {
     kind: 'bird',
@@ -227,8 +244,8 @@ interface GobgpNeighbor {
   afi_safis?: Array<{ state?: { received?: number; accepted?: number } }>;
 }
 
-async function startGobgpReceiver(t: LinkTopology): Promise<Receiver> {
-  const gobgp: GobgpPeer = await startGobgp(peerOptions(t, t.workDir('gobgp')));
+async function startGobgpReceiver(t: LinkTopology, opts: ReceiverOptions): Promise<Receiver> {
+  const gobgp: GobgpPeer = await startGobgp(peerOptions(t, t.workDir('gobgp'), opts));
   const mine = async (): Promise<GobgpNeighbor | undefined> => {
     // The list form: `gobgp neighbor <addr>` asks for advertised counts too, which walks the RIB.
     const list = JSON.parse(await gobgp.cli(['-j', 'neighbor'])) as GobgpNeighbor[];
@@ -261,9 +278,9 @@ interface FrrSummary {
   ipv4Unicast?: { peers?: Record<string, { pfxRcd?: number; state?: string }>; ribCount?: number };
 }
 
-async function startFrrReceiver(t: LinkTopology): Promise<Receiver> {
+async function startFrrReceiver(t: LinkTopology, opts: ReceiverOptions): Promise<Receiver> {
   const dir = t.workDir('frr');
-  const frr: FrrPeer = await startFrr(peerOptions(t, dir));
+  const frr: FrrPeer = await startFrr(peerOptions(t, dir, opts));
   const zebraPid = Number(readFileSync(join(dir, 'zebra.pid'), 'utf8').trim());
   const summary = async () => JSON.parse(await frr.cli(['show bgp summary json'])) as FrrSummary;
   return {
@@ -298,10 +315,10 @@ export function startReceiver(
     case 'herald':
       return startHeraldReceiver(t, opts);
     case 'bird':
-      return startBirdReceiver(t);
+      return startBirdReceiver(t, opts);
     case 'gobgp':
-      return startGobgpReceiver(t);
+      return startGobgpReceiver(t, opts);
     case 'frr':
-      return startFrrReceiver(t);
+      return startFrrReceiver(t, opts);
   }
 }

@@ -19,8 +19,8 @@ export class SpeakerProcess {
   private wake?: () => void;
   private exited = false;
 
-  constructor(ns: string, args: SpeakerArgs) {
-    const script = join(import.meta.dirname, 'speaker.js');
+  /** `script`: another child that speaks the same JSON-line events (default: the speaker). */
+  constructor(ns: string, args: SpeakerArgs | object, script = join(import.meta.dirname, 'speaker.js')) {
     this.child = spawnIn(ns, process.execPath, [script, JSON.stringify(args)]);
     let partial = '';
     this.child.stdout?.on('data', (d: Buffer) => {
@@ -43,6 +43,11 @@ export class SpeakerProcess {
   /** A fatal event (NOTIFICATION, closed, …) so far, if any. */
   trouble(): SpeakerEvent | undefined {
     return this.events.find((e) => FATAL.has(e.event));
+  }
+
+  /** The newest `event` so far, if any. */
+  latest(event: string): SpeakerEvent | undefined {
+    return this.events.findLast((e) => e.event === event);
   }
 
   /** Waits for the first `event` (bounded); fails at once on a fatal event or exit. */
@@ -68,7 +73,7 @@ export class SpeakerProcess {
     }
   }
 
-  /** Starts the UPDATE stream (the speaker waits for SIGUSR2 once Established). */
+  /** Starts the UPDATE stream (the speaker waits for SIGUSR2 once Established); again: the next file. */
   go(): void {
     process.kill(this.child.pid, 'SIGUSR2');
   }

@@ -14,6 +14,7 @@
 // across processes) in nanoseconds, as a string.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export interface SpeakerArgs {
   mode: 'send' | 'sink';
@@ -27,14 +28,16 @@ export interface SpeakerArgs {
   holdTime: number;
   /** Concatenated UPDATE messages (marker, length, type, body). */
   file: string;
+  /** send: further such files, each written on a further SIGUSR2 (events `start-N`, `written-N`). */
+  more?: string[];
   /** Give up (exit 3) after this long without an established session. */
   connectTimeoutMs: number;
 }
 
 const MARKER = Buffer.alloc(16, 0xff);
 const CHUNK = 1 << 20;
-const now = (): string => process.hrtime.bigint().toString();
-const emit = (event: string, fields: Record<string, unknown> = {}): void => {
+export const now = (): string => process.hrtime.bigint().toString();
+export const emit = (event: string, fields: Record<string, unknown> = {}): void => {
   process.stdout.write(`${JSON.stringify({ event, t: now(), ...fields })}\n`);
 };
 
@@ -108,9 +111,9 @@ function describeNotification(body: Buffer): Record<string, unknown> {
 }
 
 /** Runs the handshake on `sock`; resolves once OPEN and KEEPALIVE were exchanged both ways. */
-function handshake(
+export function handshake(
   sock: net.Socket,
-  a: SpeakerArgs,
+  a: Pick<SpeakerArgs, 'asn' | 'holdTime' | 'bgpId'>,
   onUpdate: (body: Buffer) => void,
 ): Promise<{ holdTime: number }> {
   return new Promise((resolve, reject) => {
@@ -161,13 +164,15 @@ function handshake(
   });
 }
 
-function keepalives(sock: net.Socket, holdTime: number): void {
+export function keepalives(sock: net.Socket, holdTime: number): void {
   if (holdTime === 0) return;
   const t = setInterval(() => sock.write(KEEPALIVE), Math.max(1000, (holdTime * 1000) / 3));
   sock.once('close', () => clearInterval(t));
 }
 
-function connect(a: SpeakerArgs): Promise<net.Socket> {
+export function connect(
+  a: Pick<SpeakerArgs, 'address' | 'port' | 'localAddress' | 'connectTimeoutMs'>,
+): Promise<net.Socket> {
   const deadline = Date.now() + a.connectTimeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
@@ -188,31 +193,37 @@ function connect(a: SpeakerArgs): Promise<net.Socket> {
 }
 
 async function send(a: SpeakerArgs): Promise<void> {
-  const all = readFileSync(a.file);
-  const { chunks, messages } = chunksOf(all);
-  emit('loaded', { bytes: all.length, messages, chunks: chunks.length });
-  let go = false;
-  let start: (() => void) | undefined;
+  const files = [a.file, ...(a.more ?? [])].map((f) => readFileSync(f));
+  const parts = files.map(chunksOf);
+  emit('loaded', { bytes: files[0].length, messages: parts[0].messages, chunks: parts[0].chunks.length });
+  let signals = 0; // SIGUSR2s so far: how many parts may have started
+  let started = 0;
+  let busy = true; // until Established, then while a part is being written
+  let pumpNext = (): void => {};
   process.on('SIGUSR2', () => {
-    go = true;
-    start?.();
+    signals++;
+    pumpNext();
   });
   const sock = await connect(a);
   emit('connected', { local: `${sock.localAddress}:${sock.localPort}` });
   const { holdTime } = await handshake(sock, a, () => {});
   emit('established', { holdTime });
   keepalives(sock, holdTime);
-  const pump = (): void => {
-    emit('start');
+  const pump = (n: number): void => {
+    const tag = n === 0 ? '' : `-${n}`;
+    const { chunks } = parts[n];
+    emit(`start${tag}`);
     let i = 0;
     let drains = 0;
+    const done = (): void => {
+      emit(`written${tag}`, { bytes: files[n].length, drains });
+      busy = false;
+      pumpNext();
+    };
     const next = (): void => {
       while (i < chunks.length) {
         const last = i === chunks.length - 1;
-        const ok = sock.write(
-          chunks[i++],
-          last ? () => emit('written', { bytes: all.length, drains }) : undefined,
-        );
+        const ok = sock.write(chunks[i++], last ? done : undefined);
         if (!ok) {
           drains++;
           sock.once('drain', next);
@@ -222,8 +233,13 @@ async function send(a: SpeakerArgs): Promise<void> {
     };
     next();
   };
-  if (go) pump();
-  else start = pump;
+  pumpNext = () => {
+    if (busy || started >= Math.min(signals, parts.length)) return;
+    busy = true;
+    pump(started++);
+  };
+  busy = false;
+  pumpNext();
 }
 
 async function sink(a: SpeakerArgs): Promise<void> {
@@ -247,16 +263,19 @@ async function sink(a: SpeakerArgs): Promise<void> {
   server.listen({ host: a.address, port: a.port }, () => emit('listening'));
 }
 
-const args = JSON.parse(process.argv[2] ?? '{}') as SpeakerArgs;
-const timer = setTimeout(() => {
-  emit('timeout');
-  process.exit(3);
-}, args.connectTimeoutMs);
-timer.unref();
-(args.mode === 'sink' ? sink(args) : send(args)).then(
-  () => clearTimeout(timer),
-  (e: Error) => {
-    emit('failed', { message: e.message });
-    process.exit(1);
-  },
-);
+// Run as a program, not when a sibling imports the helpers above.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = JSON.parse(process.argv[2] ?? '{}') as SpeakerArgs;
+  const timer = setTimeout(() => {
+    emit('timeout');
+    process.exit(3);
+  }, args.connectTimeoutMs);
+  timer.unref();
+  (args.mode === 'sink' ? sink(args) : send(args)).then(
+    () => clearTimeout(timer),
+    (e: Error) => {
+      emit('failed', { message: e.message });
+      process.exit(1);
+    },
+  );
+}

@@ -89,7 +89,7 @@ export const RoutesQuerySchema = Type.Object(
 
 export const AnnouncementViewSchema = Type.Object({
   prefix: Type.String(),
-  source: Type.Enum(['config', 'api']),
+  source: Type.Enum(['config', 'api', 'kubernetes']),
   announced: Type.Boolean(),
   degraded: Type.Boolean(),
   withdrawn: Type.Boolean({

@@ -14,11 +14,15 @@ import { createMetrics } from '../metrics/metrics.js';
 import { adminRoutes } from './admin.js';
 import { announcementRoutes } from './announcements.js';
 import { authenticate } from './auth.js';
+import { bfdRoutes } from './bfd.js';
 import { ApiError } from './errors.js';
+import { fibRoutes } from './fib.js';
 import { neighborRoutes } from './neighbors.js';
+import { policyTest } from './policy-test.js';
 import { prefixRoute } from './prefix-route.js';
 import { ribRoutes } from './rib-routes.js';
 import { StatusSchema } from './schemas.js';
+import { serviceRoutes } from './services.js';
 
 export { ApiError } from './errors.js';
 
@@ -106,8 +110,12 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
     neighborRoutes(api, daemon);
     ribRoutes(api, daemon);
     prefixRoute(api, daemon);
+    fibRoutes(api, daemon);
+    policyTest(api, daemon);
     announcementRoutes(api, daemon);
+    serviceRoutes(api, daemon);
     adminRoutes(api, daemon, options.reload);
+    bfdRoutes(api, daemon);
   });
   return app;
 }

@@ -1,15 +1,21 @@
 // CLI commands that talk to a running daemon through its REST API.
 import type { Command } from 'commander';
+import type { BfdSessionView } from '../api/bfd.js';
+import type { PolicyTestView } from '../api/policy-test.js';
 import type { PrefixRouteView } from '../api/prefix-route.js';
+import type { ServicesView } from '../api/services.js';
 import type { NeighborView } from '../api/views.js';
 import type { AnnouncementView } from '../daemon/announcements.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
+import { servicesTable } from './services-table.js';
 import {
   announcementsTable,
+  bfdTable,
   formatTable,
   neighborsTable,
+  policyTestText,
   prefixRouteText,
   reloadText,
   routesTable,
@@ -107,6 +113,27 @@ export function addApiCommands(program: Command): void {
   );
   withCommon(
     program
+      .command('policy')
+      .description('routing policy')
+      .command('test')
+      .argument('<neighbor>', 'neighbor address')
+      .argument('<prefix>', 'a prefix, e.g. 192.168.0.10/32')
+      .option('--export', 'what the neighbor gets for the prefix (default: what its import policy does)')
+      .description("evaluate a neighbor's import (or export) policy for one prefix: the term that decided"),
+  ).action((neighbor: string, prefix: string, o: Common & { export?: boolean }) =>
+    run(
+      o,
+      (b) =>
+        callApi<PolicyTestView>(b, 'POST', '/api/v1/policy/test', {
+          neighbor,
+          prefix,
+          direction: o.export ? 'export' : 'import',
+        }),
+      policyTestText,
+    ),
+  );
+  withCommon(
+    program
       .command('announce')
       .argument('<prefix>')
       .description('announce a prefix at run time')
@@ -179,6 +206,14 @@ export function addApiCommands(program: Command): void {
   ).action((o: Common) =>
     run(o, (b) => callApi<AnnouncementView[]>(b, 'GET', '/api/v1/announcements'), announcementsTable),
   );
+  withCommon(
+    program.command('bfd').description('BFD sessions: state, discriminators, timers, last down, BGP hold'),
+  ).action((o: Common) => run(o, (b) => callApi<BfdSessionView[]>(b, 'GET', '/api/v1/bfd'), bfdTable));
+  withCommon(
+    program
+      .command('services')
+      .description('Kubernetes services: announced from this node or why not, to which neighbors'),
+  ).action((o: Common) => run(o, (b) => callApi<ServicesView>(b, 'GET', '/api/v1/services'), servicesTable));
   withCommon(
     program.command('reload').description('re-read the config file and apply the differences (like SIGHUP)'),
   ).action((o: Common) =>

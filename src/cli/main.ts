@@ -21,7 +21,10 @@ export function buildProgram(): Command {
     .command('run')
     .description('run the daemon in the foreground')
     .requiredOption('-c, --config <file>', 'configuration file (YAML)')
-    .action(async (opts: { config: string }) => exitWith(await runDaemon(opts.config)));
+    .option('--kubeconfig <file>', 'Kubernetes mode: kubeconfig file (default: KUBECONFIG, else in-cluster)')
+    .action(async (opts: { config: string; kubeconfig?: string }) =>
+      exitWith(await runDaemon(opts.config, { kubeconfig: opts.kubeconfig })),
+    );
 
   program
     .command('check-config')

@@ -1,5 +1,7 @@
 // Plain-text tables for the CLI, in the layout operators know from `show ip bgp summary` and
 // `show ip bgp`.
+import type { BfdSessionView } from '../api/bfd.js';
+import type { PolicyTestView } from '../api/policy-test.js';
 import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { NeighborView } from '../api/views.js';
 import type { AnnouncementView } from '../daemon/announcements.js';
@@ -83,6 +85,25 @@ export function reloadText(r: ReloadResult): string {
   return lines.length > 0 ? `reloaded:\n  ${lines.join('\n  ')}` : 'reloaded: no changes';
 }
 
+/** `herald bfd`: one line per BFD session, like FRR's `show bfd peers brief` with the timers. */
+export function bfdTable(list: BfdSessionView[]): string {
+  const ms = (v: number | null) => (v === null ? '-' : String(v));
+  return formatTable(
+    ['Neighbor', 'State', 'Discr L/R', 'TX/RX ms', 'Mult', 'Detect', 'Up', 'Last down', 'BGP'],
+    list.map((b) => [
+      b.neighbor + (b.multihop ? ' (multihop)' : ''),
+      b.state,
+      `${b.localDiscriminator}/${b.remoteDiscriminator}`,
+      `${ms(b.txInterval)}/${ms(b.rxInterval)}`,
+      `${ms(b.multiplier)}/${ms(b.remoteMultiplier)}`,
+      ms(b.detectionTime),
+      upDown(b.uptimeSeconds),
+      b.lastDownDiag ?? '-',
+      b.error ? `runs without BFD: ${b.error}` : b.bgpHeld ? 'held down' : 'free',
+    ]),
+  );
+}
+
 /** `herald route PREFIX`: each path with its flags; the ones not chosen say why. */
 export function prefixRouteText(v: PrefixRouteView): string {
   const rows = v.paths.map((p) => [
@@ -95,4 +116,21 @@ export function prefixRouteText(v: PrefixRouteView): string {
     p.best ? 'best' : p.multipath ? 'multipath' : (p.notBestBecause ?? ''),
   ]);
   return `${v.prefix}\n${formatTable(['', 'Neighbor', 'Next hop', 'AS path', 'LocPrf', 'MED', 'Why'], rows)}`;
+}
+
+/** `herald policy test`: the policy, and per path the verdict and the term that decided it. */
+export function policyTestText(v: PolicyTestView): string {
+  const head = `${v.direction} policy of ${v.neighbor} for ${v.prefix}: ${v.policy ?? '(none)'}`;
+  if (v.refused) return `${head}\nnot sent: ${v.refused}`;
+  if (v.paths.length === 0) return `${head}\nno path from this neighbor`;
+  const rows = v.paths.map((p) => [
+    String(p.pathId),
+    p.accepted ? 'accept' : 'reject',
+    p.decidedBy,
+    p.nextHop ?? '',
+    p.asPath || 'i',
+    p.localPref === null ? '' : String(p.localPref),
+    p.communities.join(' '),
+  ]);
+  return `${head}\n${formatTable(['Path', 'Verdict', 'Decided by', 'Next hop', 'AS path', 'LocPrf', 'Communities'], rows)}`;
 }

@@ -2,6 +2,7 @@
 // the line; validation errors name the path.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { redactBfd } from './bfd-config.js';
 import type { HeraldConfig } from './types.js';
 import { ConfigError, validateConfig } from './validate.js';
 
@@ -32,6 +33,9 @@ export function redactConfig(config: HeraldConfig): HeraldConfig {
   return {
     ...config,
     api: config.api !== false && config.api.token ? { ...config.api, token: REDACTED } : config.api,
-    neighbors: config.neighbors.map((n) => (n.password ? { ...n, password: REDACTED } : n)),
+    ...redactBfd(
+      config.neighbors.map((n) => (n.password ? { ...n, password: REDACTED } : n)),
+      config.bfdProfiles,
+    ),
   };
 }

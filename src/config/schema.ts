@@ -4,6 +4,7 @@
 import Type, { type Static } from 'typebox';
 import { LOG_LEVELS } from '../log/logger.js';
 import { neighborPolicyFields, policyConfigFields } from '../policy/policy-schema.js';
+import { bfdConfigFields, neighborBfdFields } from './bfd-schema.js';
 import { ASN, Closed, Opt, Text, U32 } from './schema-kit.js';
 
 export const FAMILY_NAMES = ['ipv4-unicast', 'ipv6-unicast'] as const;
@@ -73,6 +74,39 @@ export const NeighborSchema = Type.Object(
       }),
     ),
     ...neighborPolicyFields,
+    maxPrefixes: Opt(
+      Type.Object(
+        {
+          limit: Type.Integer({
+            minimum: 1,
+            maximum: 0xffffffff,
+            description: 'Most routes accepted from the neighbor',
+          }),
+          warningThreshold: Opt(
+            Type.Integer({
+              minimum: 1,
+              maximum: 100,
+              default: 75,
+              description: 'Warn once at this percent of the limit',
+            }),
+          ),
+          warningOnly: Opt(
+            Type.Boolean({ default: false, description: 'Past the limit, only warn; keep the session' }),
+          ),
+          restartAfter: Opt(
+            Type.Integer({
+              minimum: 0,
+              maximum: 65535,
+              default: 0,
+              description:
+                'Minutes before the session is tried again after a teardown (0: stays down until reset or reload)',
+            }),
+          ),
+        },
+        Closed,
+      ),
+    ),
+    ...neighborBfdFields,
   },
   Closed,
 );
@@ -171,6 +205,75 @@ export const LogSchema = Type.Object(
   { ...Closed, default: {} },
 );
 
+export const FibSchema = Type.Object(
+  {
+    enabled: Opt(
+      Type.Boolean({ default: false, description: 'Install the Loc-RIB best routes into the kernel' }),
+    ),
+    table: Opt(
+      Type.Integer({
+        minimum: 1,
+        maximum: 0xffffffff,
+        default: 254,
+        description: 'Kernel routing table (254: main)',
+      }),
+    ),
+    metric: Opt(
+      Type.Integer({
+        minimum: 0,
+        maximum: 0xffffffff,
+        default: 20,
+        description: 'Metric (RTA_PRIORITY) of installed routes',
+      }),
+    ),
+    protocol: Opt(
+      Type.Integer({
+        minimum: 1,
+        maximum: 255,
+        default: 72,
+        description: 'Route protocol number marking Herald\'s routes (72: "herald" in rt_protos.d)',
+      }),
+    ),
+    prefixList: Opt(Text('Only prefixes this prefix list permits are installed (default: all)')),
+  },
+  { ...Closed, default: {} },
+);
+
+export const KubernetesSchema = Type.Object(
+  {
+    enabled: Opt(
+      Type.Boolean({
+        default: false,
+        description: 'Announce LoadBalancer services from the MetalLB resources (needs NODE_NAME)',
+      }),
+    ),
+    namespace: Opt(
+      Type.String({
+        minLength: 1,
+        default: 'metallb-system',
+        description: 'Namespace of the MetalLB resources and peer Secrets',
+      }),
+    ),
+    kubeconfig: Opt(Text('kubeconfig file (default: --kubeconfig, KUBECONFIG, else in-cluster)')),
+    loadBalancerClass: Opt(Text('spec.loadBalancerClass served (default: services without a class)')),
+    ignoreExcludeLb: Opt(
+      Type.Boolean({
+        default: false,
+        description: 'Announce even from nodes labelled exclude-from-external-load-balancers',
+      }),
+    ),
+    debounceMs: Opt(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60000,
+        default: 200,
+        description: 'Cluster changes within this many ms are applied together',
+      }),
+    ),
+  },
+  { ...Closed, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     asn: ASN('Local AS number'),
@@ -187,6 +290,7 @@ export const ConfigSchema = Type.Object(
           'ECMP: equal paths combined into one route, per prefix, every family (1: best path only)',
       }),
     ),
+    fib: Opt(FibSchema),
     multipathRelax: Opt(
       Type.Boolean({
         default: false,
@@ -196,7 +300,9 @@ export const ConfigSchema = Type.Object(
     neighbors: Opt(Type.Array(NeighborSchema, { default: [] })),
     dynamicNeighbors: Opt(Type.Array(DynamicNeighborSchema, { default: [] })),
     announce: Opt(Type.Array(AnnouncementSchema, { default: [] })),
+    kubernetes: Opt(KubernetesSchema),
     ...policyConfigFields,
+    ...bfdConfigFields,
   },
   Closed,
 );
@@ -206,3 +312,4 @@ export type RawNeighbor = Static<typeof NeighborSchema>;
 export type RawAnnouncement = Static<typeof AnnouncementSchema>;
 export type RawHealthCheck = Static<typeof HealthCheckSchema>;
 export type RawApi = Static<typeof ApiSchema>;
+export type RawKubernetes = Static<typeof KubernetesSchema>;

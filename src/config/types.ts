@@ -2,12 +2,14 @@
 // their files or environment variables. Shapes come from the one schema in schema.ts; the
 // fields with defaults are required here.
 import type { RawPolicyConfig } from '../policy/policy-schema.js';
+import type { BfdProfileConfig, NeighborBfdConfig } from './bfd-config.js';
 import type {
   FAMILY_NAMES,
   LOG_LEVELS,
   RawAnnouncement,
   RawApi,
   RawHealthCheck,
+  RawKubernetes,
   RawNeighbor,
 } from './schema.js';
 
@@ -19,12 +21,14 @@ export type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K
 
 export interface NeighborConfig
   extends WithDefaults<
-    RawNeighbor,
+    Omit<RawNeighbor, 'bfd'>,
     'port' | 'passive' | 'holdTime' | 'keepalive' | 'families' | 'delayOpen' | 'connectRetry' | 'allowAsIn'
   > {
   gracefulRestart: { enabled: boolean; restartTime: number };
   /** The TCP MD5 key from password, passwordFile or passwordEnv (never logged). */
   password?: string;
+  /** The BFD session beside BGP, profile resolved (absent: no BFD). */
+  bfd?: NeighborBfdConfig;
 }
 
 export interface DynamicNeighborConfig {
@@ -50,6 +54,12 @@ export interface ApiConfig extends WithDefaults<RawApi, 'listen' | 'authenticate
   token?: string;
 }
 
+/** The `kubernetes` section (MetalLB resources → announcements and sessions). */
+export type KubernetesConfig = WithDefaults<
+  RawKubernetes,
+  'enabled' | 'namespace' | 'ignoreExcludeLb' | 'debounceMs'
+>;
+
 export interface HeraldConfig extends RawPolicyConfig {
   asn: number;
   routerId?: string;
@@ -57,8 +67,12 @@ export interface HeraldConfig extends RawPolicyConfig {
   api: ApiConfig | false;
   log: { level: LogLevel };
   maximumPaths: number;
+  fib: { enabled: boolean; table: number; metric: number; protocol: number; prefixList?: string };
   multipathRelax: boolean;
   neighbors: NeighborConfig[];
   dynamicNeighbors: DynamicNeighborConfig[];
   announce: AnnouncementConfig[];
+  /** Named BFD parameter sets, keys read (neighbors' `bfd` already has its profile resolved). */
+  bfdProfiles: BfdProfileConfig[];
+  kubernetes: KubernetesConfig;
 }

@@ -1,7 +1,6 @@
 // Checks a parsed YAML document against the config schema (schema.ts), then the rules a schema
 // cannot say (hold time 1 or 2, one secret source, duplicates), fills the computed defaults and
 // reads secrets. Returns the normalized config or throws every problem, each naming its path.
-import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import type { TSchema } from 'typebox';
@@ -9,6 +8,7 @@ import { compilePolicies, PolicyError } from '../policy/index.js';
 import { localRoute } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
 import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { type BfdProfileConfig, bfdProfiles, neighborBfd } from './bfd-config.js';
 import { addFormats } from './formats.js';
 import {
   ApiSchema,
@@ -20,6 +20,7 @@ import {
   type RawNeighbor,
 } from './schema.js';
 import { describeSchemaErrors } from './schema-errors.js';
+import { secret } from './secrets.js';
 import type {
   AnnouncementConfig,
   ApiConfig,
@@ -51,35 +52,6 @@ export function checkSchema(schema: TSchema, value: unknown, root = ''): string[
   return validate(value) ? [] : describeSchemaErrors(validate.errors ?? [], root);
 }
 
-/** The value of a secret given inline, in a file or in an environment variable (at most one). */
-function secret(
-  problems: string[],
-  path: string,
-  name: string,
-  o: Record<string, unknown>,
-): string | undefined {
-  const inline = o[name] as string | undefined;
-  const file = o[`${name}File`] as string | undefined;
-  const env = o[`${name}Env`] as string | undefined;
-  if ([inline, file, env].filter((x) => x !== undefined).length > 1) {
-    problems.push(`${path}.${name}: give one of ${name}, ${name}File, ${name}Env`);
-    return undefined;
-  }
-  if (file !== undefined) {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch (e) {
-      problems.push(`${path}.${name}File: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
-    }
-  }
-  if (env !== undefined) {
-    const v = process.env[env];
-    if (!v) problems.push(`${path}.${name}Env: environment variable ${env} is not set`);
-    return v || undefined;
-  }
-  return inline;
-}
-
 // What Ajv hands back: the schema's defaults filled in (schema.ts is their only source).
 type FilledNeighbor = WithDefaults<
   RawNeighbor,
@@ -91,10 +63,23 @@ type FilledAnnouncement = WithDefaults<
 >;
 type FilledConfig = WithDefaults<
   RawConfig,
-  'log' | 'maximumPaths' | 'multipathRelax' | 'neighbors' | 'dynamicNeighbors' | 'announce'
+  | 'log'
+  | 'fib'
+  | 'maximumPaths'
+  | 'multipathRelax'
+  | 'neighbors'
+  | 'dynamicNeighbors'
+  | 'announce'
+  | 'kubernetes'
+  | 'bfdProfiles'
 >;
 
-function neighbor(problems: string[], n: FilledNeighbor, path: string): NeighborConfig {
+function neighbor(
+  problems: string[],
+  n: FilledNeighbor,
+  path: string,
+  profiles: readonly BfdProfileConfig[] = [],
+): NeighborConfig {
   const { holdTime } = n;
   // RFC 4271 §4.2: "the Hold Time MUST be either zero or at least three seconds".
   if (holdTime === 1 || holdTime === 2) problems.push(`${path}.holdTime: must be 0 or at least 3`);
@@ -113,6 +98,7 @@ function neighbor(problems: string[], n: FilledNeighbor, path: string): Neighbor
     families: [...new Set(families)] as FamilyName[],
     gracefulRestart: n.gracefulRestart as NeighborConfig['gracefulRestart'],
     password: secret(problems, path, 'password', n),
+    bfd: neighborBfd(problems, n.bfd, n, profiles, path),
   };
 }
 
@@ -170,6 +156,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const o = raw as FilledConfig;
   const problems: string[] = [];
+  const profiles = bfdProfiles(problems, o.bfdProfiles);
   const config: HeraldConfig = {
     asn: o.asn,
     routerId: o.routerId,
@@ -177,18 +164,25 @@ export function validateConfig(doc: unknown): HeraldConfig {
     api: api(problems, o.api),
     log: o.log as HeraldConfig['log'],
     maximumPaths: o.maximumPaths,
+    fib: o.fib as HeraldConfig['fib'],
     multipathRelax: o.multipathRelax,
-    neighbors: o.neighbors.map((n, i) => neighbor(problems, n as FilledNeighbor, `neighbors[${i}]`)),
+    neighbors: o.neighbors.map((n, i) =>
+      neighbor(problems, n as FilledNeighbor, `neighbors[${i}]`, profiles),
+    ),
     dynamicNeighbors: o.dynamicNeighbors.map((d) => ({
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
+    kubernetes: o.kubernetes as HeraldConfig['kubernetes'],
     prefixLists: o.prefixLists,
     asPathLists: o.asPathLists,
     communityLists: o.communityLists,
     policies: o.policies,
+    bfdProfiles: profiles,
   };
+  if (config.fib.prefixList !== undefined && !config.prefixLists?.[config.fib.prefixList])
+    problems.push(`fib.prefixList: no prefix list named "${config.fib.prefixList}"`);
   try {
     compilePolicies(config);
   } catch (e) {
@@ -206,6 +200,12 @@ export function validateConfig(doc: unknown): HeraldConfig {
     config.announce.map((a) => formatPrefix(parsePrefix(a.prefix))),
     (i) => `announce[${i}].prefix`,
     'announcement',
+  );
+  duplicates(
+    problems,
+    profiles.map((p) => p.name),
+    (i) => `bfdProfiles[${i}].name`,
+    'BFD profile',
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,6 @@
-// The routes Herald originates: those in the config (each optionally following a health check)
-// and those added at run time through the API. Works out which of them are announced right now,
+// The routes Herald originates: those in the config (each optionally following a health check),
+// those added at run time through the API, and those of Kubernetes services (a set replaced as a
+// whole by each complete snapshot; config and API win on the same prefix). Works out which of them are announced right now,
 // and how: a route whose check is down is withdrawn, or kept with a worse MED / longer AS path.
 import { isDeepStrictEqual } from 'node:util';
 import type { AnnouncementConfig, HealthCheckConfig } from '../config/types.js';
@@ -7,6 +8,14 @@ import { HealthMonitor, type HealthState, type ProbeResult } from '../health/ind
 import { type LocalRoute, type LocalRouteSpec, localRoute, localRouteKey } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
 import { formatPrefix } from '../wire/index.js';
+
+export type AnnouncementSource = 'config' | 'api' | 'kubernetes';
+
+/** A route of a source replaced as a whole (Kubernetes), with the spec it was parsed from. */
+export interface SourcedRoute {
+  readonly spec: LocalRouteSpec;
+  readonly route: LocalRoute;
+}
 
 export interface HealthView {
   state: HealthState;
@@ -19,7 +28,7 @@ export interface HealthView {
 
 export interface AnnouncementView {
   prefix: string;
-  source: 'config' | 'api';
+  source: AnnouncementSource;
   /** Whether peers get the route now (false: withdrawn by its health check). */
   announced: boolean;
   /** Announced with the health check's worse MED / prepends. */
@@ -39,7 +48,7 @@ export interface AnnouncementView {
 interface Entry {
   readonly spec: LocalRouteSpec & { healthCheck?: HealthCheckConfig };
   readonly route: LocalRoute;
-  readonly source: 'config' | 'api';
+  readonly source: AnnouncementSource;
   monitor?: HealthMonitor;
   /** The route as announced while the health check is down (whenDown: degrade). */
   degraded?: LocalRoute;
@@ -73,6 +82,8 @@ export class Announcements {
   private readonly runtime = new Map<string, Entry>();
   /** Configured routes withdrawn at run time (keys), until the next configure(). */
   private readonly suppressed = new Set<string>();
+  /** Kubernetes routes (a prefix may have several, each for its own peers). */
+  private kubernetes: Entry[] = [];
   private effective: LocalRoute[] = [];
 
   constructor(private readonly events: AnnouncementEvents) {}
@@ -114,6 +125,19 @@ export class Announcements {
     return diff;
   }
 
+  /**
+   * Replaces every Kubernetes route with `routes` (a complete snapshot). Unchanged routes keep
+   * their identity, so a snapshot that changes nothing sends nothing.
+   */
+  replaceKubernetes(routes: readonly SourcedRoute[]): void {
+    const old = new Map(this.kubernetes.map((e) => [sourcedKey(e.route), e]));
+    this.kubernetes = routes.map(({ spec, route }) => {
+      const was = old.get(sourcedKey(route));
+      return was && isDeepStrictEqual(was.route, route) ? was : { spec, route, source: 'kubernetes' };
+    });
+    this.recompute();
+  }
+
   /** Adds or replaces a run-time announcement (it overrides a configured one for the same prefix). */
   add(spec: LocalRouteSpec): LocalRoute {
     const route = localRoute(spec);
@@ -141,9 +165,8 @@ export class Announcements {
   }
 
   views(): AnnouncementView[] {
-    const active = new Map(this.effective.map((r) => [localRouteKey(r), r]));
     return [...this.merged()].map(([key, e]) => {
-      const now = active.get(key);
+      const now = this.current(key, e);
       const m = e.monitor;
       const h = e.spec.healthCheck;
       return {
@@ -196,6 +219,10 @@ export class Announcements {
   private *merged(): Generator<[string, Entry]> {
     for (const [key, e] of this.configured) if (!this.runtime.has(key)) yield [key, e];
     yield* this.runtime;
+    for (const e of this.kubernetes) {
+      const key = localRouteKey(e.route);
+      if (!this.configured.has(key) && !this.runtime.has(key)) yield [key, e];
+    }
   }
 
   /** A configured route withdrawn through the API (a run-time route is simply removed). */
@@ -228,4 +255,9 @@ export class Announcements {
     this.effective = next;
     this.events.changed();
   }
+}
+
+/** A Kubernetes route's identity: its prefix and the neighbors it is for. */
+function sourcedKey(r: LocalRoute): string {
+  return `${localRouteKey(r)} ${r.peers?.join(',') ?? '*'}`;
 }

@@ -6,7 +6,7 @@ import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 
 /**
  * Neighbor keys that change nothing in the running session: applied without touching it (the
- * timers take effect from the next connection attempt).
+ * timers take effect from the next connection attempt; `bfd` changes the BFD session beside it).
  */
 const IN_PLACE_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([
   'description',
@@ -14,6 +14,7 @@ const IN_PLACE_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([
   'delayOpen',
   'importPolicy',
   'exportPolicy',
+  'bfd',
 ]);
 
 export interface NeighborChange {
@@ -42,10 +43,16 @@ function changedKeys(a: NeighborConfig, b: NeighborConfig): string[] {
   return [...keys].filter((k) => !isDeepStrictEqual(a[k], b[k]));
 }
 
-export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
-  const before = new Map(old.neighbors.map((n) => [n.address, n]));
-  const after = new Map(next.neighbors.map((n) => [n.address, n]));
-  const identityChanged = old.asn !== next.asn || old.routerId !== next.routerId;
+export type NeighborDiff = Pick<ConfigDiff, 'added' | 'removed' | 'changed'>;
+
+/** Neighbors added, removed and changed between two lists (matched by address). */
+export function diffNeighbors(
+  old: readonly NeighborConfig[],
+  next: readonly NeighborConfig[],
+  identityChanged = false,
+): NeighborDiff {
+  const before = new Map(old.map((n) => [n.address, n]));
+  const after = new Map(next.map((n) => [n.address, n]));
   const changed: NeighborChange[] = [];
   for (const [address, n] of after) {
     const was = before.get(address);
@@ -56,9 +63,16 @@ export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
     changed.push({ address, keys, next: n, reset });
   }
   return {
-    added: next.neighbors.filter((n) => !before.has(n.address)),
-    removed: old.neighbors.filter((n) => !after.has(n.address)).map((n) => n.address),
+    added: next.filter((n) => !before.has(n.address)),
+    removed: old.filter((n) => !after.has(n.address)).map((n) => n.address),
     changed,
+  };
+}
+
+export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
+  const identityChanged = old.asn !== next.asn || old.routerId !== next.routerId;
+  return {
+    ...diffNeighbors(old.neighbors, next.neighbors, identityChanged),
     identityChanged,
     listenChanged: !isDeepStrictEqual(old.listen, next.listen),
     dynamicNeighborsChanged: !isDeepStrictEqual(old.dynamicNeighbors, next.dynamicNeighbors),

@@ -7,11 +7,12 @@ import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
+import type { BfdNetwork } from '../bfd/network.js';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
-import { compilePolicies } from '../policy/index.js';
+import { type CompiledPolicies, compilePolicies } from '../policy/index.js';
 import type { LocalRoute, LocalRouteSpec } from '../rib/local-routes.js';
 import { RoutingEngine } from '../rib/routing-engine.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
@@ -21,8 +22,13 @@ import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
 import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { Announcements } from './announcements.js';
-import { diffConfig } from './config-diff.js';
+import { BfdSessions } from './bfd-sessions.js';
+import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
+import { KernelRouteFeed } from './kernel-route-feed.js';
+import type { KubernetesModeView } from './kubernetes-mode.js';
+import { maxPrefixGuard } from './max-prefixes.js';
 import { logPeerEvents } from './peer-log.js';
+import { sweepAfterEndOfRib } from './restart-sweep.js';
 import {
   applyToAccepted,
   dialNeighbor,
@@ -42,9 +48,9 @@ export function defaultRouterId(): string | undefined {
   return undefined;
 }
 
-/** The configured BGP identifier, else a local IPv4 address. */
-function routerIdOf(config: HeraldConfig): string {
-  return config.routerId ?? defaultRouterId() ?? '127.0.0.1';
+/** The configured BGP identifier, else `fallback` (Kubernetes: the node's IPv4), else a local IPv4 address. */
+function routerIdOf(config: HeraldConfig, fallback?: string): string {
+  return config.routerId ?? fallback ?? defaultRouterId() ?? '127.0.0.1';
 }
 
 function normalize(address: string): string {
@@ -56,6 +62,8 @@ export interface DaemonOptions {
   readonly log: Logger;
   /** Replaces TCP dialling (tests); default node:net. */
   readonly dial?: (n: NeighborConfig) => Promise<Duplex>;
+  /** Replaces BFD over UDP (tests); default ports 3784/4784, opened when a neighbor first needs BFD. */
+  readonly bfdNetwork?: () => BfdNetwork;
 }
 
 /** What a reload did, for the log and the API. */
@@ -73,13 +81,25 @@ export class Daemon {
   /** The sessions, by neighbor address. Their routes live in `engine`. */
   readonly peers = new Map<string, Peer>();
   readonly engine: RoutingEngine;
+  /** BFD sessions of the neighbors that ask for one, and the BGP holds they impose. */
+  readonly bfd: BfdSessions;
   private readonly neighborConfigs = new Map<string, NeighborConfig>();
   /** Peers accepted through a dynamicNeighbors range (not in `neighbors`). */
   private readonly dynamicPeers = new Set<string>();
+  /** Neighbors of other sources (Kubernetes BGPPeers) by source: wanted, and running (not shadowed). */
+  private readonly sourced = new Map<string, { wanted: NeighborConfig[]; running: NeighborConfig[] }>();
+  /** The router id when the config has none (Kubernetes: the node's IPv4). */
+  private fallbackRouterId?: string;
+  /** Kubernetes mode, when on (the API and metrics read it). */
+  kubernetes?: KubernetesModeView;
   readonly announcements: Announcements;
   private server?: net.Server;
   private listenerOpenedWith?: ListenerNeeds;
   private current: HeraldConfig;
+  private policies: CompiledPolicies;
+  /** Installs Loc-RIB routes into the kernel (`fib.enabled`). */
+  kernelRoutes?: KernelRouteFeed;
+  private cancelSweep?: () => void;
   private started = false;
   routerId: string;
   readonly startedAt = Date.now();
@@ -89,6 +109,7 @@ export class Daemon {
     this.current = opts.config;
     this.routerId = routerIdOf(opts.config);
     const log = opts.log;
+    this.bfd = new BfdSessions({ log, ...(opts.bfdNetwork && { network: opts.bfdNetwork }) });
     this.engine = new RoutingEngine({
       clock: systemClock,
       localRoutes: () => this.announcements.routes(),
@@ -115,7 +136,8 @@ export class Daemon {
           ),
       },
     });
-    this.engine.setPolicies(compilePolicies(opts.config));
+    this.policies = compilePolicies(opts.config);
+    this.engine.setPolicies(this.policies);
     this.announcements = new Announcements({
       changed: () => this.engine.localRoutesChanged(),
       healthChanged: (prefix, state, last, effect) =>
@@ -150,10 +172,38 @@ export class Daemon {
 
   async start(): Promise<void> {
     for (const n of this.current.neighbors) this.addPeer(n);
+    if (this.current.fib.enabled) await this.startKernelRoutes();
     await this.startListener();
     this.announcements.configure(this.current.announce);
-    for (const p of this.peers.values()) p.start();
+    for (const p of this.peers.values()) if (this.bfd.allowsStart(p.address)) p.start();
     this.started = true;
+  }
+
+  /**
+   * Starts installing routes into the kernel. With graceful restart on, the previous run's routes
+   * stay (traffic keeps flowing) until the peers have sent their routes again, then are swept.
+   */
+  private async startKernelRoutes(): Promise<void> {
+    const graceful = this.current.neighbors.filter((n) => n.gracefulRestart.enabled);
+    const feed = new KernelRouteFeed(
+      this.engine,
+      this.opts.log,
+      () => this.current,
+      () => this.policies,
+    );
+    await feed.start(graceful.length > 0);
+    this.kernelRoutes = feed;
+    if (graceful.length === 0) return;
+    this.cancelSweep = sweepAfterEndOfRib({
+      peers: graceful.map((n) => this.peers.get(normalize(n.address))!).filter((p) => p !== undefined),
+      deadline: Math.max(...graceful.map((n) => n.gracefulRestart.restartTime)),
+      sweep: (why) =>
+        void feed.sweep().then(
+          () => this.opts.log.info({ event: LogEvent.kernelRoutesSwept, why }, 'stale kernel routes swept'),
+          (e: Error) =>
+            this.opts.log.error({ event: LogEvent.kernelRoutesError, err: e.message }, 'sweep failed'),
+        ),
+    });
   }
 
   private async startListener(): Promise<void> {
@@ -202,34 +252,26 @@ export class Daemon {
     const diff = diffConfig(this.current, next);
     const previous = this.current;
     this.current = next;
-    this.engine.setPolicies(compilePolicies(next));
+    this.policies = compilePolicies(next);
+    this.engine.setPolicies(this.policies);
     if (diff.identityChanged) {
-      this.routerId = routerIdOf(next);
+      this.routerId = routerIdOf(next, this.fallbackRouterId);
       // Dynamic peers run on the old ASN and identifier too: reset them; they come back on the new.
       for (const address of [...this.dynamicPeers])
         this.removePeer(address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
-    }
-    for (const address of diff.removed) this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
-    const updated: ReloadResult['neighborsUpdated'] = [];
-    for (const c of diff.changed) {
-      if (c.reset) {
-        this.removePeer(c.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
-        this.addPeer(c.next).start();
-      } else {
-        this.neighborConfigs.set(c.address, c.next);
-        if (c.keys.includes('importPolicy')) this.engine.setImportPolicy(c.address, c.next.importPolicy);
-        if (c.keys.includes('exportPolicy')) this.engine.setExportPolicy(c.address, c.next.exportPolicy);
-        this.peers.get(c.address)?.retime({ connectRetry: c.next.connectRetry, delayOpen: c.next.delayOpen });
-        updated.push({ address: c.address, keys: c.keys });
+      for (const e of this.sourced.values()) {
+        for (const n of e.running) this.removePeer(n.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+        e.running = [];
       }
     }
-    for (const n of diff.added) {
-      if (this.dynamicPeers.has(n.address))
-        this.removePeer(n.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
-      this.addPeer(n).start();
-    }
+    // A config-file neighbor takes its address over from another source (removed when added below).
+    for (const e of this.sourced.values())
+      e.running = e.running.filter((n) => !next.neighbors.some((c) => c.address === n.address));
+    const updated = this.applyNeighborDiff(diff);
+    for (const [source, e] of this.sourced) this.setSourcedNeighbors(source, e.wanted);
     if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
     // A policy that changed is applied in place to every neighbor that names it.
+    if (!policiesEqual(previous, next) && this.kernelRoutes) this.engine.revisitAll();
     if (!policiesEqual(previous, next))
       for (const [address, n] of this.neighborConfigs) {
         if (n.importPolicy !== undefined) this.engine.setImportPolicy(address, n.importPolicy);
@@ -243,11 +285,68 @@ export class Daemon {
       neighborsUpdated: updated,
       announcements: this.announcements.configure(next.announce),
       listenerRestarted,
-      needsRestart: diff.needsRestart,
+      needsRestart: isDeepStrictEqual(previous.fib, next.fib)
+        ? diff.needsRestart
+        : [...diff.needsRestart, 'fib'],
     };
     for (const r of result.neighborsReset)
       this.opts.log.info({ event: LogEvent.neighborReset, peer: r.address, keys: r.keys }, 'neighbor reset');
     return result;
+  }
+
+  /** Starts, stops and resets neighbors as `diff` says; returns those changed in place. */
+  private applyNeighborDiff(diff: NeighborDiff): ReloadResult['neighborsUpdated'] {
+    for (const address of diff.removed) this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
+    const updated: ReloadResult['neighborsUpdated'] = [];
+    const started = (p: Peer) => (this.started && this.bfd.allowsStart(p.address) ? p.start() : undefined);
+    for (const c of diff.changed) {
+      if (c.reset) {
+        this.removePeer(c.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+        started(this.addPeer(c.next));
+      } else {
+        this.neighborConfigs.set(c.address, c.next);
+        if (c.keys.includes('importPolicy')) this.engine.setImportPolicy(c.address, c.next.importPolicy);
+        if (c.keys.includes('exportPolicy')) this.engine.setExportPolicy(c.address, c.next.exportPolicy);
+        this.peers.get(c.address)?.retime({ connectRetry: c.next.connectRetry, delayOpen: c.next.delayOpen });
+        updated.push({ address: c.address, keys: c.keys });
+      }
+    }
+    for (const n of diff.added) {
+      // A dynamic (or other-source) peer on the address gives way.
+      if (this.peers.has(n.address)) this.removePeer(n.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);
+      started(this.addPeer(n));
+    }
+    this.bfd.sync(this.neighborConfigs, this.peers);
+    return updated;
+  }
+
+  /**
+   * Sets the neighbors another source wants (`kubernetes`: BGPPeers selecting this node), as a
+   * whole: like a reload, only what changed is started, stopped (Peer De-configured) or reset. A
+   * config-file neighbor (or another source's) on the same address wins. Before start() the
+   * peers are created and start with the others.
+   */
+  setSourcedNeighbors(source: string, wanted: readonly NeighborConfig[]): NeighborDiff {
+    const entry = this.sourced.get(source) ?? { wanted: [], running: [] };
+    const taken = new Set(this.current.neighbors.map((n) => n.address));
+    for (const [other, e] of this.sourced)
+      if (other !== source) for (const n of e.running) taken.add(n.address);
+    const running = wanted.filter((n) => !taken.has(n.address));
+    const diff = diffNeighbors(entry.running, running);
+    this.sourced.set(source, { wanted: [...wanted], running });
+    this.applyNeighborDiff(diff);
+    return diff;
+  }
+
+  /**
+   * The router id to use when the config has none (Kubernetes: the node's IPv4 address). Only
+   * before start(): false afterwards (the running sessions keep theirs until a restart).
+   */
+  setFallbackRouterId(id: string): boolean {
+    if (this.started || this.peers.size > 0) return id === this.routerId;
+    this.fallbackRouterId = id;
+    this.routerId = routerIdOf(this.current, id);
+    return true;
   }
 
   /** Re-opens the listener when its address or TTL needs changed; otherwise updates its MD5 keys. */
@@ -308,6 +407,17 @@ export class Daemon {
     // Give the NOTIFICATIONs a moment to leave before the process exits.
     await new Promise((r) => setTimeout(r, 200));
     for (const p of this.peers.values()) p.dispose();
+    await this.bfd.close();
+    this.cancelSweep?.();
+    // A graceful stop keeps the kernel routes (forwarding goes on while Herald restarts).
+    await this.kernelRoutes
+      ?.stop(graceful)
+      .catch((e: Error) =>
+        this.opts.log.error(
+          { event: LogEvent.kernelRoutesError, err: e.message },
+          'kernel routes not removed',
+        ),
+      );
   }
 
   private fsmConfig(
@@ -360,12 +470,14 @@ export class Daemon {
         exportPolicy: n.exportPolicy,
         configuredAsns: peerAsns,
         importRules: { localAsn: this.current.asn, allowAsIn: n.allowAsIn, routerId: this.routerId },
+        maxPrefixes: maxPrefixGuard(n, () => this.peers.get(address), log),
       }),
       gracefulRestart: n.gracefulRestart.enabled,
     });
     logPeerEvents(peer, log);
     this.peers.set(address, peer);
     this.neighborConfigs.set(address, n);
+    this.bfd.bind(n, peer);
     log.debug({ event: LogEvent.neighborAdded }, 'neighbor added');
     return peer;
   }

@@ -1,13 +1,14 @@
 // `herald run`: loads the config, starts the daemon and the API, reloads on SIGHUP (and on
 // POST /api/v1/config/reload), and on SIGTERM/SIGINT sends every peer Cease/Administrative
 // Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { buildApi } from '../api/server.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import type { HeraldConfig } from '../config/types.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
 import { Daemon, type ReloadResult } from './daemon.js';
+import type { KubernetesMode } from './kubernetes-mode.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { notifySystemd, reloadingState } from './systemd-notify.js';
 
@@ -33,13 +34,19 @@ function warnIfApiOpen(log: Logger, config: HeraldConfig): void {
 }
 
 /** Re-reads the file and applies it, one reload at a time; a bad file leaves everything as it was. */
-function reloader(configPath: string, daemon: Daemon, log: Logger): () => Promise<ReloadResult> {
+function reloader(
+  configPath: string,
+  daemon: Daemon,
+  log: Logger,
+  afterReload: () => void,
+): () => Promise<ReloadResult> {
   let queue: Promise<unknown> = Promise.resolve();
   const reloadOnce = async (): Promise<ReloadResult> => {
     notifySystemd(reloadingState());
     try {
       const next = loadConfig(configPath);
       const result = await daemon.reload(next);
+      afterReload();
       applyLogLevel(log, next);
       warnIfApiOpen(log, next);
       log.info({ event: LogEvent.configReloaded, ...result }, 'configuration reloaded');
@@ -62,7 +69,12 @@ function reloader(configPath: string, daemon: Daemon, log: Logger): () => Promis
   };
 }
 
-export async function runDaemon(configPath: string): Promise<number> {
+export interface RunOptions {
+  /** `--kubeconfig`: the Kubernetes API server to use in Kubernetes mode. */
+  readonly kubeconfig?: string;
+}
+
+export async function runDaemon(configPath: string, options: RunOptions = {}): Promise<number> {
   const log = createLogger();
   // Node's default for SIGHUP is to exit: until the daemon runs, a reload request is ignored.
   let onHangup = () => log.warn({ event: LogEvent.configReloadFailed }, 'SIGHUP before start: ignored');
@@ -80,20 +92,30 @@ export async function runDaemon(configPath: string): Promise<number> {
   applyLogLevel(log, config);
   log.info({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'herald starting');
   const daemon = new Daemon({ config, log });
-  const reload = reloader(configPath, daemon, log);
+  let kubernetes: KubernetesMode | undefined;
+  const reload = reloader(configPath, daemon, log, () => kubernetes?.refresh());
   const api = config.api ? buildApi(daemon, { reload }) : undefined;
   try {
+    // Kubernetes code is loaded only when enabled; its first view may give the router id.
+    if (config.kubernetes.enabled) {
+      const { KubernetesMode } = await import('./kubernetes-mode.js');
+      kubernetes = await KubernetesMode.start(daemon, config.kubernetes, { kubeconfig: options.kubeconfig });
+      daemon.kubernetes = kubernetes;
+    }
     await daemon.start();
     if (config.api && api) {
       const at = hostPort(config.api.listen);
       // A unix socket left by a previous run would make listen fail with EADDRINUSE.
       if ('path' in at) rmSync(at.path, { force: true });
       await api.listen(at);
+      // A unix socket is for this host's operators alone: owner only (the token still applies).
+      if ('path' in at) chmodSync(at.path, 0o600);
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
       warnIfApiOpen(log, config);
     }
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
+    await kubernetes?.stop();
     await daemon.stop('herald failed to start');
     process.off('SIGHUP', hangup);
     return 1;
@@ -125,9 +147,11 @@ export async function runDaemon(configPath: string): Promise<number> {
       log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
       process.off('SIGHUP', hangup);
       // Peers that negotiated graceful restart keep our routes while we are away (RFC 4724).
+      await kubernetes?.stop();
       await daemon.stop(
         `herald stopping (${signal})`,
-        daemon.config.neighbors.some((n) => n.gracefulRestart.enabled),
+        daemon.config.neighbors.some((n) => n.gracefulRestart.enabled) ||
+          (kubernetes?.wantsGracefulRestart() ?? false),
       );
       await api?.close().catch(() => {});
       clearInterval(alive);

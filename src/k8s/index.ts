@@ -1,5 +1,5 @@
 // The Kubernetes part's pure surface: reading MetalLB and core resources, decide() and the
-// desired state. The watcher (which loads @kubernetes/client-node) is NOT re-exported here: the
+// desired state. The watcher (and its list/watch client) is NOT re-exported here: the
 // daemon loads it with `await import('../k8s/watcher.js')` only when kubernetes.enabled is true.
 export { buildClusterView, type ClusterView, groupByKind, type RawResources } from './cluster-view.js';
 export {

@@ -1,23 +1,23 @@
-// Lists and watches every collection Herald reads with the real client's ListWatch (list, then
-// watch from the list's resourceVersion; a 410 Gone re-lists; bookmarks move the resourceVersion
-// on), folds the caches into one complete desired state (debounced) and hands it over. A failing
-// list or watch is retried with bounded exponential backoff and never empties anything: caches
-// keep their last objects, so only a successful view can withdraw a route. Load this module only
-// when kubernetes.enabled is true (it pulls in @kubernetes/client-node).
-import { type KubeConfig, type KubernetesObject, ListWatch } from '@kubernetes/client-node';
+// Lists and watches every collection Herald reads (list-watch.ts: list, then watch from the list's
+// resourceVersion; a 410 Gone re-lists; bookmarks move the resourceVersion on), folds the caches
+// into one complete desired state (debounced) and hands it over. A failing list or watch is
+// retried with bounded exponential backoff and never empties anything: caches keep their last
+// objects, so only a successful view can withdraw a route. Load this module only when
+// kubernetes.enabled is true.
 import { emptyRawResources, type RawResources } from './cluster-view.js';
 import type { DecideOptions } from './decide.js';
 import { type DesiredState, desiredState } from './desired.js';
-import { loadKubeConfig } from './kube-config.js';
-import { BookmarkWatch, type WatchSource, watchSources } from './watch-sources.js';
+import { type KubeTarget, loadKubeConfig } from './kube-config.js';
+import { ListWatch } from './list-watch.js';
+import { type WatchSource, watchSources } from './watch-sources.js';
 
 export interface WatcherOptions extends DecideOptions {
   /** Namespace of the MetalLB resources and peer Secrets (default metallb-system). */
   namespace?: string;
   /** Explicit kubeconfig path; else KUBECONFIG; else in-cluster. */
   kubeconfig?: string;
-  /** A ready KubeConfig (tests); overrides `kubeconfig`. */
-  kubeConfig?: KubeConfig;
+  /** A ready API-server target (tests); overrides `kubeconfig`. */
+  kubeConfig?: KubeTarget;
   /** Changes within this window are folded into one snapshot (default 200 ms). */
   debounceMs?: number;
   /** Retry delays after a failed list or watch: doubling from initialMs up to maxMs (default 1 s … 30 s). */
@@ -53,7 +53,7 @@ export interface K8sWatcher {
 
 interface Collection {
   source: WatchSource;
-  informer: ListWatch<KubernetesObject>;
+  informer: ListWatch;
   synced: boolean;
   healthy: boolean;
   failed: boolean;
@@ -71,10 +71,7 @@ export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher>
   const namespace = options.namespace ?? 'metallb-system';
   const debounceMs = options.debounceMs ?? 200;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
-  const watch = new BookmarkWatch(
-    kc,
-    options.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300)),
-  );
+  const timeoutSeconds = options.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
   const decideOptions: DecideOptions = {
     nodeName: options.nodeName,
     loadBalancerClass: options.loadBalancerClass,
@@ -85,9 +82,9 @@ export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher>
   let current: DesiredState | undefined;
   let lastJson = '';
 
-  const collections: Collection[] = watchSources(kc, namespace).map((source) => ({
+  const collections: Collection[] = watchSources(namespace).map((source) => ({
     source,
-    informer: new ListWatch(source.path, watch, source.list, false),
+    informer: new ListWatch(kc, source.path, timeoutSeconds),
     synced: false,
     healthy: false,
     failed: false,

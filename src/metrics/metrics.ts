@@ -12,6 +12,8 @@ import type { NeighborRibs } from '../rib/neighbor-ribs.js';
 import type { MessageCounters } from '../session/driver.js';
 import type { Peer } from '../session/peer.js';
 import { describeError } from '../wire/index.js';
+import { registerBfdMetrics } from './bfd-metrics.js';
+import { registerMetallbMetrics } from './metallb-metrics.js';
 
 const STATES = ['Idle', 'Connect', 'Active', 'OpenSent', 'OpenConfirm', 'Established'];
 
@@ -258,6 +260,18 @@ export function createMetrics(daemon: Daemon): Registry {
     },
   });
   new Gauge({
+    name: 'herald_fib_routes',
+    help: 'Kernel routes by state: desired, installed, held (no usable next hop), failed (refused), pending',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = daemon.kernelRoutes?.counts();
+      if (!counts) return;
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
     name: 'herald_rib_memory_bytes',
     help: 'Estimated memory of the RIBs by table and component (ipv4 is exact, the rest estimated)',
     labelNames: ['table', 'component'],
@@ -328,5 +342,7 @@ export function createMetrics(daemon: Daemon): Registry {
       }
     },
   });
+  registerBfdMetrics(registry, daemon);
+  registerMetallbMetrics(registry, daemon);
   return registry;
 }

@@ -117,7 +117,7 @@ export class AdjRibIn {
   };
 
   private noteV4(b: Uint8Array, off: number, len: number): void {
-    const bytes = new Uint8Array(b.subarray(off, off + ((len + 7) >> 3)));
+    const bytes = Uint8Array.prototype.slice.call(b, off, off + ((len + 7) >> 3));
     this.changed!.push({ afi: Afi.IPV4, length: len, bytes });
   }
 

@@ -68,6 +68,13 @@ export class AdjRibOut {
     return this.advertised.size;
   }
 
+  /** Whether the prefix is advertised, or wanted but held back. */
+  holds(prefix: Prefix): boolean {
+    if (this.advertised.size === 0 && this.notSent.size === 0) return false;
+    const key = prefixKey(prefix);
+    return this.advertised.has(key) || this.notSent.has(key);
+  }
+
   /** Routes wanted but not sent, with the reason (shown by the API). */
   unsent(): IterableIterator<NotSent> {
     return this.notSent.values();
@@ -97,18 +104,50 @@ export class AdjRibOut {
     return run;
   }
 
+  /**
+   * Brings only the given prefixes up to date (a Loc-RIB change): each gets its route, or is
+   * withdrawn when `route` is undefined. Other prefixes are left as they are. Runs in order with
+   * `sync`.
+   */
+  update(
+    changes: readonly { prefix: Prefix; route?: OutRoute }[],
+    ctx: CodecContext,
+    sink: Sink,
+  ): Promise<SyncResult> {
+    const scope = new Set(changes.map((c) => prefixKey(c.prefix)));
+    const desired = changes.flatMap((c) => (c.route ? [c.route] : []));
+    const run = this.busy.then(() => this.write(desired, ctx, sink, false, scope));
+    this.busy = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** Forgets everything (the session went down). */
   clear(): void {
     this.advertised.clear();
     this.notSent.clear();
   }
 
-  private async write(desired: readonly OutRoute[], ctx: CodecContext, sink: Sink, full: boolean | number) {
+  /** `scope`: the prefix keys `desired` speaks for (undefined: all of them, a full sync). */
+  private async write(
+    desired: readonly OutRoute[],
+    ctx: CodecContext,
+    sink: Sink,
+    full: boolean | number,
+    scope?: ReadonlySet<string>,
+  ) {
     const want = new Map<string, OutRoute & { attrKey: string }>();
     for (const r of desired) want.set(prefixKey(r.prefix), { ...r, attrKey: attributeKey(r.attributes) });
 
     const withdraw: Prefix[] = [];
-    for (const [key, adv] of this.advertised) if (!want.has(key)) withdraw.push(adv.prefix);
+    if (scope) {
+      for (const key of scope) {
+        const adv = this.advertised.get(key);
+        if (adv && !want.has(key)) withdraw.push(adv.prefix);
+      }
+    } else for (const [key, adv] of this.advertised) if (!want.has(key)) withdraw.push(adv.prefix);
     const groups = new Map<
       string,
       { attributes: PathAttributes; prefixes: Prefix[]; prepared?: PreparedAttributes }
@@ -123,7 +162,7 @@ export class AdjRibOut {
       }
       g.prefixes.push(r.prefix);
     }
-    const newlyNotSent = this.holdBackOversized(groups, ctx, withdraw);
+    const newlyNotSent = this.holdBackOversized(groups, ctx, withdraw, scope);
 
     let announced = 0;
     for (const family of [1, 2]) {
@@ -166,9 +205,13 @@ export class AdjRibOut {
     groups: Map<string, { attributes: PathAttributes; prefixes: Prefix[]; prepared?: PreparedAttributes }>,
     ctx: CodecContext,
     withdraw: Prefix[],
+    scope?: ReadonlySet<string>,
   ): NotSent[] {
     const previous = this.notSent;
-    this.notSent = new Map();
+    if (scope) {
+      this.notSent = new Map(previous);
+      for (const key of scope) this.notSent.delete(key);
+    } else this.notSent = new Map();
     const fresh: NotSent[] = [];
     for (const g of groups.values()) {
       let room = -1;

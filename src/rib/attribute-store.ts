@@ -30,6 +30,8 @@ export interface AttributeSet {
   readonly missingMp?: string;
   /** Set when routes with these attributes are dropped on import (a loop). */
   readonly loop?: LoopReason;
+  /** NEXT_HOP, or MP_REACH_NLRI's next hop: what the kernel routes need, without a decode. */
+  readonly nextHop?: string;
 }
 
 /** The full attributes of a set, decoded from its raw octets. */
@@ -98,6 +100,7 @@ export class AttributeStore {
       missingClassic: missingMandatory(decoded.attributes, true),
       missingMp: missingMandatory(decoded.attributes, false),
       loop: this.rules && loopReason(decoded.attributes, this.rules),
+      nextHop: mpReach?.nextHop ?? decoded.attributes.nextHop,
     };
     if (id >= this.refs.length) {
       const grown = new Uint32Array(this.refs.length * 2);

@@ -29,7 +29,7 @@ export interface PeerLike {
    * The attributes a received path has after the neighbor's import policy, or undefined when the
    * policy rejects it (absent: every path is accepted as received).
    */
-  imported?(prefix: Prefix, attributes: PathAttributes): PathAttributes | undefined;
+  readonly imported?: (prefix: Prefix, attributes: PathAttributes) => PathAttributes | undefined;
 }
 
 interface Decoded {
@@ -56,7 +56,8 @@ interface Path {
   readonly decoded: Decoded;
 }
 
-function candidatePeer(p: PeerLike, localAsn: number): CandidatePeer {
+/** The session a neighbor's paths were learned on, as the decision process sees it. */
+export function candidatePeer(p: PeerLike, localAsn: number): CandidatePeer {
   const s = p.session;
   if (s) return { address: p.address, asn: s.peerAsn, bgpId: idNumber(s.peerBgpId), ebgp: !s.ibgp };
   // Down (stale routes only): the configured ASN stands in; the router id is unknown and loses ties.

@@ -5,17 +5,16 @@
 // so it is always current; the routing engine asks for it whenever a prefix's paths change. Pure.
 import { Afi, type PathAttributes, type Prefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
-import { decodedAttributes } from './attribute-store.js';
+import { type AttributeSet, decodedAttributes } from './attribute-store.js';
 import {
   type Candidate,
   DECISION_STEPS,
   type DecisionStep,
-  idNumber,
   type MultipathOptions,
   multipathSet,
   rankPaths,
 } from './best-path.js';
-import type { PeerLike } from './loc-rib-view.js';
+import { candidatePeer, type PeerLike } from './loc-rib-view.js';
 import { type LocalRoute, localPathAttributes } from './local-routes.js';
 
 /**
@@ -29,7 +28,10 @@ export interface RoutePath {
   readonly neighbor: string;
   readonly pathId: number;
   readonly stale: boolean;
+  /** The path's attributes (after import policy); decoded when first read. */
   readonly attributes: PathAttributes;
+  /** Its next hop, known without decoding the attributes. */
+  readonly nextHop?: string;
   readonly best: boolean;
   /** In the ECMP set (the best path included). */
   readonly multipath: boolean;
@@ -46,11 +48,6 @@ export interface LocRibOptions extends MultipathOptions {
   readonly localAsn: number;
 }
 
-function decodedOf(rib: AdjRibIn, id: number): PathAttributes {
-  const set = rib.attributes.get(id);
-  return set ? decodedAttributes(set) : {};
-}
-
 /** Every path of a prefix in one table, as [path id, attribute set id]. */
 export function pathsOf(rib: AdjRibIn, p: Prefix): [pathId: number, set: number][] {
   return p.afi === Afi.IPV4
@@ -58,11 +55,44 @@ export function pathsOf(rib: AdjRibIn, p: Prefix): [pathId: number, set: number]
     : rib.ipv6.paths(p.bytes, 0, p.length);
 }
 
-interface Gathered {
-  readonly neighbor: string;
-  readonly pathId: number;
-  readonly stale: boolean;
-  readonly candidate: Candidate;
+/** One path found for the prefix, its attributes decoded only when first read. */
+class Gathered implements RoutePath {
+  private decoded?: PathAttributes;
+  best = false;
+  multipath = false;
+  lostAt?: LostReason;
+
+  constructor(
+    readonly source: PeerLike,
+    readonly pathId: number,
+    readonly stale: boolean,
+    private readonly set: AttributeSet | undefined,
+    /** The import policy's result, when the neighbor has one (then already decoded). */
+    imported?: PathAttributes,
+  ) {
+    this.decoded = imported;
+  }
+
+  get neighbor(): string {
+    return this.source.address;
+  }
+
+  get nextHop(): string | undefined {
+    return this.decoded ? (this.decoded.mpReach?.nextHop ?? this.decoded.nextHop) : this.set?.nextHop;
+  }
+
+  get attributes(): PathAttributes {
+    this.decoded ??= this.set ? decodedAttributes(this.set) : {};
+    return this.decoded;
+  }
+
+  /** Marks the path's place in the selection (a follower that needs only the next hop never decodes). */
+  view(best: boolean, multipath: boolean, lostAt?: LostReason): RoutePath {
+    this.best = best;
+    this.multipath = multipath;
+    this.lostAt = lostAt;
+    return this;
+  }
 }
 
 /** Paths gathered for a prefix: the candidates, and the paths import policy rejected. */
@@ -71,45 +101,29 @@ interface GatheredPaths {
   readonly rejected: Gathered[];
 }
 
-function peerOf(n: PeerLike, localAsn: number): Candidate['peer'] {
-  const s = n.session;
-  if (s) return { address: n.address, asn: s.peerAsn, bgpId: idNumber(s.peerBgpId), ebgp: !s.ibgp };
-  // Down (stale routes only): the configured ASN stands in; the router id is unknown and loses ties.
-  const asns = n.configuredAsns ?? [];
-  return {
-    address: n.address,
-    asn: asns.length === 1 ? asns[0] : undefined,
-    ebgp: !(asns.length > 0 && asns.every((a) => a === localAsn)),
-  };
-}
-
-function gather(neighbors: Iterable<PeerLike>, prefix: Prefix, localAsn: number): GatheredPaths {
+function gather(neighbors: Iterable<PeerLike>, prefix: Prefix): GatheredPaths {
   const out: GatheredPaths = { candidates: [], rejected: [] };
-  const add = (
-    n: PeerLike,
-    peer: Candidate['peer'],
-    pathId: number,
-    stale: boolean,
-    received: PathAttributes,
-  ) => {
-    const attributes = n.imported ? n.imported(prefix, received) : received;
-    const g = {
-      neighbor: n.address,
-      pathId,
-      stale,
-      candidate: { attributes: attributes ?? received, peer, stale, pathId },
-    };
-    (attributes ? out.candidates : out.rejected).push(g);
+  const add = (n: PeerLike, table: AdjRibIn, pathId: number, setId: number, stale: boolean) => {
+    const set = table.attributes.get(setId);
+    const judge = n.imported;
+    if (!judge) {
+      out.candidates.push(new Gathered(n, pathId, stale, set));
+      return;
+    }
+    const received = set ? decodedAttributes(set) : {};
+    const imported = judge(prefix, received);
+    if (imported) out.candidates.push(new Gathered(n, pathId, stale, set, imported));
+    else out.rejected.push(new Gathered(n, pathId, stale, set, received));
   };
   for (const n of neighbors) {
-    const peer = peerOf(n, localAsn);
     const current = pathsOf(n.adjRibIn, prefix);
-    for (const [pathId, set] of current) add(n, peer, pathId, false, decodedOf(n.adjRibIn, set));
+    for (const [pathId, set] of current) add(n, n.adjRibIn, pathId, set, false);
     if (!n.stale) continue;
     // A stale path the peer has announced again is superseded by the new one.
+    const stale = pathsOf(n.stale, prefix);
+    if (stale.length === 0) continue;
     const fresh = new Set(current.map(([id]) => id));
-    for (const [pathId, set] of pathsOf(n.stale, prefix))
-      if (!fresh.has(pathId)) add(n, peer, pathId, true, decodedOf(n.stale, set));
+    for (const [pathId, set] of stale) if (!fresh.has(pathId)) add(n, n.stale, pathId, set, true);
   }
   return out;
 }
@@ -124,63 +138,49 @@ export function selectPrefix(
   local: LocalRoute | undefined,
   options: LocRibOptions,
 ): PrefixSelection | undefined {
-  const { candidates: found, rejected } = gather(neighbors, prefix, options.localAsn);
+  const { candidates: found, rejected } = gather(neighbors, prefix);
   if (found.length === 0 && rejected.length === 0 && !local) return undefined;
-  const ranking = rankPaths(
-    found.map((g) => g.candidate),
-    options.localAsn,
-  );
-  const ecmp = local
-    ? []
-    : multipathSet(
-        found.map((g) => g.candidate),
-        ranking,
-        options,
-      );
-  const inSet = new Set(ecmp);
-  const path = (g: Gathered, i: number): RoutePath => ({
-    neighbor: g.neighbor,
-    pathId: g.pathId,
+  const refused = rejected.map((g) => g.view(false, false, 'importPolicy'));
+  if (local) {
+    const own: RoutePath = {
+      neighbor: 'local',
+      pathId: 0,
+      stale: false,
+      attributes: localPathAttributes(local),
+      nextHop: local.nextHop,
+      best: true,
+      multipath: true,
+    };
+    return {
+      prefix,
+      paths: [own, ...found.map((g) => g.view(false, false, 'originatedLocally')), ...refused],
+    };
+  }
+  // One candidate (the common case: a prefix from one neighbor): no decision to make, nothing to decode.
+  if (found.length === 1) return { prefix, paths: [found[0].view(true, true), ...refused] };
+  const candidates: Candidate[] = found.map((g) => ({
+    attributes: g.attributes,
+    peer: candidatePeer(g.source, options.localAsn),
     stale: g.stale,
-    attributes: g.candidate.attributes,
-    best: !local && i === ranking.best,
-    multipath: inSet.has(i),
-    ...(local
-      ? { lostAt: 'originatedLocally' as const }
-      : i === ranking.best
-        ? {}
-        : { lostAt: ranking.lostAt[i] }),
-  });
+    pathId: g.pathId,
+  }));
+  const ranking = rankPaths(candidates, options.localAsn);
+  const ecmp = multipathSet(candidates, ranking, options);
+  const inSet = new Set(ecmp);
   const rest = found
     .map((g, i) => ({ g, i }))
     .filter(({ i }) => !inSet.has(i))
     .sort((a, b) => stepOrder(ranking.lostAt[b.i]) - stepOrder(ranking.lostAt[a.i]));
-  const paths: RoutePath[] = [
-    ...(local
-      ? [
-          {
-            neighbor: 'local',
-            pathId: 0,
-            stale: false,
-            attributes: localPathAttributes(local),
-            best: true,
-            multipath: true,
-          },
-        ]
-      : []),
-    ...ecmp.map((i) => path(found[i], i)),
-    ...rest.map(({ g, i }) => path(g, i)),
-    ...rejected.map((g) => ({
-      neighbor: g.neighbor,
-      pathId: g.pathId,
-      stale: g.stale,
-      attributes: g.candidate.attributes,
-      best: false,
-      multipath: false,
-      lostAt: 'importPolicy' as const,
-    })),
-  ];
-  return { prefix, paths };
+  return {
+    prefix,
+    paths: [
+      ...ecmp.map((i) =>
+        found[i].view(i === ranking.best, true, i === ranking.best ? undefined : ranking.lostAt[i]),
+      ),
+      ...rest.map(({ g, i }) => g.view(false, false, ranking.lostAt[i])),
+      ...refused,
+    ],
+  };
 }
 
 /** Later decision steps first: a path that lost late came closer to being best. */

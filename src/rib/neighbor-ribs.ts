@@ -3,7 +3,7 @@
 // them. The session (src/session/peer.ts) hands UPDATE bodies in and a sink to write to; it holds
 // no routes. Timers come from an injected clock; no sockets, no logger.
 
-import { evaluate, type Policy, type PolicyContext } from '../policy/index.js';
+import { evaluate, type Policy, type PolicyContext, type PolicyResult } from '../policy/index.js';
 import type { Clock } from '../session/clock.js';
 import {
   type CodecContext,
@@ -85,6 +85,24 @@ export interface NeighborRibsOptions {
   readonly pathsChanged: (prefixes: readonly Prefix[]) => void;
   /** Our ASN (the import policy's context). */
   readonly localAsn: () => number;
+  /** Max-prefix: the limit on accepted routes, and what to do past it (see MaxPrefixes). */
+  readonly maxPrefixes?: MaxPrefixes;
+}
+
+/** Max-prefix settings of a neighbor (FRR's `neighbor X maximum-prefix N [threshold] [warning-only] [restart M]`). */
+export interface MaxPrefixes {
+  readonly limit: number;
+  /** Percent of the limit at which a warning is given once. */
+  readonly warningThreshold: number;
+  /** Only warn past the limit; keep the session. */
+  readonly warningOnly: boolean;
+  /** The limit was passed (the session is to be torn down unless warning only), or the threshold. */
+  readonly reached: (event: {
+    kind: 'warning' | 'exceeded';
+    count: number;
+    limit: number;
+    afi: number;
+  }) => void;
 }
 
 export class NeighborRibs implements RouteExchange {
@@ -143,12 +161,24 @@ export class NeighborRibs implements RouteExchange {
     if (this.following) this.report(all);
   }
 
-  /** The attributes of a received path after the import policy, or undefined when it rejects it. */
-  imported(prefix: Prefix, attributes: PathAttributes): PathAttributes | undefined {
-    const policy = this.importPolicy;
-    if (!policy) return attributes;
-    const r = evaluate(policy, { prefix, attributes }, this.policyContext());
+  /**
+   * The attributes of a received path after the import policy, or undefined when it rejects it;
+   * no function at all while the neighbor has no import policy (every path stands as received).
+   */
+  get imported(): ((prefix: Prefix, attributes: PathAttributes) => PathAttributes | undefined) | undefined {
+    return this.importPolicy ? this.applyImport : undefined;
+  }
+
+  private readonly applyImport = (prefix: Prefix, attributes: PathAttributes): PathAttributes | undefined => {
+    const r = this.judgeImport(prefix, attributes);
     return r.accepted ? r.attributes : undefined;
+  };
+
+  /** The import policy's verdict on one received path, with the term that decided it. */
+  judgeImport(prefix: Prefix, attributes: PathAttributes): PolicyResult {
+    const policy = this.importPolicy;
+    if (!policy) return { accepted: true, attributes, decidedBy: 'no import policy' };
+    return evaluate(policy, { prefix, attributes }, this.policyContext());
   }
 
   private policyContext(): PolicyContext {
@@ -175,7 +205,7 @@ export class NeighborRibs implements RouteExchange {
     let now: Set<number> | undefined;
     for (const [pathId, setId] of pathsOf(this.adjRibIn, prefix)) {
       const set = this.adjRibIn.attributes.get(setId);
-      if (!set || this.imported(prefix, decodedAttributes(set))) continue;
+      if (!set || this.applyImport(prefix, decodedAttributes(set))) continue;
       now ??= new Set();
       now.add(pathId);
     }
@@ -196,6 +226,7 @@ export class NeighborRibs implements RouteExchange {
     const session = this.session;
     if (!session) throw new Error('UPDATE outside an Established session');
     this.counters.updatesReceived++;
+    const v6Before = this.adjRibIn.ipv6.size;
     let result: IngestResult;
     try {
       result = this.adjRibIn.apply(body, session.receive);
@@ -204,6 +235,7 @@ export class NeighborRibs implements RouteExchange {
     }
     this.counters.rejectedAsLoop += result.rejectedAsLoop;
     if (result.treatAsWithdraw) this.counters.treatAsWithdraw++;
+    if (result.announced > 0) this.checkMaxPrefixes(this.adjRibIn.ipv6.size > v6Before ? 2 : 1);
     // RFC 4724 §4.2: End-of-RIB for a family removes that family's stale routes (only those).
     if (result.endOfRib) this.sweepStale(result.endOfRib);
     return result;
@@ -241,6 +273,38 @@ export class NeighborRibs implements RouteExchange {
   /** Brings the peer's Adj-RIB-Out to what it should get now (our routes changed). Never rejects. */
   sync(): void {
     this.background(this.syncNow(false));
+  }
+
+  /** Whether the threshold warning was given since the count was last below it. */
+  private warned = false;
+
+  /**
+   * RFC 4486 §4: past the configured upper bound the speaker "MUST send to the neighbor a
+   * NOTIFICATION message with the Error Code Cease and the Error Subcode 'Maximum Number of
+   * Prefixes Reached'" — the caller does that (it owns the session); here the count is checked.
+   */
+  private checkMaxPrefixes(afi: number): void {
+    const max = this.opts.maxPrefixes;
+    if (!max) return;
+    const count = this.acceptedCount;
+    if (count > max.limit) {
+      max.reached({ kind: 'exceeded', count, limit: max.limit, afi });
+      return;
+    }
+    const warnAt = Math.ceil((max.limit * max.warningThreshold) / 100);
+    if (count >= warnAt && !this.warned) {
+      this.warned = true;
+      max.reached({ kind: 'warning', count, limit: max.limit, afi });
+    } else if (count < warnAt) this.warned = false;
+  }
+
+  /** Brings some prefixes of the Adj-RIB-Out up to date (Loc-RIB changes). Never rejects. */
+  exportChanged(changes: readonly { prefix: Prefix; route?: OutRoute }[]): void {
+    const { session, sink } = this;
+    if (!session || !sink || changes.length === 0) return;
+    this.background(
+      this.adjRibOut.update(changes, session.send, sink).then((r) => this.reportNotSent(r.newlyNotSent)),
+    );
   }
 
   refresh(afi: number, safi: number): void {

@@ -51,7 +51,7 @@ describe('config validation', () => {
           'announce:\n  - prefix: 10.0.0.0/33\n    communities: [foo]\n    extendedCommunities: ["rt:x:1"]\n',
       ),
     ).toEqual([
-      'bogus: unknown key (expected one of: asn, routerId, listen, api, log, maximumPaths, multipathRelax, neighbors, dynamicNeighbors, announce, prefixLists, asPathLists, communityLists, policies)',
+      `bogus: unknown key (expected one of: ${Object.keys(ConfigSchema.properties).join(', ')})`,
       'asn: must be an integer 1..4294967295',
       'neighbors[0].address: must be an IP address',
       'neighbors[0].peerAsn: must be an integer 1..4294967295',

@@ -103,7 +103,7 @@ describe.each(['updates.et-header.2015.gz', 'updates.20160811.1600.gz'])('BGP4MP
       expect(rib?.ipv4.size ?? 0, `${key} Adj-RIB-In IPv4`).toBe(want.ipv4?.finalTable ?? 0);
       expect(rib?.ipv6.size ?? 0, `${key} Adj-RIB-In IPv6`).toBe(want.ipv6?.finalTable ?? 0);
     }
-  });
+  }, 60_000); // the whole file decoded: seconds on a loaded machine
 });
 
 describe.each(['bview.ipv4_unicast_add_path.gz', 'bview.ipv6_unicast_add_path.gz'])(

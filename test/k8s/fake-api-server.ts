@@ -75,17 +75,20 @@ export class FakeApiServer {
   private readonly watches = new Set<WatchStream>();
   readonly requests: RequestRecord[] = [];
   port = 0;
+  /** The address it listens on: loopback unless start() is given another (an interop test's veth). */
+  host = '127.0.0.1';
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   get resourceVersion(): number {
     return this.rv;
   }
 
-  /** Listens on loopback (the same port again after a stop, when given). */
-  async start(port = this.port): Promise<void> {
+  /** Listens on loopback or `host` (the same port again after a stop, when given). */
+  async start(port = this.port, host = this.host): Promise<void> {
+    this.host = host;
     const server = createServer((req, res) => this.handle(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
@@ -93,7 +96,7 @@ export class FakeApiServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host, () => resolve());
     });
     this.server = server;
     const address = server.address();

@@ -1,4 +1,4 @@
-// The watcher driving the real @kubernetes/client-node against the fake API server through a
+// The watcher and its list/watch client (src/k8s/list-watch.ts) against the fake API server through a
 // kubeconfig file: initial list, add/modify/delete, a 410 Gone forcing a re-list, a bookmark that
 // spares one, and the API server going away and coming back without the desired state emptying.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -5,30 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicies } from '../../src/policy/index.js';
 import type { Sink } from '../../src/rib/adj-rib-out.js';
 import { localRoute } from '../../src/rib/local-routes.js';
-import type { SessionFacts } from '../../src/rib/neighbor-ribs.js';
-import { RoutingEngine } from '../../src/rib/routing-engine.js';
-import { ManualClock } from '../../src/session/clock.js';
-import {
-  codecContext,
-  decodeUpdate,
-  encodeUpdate,
-  formatPrefix,
-  IPV4_UNICAST,
-  parsePrefix,
-} from '../../src/wire/index.js';
+import { codecContext, decodeUpdate, encodeUpdate, formatPrefix, parsePrefix } from '../../src/wire/index.js';
+import { sessionFacts, testEngine } from '../helpers/engine.js';
 
 const ctx = codecContext({ as4: true });
-const facts: SessionFacts = {
-  peerAsn: 65001,
-  peerBgpId: '192.0.2.1',
-  ibgp: false,
-  families: new Set([IPV4_UNICAST]),
-  send: ctx,
-  receive: ctx,
-  localAddress: '192.0.2.100',
-  ipv4OverIpv6: false,
-  enhancedRouteRefresh: false,
-};
+const facts = sessionFacts({ peerAsn: 65001, localAddress: '192.0.2.100', ctx });
 
 /** `192.168.0.0/24 ge 32` (host routes only), or `le 32` (the /24 too). */
 const policies = (range: { ge: number } | { le: number }) =>
@@ -57,16 +38,8 @@ function announce(...prefixes: string[]): Buffer {
 function setup(exportPolicy?: string) {
   const sent: Buffer[] = [];
   const sink: Sink = { send: (m) => sent.push(m) > 0, drained: async () => {}, open: true };
-  const engine = new RoutingEngine({
-    clock: new ManualClock(),
+  const engine = testEngine({
     localRoutes: () => [localRoute({ prefix: '192.168.0.7/32' }), localRoute({ prefix: '10.9.0.0/16' })],
-    localAsn: () => 65000,
-    report: {
-      routesNotSent: () => {},
-      internalError: (_a, e) => {
-        throw e;
-      },
-    },
   });
   engine.setPolicies(policies({ ge: 32 }));
   const n = engine.addNeighbor({

@@ -5,46 +5,30 @@ import type { Sink } from '../../src/rib/adj-rib-out.js';
 import type { LocalRoute } from '../../src/rib/local-routes.js';
 import { localRoute } from '../../src/rib/local-routes.js';
 import type { SessionFacts } from '../../src/rib/neighbor-ribs.js';
-import { RoutingEngine } from '../../src/rib/routing-engine.js';
-import { ManualClock } from '../../src/session/clock.js';
+import type { RoutingEngine } from '../../src/rib/routing-engine.js';
 import {
   codecContext,
   encodeUpdate,
   formatPrefix,
-  IPV4_UNICAST,
   type PathAttributes,
   parsePrefix,
 } from '../../src/wire/index.js';
+import { sessionFacts, testEngine } from '../helpers/engine.js';
 
 const LOCAL_ASN = 65000;
 const ctx = codecContext({ as4: true });
 const sink: Sink = { send: () => true, drained: async () => {}, open: true };
 
 function facts(peerAsn: number, peerBgpId: string): SessionFacts {
-  return {
-    peerAsn,
-    peerBgpId,
-    ibgp: peerAsn === LOCAL_ASN,
-    families: new Set([IPV4_UNICAST]),
-    send: ctx,
-    receive: ctx,
-    ipv4OverIpv6: false,
-    enhancedRouteRefresh: false,
-  };
+  return sessionFacts({ peerAsn, peerBgpId, localAsn: LOCAL_ASN, ctx });
 }
 
 function engine(opts: { maximumPaths?: number; multipathRelax?: boolean; local?: LocalRoute[] } = {}) {
-  return new RoutingEngine({
-    clock: new ManualClock(),
+  return testEngine({
+    localAsn: LOCAL_ASN,
     localRoutes: () => opts.local ?? [],
-    localAsn: () => LOCAL_ASN,
-    multipath: () => ({ maximumPaths: opts.maximumPaths ?? 1, multipathRelax: opts.multipathRelax ?? false }),
-    report: {
-      routesNotSent: () => {},
-      internalError: (_a, e) => {
-        throw e;
-      },
-    },
+    maximumPaths: opts.maximumPaths,
+    multipathRelax: opts.multipathRelax,
   });
 }
 

@@ -52,6 +52,20 @@ async function established(a: SessionDriver, b: SessionDriver): Promise<void> {
   expect([a.state, b.state]).toEqual(['Established', 'Established']);
 }
 
+/** One UPDATE announcing 10.1.0.0/16. */
+function sendOneUpdate(d: SessionDriver): void {
+  d.send(
+    encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.1.0.0/16')],
+        attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
+      },
+      codecContext({ as4: true }),
+    ),
+  );
+}
+
 describe('SessionDriver', () => {
   it('two drivers reach Established and agree on the smaller hold time', async () => {
     const { active, passive } = pair(90, 30);
@@ -92,16 +106,7 @@ describe('SessionDriver', () => {
       throw cease(CeaseSubcode.MAX_PREFIXES);
     });
     await established(active, passive);
-    active.send(
-      encodeUpdate(
-        {
-          withdrawn: [],
-          nlri: [parsePrefix('10.1.0.0/16')],
-          attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
-        },
-        codecContext({ as4: true }),
-      ),
-    );
+    sendOneUpdate(active);
     await settle(() => got.length > 0);
     expect(got).toEqual(['6/1']);
   });
@@ -116,16 +121,7 @@ describe('SessionDriver', () => {
       throw new RangeError('a bug of ours');
     });
     await established(active, passive);
-    active.send(
-      encodeUpdate(
-        {
-          withdrawn: [],
-          nlri: [parsePrefix('10.1.0.0/16')],
-          attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
-        },
-        codecContext({ as4: true }),
-      ),
-    );
+    sendOneUpdate(active);
     await settle(() => got.length > 0);
     expect(got).toEqual(['3/0']);
     expect(internal.map((e) => e.message)).toEqual(['a bug of ours']);

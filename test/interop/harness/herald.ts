@@ -45,7 +45,7 @@ export async function startHerald(
   t: Topology,
   ns: string,
   config: Record<string, unknown>,
-  opts: { token?: string } = {},
+  opts: { token?: string; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<HeraldInstance> {
   const n = ++counter;
   const socket = join(t.dir, `herald${n}.sock`);
@@ -54,9 +54,9 @@ export async function startHerald(
     writeFileSync(file, stringify({ ...c, api: { ...(c.api as object), listen: socket } }));
   writeConfig(config);
   // Executed directly so its shebang's V8 flags apply, as for users.
-  const child = spawnIn(ns, HERALD, ['run', '--config', file], {
+  const child = spawnIn(ns, HERALD, ['run', '--config', file, ...(opts.args ?? [])], {
     logFile: join(t.dir, `herald${n}.log`),
-    env: { ...process.env, HERALD_LOG_LEVEL: 'debug' },
+    env: { ...process.env, HERALD_LOG_LEVEL: 'debug', ...opts.env },
   });
 
   const api = <T>(method: string, path: string, body?: unknown) =>

@@ -5,9 +5,10 @@ import { startFrr } from './peers/frr.js';
 import { startGobgp } from './peers/gobgp.js';
 import type { DaemonKind, PeerOptions, RunningPeer } from './peers/peer.js';
 
+export { addLan, kernelNextHops, type Lan, type LanOptions } from './lan.js';
 export * from './netns.js';
 export { BirdPeer, parseBirdRoutes, startBird } from './peers/bird.js';
-export { FrrPeer, startFrr } from './peers/frr.js';
+export { type BfdPeerConfig, FrrPeer, type FrrPeerOptions, startFrr } from './peers/frr.js';
 export { GobgpPeer, parseGobgpRib, startGobgp } from './peers/gobgp.js';
 export * from './peers/peer.js';
 export { delay, Fatal, pidAlive, type RunOptions, type RunResult, run, waitFor } from './util.js';

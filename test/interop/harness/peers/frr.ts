@@ -45,8 +45,20 @@ export interface BfdPeerConfig {
   minTtl?: number;
 }
 
-/** PeerOptions plus BFD sessions (bfdd runs only when `bfd` is given). */
-export type FrrPeerOptions = PeerOptions & { bfd?: BfdPeerConfig[] };
+/**
+ * PeerOptions plus BFD sessions (bfdd runs only when `bfd` is given) and ECMP: `maximumPaths`
+ * equal paths per prefix (FRR `maximum-paths`, eBGP and iBGP) installed as one multipath route.
+ */
+export type FrrPeerOptions = PeerOptions & {
+  bfd?: BfdPeerConfig[];
+  maximumPaths?: number;
+  /**
+   * Verbatim bgpd.conf lines: `global` before `router bgp` (prefix lists, route-maps), `bgp` inside
+   * it after the neighbors (peer-groups, `bgp listen range`, bestpath options), `ipv4` inside
+   * `address-family ipv4 unicast` (e.g. `neighbor X prefix-list NAME in`).
+   */
+  extraConfig?: { global?: string[]; bgp?: string[]; ipv4?: string[] };
+};
 
 function bfddConfig(dir: string, peers: BfdPeerConfig[]): string {
   const l = [`log file ${join(dir, 'bfdd.log')} informational`, 'bfd'];
@@ -131,6 +143,7 @@ export class FrrPeer implements RunningPeer {
       `log file ${join(this.dir, 'bgpd.log')} informational`,
       '!',
       ...[...this.routeMaps.values()].flatMap((m) => m.lines),
+      ...(o.extraConfig?.global ?? []),
       '!',
       `router bgp ${o.asn}`,
       ` bgp router-id ${o.routerId}`,
@@ -159,17 +172,21 @@ export class FrrPeer implements RunningPeer {
       if (n.gracefulRestart === false) l.push(` neighbor ${a} graceful-restart-disable`);
       else if (n.gracefulRestart) l.push(` neighbor ${a} graceful-restart`);
     }
+    l.push(...(o.extraConfig?.bgp ?? []).map((x) => ` ${x}`));
     for (const family of ['ipv4-unicast', 'ipv6-unicast'] as Family[]) {
       const members = o.neighbors.filter((n) => neighborFamilies(n).includes(family));
-      if (members.length === 0 && networks[family].length === 0) continue;
+      const extra = family === 'ipv4-unicast' ? (o.extraConfig?.ipv4 ?? []) : [];
+      if (members.length === 0 && networks[family].length === 0 && extra.length === 0) continue;
       l.push(' !', ` address-family ${AF[family]}`, ...networks[family]);
+      if (o.maximumPaths)
+        l.push(`  maximum-paths ${o.maximumPaths}`, `  maximum-paths ibgp ${o.maximumPaths}`);
       for (const n of members) {
         l.push(`  neighbor ${n.address} activate`);
         if (n.addPath === 'send' || n.addPath === 'both')
           l.push(`  neighbor ${n.address} addpath-tx-all-paths`);
         if (n.routeReflectorClient) l.push(`  neighbor ${n.address} route-reflector-client`);
       }
-      l.push(' exit-address-family');
+      l.push(...extra.map((x) => `  ${x}`), ' exit-address-family');
     }
     l.push('!');
     return `${l.join('\n')}\n`;

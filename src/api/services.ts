@@ -1,0 +1,108 @@
+// GET /api/v1/services: Kubernetes mode's view from this node — every LoadBalancer service, its
+// IPs, whether this node announces it and, if not, why (MetalLB's reasons), the prefixes with
+// their attributes and the neighbors that get them; plus the resources Herald could not use and
+// whether the view is stale (the API server is unreachable: the last complete view stays).
+import Type, { type Static, type TSchema } from 'typebox';
+import type { Daemon } from '../daemon/daemon.js';
+import type { KubernetesModeView } from '../daemon/kubernetes-mode.js';
+import type { Api } from './server.js';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ServiceRouteViewSchema = Type.Object({
+  prefix: Type.String(),
+  advertisement: Type.String({ description: 'BGPAdvertisement' }),
+  communities: Type.Array(Type.String()),
+  largeCommunities: Type.Array(Type.String()),
+  localPref: Nullable(Type.Integer({ description: 'Sent to iBGP neighbors only' })),
+  peers: Nullable(Type.Array(Type.String(), { description: 'BGPPeer names; null: every neighbor' })),
+  neighbors: Type.Array(Type.String(), { description: 'Neighbor addresses that get the prefix' }),
+});
+
+export const ServiceViewSchema = Type.Object({
+  service: Type.String({ description: 'namespace/name' }),
+  ips: Type.Array(Type.String()),
+  pool: Nullable(Type.String()),
+  announced: Type.Boolean({ description: 'Announced from this node' }),
+  reason: Nullable(Type.String({ description: 'Why not (MetalLB reason names where they exist)' })),
+  detail: Nullable(Type.String()),
+  routes: Type.Array(ServiceRouteViewSchema),
+});
+
+export const ServicesViewSchema = Type.Object({
+  enabled: Type.Boolean({ description: 'kubernetes.enabled' }),
+  nodeName: Nullable(Type.String()),
+  synced: Type.Boolean({ description: 'Every collection listed at least once' }),
+  stale: Type.Boolean({ description: 'A list or watch is failing; the last complete view is in force' }),
+  services: Type.Array(ServiceViewSchema),
+  problems: Type.Array(
+    Type.Object({ resource: Type.String(), field: Type.String(), message: Type.String() }),
+  ),
+});
+
+export type ServicesView = Static<typeof ServicesViewSchema>;
+
+/** The neighbors a prefix with `peers` goes to (null: those no named variant of the prefix takes). */
+function neighborsOf(
+  k8s: KubernetesModeView,
+  all: readonly string[],
+  prefix: string,
+  peers: readonly string[] | null,
+): string[] {
+  const addresses = (names: readonly string[]) =>
+    names.flatMap((n) => k8s.peerAddress(n) ?? []).filter((a) => all.includes(a));
+  if (peers !== null) return [...new Set(addresses(peers))].sort();
+  const named = new Set(
+    (k8s.state()?.announcements ?? [])
+      .filter((a) => a.prefix === prefix && a.peers !== null)
+      .flatMap((a) => addresses(a.peers ?? [])),
+  );
+  return all.filter((a) => !named.has(a)).sort();
+}
+
+export function servicesView(daemon: Daemon): ServicesView {
+  const k8s = daemon.kubernetes;
+  if (!k8s)
+    return { enabled: false, nodeName: null, synced: false, stale: false, services: [], problems: [] };
+  const all = [...daemon.peers.keys()];
+  return {
+    enabled: true,
+    nodeName: k8s.nodeName,
+    synced: k8s.synced(),
+    stale: k8s.stale(),
+    services: (k8s.state()?.services ?? []).map((s) => ({
+      service: s.service,
+      ips: s.ips,
+      pool: s.pool ?? null,
+      announced: s.announced,
+      reason: s.announced ? null : s.reason,
+      detail: s.announced ? null : s.detail,
+      routes: s.announced
+        ? s.routes.map((r) => ({
+            prefix: r.prefix,
+            advertisement: r.advertisement,
+            communities: r.communities,
+            largeCommunities: r.largeCommunities,
+            localPref: r.localPref ?? null,
+            peers: r.peers,
+            neighbors: neighborsOf(k8s, all, r.prefix, r.peers),
+          }))
+        : [],
+    })),
+    problems: k8s.problems(),
+  };
+}
+
+export function serviceRoutes(app: Api, daemon: Daemon): void {
+  app.get(
+    '/api/v1/services',
+    {
+      schema: {
+        tags: ['kubernetes'],
+        summary: 'Kubernetes services: announced from this node or why not, to which neighbors',
+        response: { 200: ServicesViewSchema },
+      },
+    },
+    async () => servicesView(daemon),
+  );
+}

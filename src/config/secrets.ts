@@ -1,0 +1,32 @@
+// Secrets in the config (TCP MD5 keys, the API token, BFD keys): given inline, in a file or in an
+// environment variable, at most one of the three. Problems are named by path; values never are.
+import { readFileSync } from 'node:fs';
+
+/** The value of secret `name` of object `o` at `path`: `name`, `${name}File` or `${name}Env`. */
+export function secret(
+  problems: string[],
+  path: string,
+  name: string,
+  o: Record<string, unknown>,
+): string | undefined {
+  const inline = o[name] as string | undefined;
+  const file = o[`${name}File`] as string | undefined;
+  const env = o[`${name}Env`] as string | undefined;
+  if ([inline, file, env].filter((x) => x !== undefined).length > 1) {
+    problems.push(`${path}.${name}: give one of ${name}, ${name}File, ${name}Env`);
+    return undefined;
+  }
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      problems.push(`${path}.${name}File: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+    }
+  }
+  if (env !== undefined) {
+    const v = process.env[env];
+    if (!v) problems.push(`${path}.${name}Env: environment variable ${env} is not set`);
+    return v || undefined;
+  }
+  return inline;
+}

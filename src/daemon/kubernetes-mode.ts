@@ -1,0 +1,211 @@
+// Kubernetes mode (`kubernetes.enabled`): runs the watcher (loaded here with a dynamic import, so
+// nothing of it is loaded otherwise) and applies each complete snapshot to the daemon: the BGPPeers
+// selecting this node become neighbors next to the config file's, the announcements become the
+// `kubernetes` source of Herald's own routes (replaced as a whole), and the node's IPv4 address is
+// the router id when the config has none. The watcher hands over only complete, successful views
+// and keeps the last one through an API-server outage, so an outage withdraws nothing.
+import type { KubernetesConfig } from '../config/types.js';
+import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from '../k8s/index.js';
+import { LogEvent, type Logger } from '../log/logger.js';
+import type { Daemon } from './daemon.js';
+import { kubernetesRoutes } from './kubernetes-routes.js';
+import { sessionNeighbors } from './kubernetes-sessions.js';
+
+/** Kubernetes mode cannot start (NODE_NAME missing, no usable kubeconfig). */
+export class KubernetesModeError extends Error {
+  override readonly name = 'KubernetesModeError';
+}
+
+/** What the API and metrics read. */
+export interface KubernetesModeView {
+  readonly nodeName: string;
+  /** The last complete snapshot (undefined before the first). */
+  state(): DesiredState | undefined;
+  /** Every collection listed at least once. */
+  synced(): boolean;
+  /** A list or watch is failing: Herald runs on the last complete snapshot. */
+  stale(): boolean;
+  collections(): CollectionStatus[];
+  /** Invalid resources, and what Herald could not do with sessions and routes. */
+  problems(): ResourceProblem[];
+  /** BGPPeer name → the neighbor address its session runs on. */
+  peerAddress(name: string): string | undefined;
+}
+
+export interface KubernetesModeOptions {
+  /** `herald run --kubeconfig` (wins over the config's kubernetes.kubeconfig). */
+  readonly kubeconfig?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** How long start() waits for the first snapshot when the router id depends on it (default 10 s). */
+  readonly firstSnapshotMs?: number;
+}
+
+const SOURCE = 'kubernetes';
+
+export class KubernetesMode implements KubernetesModeView {
+  private watcher?: K8sWatcher;
+  private last?: DesiredState;
+  private own: ResourceProblem[] = [];
+  private peerAddresses = new Map<string, string>();
+  private logged = { problems: new Set<string>(), announced: new Map<string, string>() };
+  private routerIdWarned = false;
+
+  private constructor(
+    private readonly daemon: Daemon,
+    private readonly log: Logger,
+    readonly nodeName: string,
+  ) {}
+
+  /** Starts watching; throws KubernetesModeError when NODE_NAME is missing or the kubeconfig is unusable. */
+  static async start(
+    daemon: Daemon,
+    config: KubernetesConfig,
+    opts: KubernetesModeOptions = {},
+  ): Promise<KubernetesMode> {
+    const env = opts.env ?? process.env;
+    const nodeName = env.NODE_NAME;
+    if (!nodeName)
+      throw new KubernetesModeError(
+        'kubernetes.enabled is true but NODE_NAME is not set: give it the node name (the downward API field spec.nodeName)',
+      );
+    const log = daemon.log.child({ component: 'kubernetes' });
+    const mode = new KubernetesMode(daemon, log, nodeName);
+    const { startWatcher } = await import('../k8s/watcher.js');
+    try {
+      mode.watcher = await startWatcher({
+        nodeName,
+        namespace: config.namespace,
+        kubeconfig: opts.kubeconfig ?? config.kubeconfig,
+        loadBalancerClass: config.loadBalancerClass,
+        ignoreExcludeLb: config.ignoreExcludeLb,
+        debounceMs: config.debounceMs,
+        onDesired: (state) => mode.apply(state),
+        onError: (collection, e, retryInMs) =>
+          log.warn(
+            { event: LogEvent.kubernetesWatchError, collection, err: (e as Error).message, retryInMs },
+            'Kubernetes list/watch failed; the last complete view stays in force',
+          ),
+      });
+    } catch (e) {
+      throw new KubernetesModeError(`kubernetes: cannot use the kubeconfig: ${(e as Error).message}`);
+    }
+    log.info(
+      { event: LogEvent.kubernetesStarted, node: nodeName, namespace: config.namespace },
+      'watching Kubernetes',
+    );
+    // Without a configured router id the node's address gives it: wait (bounded) for the first view.
+    const deadline = Date.now() + (opts.firstSnapshotMs ?? 10_000);
+    while (!daemon.config.routerId && !mode.last && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    return mode;
+  }
+
+  state(): DesiredState | undefined {
+    return this.last;
+  }
+
+  synced(): boolean {
+    return this.watcher?.synced() ?? false;
+  }
+
+  stale(): boolean {
+    return this.collections().some((c) => c.synced && !c.healthy);
+  }
+
+  collections(): CollectionStatus[] {
+    return this.watcher?.status() ?? [];
+  }
+
+  problems(): ResourceProblem[] {
+    return [...(this.last?.problems ?? []), ...this.own];
+  }
+
+  peerAddress(name: string): string | undefined {
+    return this.peerAddresses.get(name);
+  }
+
+  /** Some BGPPeer session asks for graceful restart (then a stop keeps the routes at peers). */
+  wantsGracefulRestart(): boolean {
+    return this.last?.sessions.some((s) => s.gracefulRestart) ?? false;
+  }
+
+  /** Applies the last snapshot again (after a reload: asn, neighbors or routerId may have changed). */
+  refresh(): void {
+    if (this.last) this.apply(this.last);
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher?.stop();
+  }
+
+  private apply(state: DesiredState): void {
+    this.last = state;
+    const daemon = this.daemon;
+    const ipv4 = state.node?.ipv4;
+    if (!daemon.config.routerId && ipv4 && !daemon.setFallbackRouterId(ipv4) && !this.routerIdWarned) {
+      this.routerIdWarned = true;
+      this.log.warn(
+        { event: LogEvent.kubernetesProblem, routerId: daemon.routerId, nodeAddress: ipv4 },
+        'the node address changed after start; the router id stays until a restart',
+      );
+    }
+    const sessions = sessionNeighbors(state.sessions, daemon.config, daemon.routerId);
+    this.peerAddresses = sessions.peerAddress;
+    daemon.setSourcedNeighbors(SOURCE, sessions.neighbors);
+    const routes = kubernetesRoutes(
+      state.announcements,
+      { peerAddress: sessions.peerAddress, neighbors: [...daemon.peers.keys()] },
+      state.node,
+    );
+    daemon.announcements.replaceKubernetes(routes.routes);
+    this.own = [...sessions.problems, ...routes.problems];
+    this.report(state);
+  }
+
+  /** Logs what changed since the last snapshot: new problems, services announced or withdrawn. */
+  private report(state: DesiredState): void {
+    const problems = new Set(this.problems().map((p) => p.message));
+    for (const message of problems)
+      if (!this.logged.problems.has(message))
+        this.log.warn({ event: LogEvent.kubernetesProblem, problem: message }, message);
+    this.logged.problems = problems;
+    if (!state.node)
+      this.log.warn(
+        { event: LogEvent.kubernetesProblem, node: state.nodeName },
+        `no Node named ${state.nodeName}: nothing is announced`,
+      );
+    const announced = new Map<string, string>();
+    for (const s of state.services) {
+      const was = this.logged.announced.get(s.service);
+      if (s.announced) {
+        const prefixes = [...new Set(s.routes.map((r) => r.prefix))].join(',');
+        announced.set(s.service, prefixes);
+        if (was !== prefixes)
+          this.log.info(
+            { event: LogEvent.serviceAnnounced, service: s.service, ips: s.ips, prefixes },
+            'service announced',
+          );
+      } else if (was !== undefined)
+        this.log.info(
+          { event: LogEvent.serviceWithdrawn, service: s.service, reason: s.reason, detail: s.detail },
+          `service withdrawn: ${s.reason}`,
+        );
+    }
+    for (const [service] of this.logged.announced)
+      if (!state.services.some((s) => s.service === service))
+        this.log.info(
+          { event: LogEvent.serviceWithdrawn, service, reason: 'deleted' },
+          'service withdrawn: deleted',
+        );
+    this.logged.announced = announced;
+    this.log.debug(
+      {
+        event: LogEvent.kubernetesSnapshot,
+        services: state.services.length,
+        announcements: state.announcements.length,
+        sessions: state.sessions.length,
+      },
+      'Kubernetes view applied',
+    );
+  }
+}

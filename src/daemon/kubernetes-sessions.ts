@@ -1,0 +1,102 @@
+// The sessions of a Kubernetes snapshot (BGPPeers selecting this node) as neighbor configs,
+// normalized by the same code as the config file's neighbors, so defaults and checks are the
+// same. What Herald cannot do for a session is reported as a problem naming the BGPPeer, never
+// silently dropped: a myASN other than the config's asn (Herald speaks one AS), dynamicASN
+// external, BGP unnumbered (interface), localASN; a BFD profile or a per-session router id are
+// reported and the session runs without them. A config-file neighbor on the same address wins.
+import type { HeraldConfig, NeighborConfig } from '../config/types.js';
+import { ConfigError, normalizeNeighbor } from '../config/validate.js';
+import type { PeerSession, ResourceProblem } from '../k8s/index.js';
+
+export interface SessionNeighbors {
+  /** Neighbors for the BGPPeers (the daemon runs the config file's instead on the same address). */
+  neighbors: NeighborConfig[];
+  /** BGPPeer name → neighbor address (config-file neighbors on the same address included). */
+  peerAddress: Map<string, string>;
+  problems: ResourceProblem[];
+}
+
+/** Why the session cannot run, or undefined. */
+function unsupported(s: PeerSession, asn: number): { field: string; reason: string } | undefined {
+  if (s.address === undefined)
+    return { field: 'spec.interface', reason: 'BGP unnumbered (interface) is not supported' };
+  if (s.localAsn !== asn)
+    return {
+      field: 'spec.myASN',
+      reason: `${s.localAsn} differs from the config's asn ${asn} (Herald speaks one AS)`,
+    };
+  if (s.localAsnOverride !== undefined)
+    return { field: 'spec.localASN', reason: 'a local AS override is not supported' };
+  if (s.peerAsn === undefined && s.dynamicAsn !== 'internal')
+    return { field: 'spec.dynamicASN', reason: `"${s.dynamicAsn}" is not supported (give peerASN)` };
+  return undefined;
+}
+
+function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
+  const n: Record<string, unknown> = {
+    address: s.address,
+    peerAsn,
+    port: s.port,
+    families: s.families,
+    gracefulRestart: { enabled: s.gracefulRestart },
+    description: s.resource,
+  };
+  const optional = {
+    holdTime: s.holdTime,
+    keepalive: s.keepalive,
+    connectRetry: s.connectRetry,
+    localAddress: s.localAddress,
+    password: s.password,
+    ebgpMultihop: s.ebgpMultihop,
+    bindDevice: s.bindDevice,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) n[k] = v;
+  return n;
+}
+
+export function sessionNeighbors(
+  sessions: readonly PeerSession[],
+  config: Pick<HeraldConfig, 'asn' | 'neighbors'>,
+  routerId: string,
+): SessionNeighbors {
+  const out: SessionNeighbors = { neighbors: [], peerAddress: new Map(), problems: [] };
+  const problem = (s: PeerSession, field: string, reason: string) =>
+    out.problems.push({ resource: s.resource, field, message: `${s.resource}: ${field}: ${reason}` });
+  const configured = new Set(config.neighbors.map((n) => n.address));
+  const seen = new Map<string, string>();
+  for (const s of sessions) {
+    const why = unsupported(s, config.asn);
+    if (why) {
+      problem(s, why.field, `${why.reason}; session left out`);
+      continue;
+    }
+    let n: NeighborConfig;
+    try {
+      n = normalizeNeighbor(neighborOf(s, s.peerAsn ?? config.asn), 'spec');
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      for (const p of e.problems)
+        problem(s, p.slice(0, p.indexOf(':')), `${p.slice(p.indexOf(':') + 2)}; session left out`);
+      continue;
+    }
+    const first = seen.get(n.address);
+    if (first) {
+      problem(s, 'spec.peerAddress', `${n.address} is already the session of ${first}; session left out`);
+      continue;
+    }
+    seen.set(n.address, s.resource);
+    out.peerAddress.set(s.name, n.address);
+    if (s.bfdProfile)
+      problem(s, 'spec.bfdProfile', 'BFD is not wired to BGP sessions yet; the session runs without it');
+    if (s.routerId && s.routerId !== routerId)
+      problem(s, 'spec.routerID', `a per-session router id is not supported; the session uses ${routerId}`);
+    if (configured.has(n.address))
+      problem(
+        s,
+        'spec.peerAddress',
+        `${n.address} is a neighbor in the config file, whose settings are used`,
+      );
+    out.neighbors.push(n);
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+// Which learned route a neighbor gets for a prefix, and with which attributes: the Loc-RIB's best
+// path, unless RFC 4271's rules or the well-known communities forbid it, rewritten for the session
+// (RFC 4271 §5.1) and passed through the neighbor's export policy. Learned routes go to an eBGP
+// neighbor only when its export policy accepts them (RFC 8212: "routes ... MUST NOT be advertised
+// to an EBGP peer without an explicit export policy"). Pure.
+import { evaluate, type Policy, wellKnownExportBlocked } from '../policy/index.js';
+import { Afi, AsPathSegmentType, type PathAttributes, type Prefix, Safi } from '../wire/index.js';
+import type { OutRoute } from './adj-rib-out.js';
+import type { PrefixSelection } from './loc-rib.js';
+import { DEFAULT_LOCAL_PREF } from './local-routes.js';
+import type { SessionFacts } from './neighbor-ribs.js';
+
+export interface LearnedExportTarget {
+  readonly address: string;
+  readonly session: SessionFacts;
+  readonly localAsn: number;
+  /** Our IPv6 address for IPv6 routes over an IPv4 session, if any. */
+  readonly localAddress6?: string;
+  readonly exportPolicy?: Policy;
+}
+
+/** Whether a neighbor (by address) is an iBGP one; `undefined` for "local". */
+export type IbgpOf = (address: string) => boolean | undefined;
+
+/** Whether learned routes can go to this target at all (the engine follows the Loc-RIB for it). */
+export function takesLearnedRoutes(target: { ibgp: boolean; exportPolicy?: Policy }): boolean {
+  return target.ibgp || target.exportPolicy !== undefined;
+}
+
+/**
+ * RFC 4271 §5.1: what a route looks like on the way out. To an eBGP peer: our ASN prepended
+ * (§5.1.2), NEXT_HOP set to our address (§5.1.3), no LOCAL_PREF (§5.1.5), no MED from another AS
+ * (§5.1.4: "MUST NOT be propagated to other neighboring ASes"), no ORIGINATOR_ID / CLUSTER_LIST
+ * (RFC 4456 §8: iBGP only). To an iBGP peer: the AS_PATH and next hop unchanged, LOCAL_PREF set.
+ */
+function rewrite(prefix: Prefix, a: PathAttributes, t: LearnedExportTarget): PathAttributes | undefined {
+  const out: PathAttributes = { ...a };
+  delete out.mpReach;
+  delete out.mpUnreach;
+  const received = a.mpReach?.nextHop ?? a.nextHop;
+  let nextHop = received;
+  if (t.session.ibgp) {
+    out.localPref = a.localPref ?? DEFAULT_LOCAL_PREF;
+  } else {
+    delete out.localPref;
+    delete out.med;
+    delete out.originatorId;
+    delete out.clusterList;
+    const first = a.asPath?.[0];
+    out.asPath =
+      first?.type === AsPathSegmentType.AS_SEQUENCE && first.asns.length < 255
+        ? [
+            { type: AsPathSegmentType.AS_SEQUENCE, asns: [t.localAsn, ...first.asns] },
+            ...(a.asPath ?? []).slice(1),
+          ]
+        : [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [t.localAsn] }, ...(a.asPath ?? [])];
+    const local = t.session.localAddress;
+    nextHop =
+      prefix.afi === Afi.IPV4
+        ? local?.includes(':')
+          ? undefined
+          : local
+        : local?.includes(':')
+          ? local
+          : t.localAddress6;
+  }
+  if (!nextHop) return undefined;
+  if (prefix.afi === Afi.IPV4 && !nextHop.includes(':')) {
+    out.nextHop = nextHop;
+    return out;
+  }
+  delete out.nextHop;
+  out.mpReach = { afi: prefix.afi, safi: Safi.UNICAST, nextHop, nlri: [] };
+  return out;
+}
+
+/** What a neighbor gets of a learned route, and why: the route (and the policy term), or why not. */
+export type LearnedExport = { route: OutRoute; decidedBy?: string } | { refused: string };
+
+/** The learned route `target` gets for `prefix` now, or undefined (none, or withdrawn). */
+export function learnedRouteFor(
+  prefix: Prefix,
+  selection: PrefixSelection | undefined,
+  target: LearnedExportTarget,
+  ibgpOf: IbgpOf,
+): OutRoute | undefined {
+  const e = learnedExport(prefix, selection, target, ibgpOf);
+  return 'route' in e ? e.route : undefined;
+}
+
+/** `learnedRouteFor` with the reason (what `herald policy test` shows). */
+export function learnedExport(
+  prefix: Prefix,
+  selection: PrefixSelection | undefined,
+  target: LearnedExportTarget,
+  ibgpOf: IbgpOf,
+): LearnedExport {
+  const best = selection?.paths.find((p) => p.best);
+  if (!best) return { refused: 'no best path in the Loc-RIB' };
+  if (best.neighbor === 'local') return { refused: 'Herald originates this prefix (sent as its own route)' };
+  if (best.neighbor === target.address) return { refused: 'the best path was learned from this neighbor' };
+  if (!target.session.families.has((prefix.afi << 8) | Safi.UNICAST))
+    return { refused: 'the family is not negotiated on this session' };
+  const fromIbgp = ibgpOf(best.neighbor) ?? false;
+  // RFC 4271 §9.2: routes learned from an internal peer are not advertised to other internal
+  // peers (no route reflection configured).
+  if (fromIbgp && target.session.ibgp)
+    return { refused: 'learned over iBGP; not passed to iBGP (RFC 4271 §9.2)' };
+  if (!target.session.ibgp && !target.exportPolicy)
+    return { refused: 'no export policy: learned routes go to eBGP neighbors only by policy (RFC 8212)' };
+  const blocked = wellKnownExportBlocked(best.attributes, { ibgp: target.session.ibgp });
+  if (blocked) return { refused: `carries the well-known community ${blocked}` };
+  const attributes = rewrite(prefix, best.attributes, target);
+  if (!attributes) return { refused: 'no usable next hop for this family on this session' };
+  if (!target.exportPolicy) return { route: { prefix, attributes } };
+  const judged = evaluate(
+    target.exportPolicy,
+    { prefix, attributes },
+    {
+      direction: 'export',
+      routeType: 'learned',
+      neighborAddress: target.address,
+      neighborAsn: target.session.peerAsn,
+      localAsn: target.localAsn,
+      nextHopSelf: {
+        ipv4: target.session.localAddress?.includes(':') ? undefined : target.session.localAddress,
+        ipv6: target.session.localAddress?.includes(':') ? target.session.localAddress : target.localAddress6,
+      },
+    },
+  );
+  return judged.accepted
+    ? { route: { prefix, attributes: judged.attributes }, decidedBy: judged.decidedBy }
+    : { refused: `rejected by the export policy (${judged.decidedBy})` };
+}

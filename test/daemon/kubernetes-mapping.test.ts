@@ -1,0 +1,210 @@
+// The pure half of Kubernetes mode: a snapshot's announcements as local routes (peer names →
+// neighbor addresses, the everyone-else variant, IPv6 next hop, LOCAL_PREF kept for iBGP) and its
+// BGPPeer sessions as neighbor configs with the config file's defaults and clear problems.
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { kubernetesRoutes } from '../../src/daemon/kubernetes-routes.js';
+import { sessionNeighbors } from '../../src/daemon/kubernetes-sessions.js';
+import type { Announcement, PeerSession } from '../../src/k8s/index.js';
+import { exportAttributes } from '../../src/rib/local-routes.js';
+import { formatPrefix } from '../../src/wire/index.js';
+
+const announcement = (prefix: string, o: Partial<Announcement> = {}): Announcement => ({
+  prefix,
+  peers: null,
+  communities: [],
+  largeCommunities: [],
+  services: ['default/web'],
+  ...o,
+});
+
+const targets = {
+  peerAddress: new Map([
+    ['tor-a', '10.0.0.1'],
+    ['tor-b', '10.0.0.2'],
+  ]),
+  neighbors: ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
+};
+
+describe('kubernetesRoutes', () => {
+  it('an announcement for every peer is a route for every neighbor, with its attributes', () => {
+    const { routes, problems } = kubernetesRoutes(
+      [
+        announcement('192.0.2.10/32', {
+          communities: ['64512:1'],
+          largeCommunities: ['1:2:3'],
+          localPref: 150,
+        }),
+      ],
+      targets,
+      undefined,
+    );
+    expect(problems).toEqual([]);
+    expect(routes).toHaveLength(1);
+    const r = routes[0].route;
+    expect(formatPrefix(r.prefix)).toBe('192.0.2.10/32');
+    expect(r.peers).toBeUndefined();
+    expect(r.nextHop).toBeUndefined(); // next-hop self: each session's own address
+    expect(r.communities).toEqual([64512 * 65536 + 1]);
+    expect(r.largeCommunities).toEqual([{ global: 1, local1: 2, local2: 3 }]);
+    const session = { localAsn: 64512, localAddress: '10.0.0.9', ipv4OverIpv6: false };
+    expect(exportAttributes(r, { ...session, ibgp: true })?.localPref).toBe(150);
+    expect(exportAttributes(r, { ...session, ibgp: false })?.localPref).toBeUndefined();
+  });
+
+  it('named BGPPeers become neighbor addresses; the everyone variant goes to the others', () => {
+    const { routes } = kubernetesRoutes(
+      [
+        announcement('192.0.2.10/32', { communities: ['64512:1'] }),
+        announcement('192.0.2.10/32', { peers: ['tor-a'], communities: ['64512:1', '64512:2'] }),
+      ],
+      targets,
+      undefined,
+    );
+    expect(routes.map((r) => [formatPrefix(r.route.prefix), r.route.peers, r.spec.communities])).toEqual([
+      ['192.0.2.10/32', ['10.0.0.2', '10.0.0.3'], ['64512:1']],
+      ['192.0.2.10/32', ['10.0.0.1'], ['64512:1', '64512:2']],
+    ]);
+  });
+
+  it('peers without a session on this node get nothing', () => {
+    const { routes } = kubernetesRoutes(
+      [announcement('192.0.2.10/32', { peers: ['elsewhere'] })],
+      targets,
+      undefined,
+    );
+    expect(routes).toEqual([]);
+  });
+
+  it('IPv6 prefixes carry the node IPv6 address as next hop', () => {
+    const node = { name: 'n1', labels: {}, ipv4: '10.0.0.9', ipv6: 'fd00::9' };
+    const { routes } = kubernetesRoutes(
+      [announcement('2001:db8::10/128'), announcement('192.0.2.10/32')],
+      targets,
+      node,
+    );
+    expect(routes.map((r) => r.route.nextHop)).toEqual(['fd00::9', undefined]);
+  });
+
+  it('a route too large for an UPDATE is a problem, not a route', () => {
+    const communities = Array.from({ length: 1100 }, (_, i) => `64512:${i}`);
+    const { routes, problems } = kubernetesRoutes(
+      [announcement('192.0.2.10/32', { communities })],
+      targets,
+      undefined,
+    );
+    expect(routes).toEqual([]);
+    expect(problems[0].message).toMatch(/^192\.0\.2\.10\/32: .*not announced$/);
+  });
+});
+
+const config = parseConfig(
+  'asn: 64512\nrouterId: 192.0.2.1\nneighbors:\n  - { address: 10.0.0.5, peerAsn: 65005, holdTime: 30 }\n',
+);
+
+const session = (name: string, o: Partial<PeerSession> = {}): PeerSession => ({
+  name,
+  resource: `BGPPeer metallb-system/${name}`,
+  localAsn: 64512,
+  peerAsn: 65000,
+  address: '10.0.0.1',
+  port: 179,
+  gracefulRestart: false,
+  families: ['ipv4-unicast'],
+  ...o,
+});
+
+describe('sessionNeighbors', () => {
+  it('maps a BGPPeer onto a neighbor with the config defaults', () => {
+    const out = sessionNeighbors(
+      [
+        session('tor', {
+          holdTime: 9,
+          connectRetry: 7,
+          localAddress: '10.0.0.9',
+          password: 'k',
+          ebgpMultihop: 255,
+          gracefulRestart: true,
+          bindDevice: 'vrf-red',
+          port: 1179,
+        }),
+      ],
+      config,
+      '192.0.2.1',
+    );
+    expect(out.problems).toEqual([]);
+    expect(out.peerAddress).toEqual(new Map([['tor', '10.0.0.1']]));
+    expect(out.neighbors).toEqual([
+      expect.objectContaining({
+        address: '10.0.0.1',
+        peerAsn: 65000,
+        port: 1179,
+        passive: false,
+        holdTime: 9,
+        keepalive: 3,
+        connectRetry: 7,
+        delayOpen: 0,
+        localAddress: '10.0.0.9',
+        password: 'k',
+        ebgpMultihop: 255,
+        bindDevice: 'vrf-red',
+        families: ['ipv4-unicast'],
+        gracefulRestart: { enabled: true, restartTime: 120 },
+        description: 'BGPPeer metallb-system/tor',
+      }),
+    ]);
+  });
+
+  it('dynamicASN internal is our own AS; the rest Herald cannot do is a problem naming the field', () => {
+    const out = sessionNeighbors(
+      [
+        session('ibgp', { peerAsn: undefined, dynamicAsn: 'internal' }),
+        session('ext', { address: '10.0.0.2', peerAsn: undefined, dynamicAsn: 'external' }),
+        session('other-as', { address: '10.0.0.3', localAsn: 64999 }),
+        session('unnumbered', { address: undefined, interface: 'eth1' }),
+        session('override', { address: '10.0.0.4', localAsnOverride: 65100 }),
+        session('bad-timers', { address: '10.0.0.6', holdTime: 30, keepalive: 30 }),
+        session('dup', { address: '10.0.0.1' }),
+      ],
+      config,
+      '192.0.2.1',
+    );
+    expect(out.neighbors.map((n) => [n.address, n.peerAsn])).toEqual([['10.0.0.1', 64512]]);
+    expect(out.problems.map((p) => p.message)).toEqual([
+      'BGPPeer metallb-system/ext: spec.dynamicASN: "external" is not supported (give peerASN); session left out',
+      "BGPPeer metallb-system/other-as: spec.myASN: 64999 differs from the config's asn 64512 (Herald speaks one AS); session left out",
+      'BGPPeer metallb-system/unnumbered: spec.interface: BGP unnumbered (interface) is not supported; session left out',
+      'BGPPeer metallb-system/override: spec.localASN: a local AS override is not supported; session left out',
+      'BGPPeer metallb-system/bad-timers: spec.keepalive: must be less than holdTime (30); session left out',
+      'BGPPeer metallb-system/dup: spec.peerAddress: 10.0.0.1 is already the session of BGPPeer metallb-system/ibgp; session left out',
+    ]);
+  });
+
+  it('a config-file neighbor on the same address wins; BFD and router id are reported, the session kept', () => {
+    const out = sessionNeighbors(
+      [
+        session('cfg', { address: '10.0.0.5' }),
+        session('bfd', {
+          address: '10.0.0.7',
+          routerId: '192.0.2.99',
+          bfdProfile: { name: 'fast' } as PeerSession['bfdProfile'],
+        }),
+      ],
+      config,
+      '192.0.2.1',
+    );
+    expect(out.neighbors.map((n) => n.address)).toEqual(['10.0.0.5', '10.0.0.7']);
+    expect(out.peerAddress).toEqual(
+      new Map([
+        ['cfg', '10.0.0.5'],
+        ['bfd', '10.0.0.7'],
+      ]),
+    );
+    expect(out.problems.map((p) => p.field)).toEqual([
+      'spec.peerAddress',
+      'spec.bfdProfile',
+      'spec.routerID',
+    ]);
+    expect(out.problems[0].message).toContain('is a neighbor in the config file');
+  });
+});

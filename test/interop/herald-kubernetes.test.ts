@@ -1,0 +1,246 @@
+// Kubernetes mode end to end: three Herald "nodes" (three processes in their own namespaces, each
+// with its NODE_NAME and a kubeconfig) read MetalLB resources from the fake API server and peer
+// with one FRR router that has multipath on. The router shows one route for the service IP with
+// three next hops (each node's address) carrying the advertisement's communities;
+// externalTrafficPolicy Local with endpoints on one node leaves one next hop; the API server
+// stopped for a while withdraws nothing; deleting the service withdraws it everywhere.
+//
+// Network: the nodes n1..n3 and the router r share a bridge in r (198.18.77.0/24: node i is .i,
+// the router .254). The fake API server runs in this test process, so it listens on the host end
+// of one more veth on that bridge (.100): namespaced processes cannot reach the host's loopback.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
+import { advertisement, node, peer, pool, service, slice } from '../k8s/resources.js';
+import { type HeraldInstance, startHerald } from './harness/herald.js';
+import {
+  delay,
+  type FrrPeer,
+  interopUnavailable,
+  run,
+  startFrr,
+  Topology,
+  waitFor,
+} from './harness/index.js';
+
+const HERALD = fileURLToPath(new URL('../../bin/herald', import.meta.url));
+const NET = '198.18.77';
+const ROUTER = `${NET}.254`;
+const API_HOST = `${NET}.100`;
+const NODES = [1, 2, 3].map((i) => ({ name: `node-${i}`, address: `${NET}.${i}` }));
+const HERALD_ASN = 64512;
+const ROUTER_ASN = 65000;
+const SERVICE_IP = '203.0.113.10';
+const PREFIX = `${SERVICE_IP}/32`;
+
+interface ServicesView {
+  nodeName: string;
+  synced: boolean;
+  stale: boolean;
+  services: Array<{
+    service: string;
+    ips: string[];
+    announced: boolean;
+    reason: string | null;
+    routes: Array<{ prefix: string; peers: string[] | null; neighbors: string[] }>;
+  }>;
+}
+
+/** The kernel route the router's zebra installed for PREFIX: its next hops (none when absent). */
+async function kernelNextHops(ns: string): Promise<string[]> {
+  const r = await run('ip', ['-n', ns, '-j', 'route', 'show', PREFIX]);
+  const routes = JSON.parse(r.stdout || '[]') as Array<{
+    gateway?: string;
+    nexthops?: { gateway: string }[];
+  }>;
+  if (routes.length === 0) return [];
+  const route = routes[0];
+  return (route.nexthops?.map((h) => h.gateway) ?? [route.gateway ?? '']).sort();
+}
+
+async function waitNextHops(ns: string, expected: string[], what: string): Promise<void> {
+  await waitFor(async () => JSON.stringify(await kernelNextHops(ns)) === JSON.stringify(expected), {
+    timeoutMs: 15_000,
+    intervalMs: 100,
+    what,
+  });
+}
+
+function cli(socket: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, HERALD_API: `unix:${socket}` };
+  return new Promise((resolve) => {
+    execFile(HERALD, args, { env, timeout: 20_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.skipIf(interopUnavailable(['frr']) !== undefined)(
+  'Kubernetes mode: three nodes, one FRR router with multipath',
+  () => {
+    let t: Topology;
+    let api: FakeApiServer;
+    let frr: FrrPeer;
+    let r: string;
+    const heralds: HeraldInstance[] = [];
+
+    beforeAll(async () => {
+      t = new Topology();
+      r = await t.addNamespace('r');
+      await run('ip', ['-n', r, 'link', 'add', 'br0', 'type', 'bridge']);
+      await run('ip', ['-n', r, 'addr', 'add', `${ROUTER}/24`, 'dev', 'br0']);
+      await run('ip', ['-n', r, 'link', 'set', 'br0', 'up']);
+      for (const [i, n] of NODES.entries()) {
+        const ns = await t.addNamespace(`n${i + 1}`);
+        await run('ip', [
+          'link',
+          'add',
+          'eth0',
+          'netns',
+          ns,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          `p${i + 1}`,
+          'netns',
+          r,
+        ]);
+        await run('ip', ['-n', r, 'link', 'set', `p${i + 1}`, 'master', 'br0', 'up']);
+        await run('ip', ['-n', ns, 'addr', 'add', `${n.address}/24`, 'dev', 'eth0']);
+        await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+      }
+      // The host end for the API server (deleting namespace r deletes the pair).
+      const hostIf = `hk${process.pid % 1_000_000}`;
+      await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'papi', 'netns', r]);
+      t.onDestroy(() => run('ip', ['link', 'del', hostIf], { allowFail: true }).then(() => undefined));
+      await run('ip', ['-n', r, 'link', 'set', 'papi', 'master', 'br0', 'up']);
+      await run('ip', ['addr', 'add', `${API_HOST}/24`, 'dev', hostIf]);
+      await run('ip', ['link', 'set', hostIf, 'up']);
+
+      api = new FakeApiServer();
+      await api.start(0, API_HOST);
+      for (const o of [
+        pool('lb', { addresses: ['203.0.113.0/24'] }),
+        advertisement('ecmp', { communities: ['64512:100', '64512:200'] }),
+        peer('router', {
+          myASN: HERALD_ASN,
+          peerASN: ROUTER_ASN,
+          peerAddress: ROUTER,
+          holdTime: '9s',
+          connectTime: '1s',
+        }),
+        ...NODES.map((n) => node(n.name, { address: n.address })),
+        service('web', { ips: [SERVICE_IP] }),
+        slice('web', [{ node: 'node-1' }]),
+      ])
+        api.apply(o);
+      const kubeconfig = join(t.dir, 'kubeconfig');
+      writeFileSync(kubeconfig, kubeconfigFor(api.url));
+
+      frr = await startFrr({
+        ns: r,
+        routerId: ROUTER,
+        asn: ROUTER_ASN,
+        localAddress: ROUTER,
+        maximumPaths: 8,
+        neighbors: NODES.map((n) => ({ address: n.address, asn: HERALD_ASN, holdTime: 9 })),
+      });
+      const config = { asn: HERALD_ASN, listen: false, kubernetes: { enabled: true, debounceMs: 50 } };
+      heralds.push(
+        ...(await Promise.all(
+          NODES.map((n, i) =>
+            startHerald(t, `${t.id}n${i + 1}`, config, {
+              env: { NODE_NAME: n.name },
+              args: ['--kubeconfig', kubeconfig],
+            }),
+          ),
+        )),
+      );
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.allSettled(heralds.map((h) => h.stop()));
+      await api?.stop();
+      await t?.destroy();
+    }, 60_000);
+
+    it('one route, three next hops with the communities; Local → one; an outage withdraws nothing; delete withdraws', async () => {
+      await Promise.all(NODES.map((n) => frr.waitEstablished(n.address, 20_000)));
+      // Each node's router id is its own address (the config has none).
+      for (const [i, h] of heralds.entries())
+        expect((await h.api<{ routerId: string }>('GET', '/api/v1/status')).body.routerId).toBe(
+          NODES[i].address,
+        );
+
+      await waitNextHops(
+        r,
+        NODES.map((n) => n.address),
+        'three next hops at the router',
+      );
+      const paths = (await frr.receivedRoutes('ipv4-unicast')).filter((p) => p.prefix === PREFIX);
+      expect(paths.map((p) => p.nextHop).sort()).toEqual(NODES.map((n) => n.address));
+      for (const p of paths) {
+        expect(p.communities).toEqual(['64512:100', '64512:200']);
+        expect(p.asPath).toBe(String(HERALD_ASN));
+      }
+
+      // What each node says about the service: the API and the CLI.
+      const view = (await heralds[0].api<ServicesView>('GET', '/api/v1/services')).body;
+      expect(view).toMatchObject({ nodeName: 'node-1', synced: true, stale: false });
+      expect(view.services).toEqual([
+        expect.objectContaining({
+          service: 'default/web',
+          ips: [SERVICE_IP],
+          announced: true,
+          reason: null,
+          routes: [expect.objectContaining({ prefix: PREFIX, peers: null, neighbors: [ROUTER] })],
+        }),
+      ]);
+      const table = await cli(heralds[0].socket, ['services']);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(new RegExp(`default/web\\s+${SERVICE_IP.replace(/\./g, '\\.')}\\s+yes`));
+
+      // externalTrafficPolicy Local with the only endpoint on node-2: node-2 alone announces.
+      api.apply(service('web', { ips: [SERVICE_IP], policy: 'Local' }));
+      api.apply(slice('web', [{ node: 'node-2' }]));
+      await waitNextHops(r, [NODES[1].address], 'one next hop (node-2)');
+      const local = (await heralds[0].api<ServicesView>('GET', '/api/v1/services')).body.services[0];
+      expect(local).toMatchObject({ announced: false, reason: 'noLocalEndpoints' });
+      const text = await cli(heralds[0].socket, ['services']);
+      expect(text.stdout).toMatch(/default\/web\s+203\.0\.113\.10\s+no\s+noLocalEndpoints/);
+
+      // Back to Cluster, then the API server goes away for a while: nothing is withdrawn.
+      api.apply(service('web', { ips: [SERVICE_IP] }));
+      await waitNextHops(
+        r,
+        NODES.map((n) => n.address),
+        'three next hops again',
+      );
+      const port = api.port;
+      await api.stop();
+      await waitFor(async () => (await heralds[0].api<ServicesView>('GET', '/api/v1/services')).body.stale, {
+        timeoutMs: 10_000,
+        what: 'node-1 noticing the outage',
+      });
+      for (let i = 0; i < 10; i++) {
+        expect(await kernelNextHops(r)).toEqual(NODES.map((n) => n.address));
+        await delay(500);
+      }
+      await api.start(port, API_HOST);
+
+      // Deleting the service withdraws it from every node.
+      api.delete(service('web'));
+      await waitNextHops(r, [], 'the route withdrawn everywhere');
+      expect((await frr.receivedRoutes('ipv4-unicast')).filter((p) => p.prefix === PREFIX)).toEqual([]);
+      for (const h of heralds) {
+        const logs = h.logs();
+        expect(logs.some((l) => l.event === 'serviceAnnounced')).toBe(true);
+        expect(logs.some((l) => l.event === 'serviceWithdrawn')).toBe(true);
+      }
+    }, 80_000);
+  },
+);

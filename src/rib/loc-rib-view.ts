@@ -13,7 +13,7 @@ import { Afi, formatPrefix, type PathAttributes, type Prefix, parsePrefix } from
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf } from './attribute-store.js';
 import { type Candidate, type CandidatePeer, idNumber, selectBest } from './best-path.js';
-import { type RouteFilter, type RouteView, viewAttributes } from './route-view.js';
+import { ipv4Prefix, type RouteFilter, type RouteView, viewAttributes } from './route-view.js';
 
 /** What the Loc-RIB view needs of a neighbor: `Peer` (src/session/peer.ts) has these members. */
 export interface PeerLike {
@@ -45,6 +45,7 @@ interface Source {
   readonly peer: CandidatePeer;
   /** For a stale table, the peer's current one: a path it holds again supersedes the stale copy. */
   readonly current?: AdjRibIn;
+  readonly imported?: PeerLike['imported'];
   readonly cache: Map<AttributeSet | undefined, Decoded>;
   readonly cacheLimit: number;
 }
@@ -97,6 +98,7 @@ function gather(
   from: number,
   lookup: (rib: AdjRibIn) => [number, number][],
   has: (rib: AdjRibIn, pathId: number) => boolean,
+  prefix: () => Prefix,
 ): Path[] {
   const out: Path[] = [];
   for (let t = from; t < sources.length; t++) {
@@ -105,7 +107,19 @@ function gather(
     if (found.length > 1) found.sort(byPathId);
     for (const [pathId, id] of found) {
       if (src.current && has(src.current, pathId)) continue;
-      out.push({ source: src, pathId, decoded: decoded(src, id) });
+      const d = decoded(src, id);
+      if (!src.imported) {
+        out.push({ source: src, pathId, decoded: d });
+        continue;
+      }
+      // The neighbor's import policy: rejected paths are not in the Loc-RIB, changed ones show as changed.
+      const attributes = src.imported(prefix(), d.attributes);
+      if (!attributes) continue;
+      out.push({
+        source: src,
+        pathId,
+        decoded: attributes === d.attributes ? d : { attributes, view: viewAttributes(attributes) },
+      });
     }
   }
   return out;
@@ -154,7 +168,7 @@ export function* locRibRoutes(
   const sources: Source[] = [];
   for (const p of list) {
     const peer = candidatePeer(p, localAsn);
-    const common = { neighbor: p.address, peer, cacheLimit: perSource };
+    const common = { neighbor: p.address, peer, cacheLimit: perSource, imported: p.imported };
     sources.push({ rib: p.adjRibIn, stale: false, cache: new Map(), ...common });
     if (p.stale)
       sources.push({ rib: p.stale, stale: true, current: p.adjRibIn, cache: new Map(), ...common });
@@ -177,12 +191,14 @@ export function* locRibRoutes(
             0,
             (rib) => rib.ipv4.paths(v4Addr(p.bytes, 0, p.length), p.length),
             (rib, id) => rib.ipv4.get(v4Addr(p.bytes, 0, p.length), p.length, id) !== undefined,
+            () => p,
           )
         : gather(
             sources,
             0,
             (rib) => rib.ipv6.paths(p.bytes, 0, p.length),
             (rib, id) => rib.ipv6.get(p.bytes, 0, p.length, id) !== undefined,
+            () => p,
           );
     if (paths.length > 0) yield* rows(filter.prefix, paths, localAsn);
     return;
@@ -200,6 +216,7 @@ export function* locRibRoutes(
           s,
           (rib) => rib.ipv4.paths(addr, length),
           (rib, id) => rib.ipv4.get(addr, length, id) !== undefined,
+          () => ipv4Prefix(addr, length),
         );
         yield* rows(v4Text(addr, length), paths, localAsn);
       }
@@ -216,6 +233,7 @@ export function* locRibRoutes(
           s,
           (rib) => rib.ipv6.paths(bytes, 0, length),
           (rib, id) => rib.ipv6.get(bytes, 0, length, id) !== undefined,
+          () => ({ afi: Afi.IPV6, length, bytes }),
         );
         yield* rows(formatPrefix({ afi: Afi.IPV6, length, bytes }), paths, localAsn);
       }

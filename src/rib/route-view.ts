@@ -51,7 +51,8 @@ export function viewAttributes(
   };
 }
 
-function ipv4Prefix(addr: number, length: number): Prefix {
+/** An IPv4 prefix held as numbers (the RIB's keys), as a Prefix. */
+export function ipv4Prefix(addr: number, length: number): Prefix {
   const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(addr);
   return { afi: Afi.IPV4, length, bytes: bytes.subarray(0, (length + 7) >> 3) };

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicies } from '../../src/policy/index.js';
 import type { Sink } from '../../src/rib/adj-rib-out.js';
+import { locRibRoutes } from '../../src/rib/loc-rib-view.js';
 import { localRoute } from '../../src/rib/local-routes.js';
 import { codecContext, decodeUpdate, encodeUpdate, formatPrefix, parsePrefix } from '../../src/wire/index.js';
 import { sessionFacts, testEngine } from '../helpers/engine.js';
@@ -60,6 +61,13 @@ describe('import policy', () => {
     const s = engine.select(parsePrefix('10.0.0.0/8'))!;
     expect(s.paths).toEqual([expect.objectContaining({ best: false, lostAt: 'importPolicy' })]);
     expect(engine.select(parsePrefix('192.168.0.10/32'))!.paths[0]).toMatchObject({ best: true });
+  });
+
+  it('the Loc-RIB listing (table=loc) leaves out what the import policy rejects', () => {
+    const { engine, n } = setup();
+    n.received(announce('192.168.0.10/32', '10.0.0.0/8'));
+    const rows = [...locRibRoutes(engine.neighbors(), 65000, {})];
+    expect(rows.map((r) => r.prefix)).toEqual(['192.168.0.10/32']);
   });
 
   it('a withdrawal of a rejected route lowers received, not accepted', () => {

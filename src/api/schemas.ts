@@ -19,6 +19,7 @@ export const ErrorResponses = {
   404: ErrorSchema,
   409: ErrorSchema,
   422: ErrorSchema,
+  429: ErrorSchema,
 };
 
 export const StatusSchema = Type.Object({

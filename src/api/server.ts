@@ -4,6 +4,7 @@
 // views and changes things only through daemon methods.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -40,8 +41,11 @@ export interface ApiOptions {
 }
 
 export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
+  const api = daemon.config.api;
   const app: Api = Fastify({
     logger: false,
+    // Bodies past this size are refused with 413 before they are read into memory.
+    bodyLimit: api ? api.bodyLimit : undefined,
     ajv: {
       // Unknown keys are errors, not silently dropped; every problem is reported, named by path.
       customOptions: { removeAdditional: false, allErrors: true, verbose: true, strictSchema: false },
@@ -64,6 +68,17 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
       .send({ error: status < 500 ? 'badRequest' : 'internal', message: (err as Error).message });
   });
   app.addHook('onRequest', async (req) => authenticate(req, daemon.config.api));
+  if (api && api.rateLimit > 0)
+    void app.register(rateLimit, {
+      max: api.rateLimit,
+      timeWindow: 60_000,
+      // Liveness and readiness probes are never throttled.
+      allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+      // A unix-socket client has no address: all of them share one budget.
+      keyGenerator: (req) => req.ip ?? 'unix',
+      errorResponseBuilder: (_req, ctx) =>
+        new ApiError(429, 'rateLimited', `more than ${ctx.max} requests a minute; retry in ${ctx.after}`),
+    });
 
   void app.register(swagger, {
     openapi: {

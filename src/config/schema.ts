@@ -196,6 +196,22 @@ export const ApiSchema = Type.Object(
     authenticateReads: Opt(
       Type.Boolean({ default: false, description: 'Require the token for GET requests too' }),
     ),
+    rateLimit: Opt(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 600,
+        description: 'Requests per minute per client (0: no limit); health probes are not counted',
+      }),
+    ),
+    bodyLimit: Opt(
+      Type.Integer({
+        minimum: 1024,
+        maximum: 64 * 1024 * 1024,
+        default: 1024 * 1024,
+        description: 'Largest request body accepted, in bytes',
+      }),
+    ),
   },
   Closed,
 );

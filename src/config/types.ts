@@ -49,7 +49,8 @@ export interface AnnouncementConfig
   healthCheck?: HealthCheckConfig;
 }
 
-export interface ApiConfig extends WithDefaults<RawApi, 'listen' | 'authenticateReads'> {
+export interface ApiConfig
+  extends WithDefaults<RawApi, 'listen' | 'authenticateReads' | 'rateLimit' | 'bodyLimit'> {
   /** The bearer token from token, tokenFile or tokenEnv (never logged). */
   token?: string;
 }

@@ -39,7 +39,12 @@ describe('config validation', () => {
       keepalive: 3,
       families: ['ipv6-unicast'],
     });
-    expect(c.api).toEqual({ listen: '127.0.0.1:9179', authenticateReads: false });
+    expect(c.api).toEqual({
+      listen: '127.0.0.1:9179',
+      authenticateReads: false,
+      rateLimit: 600,
+      bodyLimit: 1048576,
+    });
     expect(c.log).toEqual({ level: 'info' });
     expect(c.listen).toEqual({ address: '0.0.0.0', port: 179 });
   });

@@ -67,8 +67,22 @@ function compilePolicy(
       label: t.name === undefined ? `term ${i}` : `term ${i} (${t.name})`,
     };
   });
-  return { name, terms, defaultAccept: raw.default === 'accept' };
+  // Whether evaluating needs the route's attributes at all: not when every term matches only on the
+  // prefix, neighbor, family or route type and changes nothing (the RIB then skips decoding them).
+  const needsAttributes = (raw.terms ?? []).some(
+    (t) => t.set !== undefined || Object.keys(t.match ?? {}).some((k) => !PREFIX_ONLY_MATCHES.has(k)),
+  );
+  return { name, terms, defaultAccept: raw.default === 'accept', needsAttributes };
 }
+
+/** Match keys that read no path attribute. */
+const PREFIX_ONLY_MATCHES: ReadonlySet<string> = new Set([
+  'prefixList',
+  'neighbor',
+  'neighborAsn',
+  'routeType',
+  'family',
+]);
 
 /** Compiles `config`'s lists and policies; throws PolicyError naming every problem. */
 export function compilePolicies(config: PolicyConfig): CompiledPolicies {

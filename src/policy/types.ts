@@ -46,4 +46,6 @@ export interface Policy {
   readonly name: string;
   readonly terms: readonly CompiledTerm[];
   readonly defaultAccept: boolean;
+  /** False when no term reads or changes a path attribute (then any attributes object will do). */
+  readonly needsAttributes: boolean;
 }

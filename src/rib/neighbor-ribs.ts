@@ -23,6 +23,8 @@ import type { ImportRules } from './import-rules.js';
 import { pathsOf } from './loc-rib.js';
 import { prefixesOf } from './route-view.js';
 
+const NO_ATTRIBUTES: PathAttributes = Object.freeze({}) as PathAttributes;
+
 /** Seconds stale routes may wait for End-of-RIB once the peer is back (FRR's stalepath-time). */
 export const STALE_PATH_TIME = 360;
 
@@ -182,7 +184,7 @@ export class NeighborRibs implements RouteExchange {
   }
 
   private policyContext(): PolicyContext {
-    return {
+    this.context ??= {
       direction: 'import',
       routeType: 'learned',
       neighborAddress: this.opts.address,
@@ -192,25 +194,35 @@ export class NeighborRibs implements RouteExchange {
         ? { ipv6: this.session.localAddress }
         : { ipv4: this.session?.localAddress },
     };
+    return this.context;
   }
+
+  /** The import policy's context, rebuilt when the session changes. */
+  private context?: PolicyContext;
 
   /** Re-evaluates the import policy for every path of one prefix of the current Adj-RIB-In. */
   private judge(prefix: Prefix): void {
-    const key = prefixKey(prefix);
-    const before = this.rejected.get(key);
-    if (before) this.rejectedCount -= before.size;
-    this.rejected.delete(key);
+    let key: string | undefined;
+    if (this.rejected.size > 0) {
+      key = prefixKey(prefix);
+      const before = this.rejected.get(key);
+      if (before) this.rejectedCount -= before.size;
+      this.rejected.delete(key);
+    }
     const policy = this.importPolicy;
     if (!policy) return;
     let now: Set<number> | undefined;
     for (const [pathId, setId] of pathsOf(this.adjRibIn, prefix)) {
       const set = this.adjRibIn.attributes.get(setId);
-      if (!set || this.applyImport(prefix, decodedAttributes(set))) continue;
+      if (!set) continue;
+      // A policy that reads no attribute (a prefix list, say) is judged without decoding them.
+      const attributes = policy.needsAttributes ? decodedAttributes(set) : NO_ATTRIBUTES;
+      if (evaluate(policy, { prefix, attributes }, this.policyContext()).accepted) continue;
       now ??= new Set();
       now.add(pathId);
     }
     if (!now) return;
-    this.rejected.set(key, now);
+    this.rejected.set(key ?? prefixKey(prefix), now);
     this.rejectedCount += now.size;
   }
 
@@ -243,6 +255,7 @@ export class NeighborRibs implements RouteExchange {
 
   up(session: SessionFacts, sink: Sink): void {
     this.session = session;
+    this.context = undefined;
     this.sink = sink;
     this.replaceTable();
     if (this.stale) this.keepStaleFamilies(session);
@@ -256,6 +269,7 @@ export class NeighborRibs implements RouteExchange {
 
   down(staleFor?: number): void {
     this.session = undefined;
+    this.context = undefined;
     this.sink = undefined;
     this.adjRibOut.clear();
     if (staleFor === undefined || staleFor <= 0) {

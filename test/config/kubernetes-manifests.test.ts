@@ -1,0 +1,43 @@
+// The shipped Kubernetes manifests: the config they carry is valid, the DaemonSet gives the pod
+// what Kubernetes mode needs (NODE_NAME, host network, probes on the API) and nothing more (two
+// capabilities, read-only root), and RBAC only reads.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { parseConfig } from '../../src/config/load-config.js';
+
+const docs = parseAllDocuments(
+  readFileSync(new URL('../../deploy/kubernetes/herald.yaml', import.meta.url), 'utf8'),
+).map((d) => d.toJS()) as Array<Record<string, any>>;
+const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
+
+describe('deploy/kubernetes/herald.yaml', () => {
+  it('carries a valid Herald config with Kubernetes mode on', () => {
+    const config = parseConfig(byKind('ConfigMap')[0].data['config.yaml']);
+    expect(config.kubernetes?.enabled).toBe(true);
+    expect(config.api && config.api.listen).toBe('127.0.0.1:9179');
+  });
+
+  it('the DaemonSet: host network, NODE_NAME from the downward API, probes, least privilege', () => {
+    const pod = byKind('DaemonSet')[0].spec.template.spec;
+    expect(pod.hostNetwork).toBe(true);
+    const c = pod.containers[0];
+    expect(c.env).toContainEqual({
+      name: 'NODE_NAME',
+      valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
+    });
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 9179 });
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 9179 });
+    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE', 'NET_ADMIN'] });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+    });
+  });
+
+  it('RBAC only reads (get, list, watch)', () => {
+    const rules = [...byKind('ClusterRole'), ...byKind('Role')].flatMap((r) => r.rules);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) expect(r.verbs.sort()).toEqual(['get', 'list', 'watch']);
+  });
+});

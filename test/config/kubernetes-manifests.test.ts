@@ -8,14 +8,16 @@ import { parseConfig } from '../../src/config/load-config.js';
 
 const docs = parseAllDocuments(
   readFileSync(new URL('../../deploy/kubernetes/herald.yaml', import.meta.url), 'utf8'),
-).map((d) => d.toJS()) as Array<Record<string, any>>;
+).map((d) => d.toJS()) as Manifest[];
+// biome-ignore lint/suspicious/noExplicitAny: manifests are free-form YAML; the test reads what it checks
+type Manifest = Record<string, any>;
 const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
 
 describe('deploy/kubernetes/herald.yaml', () => {
   it('carries a valid Herald config with Kubernetes mode on', () => {
     const config = parseConfig(byKind('ConfigMap')[0].data['config.yaml']);
     expect(config.kubernetes?.enabled).toBe(true);
-    expect(config.api && config.api.listen).toBe('127.0.0.1:9179');
+    expect(config.api ? config.api.listen : undefined).toBe('127.0.0.1:9179');
   });
 
   it('the DaemonSet: host network, NODE_NAME from the downward API, probes, least privilege', () => {

@@ -134,7 +134,7 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
     asn: ASN,
     routerId: t.b.ipv4,
     listen: { address: t.b.ipv4, port: 179 },
-    api: { listen: socket },
+    api: { listen: socket, rateLimit: 0 },
     neighbors: neighborsOf(t, opts).map((n) => ({
       address: n.address,
       peerAsn: n.asn,

@@ -51,7 +51,7 @@ export async function startHerald(
   const socket = join(t.dir, `herald${n}.sock`);
   const file = join(t.dir, `herald${n}.yaml`);
   const writeConfig = (c: Record<string, unknown>) =>
-    writeFileSync(file, stringify({ ...c, api: { ...(c.api as object), listen: socket } }));
+    writeFileSync(file, stringify({ ...c, api: { rateLimit: 0, ...(c.api as object), listen: socket } }));
   writeConfig(config);
   // Executed directly so its shebang's V8 flags apply, as for users.
   const child = spawnIn(ns, HERALD, ['run', '--config', file, ...(opts.args ?? [])], {

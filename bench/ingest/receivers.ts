@@ -191,8 +191,9 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
       return `neighbor ${t.a.ipv4}: ${n.state}, prefixes.received ${n.prefixes.received}, UPDATEs received ${n.messages.received.update}`;
     },
     logs: output,
-    // SIGTERM lets Herald exit normally, which is when --cpu-prof writes its profile.
-    stop: () => child.stop(15_000),
+    // SIGTERM lets Herald exit normally, which is when --cpu-prof writes its profile (a long one
+    // takes a while).
+    stop: () => child.stop(opts.heraldProfileDir ? 120_000 : 15_000),
   };
 }
 

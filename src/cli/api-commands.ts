@@ -1,5 +1,5 @@
 // CLI commands that talk to a running daemon through its REST API.
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { BfdSessionView } from '../api/bfd.js';
 import type { PolicyTestView } from '../api/policy-test.js';
 import type { PrefixRouteView } from '../api/prefix-route.js';
@@ -45,6 +45,14 @@ async function run(
       process.exitCode = 2;
     } else throw e;
   }
+}
+
+/** A 32-bit unsigned option value; anything else is refused before a request is sent. */
+function uint32(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 0xffffffff)
+    throw new InvalidArgumentError(`must be an integer 0..4294967295, not "${text}"`);
+  return n;
 }
 
 function withCommon(c: Command): Command {
@@ -140,8 +148,8 @@ export function addApiCommands(program: Command): void {
       .option('--next-hop <address>')
       .option('--community <community...>', 'standard communities (64512:100, no-export)')
       .option('--large-community <community...>')
-      .option('--local-pref <n>', 'LOCAL_PREF (iBGP)', Number)
-      .option('--med <n>', 'MULTI_EXIT_DISC', Number),
+      .option('--local-pref <n>', 'LOCAL_PREF (iBGP)', uint32)
+      .option('--med <n>', 'MULTI_EXIT_DISC', uint32),
   ).action(
     (
       prefix: string,

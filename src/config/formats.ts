@@ -3,7 +3,9 @@
 // what it wants so errors read "must be an IP address" rather than "must match format".
 import type { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
+import ipaddr from 'ipaddr.js';
 import {
+  formatPrefix,
   isIpAddress,
   parseCommunity,
   parseExtendedCommunity,
@@ -25,9 +27,18 @@ function hostPort(text: string): boolean {
   return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
 }
 
+/** A prefix whose address has no bits past its length (`10.1.1.5/24` is refused, not silently masked). */
+function exactPrefix(text: string): void {
+  const p = parsePrefix(text);
+  const canonical = formatPrefix(p);
+  const slash = text.lastIndexOf('/');
+  if (ipaddr.parse(text.slice(0, slash)).toString() !== ipaddr.parse(canonical.split('/')[0]).toString())
+    throw new Error(`invalid prefix "${text}": host bits set (did you mean ${canonical}?)`);
+}
+
 export const FORMATS: Record<string, Format> = {
   ip: { expected: 'an IP address', check: isIpAddress },
-  prefix: { expected: 'a prefix such as 192.0.2.0/24 or 2001:db8::/32', check: parsePrefix },
+  prefix: { expected: 'a prefix such as 192.0.2.0/24 or 2001:db8::/32', check: exactPrefix },
   community: { expected: 'a community (64512:100 or a well-known name)', check: parseCommunity },
   'large-community': { expected: 'a large community (ASN:N:N)', check: parseLargeCommunity },
   'extended-community': {

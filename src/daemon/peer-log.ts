@@ -1,7 +1,7 @@
 // What a peer's session does, as log lines from the event catalogue (peer address as a field).
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
-import type { Peer } from '../session/peer.js';
+import { isCollisionDump, type Peer } from '../session/peer.js';
 import { describeError } from '../wire/index.js';
 
 /** Logs `peer`'s state changes, session up/down, NOTIFICATIONs and RFC 7606 outcomes on `log`. */
@@ -28,16 +28,20 @@ export function logPeerEvents(peer: Peer, log: Logger): void {
     ),
   );
   peer.on('notificationSent', (x) =>
-    log.warn(
+    log[isCollisionDump(x) ? 'debug' : 'warn'](
       { event: LogEvent.notificationSent, code: x.code, subcode: x.subcode, error: x.message },
       'NOTIFICATION sent',
     ),
   );
   peer.on('notificationReceived', (x) =>
-    log.warn(
+    log[isCollisionDump(x) ? 'debug' : 'warn'](
       { event: LogEvent.notificationReceived, code: x.code, subcode: x.subcode, error: x.message },
       'NOTIFICATION received',
     ),
+  );
+  // A neighbor that cannot be reached says why once at info, then at debug while it fails the same way.
+  peer.on('connectFailed', (reason, changed) =>
+    log[changed ? 'info' : 'debug']({ event: LogEvent.connectFailed, reason }, 'connection attempt failed'),
   );
   peer.on('internalError', (e) =>
     log.error({ event: LogEvent.internalError, err: e.message, stack: e.stack }, 'internal error'),

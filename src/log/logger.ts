@@ -38,6 +38,7 @@ export const LogEvent = {
   neighborReset: 'neighborReset',
   routeNotSent: 'routeNotSent',
   maxPrefixes: 'maxPrefixes',
+  connectFailed: 'connectFailed',
   kubernetesStarted: 'kubernetesStarted',
   kubernetesSnapshot: 'kubernetesSnapshot',
   kubernetesWatchError: 'kubernetesWatchError',

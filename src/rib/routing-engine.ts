@@ -246,6 +246,9 @@ export class RoutingEngine {
     }
     const target = this.learnedTarget(address, session, localAddress6);
     if (!takesLearnedRoutes({ ibgp: session.ibgp, exportPolicy: target.exportPolicy })) return out;
+    // An iBGP neighbor takes only eBGP-learned routes (RFC 4271 §9.2): none without an eBGP neighbor.
+    if (session.ibgp && ![...this.byAddress.keys()].some((a) => a !== address && this.ibgpOf(a) === false))
+      return out;
     for (const prefix of this.allPrefixes()) {
       if (local.has(prefixKey(prefix))) continue;
       const route = learnedRouteFor(prefix, this.select(prefix), target, this.ibgpOf);
@@ -394,15 +397,19 @@ export class RoutingEngine {
    * an export policy); otherwise ingest does no Loc-RIB work for export.
    */
   private updateLearnedFollow(): void {
-    // With one neighbor there is nowhere to pass a learned route (never back to its source).
-    const need =
-      this.byAddress.size > 1 &&
-      [...this.byAddress.values()].some((n) =>
-        takesLearnedRoutes({
-          ibgp: this.ibgpOf(n.address) ?? false,
-          exportPolicy: this.policyNamed(this.exportPolicies.get(n.address)),
-        }),
-      );
+    // A learned route can go somewhere only if some neighbor takes one from another: an eBGP
+    // neighbor with an export policy (from anyone else), or an iBGP neighbor (from an eBGP one:
+    // iBGP-learned routes never go to iBGP, RFC 4271 §9.2). Otherwise the Loc-RIB is not followed.
+    const all = [...this.byAddress.values()].map((n) => ({
+      address: n.address,
+      ibgp: this.ibgpOf(n.address) ?? false,
+      exportPolicy: this.policyNamed(this.exportPolicies.get(n.address)),
+    }));
+    const need = all.some((t) =>
+      t.ibgp
+        ? all.some((s) => s.address !== t.address && !s.ibgp)
+        : t.exportPolicy !== undefined && all.length > 1,
+    );
     if (need && !this.unfollowLearned)
       this.unfollowLearned = this.followLocRib((prefix, selection) => this.queueExport(prefix, selection));
     else if (!need && this.unfollowLearned) {

@@ -71,6 +71,8 @@ export interface DriverEvents {
   drain: [];
   /** A handler failed unexpectedly on a message (a bug, not the peer's error); the session was reset. */
   internalError: [error: Error];
+  /** An outgoing connection attempt failed (refused, unreachable, timed out, MD5 refused). */
+  connectFailed: [error: Error];
 }
 
 /** The NOTIFICATION error code for a failure while handling a message of `type` (subcode 0, Unspecific). */
@@ -267,7 +269,9 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         this.attach(stream);
         this.handle({ type: 'tcpConnected' });
       },
-      () => {
+      (e: unknown) => {
+        // Reported even when a newer attempt superseded this one: it is still why nothing came up.
+        this.emit('connectFailed', e instanceof Error ? e : new Error(String(e)));
         if (attempt === this.dialing && !this.stream && this.fsm.state === SessionState.CONNECT) {
           this.handle({ type: 'tcpFailed' });
         }

@@ -49,6 +49,8 @@ export interface PeerEvents {
   endOfRib: [family: number];
   /** Our own failure while handling this peer's messages; its session was reset. */
   internalError: [error: Error];
+  /** A connection attempt failed; `changed` is false when it failed the same way as the last one. */
+  connectFailed: [reason: string, changed: boolean];
 }
 
 export interface PeerStats {
@@ -231,13 +233,20 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.opts.routes.refresh(rr.afi, rr.safi);
     });
     d.on('internalError', (e) => this.emit('internalError', e));
+    d.on('connectFailed', (e) => {
+      const reason = `connect: ${connectErrorText(e)}`;
+      const changed = reason !== this.stats.lastError;
+      this.stats.lastError = reason;
+      this.emit('connectFailed', reason, changed);
+    });
     d.on('notificationSent', (n) => {
-      this.stats.lastError = `sent ${n.message}`;
+      // Both sides dialling at once is normal (RFC 4271 §6.8): not an error to show.
+      if (!isCollisionDump(n)) this.stats.lastError = `sent ${n.message}`;
       countNotification(this.stats.notifications.sent, n);
       this.emit('notificationSent', n);
     });
     d.on('notificationReceived', (n) => {
-      this.stats.lastError = `received ${n.message}`;
+      if (!isCollisionDump(n)) this.stats.lastError = `received ${n.message}`;
       countNotification(this.stats.notifications.received, n);
       this.emit('notificationReceived', n);
     });
@@ -345,6 +354,17 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (result.treatAsWithdraw || result.errors.length > 0) this.emit('treatAsWithdraw', result.errors);
     if (result.endOfRib) this.emit('endOfRib', result.endOfRib);
   }
+}
+
+/** Cease/Connection Collision Resolution: the loser of a collision, not a fault. */
+export function isCollisionDump(n: Notification): boolean {
+  return n.code === 6 && n.subcode === CeaseSubcode.CONNECTION_COLLISION_RESOLUTION;
+}
+
+/** "ECONNREFUSED", "EHOSTUNREACH", "ETIMEDOUT" … or the message when there is no code. */
+function connectErrorText(e: Error): string {
+  const code = (e as Error & { code?: string }).code;
+  return code ?? e.message;
 }
 
 function ipv4Number(a: string): number {

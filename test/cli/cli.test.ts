@@ -22,6 +22,14 @@ describe('herald CLI', () => {
     expect(JSON.parse(out)).toMatchObject({ asn: 64512, listen: { port: 1179 } });
   });
 
+  it('refuses a non-numeric --med before sending anything (no silent MED 0)', () => {
+    const r = spawnSync(HERALD, ['announce', '10.0.0.1/32', '--med', 'abc', '--api', 'unix:/nonexistent'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('must be an integer 0..4294967295, not "abc"');
+  });
+
   it('check-config exits 2 and names the path of a bad value', () => {
     const file = join(tmpdir(), `herald-bad-${process.pid}.yaml`);
     writeFileSync(file, 'asn: 64512\nneighbors:\n  - { address: 10.0.0.1, peerAsn: -1 }\n');

@@ -96,6 +96,15 @@ describe('config validation', () => {
     ).toMatch(/^announce\[0\]\.communities/);
   });
 
+  it('refuses a prefix with host bits set instead of masking it silently', () => {
+    expect(problems('asn: 64512\nannounce:\n  - { prefix: 10.1.1.5/24 }\n')).toEqual([
+      'announce[0].prefix: invalid prefix "10.1.1.5/24": host bits set (did you mean 10.1.1.0/24?)',
+    ]);
+    expect(
+      problems('asn: 64512\nannounce:\n  - { prefix: 10.1.1.5/32 }\n  - { prefix: "2001:db8::/32" }\n'),
+    ).toEqual([]);
+  });
+
   it('reports YAML syntax errors with the source name', () => {
     expect(problems('asn: [1\n')[0]).toMatch(/^config: /);
   });

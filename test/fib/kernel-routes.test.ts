@@ -198,9 +198,15 @@ describe.skipIf(netnsUnavailable() !== undefined)('KernelRoutes in a network nam
     await agent!.call('stop');
     const a = await startAgent({ receiveBufferBytes: 4096 });
     await a.call('events');
-    await a.call('set', { routes: thousand() });
-    await a.call('settled');
-    const { events } = await a.call<{ events: Array<{ event: string; reason?: string }> }>('events');
+    // A 4 KiB buffer overruns under a burst of notifications; a busy machine may drain it in time
+    // once, so the burst is repeated (withdraw all, install all) up to three times.
+    let events: Array<{ event: string; reason?: string }> = [];
+    for (let round = 0; round < 3 && !events.some((e) => e.event === 'overrun'); round++) {
+      if (round > 0) await a.call('replaceAll', { routes: [] });
+      await a.call('set', { routes: thousand() });
+      await a.call('settled');
+      events = [...events, ...(await a.call<{ events: typeof events }>('events')).events];
+    }
     expect(events.some((e) => e.event === 'overrun')).toBe(true);
     expect(events.some((e) => e.event === 'resync' && e.reason === 'overrun')).toBe(true);
     expect((await herald(ns)).size).toBe(1000);

@@ -102,3 +102,16 @@ describe('rtnetlink decoders on hostile input', () => {
     for (const b of captured) expect(decodeAll(b)).toBe(splitMessages(b).length);
   });
 });
+
+describe('regressions found by the property tests', () => {
+  it('an NLMSG_ERROR whose echoed length is near 2^32 is a typed error, not a RangeError', () => {
+    // Found by "captured kernel messages with bytes overwritten" (seed 1152102351): nlmsg_len of the
+    // echoed request 0x800000000-ish wrapped align4 to a negative offset.
+    const b = Buffer.from([
+      68, 0, 0, 0, 2, 0, 0, 62, 145, 255, 11, 61, 64, 233, 62, 192, 155, 255, 255, 255, 52, 0, 0, 128, 24, 0,
+      5, 6, 145, 255, 11, 61, 0, 0, 0, 0, 32, 0, 1, 0, 78, 101, 120, 116, 104, 111, 112, 32, 104, 97, 115, 32,
+      105, 110, 118, 97, 108, 105, 100, 32, 103, 97, 116, 101, 119, 97, 121, 0,
+    ]);
+    expect(() => decodeAll(b)).not.toThrow(RangeError);
+  });
+});

@@ -84,6 +84,8 @@ describe('Peer', () => {
       // by both when each saw both OPENs first), and with nothing else.
       expect(dumps.length).toBeGreaterThanOrEqual(1);
       expect(new Set(dumps)).toEqual(new Set(['6/7']));
+      // A collision is normal when both sides dial: not shown as the neighbor's last error.
+      expect([a.stats.lastError, b.stats.lastError]).toEqual([undefined, undefined]);
       // And it stays up: keepalives flow, nothing flaps.
       clock.advance(100_000);
       await settle(() => false, 50);

@@ -73,6 +73,9 @@ export function decodeAck(m: Message): Ack {
   if ((m.flags & Flag.ACK_TLVS) === 0) return ack;
   const capped = (m.flags & Flag.CAPPED) !== 0;
   if (!capped && innerLen < NLMSG_HDRLEN) fail('truncated', `echoed nlmsg_len ${innerLen}`);
+  // Checked before aligning: a hostile length near 2^32 would wrap align4's 32-bit arithmetic.
+  if (!capped && innerLen > b.length - inner)
+    fail('truncated', `echoed request of ${innerLen} bytes exceeds NLMSG_ERROR`);
   const tlvs = inner + (capped ? NLMSG_HDRLEN : align4(innerLen));
   if (tlvs > b.length) fail('truncated', `echoed request of ${innerLen} bytes exceeds NLMSG_ERROR`);
   forEachAttr(b, tlvs, b.length, 'extended ack', (type, s, e) => {

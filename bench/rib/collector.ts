@@ -1,0 +1,89 @@
+// An extra peer of the rib bench, run as a child process inside a namespace like the ingest
+// bench's speaker (whose framing and handshake it uses): dials the receiver, brings the session
+// up and counts the distinct IPv4 prefixes the receiver advertises (announced minus withdrawn).
+//
+//   node collector.js '<json CollectorArgs>'
+//
+// Events on stdout as JSON lines with `t` = process.hrtime.bigint() (CLOCK_MONOTONIC ns):
+// `connected`, `open`, `established`, `first` (first UPDATE), `full` (the first time `expected`
+// prefixes are held), `progress` (every 500 ms while the count changes), and the speaker's
+// failure events (`notification`, `closed`, `socket-error`, `failed`, `timeout`).
+import { fileURLToPath } from 'node:url';
+import { connect, emit, handshake, keepalives, type SpeakerArgs } from '../ingest/speaker.js';
+
+export interface CollectorArgs
+  extends Pick<
+    SpeakerArgs,
+    'address' | 'port' | 'localAddress' | 'asn' | 'bgpId' | 'holdTime' | 'connectTimeoutMs'
+  > {
+  /** Emit `full` when this many prefixes are held. */
+  expected: number;
+}
+
+const ATTR_MP_REACH = 14;
+const ATTR_MP_UNREACH = 15;
+
+/** A prefix as one number: address × 64 + length (exact below 2^53). */
+function walk(b: Buffer, start: number, end: number, held: Set<number>, add: boolean): void {
+  for (let pos = start; pos < end; ) {
+    const len = b[pos];
+    const octets = (len + 7) >> 3;
+    let addr = 0;
+    for (let i = 0; i < 4; i++) addr = addr * 256 + (i < octets ? b[pos + 1 + i] : 0);
+    const key = addr * 64 + len;
+    if (add) held.add(key);
+    else held.delete(key);
+    pos += 1 + octets;
+  }
+}
+
+async function collect(a: CollectorArgs): Promise<void> {
+  const held = new Set<number>();
+  let updates = 0;
+  let full = false;
+  let mp = 0;
+  const sock = await connect(a);
+  emit('connected', { local: `${sock.localAddress}:${sock.localPort}` });
+  const onUpdate = (body: Buffer): void => {
+    if (updates++ === 0) emit('first');
+    const wl = body.readUInt16BE(0);
+    const al = body.readUInt16BE(2 + wl);
+    walk(body, 2, 2 + wl, held, false);
+    for (let p = 4 + wl; p < 4 + wl + al; ) {
+      const ext = body[p] & 0x10;
+      const type = body[p + 1];
+      if (type === ATTR_MP_REACH || type === ATTR_MP_UNREACH) mp++;
+      p += ext ? 4 + body.readUInt16BE(p + 2) : 3 + body[p + 2];
+    }
+    walk(body, 4 + wl + al, body.length, held, true);
+    if (!full && held.size >= a.expected) {
+      full = true;
+      emit('full', { held: held.size, updates });
+    }
+  };
+  const { holdTime } = await handshake(sock, a, onUpdate);
+  emit('established', { holdTime });
+  keepalives(sock, holdTime);
+  let last = -1;
+  setInterval(() => {
+    if (held.size === last) return;
+    last = held.size;
+    emit('progress', { held: held.size, updates, mpAttributes: mp });
+  }, 500).unref();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = JSON.parse(process.argv[2] ?? '{}') as CollectorArgs;
+  const timer = setTimeout(() => {
+    emit('timeout');
+    process.exit(3);
+  }, args.connectTimeoutMs);
+  timer.unref();
+  collect(args).then(
+    () => clearTimeout(timer),
+    (e: Error) => {
+      emit('failed', { message: e.message });
+      process.exit(1);
+    },
+  );
+}

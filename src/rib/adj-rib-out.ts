@@ -96,12 +96,7 @@ export class AdjRibOut {
     sink: Sink,
     full: boolean | number = false,
   ): Promise<SyncResult> {
-    const run = this.busy.then(() => this.write(desired, ctx, sink, full));
-    this.busy = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.enqueue(() => this.write(desired, ctx, sink, full));
   }
 
   /**
@@ -116,12 +111,7 @@ export class AdjRibOut {
   ): Promise<SyncResult> {
     const scope = new Set(changes.map((c) => prefixKey(c.prefix)));
     const desired = changes.flatMap((c) => (c.route ? [c.route] : []));
-    const run = this.busy.then(() => this.write(desired, ctx, sink, false, scope));
-    this.busy = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.enqueue(() => this.write(desired, ctx, sink, false, scope));
   }
 
   /** Forgets everything (the session went down). */
@@ -239,14 +229,22 @@ export class AdjRibOut {
 
   /** RFC 4724 §2: End-of-RIB for each family, after the updates queued before it. */
   endOfRib(families: Iterable<number>, sink: Sink): Promise<void> {
-    const run = this.busy.then(async () => {
+    return this.enqueue(async () => {
       for (const family of families) {
         this.writer.rollback(0);
         writeEndOfRib(this.writer, family >> 8, family & 0xff);
         if (!(await this.emit(sink))) return;
       }
     });
-    this.busy = run.catch(() => undefined);
+  }
+
+  /** Runs writes one at a time, in call order; a failed one does not stop the next. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(work);
+    this.busy = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 

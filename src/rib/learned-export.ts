@@ -3,7 +3,7 @@
 // (RFC 4271 §5.1) and passed through the neighbor's export policy. Learned routes go to an eBGP
 // neighbor only when its export policy accepts them (RFC 8212: "routes ... MUST NOT be advertised
 // to an EBGP peer without an explicit export policy"). Pure.
-import { evaluate, type Policy, wellKnownExportBlocked } from '../policy/index.js';
+import { evaluate, type Policy, type PolicyContext, wellKnownExportBlocked } from '../policy/index.js';
 import { Afi, AsPathSegmentType, type PathAttributes, type Prefix, Safi } from '../wire/index.js';
 import type { OutRoute } from './adj-rib-out.js';
 import type { PrefixSelection } from './loc-rib.js';
@@ -112,20 +112,36 @@ export function learnedExport(
   if (blocked) return { refused: `carries the well-known community ${blocked}` };
   const attributes = rewrite(prefix, best.attributes, target);
   if (!attributes) return { refused: 'no usable next hop for this family on this session' };
+  return judgeExport(prefix, attributes, 'learned', target);
+}
+
+/** What "next hop self" is on a session: our address there, and our IPv6 one on an IPv4 session. */
+export function nextHopSelf(
+  session: Pick<SessionFacts, 'localAddress'> | undefined,
+  localAddress6?: string,
+): PolicyContext['nextHopSelf'] {
+  const local = session?.localAddress;
+  return local?.includes(':') ? { ipv6: local } : { ipv4: local, ipv6: localAddress6 };
+}
+
+/** A route (ours or learned) through the neighbor's export policy, with the term that decided. */
+export function judgeExport(
+  prefix: Prefix,
+  attributes: PathAttributes,
+  routeType: PolicyContext['routeType'],
+  target: LearnedExportTarget,
+): LearnedExport {
   if (!target.exportPolicy) return { route: { prefix, attributes } };
   const judged = evaluate(
     target.exportPolicy,
     { prefix, attributes },
     {
       direction: 'export',
-      routeType: 'learned',
+      routeType,
       neighborAddress: target.address,
       neighborAsn: target.session.peerAsn,
       localAsn: target.localAsn,
-      nextHopSelf: {
-        ipv4: target.session.localAddress?.includes(':') ? undefined : target.session.localAddress,
-        ipv6: target.session.localAddress?.includes(':') ? target.session.localAddress : target.localAddress6,
-      },
+      nextHopSelf: nextHopSelf(target.session, target.localAddress6),
     },
   );
   return judged.accepted

@@ -20,6 +20,7 @@ import { AdjRibIn, type IngestResult } from './adj-rib-in.js';
 import { AdjRibOut, type NotSent, type OutRoute, type Sink } from './adj-rib-out.js';
 import { decodedAttributes } from './attribute-store.js';
 import type { ImportRules } from './import-rules.js';
+import { nextHopSelf } from './learned-export.js';
 import { pathsOf } from './loc-rib.js';
 import { prefixesOf } from './route-view.js';
 
@@ -190,9 +191,7 @@ export class NeighborRibs implements RouteExchange {
       neighborAddress: this.opts.address,
       neighborAsn: this.session?.peerAsn ?? this.opts.configuredAsns[0] ?? 0,
       localAsn: this.opts.localAsn(),
-      nextHopSelf: this.session?.localAddress?.includes(':')
-        ? { ipv6: this.session.localAddress }
-        : { ipv4: this.session?.localAddress },
+      nextHopSelf: nextHopSelf(this.session),
     };
     return this.context;
   }

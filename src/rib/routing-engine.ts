@@ -3,7 +3,7 @@
 // Sessions hand UPDATEs in through a neighbor's `RouteExchange` and write what it gives them; the
 // API and metrics read through the query methods here, never through session objects.
 
-import { type CompiledPolicies, evaluate, type Policy } from '../policy/index.js';
+import type { CompiledPolicies, Policy } from '../policy/index.js';
 import type { Clock } from '../session/clock.js';
 import {
   Afi,
@@ -19,7 +19,13 @@ import type { NotSent, OutRoute } from './adj-rib-out.js';
 import { decodedAttributes } from './attribute-store.js';
 import type { MultipathOptions } from './best-path.js';
 import type { ImportRules } from './import-rules.js';
-import { type LearnedExport, learnedExport, learnedRouteFor, takesLearnedRoutes } from './learned-export.js';
+import {
+  judgeExport,
+  type LearnedExport,
+  learnedExport,
+  learnedRouteFor,
+  takesLearnedRoutes,
+} from './learned-export.js';
 import { type PrefixSelection, pathsOf, selectPrefix } from './loc-rib.js';
 import { exportAttributes, type LocalRoute } from './local-routes.js';
 import { type MaxPrefixes, NeighborRibs, type SessionFacts } from './neighbor-ribs.js';
@@ -328,35 +334,16 @@ export class RoutingEngine {
     if (!session.families.has(familyKey(r.prefix.afi, 1)))
       return { refused: 'the family is not negotiated on this session' };
     if (r.peers && !r.peers.includes(address)) return { refused: 'the announcement names other neighbors' };
-    const localAsn = this.opts.localAsn();
+    const target = this.learnedTarget(address, session, localAddress6);
     const attributes = exportAttributes(r, {
-      localAsn,
+      localAsn: target.localAsn,
       ibgp: session.ibgp,
       localAddress: session.localAddress ?? '0.0.0.0',
       localAddress6,
       ipv4OverIpv6: session.ipv4OverIpv6,
     });
     if (!attributes) return { refused: 'no usable next hop for this family on this session' };
-    const policy = this.policyNamed(this.exportPolicies.get(address));
-    if (!policy) return { route: { prefix: r.prefix, attributes } };
-    const judged = evaluate(
-      policy,
-      { prefix: r.prefix, attributes },
-      {
-        direction: 'export',
-        routeType: 'originated',
-        neighborAddress: address,
-        neighborAsn: session.peerAsn,
-        localAsn,
-        nextHopSelf: {
-          ipv4: session.localAddress?.includes(':') ? undefined : session.localAddress,
-          ipv6: localAddress6,
-        },
-      },
-    );
-    return judged.accepted
-      ? { route: { prefix: r.prefix, attributes: judged.attributes }, decidedBy: judged.decidedBy }
-      : { refused: `rejected by the export policy (${judged.decidedBy})` };
+    return judgeExport(r.prefix, attributes, 'originated', target);
   }
 
   private learnedTarget(address: string, session: SessionFacts, localAddress6: string | undefined) {

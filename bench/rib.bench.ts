@@ -315,7 +315,7 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
       probe,
       [s1, s2],
       loadStart,
-      (c) => c.get(P1)?.routes === expected && c.get(P2)?.routes === expected,
+      (c) => (c.get(P1)?.routes ?? 0) >= expected && (c.get(P2)?.routes ?? 0) >= expected,
     );
     result.load = { ...load, cpu: cpu() - cpu0 };
     await Promise.all([s1.next('written', 30_000), s2.next('written', 30_000)]);
@@ -335,7 +335,7 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
       probe,
       [s1, s2],
       w.t,
-      (c) => c.get(P1)?.routes === 0 && c.get(P2)?.routes === expected,
+      (c) => c.get(P1)?.routes === 0 && (c.get(P2)?.routes ?? 0) >= expected,
       async () => (await probe.bestFrom(inputs.sample)).every((b) => b === P2),
     );
     result.converge = { ...converge, cpu: cpu() - cpu0 };
@@ -376,7 +376,7 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
       Object.entries(loc.bestBy)
         .map(([n, c]) => `${n}: ${c}`)
         .join(', ');
-    if ((loc.bestBy[P2] ?? 0) !== expected || (loc.bestBy[P1] ?? 0) !== 0)
+    if ((loc.bestBy[P2] ?? 0) < expected || (loc.bestBy[P1] ?? 0) !== 0)
       throw new Error(`the Loc-RIB is not all P2's: ${result.locRib}`);
 
     await Promise.all(children.map((c) => c.stop()));

@@ -140,7 +140,7 @@ export function withdrawAll(stream: UpdateStream): { bytes: Buffer; messages: nu
     batch = [];
     size = 0;
   };
-  for (const key of stream.held) {
+  for (const key of [...stream.held, ...stream.asZero]) {
     const p = encodedPrefix(key);
     if (size + p.length > room) flush();
     batch.push(p);

@@ -1,22 +1,32 @@
-// Adj-RIB-Out of one peer: what we have advertised, and the UPDATEs that bring the peer from that
-// to the desired set. Changes are grouped by attribute set (each encoded once) and packed into as
-// few UPDATEs as fit; writes stop while the session's buffer is full and resume on drain, so a
-// slow peer costs bounded memory. Pure apart from the `Sink` it writes to.
+// Adj-RIB-Out of one peer: what we have advertised, and the changes still to send. Both are compact
+// tables (prefix → out-set number, see out-sets.ts): no object per route. A change is staged (the
+// newest one per prefix wins) and a drain sends what differs from what was advertised, grouped by
+// attribute set so each UPDATE carries as many prefixes as fit. Writes stop while the session's
+// buffer is full and resume on drain: a slow peer costs at most one staged entry per prefix.
+// A full sync (session up, ROUTE-REFRESH, policy change) walks the desired routes in batches,
+// yielding between them, so keepalives stay on time. Pure apart from the `Sink` it writes to.
 import {
+  Afi,
   type CodecContext,
-  nlriRoom,
+  type Ipv4Routes,
   nlriSize,
   type PathAttributes,
   type Prefix,
-  type PreparedAttributes,
+  packIpv4Update,
+  packIpv4Withdrawal,
   packUpdate,
   packWithdrawal,
   prefixKey,
-  prepareAttributes,
   Safi,
   Writer,
   writeEndOfRib,
 } from '../wire/index.js';
+import { v4Addr } from './adj-rib-in.js';
+import { Ipv4Table } from './ipv4-table.js';
+import { Ipv6Table } from './ipv6-table.js';
+import { OutSet, OutSetRegistry } from './out-sets.js';
+import { radixOrder } from './radix-order.js';
+import { ipv4Prefix } from './route-view.js';
 
 export interface Sink {
   /** Writes one message; false when the caller should wait for `drained()`. */
@@ -29,12 +39,6 @@ export interface Sink {
 export interface OutRoute {
   readonly prefix: Prefix;
   readonly attributes: PathAttributes;
-}
-
-export interface Advertised {
-  readonly prefix: Prefix;
-  readonly attributes: PathAttributes;
-  readonly attrKey: string;
 }
 
 /** A wanted route that cannot be sent to this peer, and why. */
@@ -50,6 +54,9 @@ export interface SyncResult {
   newlyNotSent: NotSent[];
 }
 
+/** The desired routes of a full sync: each prefix with what the peer should have (undefined: nothing). */
+export type DesiredRoutes = Iterable<readonly [Prefix, OutSet | undefined]>;
+
 /** A stable identity for an attribute set (bigints made printable). */
 export function attributeKey(a: PathAttributes): string {
   return JSON.stringify(a, (_k, v) =>
@@ -57,22 +64,51 @@ export function attributeKey(a: PathAttributes): string {
   );
 }
 
+/** Staged value: 0 withdraws, n > 0 announces out set n − 1; FORCE sends it even if unchanged. */
+const FORCE = 0x80000000;
+const ID_BITS = 0x7fffffff;
+/** Routes staged by a full sync between two yields to the event loop. */
+const WALK_BATCH = 2048;
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function tooLarge(ctx: CodecContext): string {
+  return `the path attributes need more than the ${ctx.maxMessageLength}-octet UPDATE this peer accepts`;
+}
+
 export class AdjRibOut {
-  private readonly advertised = new Map<string, Advertised>();
-  private readonly writer = Writer.alloc(65535);
-  private busy: Promise<void> = Promise.resolve();
-  /** Wanted routes held back at the last sync (attributes too large for the peer), by prefix key. */
+  private advertised4 = new Ipv4Table();
+  private advertised6 = new Ipv6Table();
+  private pending4 = new Ipv4Table();
+  private pending6 = new Ipv6Table();
+  /** Wanted routes held back (attributes too large for the peer), by prefix key. */
   private notSent = new Map<string, NotSent>();
+  private readonly writer = Writer.alloc(65535);
+  private busy: Promise<unknown> = Promise.resolve();
+  private queuedDrain?: Promise<SyncResult>;
+  /** Bumped by `clear()`: work begun before it stops. */
+  private generation = 0;
+
+  constructor(
+    readonly registry: OutSetRegistry = new OutSetRegistry(),
+    private readonly yieldTurn: () => Promise<void> = nextTurn,
+  ) {}
 
   get size(): number {
-    return this.advertised.size;
+    return this.advertised4.size + this.advertised6.size;
   }
 
-  /** Whether the prefix is advertised, or wanted but held back. */
+  /** Whether the prefix is advertised, staged, or wanted but held back. */
   holds(prefix: Prefix): boolean {
-    if (this.advertised.size === 0 && this.notSent.size === 0) return false;
-    const key = prefixKey(prefix);
-    return this.advertised.has(key) || this.notSent.has(key);
+    if (prefix.afi === Afi.IPV4) {
+      const addr = v4Addr(prefix.bytes, 0, prefix.length);
+      if (this.advertised4.get(addr, prefix.length) !== undefined) return true;
+      if (this.pending4.get(addr, prefix.length) !== undefined) return true;
+    } else {
+      if (this.advertised6.get(prefix.bytes, 0, prefix.length) !== undefined) return true;
+      if (this.pending6.get(prefix.bytes, 0, prefix.length) !== undefined) return true;
+    }
+    return this.notSent.size > 0 && this.notSent.has(prefixKey(prefix));
   }
 
   /** Routes wanted but not sent, with the reason (shown by the API). */
@@ -80,151 +116,122 @@ export class AdjRibOut {
     return this.notSent.values();
   }
 
-  routes(): IterableIterator<Advertised> {
-    return this.advertised.values();
+  /** What the peer has been sent. */
+  *routes(): Generator<OutRoute> {
+    for (const [addr, length, , id] of this.advertised4.entries()) {
+      const set = this.registry.get(id);
+      if (set) yield { prefix: ipv4Prefix(addr, length), attributes: set.attributes };
+    }
+    for (const [bytes, length, , id] of this.advertised6.entries()) {
+      const set = this.registry.get(id);
+      const prefix = { afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
+      if (set) yield { prefix, attributes: set.attributes };
+    }
   }
 
   /**
-   * Brings the peer to `desired`: withdraws what is no longer wanted, announces what is new or
-   * changed. With `full`, everything is re-announced (a ROUTE-REFRESH answer); a number limits
-   * that to routes of that AFI (RFC 2918: the refresh is per address family). Calls run one at a
-   * time, in order.
+   * Stages what the peer should have for `prefix` (undefined: nothing); the newest staging wins.
+   * `force` sends it even when the peer has it already (a ROUTE-REFRESH answer).
    */
-  sync(
-    desired: readonly OutRoute[],
+  stage(prefix: Prefix, out: OutSet | undefined, force = false): void {
+    const value = (out ? this.registry.retain(out) + 1 : 0) | (force ? FORCE : 0);
+    const old =
+      prefix.afi === Afi.IPV4
+        ? this.pending4.set(v4Addr(prefix.bytes, 0, prefix.length), prefix.length, 0, value >>> 0)
+        : this.pending6.set(prefix.bytes, 0, prefix.length, 0, value >>> 0);
+    if (old < 0) return;
+    if (old & FORCE && !force) {
+      if (prefix.afi === Afi.IPV4)
+        this.pending4.set(v4Addr(prefix.bytes, 0, prefix.length), prefix.length, 0, (value | FORCE) >>> 0);
+      else this.pending6.set(prefix.bytes, 0, prefix.length, 0, (value | FORCE) >>> 0);
+    }
+    if (old & ID_BITS) this.registry.release((old & ID_BITS) - 1);
+  }
+
+  /** Sends what was staged (after the work queued before). Never rejects on the session's account. */
+  flush(ctx: CodecContext, sink: Sink): Promise<SyncResult> {
+    this.queuedDrain ??= this.enqueue(() => {
+      this.queuedDrain = undefined;
+      return this.drain(ctx, sink);
+    });
+    return this.queuedDrain;
+  }
+
+  /**
+   * Brings the peer to `desired` (every route it should have): withdraws what is no longer wanted,
+   * announces what is new or changed. With `full`, everything is re-announced (a ROUTE-REFRESH
+   * answer); a number limits the sync to routes of that AFI (RFC 2918: the refresh is per address
+   * family). The walk runs in batches, yielding to the event loop between them.
+   */
+  resync(
+    desired: DesiredRoutes,
     ctx: CodecContext,
     sink: Sink,
     full: boolean | number = false,
   ): Promise<SyncResult> {
-    return this.enqueue(() => this.write(desired, ctx, sink, full));
+    return this.enqueue(async () => {
+      const generation = this.generation;
+      const only = typeof full === 'number' ? full : undefined;
+      // Everything advertised goes unless the walk wants it (or a newer change is staged already).
+      if (only !== Afi.IPV6)
+        this.advertised4.forEach((addr, length) => {
+          if (this.pending4.get(addr, length) === undefined) this.pending4.set(addr, length, 0, 0);
+        });
+      if (only !== Afi.IPV4)
+        this.advertised6.forEach((bytes, length) => {
+          if (this.pending6.get(bytes, 0, length) === undefined) this.pending6.set(bytes, 0, length, 0, 0);
+        });
+      let n = 0;
+      for (const [prefix, out] of desired) {
+        if (only !== undefined && prefix.afi !== only) continue;
+        this.stage(prefix, out, full === true || full === prefix.afi);
+        if (++n % WALK_BATCH !== 0) continue;
+        await this.yieldTurn();
+        if (!sink.open || generation !== this.generation) return emptyResult();
+      }
+      return this.drain(ctx, sink);
+    });
   }
 
-  /**
-   * Brings only the given prefixes up to date (a Loc-RIB change): each gets its route, or is
-   * withdrawn when `route` is undefined. Other prefixes are left as they are. Runs in order with
-   * `sync`.
-   */
-  update(
-    changes: readonly { prefix: Prefix; route?: OutRoute }[],
-    ctx: CodecContext,
-    sink: Sink,
-  ): Promise<SyncResult> {
-    const scope = new Set(changes.map((c) => prefixKey(c.prefix)));
-    const desired = changes.flatMap((c) => (c.route ? [c.route] : []));
-    return this.enqueue(() => this.write(desired, ctx, sink, false, scope));
+  /** `resync` with routes given as attributes (tests, and callers without out sets). */
+  sync(desired: readonly OutRoute[], ctx: CodecContext, sink: Sink, full: boolean | number = false) {
+    const sets = new Map<string, OutSet>();
+    const walk = desired.map((r) => {
+      const key = attributeKey(r.attributes);
+      let set = sets.get(key);
+      if (!set) {
+        set = new OutSet(r.attributes);
+        sets.set(key, set);
+      }
+      return [r.prefix, set] as const;
+    });
+    return this.resync(walk, ctx, sink, full);
   }
 
-  /** Forgets everything (the session went down). */
+  /** Forgets everything (the session went down); work under way stops. */
   clear(): void {
-    this.advertised.clear();
+    this.generation++;
+    const advertised = (id: number) => this.registry.release(id);
+    const staged = (value: number) => {
+      if (value & ID_BITS) this.registry.release((value & ID_BITS) - 1);
+    };
+    this.advertised4.forEach((_a, _l, _p, id) => {
+      advertised(id);
+    });
+    this.advertised6.forEach((_b, _l, _p, id) => {
+      advertised(id);
+    });
+    this.pending4.forEach((_a, _l, _p, value) => {
+      staged(value);
+    });
+    this.pending6.forEach((_b, _l, _p, value) => {
+      staged(value);
+    });
+    this.advertised4 = new Ipv4Table();
+    this.advertised6 = new Ipv6Table();
+    this.pending4 = new Ipv4Table();
+    this.pending6 = new Ipv6Table();
     this.notSent.clear();
-  }
-
-  /** `scope`: the prefix keys `desired` speaks for (undefined: all of them, a full sync). */
-  private async write(
-    desired: readonly OutRoute[],
-    ctx: CodecContext,
-    sink: Sink,
-    full: boolean | number,
-    scope?: ReadonlySet<string>,
-  ) {
-    const want = new Map<string, OutRoute & { attrKey: string }>();
-    for (const r of desired) want.set(prefixKey(r.prefix), { ...r, attrKey: attributeKey(r.attributes) });
-
-    const withdraw: Prefix[] = [];
-    if (scope) {
-      for (const key of scope) {
-        const adv = this.advertised.get(key);
-        if (adv && !want.has(key)) withdraw.push(adv.prefix);
-      }
-    } else for (const [key, adv] of this.advertised) if (!want.has(key)) withdraw.push(adv.prefix);
-    const groups = new Map<
-      string,
-      { attributes: PathAttributes; prefixes: Prefix[]; prepared?: PreparedAttributes }
-    >();
-    for (const [key, r] of want) {
-      const forced = full === true || full === r.prefix.afi;
-      if (!forced && this.advertised.get(key)?.attrKey === r.attrKey) continue;
-      let g = groups.get(r.attrKey);
-      if (!g) {
-        g = { attributes: r.attributes, prefixes: [] };
-        groups.set(r.attrKey, g);
-      }
-      g.prefixes.push(r.prefix);
-    }
-    const newlyNotSent = this.holdBackOversized(groups, ctx, withdraw, scope);
-
-    let announced = 0;
-    for (const family of [1, 2]) {
-      const list = withdraw.filter((p) => p.afi === family);
-      for (let i = 0; i < list.length; ) {
-        this.writer.rollback(0);
-        i = packWithdrawal(this.writer, list, i, Safi.UNICAST, ctx);
-        if (!(await this.emit(sink))) return { announced, withdrawn: 0, newlyNotSent };
-      }
-    }
-    for (const p of withdraw) this.advertised.delete(prefixKey(p));
-    for (const [attrKey, g] of groups) {
-      const prepared = g.prepared;
-      if (!prepared) continue;
-      for (let i = 0; i < g.prefixes.length; ) {
-        this.writer.rollback(0);
-        const next = packUpdate(this.writer, prepared, g.prefixes, i, ctx);
-        if (next === i) break; // unreachable: holdBackOversized kept only routes that fit
-        if (!(await this.emit(sink))) return { announced, withdrawn: withdraw.length, newlyNotSent };
-        for (let k = i; k < next; k++) {
-          this.advertised.set(prefixKey(g.prefixes[k]), {
-            prefix: g.prefixes[k],
-            attributes: g.attributes,
-            attrKey,
-          });
-        }
-        announced += next - i;
-        i = next;
-      }
-    }
-    return { announced, withdrawn: withdraw.length, newlyNotSent };
-  }
-
-  /**
-   * Encodes each group's attributes for this session and takes out the routes that cannot be sent:
-   * RFC 8654 §4, "a BGP speaker ... MUST NOT send a BGP UPDATE message that exceeds the size that
-   * the peer supports" — such a route is not sent, and withdrawn if it was advertised before.
-   */
-  private holdBackOversized(
-    groups: Map<string, { attributes: PathAttributes; prefixes: Prefix[]; prepared?: PreparedAttributes }>,
-    ctx: CodecContext,
-    withdraw: Prefix[],
-    scope?: ReadonlySet<string>,
-  ): NotSent[] {
-    const previous = this.notSent;
-    if (scope) {
-      this.notSent = new Map(previous);
-      for (const key of scope) this.notSent.delete(key);
-    } else this.notSent = new Map();
-    const fresh: NotSent[] = [];
-    for (const g of groups.values()) {
-      let room = -1;
-      try {
-        g.prepared = prepareAttributes(g.attributes, ctx);
-        room = nlriRoom(g.prepared, ctx);
-      } catch {
-        g.prepared = undefined; // over 65,535 octets of attributes: no session could carry it
-      }
-      const fits = g.prefixes.filter((p) => g.prepared && nlriSize(p, g.prepared.addPath) <= room);
-      if (fits.length === g.prefixes.length) continue;
-      const reason = `the path attributes need more than the ${ctx.maxMessageLength}-octet UPDATE this peer accepts`;
-      for (const p of g.prefixes) {
-        if (g.prepared && nlriSize(p, g.prepared.addPath) <= room) continue;
-        const key = prefixKey(p);
-        const entry = { prefix: p, reason };
-        this.notSent.set(key, entry);
-        if (previous.get(key)?.reason !== reason) fresh.push(entry);
-        if (this.advertised.has(key)) withdraw.push(p);
-      }
-      g.prefixes = fits;
-    }
-    return fresh;
   }
 
   /** RFC 4724 §2: End-of-RIB for each family, after the updates queued before it. */
@@ -236,6 +243,217 @@ export class AdjRibOut {
         if (!(await this.emit(sink))) return;
       }
     });
+  }
+
+  /** Sends staged changes until none is left (changes staged meanwhile included). */
+  private async drain(ctx: CodecContext, sink: Sink): Promise<SyncResult> {
+    const result = emptyResult();
+    const generation = this.generation;
+    this.heldBack = new Map();
+    while (this.pending4.size > 0 || this.pending6.size > 0) {
+      if (!sink.open || generation !== this.generation) break;
+      const v4 = this.pending4;
+      const v6 = this.pending6;
+      this.pending4 = new Ipv4Table();
+      this.pending6 = new Ipv6Table();
+      if (v4.size > 0 && !(await this.drainV4(v4, ctx, sink, result, generation))) break;
+      if (v6.size > 0 && !(await this.drainV6(v6, ctx, sink, result, generation))) break;
+    }
+    return result;
+  }
+
+  /** Whether the peer has `set` already: the same set, or one encoded to the same octets. */
+  private unchanged(advertisedId: number, set: OutSet, ctx: CodecContext): boolean {
+    if (advertisedId === set.id) return true;
+    const before = this.registry.get(advertisedId)?.encoded(ctx);
+    const now = set.encoded(ctx);
+    if (!before || !now || !before.block.equals(now.block)) return false;
+    return before.mpHead === undefined ? now.mpHead === undefined : !!now.mpHead?.equals(before.mpHead);
+  }
+
+  /** Whether a route of NLRI size `size` fits an UPDATE with `set`; if not, it is held back. */
+  private fits(set: OutSet, prefix: () => Prefix, size: number, ctx: CodecContext, result: SyncResult) {
+    if (set.encoded(ctx) && size <= set.room) return true;
+    // RFC 8654 §4: "a BGP speaker ... MUST NOT send a BGP UPDATE message that exceeds the size
+    // that the peer supports" — the route is not sent, and withdrawn if it was advertised.
+    const p = prefix();
+    const key = prefixKey(p);
+    const reason = tooLarge(ctx);
+    if (this.heldBack.get(key)?.reason !== reason) result.newlyNotSent.push({ prefix: p, reason });
+    this.notSent.set(key, { prefix: p, reason });
+    return false;
+  }
+
+  /** Routes held back before this drain looked at them (to report a reason once). */
+  private heldBack = new Map<string, NotSent>();
+
+  /** The prefix is looked at again: not held back unless `fits` says so anew. */
+  private sendable(prefix: Prefix): void {
+    const key = prefixKey(prefix);
+    const was = this.notSent.get(key);
+    if (!was) return;
+    this.heldBack.set(key, was);
+    this.notSent.delete(key);
+  }
+
+  private async drainV4(
+    staged: Ipv4Table,
+    ctx: CodecContext,
+    sink: Sink,
+    result: SyncResult,
+    generation: number,
+  ): Promise<boolean> {
+    const n = staged.size;
+    const addrs = new Uint32Array(n);
+    const lengths = new Uint8Array(n);
+    const ids = new Uint32Array(n);
+    const gone: Ipv4Routes = { addrs: new Uint32Array(n), lengths: new Uint8Array(n) };
+    let wanted = 0;
+    let withdrawn = 0;
+    const addPath = ctx.addPath.has((Afi.IPV4 << 8) | Safi.UNICAST);
+    staged.forEach((addr, length, _p, value) => {
+      const id = (value & ID_BITS) - 1;
+      const had = this.advertised4.get(addr, length);
+      if (this.notSent.size > 0) this.sendable(ipv4Prefix(addr, length));
+      if (id >= 0) {
+        const set = this.registry.get(id)!;
+        const size = (addPath ? 5 : 1) + ((length + 7) >> 3);
+        if (!(value & FORCE) && had !== undefined && this.unchanged(had, set, ctx)) {
+          this.advertised4.set(addr, length, 0, id); // the same octets: keep the newer set only
+          this.registry.release(had);
+          return;
+        }
+        if (this.fits(set, () => ipv4Prefix(addr, length), size, ctx, result)) {
+          addrs[wanted] = addr;
+          lengths[wanted] = length;
+          ids[wanted++] = id;
+          return;
+        }
+        this.registry.release(id);
+      }
+      if (had === undefined) return;
+      gone.addrs[withdrawn] = addr;
+      gone.lengths[withdrawn++] = length;
+    });
+    // Grouped by out set: each UPDATE carries one set and as many of its prefixes as fit.
+    const order = radixOrder(ids, wanted);
+    let sent = 0;
+    try {
+      for (let i = 0; i < withdrawn; ) {
+        this.writer.rollback(0);
+        const next = packIpv4Withdrawal(this.writer, gone, i, withdrawn, ctx);
+        if (!(await this.emit(sink)) || generation !== this.generation) return false;
+        for (let k = i; k < next; k++) {
+          const old = this.advertised4.delete(gone.addrs[k], gone.lengths[k]);
+          if (old >= 0) this.registry.release(old);
+        }
+        result.withdrawn += next - i;
+        i = next;
+      }
+      const byGroup: Ipv4Routes = { addrs: new Uint32Array(wanted), lengths: new Uint8Array(wanted) };
+      for (let k = 0; k < wanted; k++) {
+        byGroup.addrs[k] = addrs[order[k]];
+        byGroup.lengths[k] = lengths[order[k]];
+      }
+      for (let from = 0; from < wanted; ) {
+        const id = ids[order[from]];
+        let to = from + 1;
+        while (to < wanted && ids[order[to]] === id) to++;
+        const set = this.registry.get(id)!;
+        const prepared = set.encoded(ctx)!;
+        for (let i = from; i < to; ) {
+          this.writer.rollback(0);
+          const next = prepared.mpHead
+            ? packUpdate(this.writer, prepared, prefixesOf(byGroup, i, Math.min(to, i + 1024)), 0, ctx) + i
+            : packIpv4Update(this.writer, prepared, byGroup, i, to, ctx);
+          if (!(await this.emit(sink)) || generation !== this.generation) return false;
+          for (let k = i; k < next; k++) {
+            const old = this.advertised4.set(byGroup.addrs[k], byGroup.lengths[k], 0, id);
+            if (old >= 0) this.registry.release(old);
+          }
+          result.announced += next - i;
+          sent = next;
+          i = next;
+        }
+        from = to;
+      }
+      sent = wanted;
+      return true;
+    } finally {
+      // References of staged routes never sent (the session went away) are given back.
+      if (sent < wanted) {
+        for (let k = sent; k < wanted; k++) this.registry.release(ids[order[k]]);
+      }
+    }
+  }
+
+  private async drainV6(
+    staged: Ipv6Table,
+    ctx: CodecContext,
+    sink: Sink,
+    result: SyncResult,
+    generation: number,
+  ): Promise<boolean> {
+    const groups = new Map<number, Prefix[]>();
+    const gone: Prefix[] = [];
+    const addPath = ctx.addPath.has((Afi.IPV6 << 8) | Safi.UNICAST);
+    staged.forEach((bytes, length, _p, value) => {
+      const prefix: Prefix = { afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
+      const id = (value & ID_BITS) - 1;
+      const had = this.advertised6.get(prefix.bytes, 0, length);
+      if (this.notSent.size > 0) this.sendable(prefix);
+      if (id >= 0) {
+        if (!(value & FORCE) && had !== undefined && this.unchanged(had, this.registry.get(id)!, ctx)) {
+          this.advertised6.set(prefix.bytes, 0, length, 0, id);
+          this.registry.release(had);
+          return;
+        }
+        if (this.fits(this.registry.get(id)!, () => prefix, nlriSize(prefix, addPath), ctx, result)) {
+          const list = groups.get(id);
+          if (list) list.push(prefix);
+          else groups.set(id, [prefix]);
+          return;
+        }
+        this.registry.release(id);
+      }
+      if (had !== undefined) gone.push(prefix);
+    });
+    const unsent = new Map(groups);
+    try {
+      for (let i = 0; i < gone.length; ) {
+        this.writer.rollback(0);
+        const next = packWithdrawal(this.writer, gone, i, Safi.UNICAST, ctx);
+        if (!(await this.emit(sink)) || generation !== this.generation) return false;
+        for (let k = i; k < next; k++) {
+          const old = this.advertised6.delete(gone[k].bytes, 0, gone[k].length, 0);
+          if (old >= 0) this.registry.release(old);
+        }
+        result.withdrawn += next - i;
+        i = next;
+      }
+      for (const [id, prefixes] of groups) {
+        const prepared = this.registry.get(id)!.encoded(ctx)!;
+        for (let i = 0; i < prefixes.length; ) {
+          this.writer.rollback(0);
+          const next = packUpdate(this.writer, prepared, prefixes, i, ctx);
+          if (!(await this.emit(sink)) || generation !== this.generation) {
+            unsent.set(id, prefixes.slice(i));
+            return false;
+          }
+          for (let k = i; k < next; k++) {
+            const old = this.advertised6.set(prefixes[k].bytes, 0, prefixes[k].length, 0, id);
+            if (old >= 0) this.registry.release(old);
+          }
+          result.announced += next - i;
+          i = next;
+        }
+        unsent.delete(id);
+      }
+      return true;
+    } finally {
+      for (const [id, prefixes] of unsent)
+        for (let k = 0; k < prefixes.length; k++) this.registry.release(id);
+    }
   }
 
   /** Runs writes one at a time, in call order; a failed one does not stop the next. */
@@ -253,4 +471,15 @@ export class AdjRibOut {
     if (!sink.send(Buffer.from(this.writer.view()))) await sink.drained();
     return sink.open;
   }
+}
+
+function emptyResult(): SyncResult {
+  return { announced: 0, withdrawn: 0, newlyNotSent: [] };
+}
+
+/** Routes [from, to) of typed arrays as Prefix objects (IPv4 routes sent in MP_REACH_NLRI). */
+function prefixesOf(routes: Ipv4Routes, from: number, to: number): Prefix[] {
+  const out: Prefix[] = [];
+  for (let k = from; k < to; k++) out.push(ipv4Prefix(routes.addrs[k], routes.lengths[k]));
+  return out;
 }

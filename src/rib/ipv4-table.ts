@@ -13,8 +13,8 @@ const STRIDE = 4;
  * path id is left out, so every path of a prefix lies on one probe run and `paths()` is one lookup
  * (add-path peers send a handful of paths per prefix; without add-path the id is always 0).
  */
-function hash(addr: number, length: number): number {
-  let h = addr ^ Math.imul(length + 1, 0x9e3779b1);
+function hash(addr: number, length: number, seed: number): number {
+  let h = addr ^ Math.imul(length + 1, 0x9e3779b1) ^ seed;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -28,7 +28,11 @@ function emptySlots(capacity: number): Uint32Array {
   return slots;
 }
 
+/** Tables seeded alike would cluster when one is filled in another's slot order (a walk). */
+let tables = 0;
+
 export class Ipv4Table {
+  private readonly seed = Math.imul(++tables, 0x85ebca6b);
   private slots: Uint32Array;
   private mask: number;
   private used = 0; // live + deleted slots
@@ -43,7 +47,7 @@ export class Ipv4Table {
   /** Word offset of the slot holding the key, or -1. */
   private find(addr: number, length: number, pathId: number): number {
     const s = this.slots;
-    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * STRIDE;
       const l = s[at + 1];
       if (l === EMPTY) return -1;
@@ -60,7 +64,7 @@ export class Ipv4Table {
   paths(addr: number, length: number): [pathId: number, value: number][] {
     const s = this.slots;
     const out: [number, number][] = [];
-    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * STRIDE;
       const l = s[at + 1];
       if (l === EMPTY) return out;
@@ -68,10 +72,21 @@ export class Ipv4Table {
     }
   }
 
+  /** Whether `pathId` is the prefix's first path in the table (walks yield each prefix once). */
+  isFirstPath(addr: number, length: number, pathId: number): boolean {
+    const s = this.slots;
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * STRIDE;
+      const l = s[at + 1];
+      if (l === EMPTY) return false;
+      if (l === length && s[at] === addr) return s[at + 2] === pathId;
+    }
+  }
+
   /** Whether any path of the prefix is present. */
   hasPrefix(addr: number, length: number): boolean {
     const s = this.slots;
-    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * STRIDE;
       const l = s[at + 1];
       if (l === EMPTY) return false;
@@ -84,7 +99,7 @@ export class Ipv4Table {
     if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.rehash();
     const s = this.slots;
     let free = -1;
-    for (let i = hash(addr, length) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * STRIDE;
       const l = s[at + 1];
       if (l === EMPTY) {
@@ -121,7 +136,9 @@ export class Ipv4Table {
 
   /** Calls `fn` for every route (order unspecified). */
   forEach(fn: (addr: number, length: number, pathId: number, value: number) => void): void {
-    for (const [addr, length, pathId, value] of this.entries()) fn(addr, length, pathId, value);
+    const s = this.slots;
+    for (let at = 0; at < s.length; at += STRIDE)
+      if (s[at + 1] <= 32) fn(s[at], s[at + 1], s[at + 2], s[at + 3]);
   }
 
   /** Every route as [address, length, path id, value] (order unspecified; do not modify while iterating). */
@@ -148,7 +165,7 @@ export class Ipv4Table {
     for (let at = 0; at < old.length; at += STRIDE) {
       if (old[at + 1] > 32) continue;
       // Keys are distinct and the new array has no deleted slots: take the first empty one.
-      let i = hash(old[at], old[at + 1]) & this.mask;
+      let i = hash(old[at], old[at + 1], this.seed) & this.mask;
       while (s[i * STRIDE + 1] !== EMPTY) i = (i + 1) & this.mask;
       s.set(old.subarray(at, at + STRIDE), i * STRIDE);
       this.used++;

@@ -6,7 +6,7 @@
 import { evaluate, type Policy, type PolicyContext, wellKnownExportBlocked } from '../policy/index.js';
 import { Afi, AsPathSegmentType, type PathAttributes, type Prefix, Safi } from '../wire/index.js';
 import type { OutRoute } from './adj-rib-out.js';
-import type { PrefixSelection } from './loc-rib.js';
+import type { PrefixSelection, RoutePath } from './loc-rib.js';
 import { DEFAULT_LOCAL_PREF } from './local-routes.js';
 import type { SessionFacts } from './neighbor-ribs.js';
 
@@ -33,7 +33,11 @@ export function takesLearnedRoutes(target: { ibgp: boolean; exportPolicy?: Polic
  * (§5.1.4: "MUST NOT be propagated to other neighboring ASes"), no ORIGINATOR_ID / CLUSTER_LIST
  * (RFC 4456 §8: iBGP only). To an iBGP peer: the AS_PATH and next hop unchanged, LOCAL_PREF set.
  */
-function rewrite(prefix: Prefix, a: PathAttributes, t: LearnedExportTarget): PathAttributes | undefined {
+export function rewrite(
+  prefix: Prefix,
+  a: PathAttributes,
+  t: LearnedExportTarget,
+): PathAttributes | undefined {
   const out: PathAttributes = { ...a };
   delete out.mpReach;
   delete out.mpUnreach;
@@ -95,24 +99,41 @@ export function learnedExport(
   target: LearnedExportTarget,
   ibgpOf: IbgpOf,
 ): LearnedExport {
-  const best = selection?.paths.find((p) => p.best);
-  if (!best) return { refused: 'no best path in the Loc-RIB' };
-  if (best.neighbor === 'local') return { refused: 'Herald originates this prefix (sent as its own route)' };
-  if (best.neighbor === target.address) return { refused: 'the best path was learned from this neighbor' };
-  if (!target.session.families.has((prefix.afi << 8) | Safi.UNICAST))
-    return { refused: 'the family is not negotiated on this session' };
-  const fromIbgp = ibgpOf(best.neighbor) ?? false;
-  // RFC 4271 §9.2: routes learned from an internal peer are not advertised to other internal
-  // peers (no route reflection configured).
-  if (fromIbgp && target.session.ibgp)
-    return { refused: 'learned over iBGP; not passed to iBGP (RFC 4271 §9.2)' };
-  if (!target.session.ibgp && !target.exportPolicy)
-    return { refused: 'no export policy: learned routes go to eBGP neighbors only by policy (RFC 8212)' };
-  const blocked = wellKnownExportBlocked(best.attributes, { ibgp: target.session.ibgp });
-  if (blocked) return { refused: `carries the well-known community ${blocked}` };
+  const best = exportablePath(prefix, selection, target, ibgpOf);
+  if (typeof best === 'string') return { refused: best };
+  const refused = attributesRefusal(best.attributes, target);
+  if (refused) return { refused };
   const attributes = rewrite(prefix, best.attributes, target);
   if (!attributes) return { refused: 'no usable next hop for this family on this session' };
   return judgeExport(prefix, attributes, 'learned', target);
+}
+
+/** The Loc-RIB path `target` may get for `prefix` (before rewrite and policy), or why none. */
+export function exportablePath(
+  prefix: Prefix,
+  selection: PrefixSelection | undefined,
+  target: LearnedExportTarget,
+  ibgpOf: IbgpOf,
+): RoutePath | string {
+  const best = selection?.paths[0];
+  if (!best?.best) return 'no best path in the Loc-RIB';
+  if (best.neighbor === 'local') return 'Herald originates this prefix (sent as its own route)';
+  if (best.neighbor === target.address) return 'the best path was learned from this neighbor';
+  if (!target.session.families.has((prefix.afi << 8) | Safi.UNICAST))
+    return 'the family is not negotiated on this session';
+  const fromIbgp = ibgpOf(best.neighbor) ?? false;
+  // RFC 4271 §9.2: routes learned from an internal peer are not advertised to other internal
+  // peers (no route reflection configured).
+  if (fromIbgp && target.session.ibgp) return 'learned over iBGP; not passed to iBGP (RFC 4271 §9.2)';
+  if (!target.session.ibgp && !target.exportPolicy)
+    return 'no export policy: learned routes go to eBGP neighbors only by policy (RFC 8212)';
+  return best;
+}
+
+/** Why a path's attributes keep it from `target` (a well-known community), if they do. */
+export function attributesRefusal(a: PathAttributes, target: LearnedExportTarget): string | undefined {
+  const blocked = wellKnownExportBlocked(a, { ibgp: target.session.ibgp });
+  return blocked && `carries the well-known community ${blocked}`;
 }
 
 /** What "next hop self" is on a session: our address there, and our IPv6 one on an IPv4 session. */
@@ -132,19 +153,23 @@ export function judgeExport(
   target: LearnedExportTarget,
 ): LearnedExport {
   if (!target.exportPolicy) return { route: { prefix, attributes } };
-  const judged = evaluate(
-    target.exportPolicy,
-    { prefix, attributes },
-    {
-      direction: 'export',
-      routeType,
-      neighborAddress: target.address,
-      neighborAsn: target.session.peerAsn,
-      localAsn: target.localAsn,
-      nextHopSelf: nextHopSelf(target.session, target.localAddress6),
-    },
-  );
+  const judged = evaluate(target.exportPolicy, { prefix, attributes }, exportContext(routeType, target));
   return judged.accepted
     ? { route: { prefix, attributes: judged.attributes }, decidedBy: judged.decidedBy }
     : { refused: `rejected by the export policy (${judged.decidedBy})` };
+}
+
+/** The export policy's view of the neighbor a route goes to. */
+export function exportContext(
+  routeType: PolicyContext['routeType'],
+  target: LearnedExportTarget,
+): PolicyContext {
+  return {
+    direction: 'export',
+    routeType,
+    neighborAddress: target.address,
+    neighborAsn: target.session.peerAsn,
+    localAsn: target.localAsn,
+    nextHopSelf: nextHopSelf(target.session, target.localAddress6),
+  };
 }

@@ -5,10 +5,11 @@
 // so it is always current; the routing engine asks for it whenever a prefix's paths change. Pure.
 import { Afi, type PathAttributes, type Prefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
-import { type AttributeSet, decodedAttributes } from './attribute-store.js';
+import { type AttributeSet, attributesOf, decodedAttributes } from './attribute-store.js';
 import {
   type Candidate,
   DECISION_STEPS,
+  type DecisionOptions,
   type DecisionStep,
   type MultipathOptions,
   multipathSet,
@@ -36,6 +37,11 @@ export interface RoutePath {
   /** In the ECMP set (the best path included). */
   readonly multipath: boolean;
   readonly lostAt?: LostReason;
+  /**
+   * What the attributes come from — an interned attribute set, or the import policy's result —
+   * for caches keyed by identity (export), and a decode that keeps nothing (a cache miss).
+   */
+  readonly origin?: { readonly key: object; read(): PathAttributes };
 }
 
 export interface PrefixSelection {
@@ -44,7 +50,7 @@ export interface PrefixSelection {
   readonly paths: readonly RoutePath[];
 }
 
-export interface LocRibOptions extends MultipathOptions {
+export interface LocRibOptions extends MultipathOptions, DecisionOptions {
   readonly localAsn: number;
 }
 
@@ -68,9 +74,15 @@ class Gathered implements RoutePath {
     readonly stale: boolean,
     private readonly set: AttributeSet | undefined,
     /** The import policy's result, when the neighbor has one (then already decoded). */
-    imported?: PathAttributes,
+    private readonly imported?: PathAttributes,
   ) {
     this.decoded = imported;
+  }
+
+  get origin(): RoutePath['origin'] {
+    const key = this.imported ?? this.set;
+    if (!key) return undefined;
+    return { key, read: () => this.decoded ?? (this.set ? attributesOf(this.set) : {}) };
   }
 
   get neighbor(): string {
@@ -164,7 +176,7 @@ export function selectPrefix(
     stale: g.stale,
     pathId: g.pathId,
   }));
-  const ranking = rankPaths(candidates, options.localAsn);
+  const ranking = rankPaths(candidates, options.localAsn, options);
   const ecmp = multipathSet(candidates, ranking, options);
   const inSet = new Set(ecmp);
   const rest = found

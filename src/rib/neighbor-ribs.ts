@@ -17,11 +17,12 @@ import {
   RouteRefreshSubtype,
 } from '../wire/index.js';
 import { AdjRibIn, type IngestResult } from './adj-rib-in.js';
-import { AdjRibOut, type NotSent, type OutRoute, type Sink } from './adj-rib-out.js';
+import { AdjRibOut, type DesiredRoutes, type NotSent, type Sink } from './adj-rib-out.js';
 import { decodedAttributes } from './attribute-store.js';
 import type { ImportRules } from './import-rules.js';
 import { nextHopSelf } from './learned-export.js';
 import { pathsOf } from './loc-rib.js';
+import type { OutSetRegistry } from './out-sets.js';
 import { prefixesOf } from './route-view.js';
 
 const NO_ATTRIBUTES: PathAttributes = Object.freeze({}) as PathAttributes;
@@ -68,6 +69,8 @@ export interface RouteExchange {
 export interface NeighborCounters {
   /** Announcements dropped on import because of a loop (cumulative). */
   rejectedAsLoop: number;
+  /** Announcements dropped as invalid (RFC 7606 treat-as-withdraw, route-validity.ts; cumulative). */
+  rejectedInvalid: number;
   /** UPDATEs whose routes were treated as withdrawn (RFC 7606; cumulative). */
   treatAsWithdraw: number;
   updatesReceived: number;
@@ -79,8 +82,10 @@ export interface NeighborRibsOptions {
   readonly configuredAsns: readonly number[];
   readonly importRules?: ImportRules;
   readonly clock: Clock;
-  /** The routes this neighbor should get on `session` (export), re-read on every sync. */
-  readonly exportRoutes: (session: SessionFacts) => OutRoute[];
+  /** The routes this neighbor should get on `session` (export), walked on every full sync. */
+  readonly exportRoutes: (session: SessionFacts) => DesiredRoutes;
+  /** Numbers the out sets of every neighbor's Adj-RIB-Out (shared: sets are shared). */
+  readonly outSets?: OutSetRegistry;
   /** Reports work that failed (a bug), instead of leaving a rejected promise. */
   readonly failed: (e: Error) => void;
   readonly notSent: (routes: readonly NotSent[]) => void;
@@ -90,6 +95,8 @@ export interface NeighborRibsOptions {
   readonly localAsn: () => number;
   /** Max-prefix: the limit on accepted routes, and what to do past it (see MaxPrefixes). */
   readonly maxPrefixes?: MaxPrefixes;
+  /** Resolves once our own routes are known after start; End-of-RIB waits for it (never rejects). */
+  readonly settled?: () => Promise<void>;
 }
 
 /** Max-prefix settings of a neighbor (FRR's `neighbor X maximum-prefix N [threshold] [warning-only] [restart M]`). */
@@ -112,8 +119,15 @@ export class NeighborRibs implements RouteExchange {
   adjRibIn: AdjRibIn;
   /** Routes kept from before the peer's graceful restart until End-of-RIB or a timer (RFC 4724 §4.2). */
   stale?: AdjRibIn;
-  readonly adjRibOut = new AdjRibOut();
-  readonly counters: NeighborCounters = { rejectedAsLoop: 0, treatAsWithdraw: 0, updatesReceived: 0 };
+  readonly adjRibOut: AdjRibOut;
+  /** Learned routes were staged for this session (changes of the Loc-RIB concern it). */
+  hasLearned = false;
+  readonly counters: NeighborCounters = {
+    rejectedAsLoop: 0,
+    rejectedInvalid: 0,
+    treatAsWithdraw: 0,
+    updatesReceived: 0,
+  };
   /** The Established session, if any (the decision process reads the peer's ASN and identifier). */
   session?: SessionFacts;
   private sink?: Sink;
@@ -127,6 +141,7 @@ export class NeighborRibs implements RouteExchange {
 
   constructor(private readonly opts: NeighborRibsOptions) {
     this.adjRibIn = this.freshTable();
+    this.adjRibOut = new AdjRibOut(opts.outSets);
   }
 
   /** Reports changed prefixes from now on (the Loc-RIB has followers), or stops. */
@@ -245,6 +260,7 @@ export class NeighborRibs implements RouteExchange {
       if (this.tracking) this.changed(this.adjRibIn.takeChanges());
     }
     this.counters.rejectedAsLoop += result.rejectedAsLoop;
+    this.counters.rejectedInvalid += result.rejectedInvalid;
     if (result.treatAsWithdraw) this.counters.treatAsWithdraw++;
     if (result.announced > 0) this.checkMaxPrefixes(this.adjRibIn.ipv6.size > v6Before ? 2 : 1);
     // RFC 4724 §4.2: End-of-RIB for a family removes that family's stale routes (only those).
@@ -260,8 +276,10 @@ export class NeighborRibs implements RouteExchange {
     if (this.stale) this.keepStaleFamilies(session);
     this.background(
       this.adjRibOut
-        .sync(this.opts.exportRoutes(session), session.send, sink, true)
+        .resync(this.opts.exportRoutes(session), session.send, sink, true)
         .then((r) => this.reportNotSent(r.newlyNotSent))
+        // Routes that settle meanwhile (a first health-check result) go out before End-of-RIB.
+        .then(() => this.opts.settled?.())
         .then(() => this.adjRibOut.endOfRib(session.families, sink)),
     );
   }
@@ -271,6 +289,7 @@ export class NeighborRibs implements RouteExchange {
     this.context = undefined;
     this.sink = undefined;
     this.adjRibOut.clear();
+    this.hasLearned = false;
     if (staleFor === undefined || staleFor <= 0) {
       this.replaceTable();
       return;
@@ -311,13 +330,11 @@ export class NeighborRibs implements RouteExchange {
     } else if (count < warnAt) this.warned = false;
   }
 
-  /** Brings some prefixes of the Adj-RIB-Out up to date (Loc-RIB changes). Never rejects. */
-  exportChanged(changes: readonly { prefix: Prefix; route?: OutRoute }[]): void {
+  /** Sends the changes staged in the Adj-RIB-Out (Loc-RIB or own-route changes). Never rejects. */
+  sendStaged(): void {
     const { session, sink } = this;
-    if (!session || !sink || changes.length === 0) return;
-    this.background(
-      this.adjRibOut.update(changes, session.send, sink).then((r) => this.reportNotSent(r.newlyNotSent)),
-    );
+    if (!session || !sink) return;
+    this.background(this.adjRibOut.flush(session.send, sink).then((r) => this.reportNotSent(r.newlyNotSent)));
   }
 
   refresh(afi: number, safi: number): void {
@@ -343,6 +360,7 @@ export class NeighborRibs implements RouteExchange {
     this.session = undefined;
     this.sink = undefined;
     this.adjRibOut.clear();
+    this.hasLearned = false;
     this.replaceTable();
   }
 
@@ -358,11 +376,29 @@ export class NeighborRibs implements RouteExchange {
   }
 
   private freshTable(): AdjRibIn {
-    const t = new AdjRibIn(this.opts.importRules);
+    const t = new AdjRibIn(this.sessionRules());
     t.trackChanges(this.tracking);
     this.rejected = new Map();
     this.rejectedCount = 0;
     return t;
+  }
+
+  /** The import rules with the facts of the current session (a table lives for one session). */
+  private sessionRules(): ImportRules | undefined {
+    const rules = this.opts.importRules;
+    const s = this.session;
+    if (!rules || !s) return rules;
+    const peerLinkLocal = /^fe[89ab]/i.test(this.opts.address);
+    return {
+      ...rules,
+      session: {
+        peerAsn: s.peerAsn,
+        ebgp: !s.ibgp,
+        localAddress: s.localAddress,
+        singleHop: rules.singleHop === true || peerLinkLocal,
+        enforceFirstAs: rules.enforceFirstAs ?? true,
+      },
+    };
   }
 
   /** Prefixes of the current table changed: re-judge them by the import policy, then report them. */
@@ -396,7 +432,7 @@ export class NeighborRibs implements RouteExchange {
   private async syncNow(full: boolean | number): Promise<void> {
     const { session, sink } = this;
     if (!session || !sink) return;
-    const r = await this.adjRibOut.sync(this.opts.exportRoutes(session), session.send, sink, full);
+    const r = await this.adjRibOut.resync(this.opts.exportRoutes(session), session.send, sink, full);
     this.reportNotSent(r.newlyNotSent);
   }
 

@@ -53,9 +53,10 @@ export function viewAttributes(
 
 /** An IPv4 prefix held as numbers (the RIB's keys), as a Prefix. */
 export function ipv4Prefix(addr: number, length: number): Prefix {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(addr);
-  return { afi: Afi.IPV4, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
+  const n = (length + 7) >> 3;
+  const bytes = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) bytes[i] = (addr >>> (24 - 8 * i)) & 0xff;
+  return { afi: Afi.IPV4, length, bytes };
 }
 
 /** The distinct prefixes of one family in a table (add-path siblings once). */

@@ -7,7 +7,6 @@ import type { CompiledPolicies, Policy } from '../policy/index.js';
 import type { Clock } from '../session/clock.js';
 import {
   Afi,
-  familyKey,
   IPV4_UNICAST,
   IPV6_UNICAST,
   ipv4Key,
@@ -15,21 +14,19 @@ import {
   type Prefix,
   prefixKey,
 } from '../wire/index.js';
-import type { NotSent, OutRoute } from './adj-rib-out.js';
+import type { AdjRibIn } from './adj-rib-in.js';
+import type { DesiredRoutes, NotSent } from './adj-rib-out.js';
 import { decodedAttributes } from './attribute-store.js';
-import type { MultipathOptions } from './best-path.js';
+import type { DecisionOptions, MultipathOptions } from './best-path.js';
+import { ExportGroup, exportSignature } from './export-groups.js';
+import { type ExportTarget, exportTarget, learnedOut, localExport, localOut } from './export-target.js';
 import type { ImportRules } from './import-rules.js';
-import {
-  judgeExport,
-  type LearnedExport,
-  learnedExport,
-  learnedRouteFor,
-  takesLearnedRoutes,
-} from './learned-export.js';
+import { type LearnedExportTarget, learnedExport, takesLearnedRoutes } from './learned-export.js';
 import { type PrefixSelection, pathsOf, selectPrefix } from './loc-rib.js';
-import { exportAttributes, type LocalRoute } from './local-routes.js';
+import type { LocalRoute } from './local-routes.js';
 import { type MaxPrefixes, NeighborRibs, type SessionFacts } from './neighbor-ribs.js';
-import { prefixesOf } from './route-view.js';
+import { OutSetRegistry } from './out-sets.js';
+import { ipv4Prefix, prefixesOf } from './route-view.js';
 
 export interface RoutingEngineOptions {
   readonly clock: Clock;
@@ -39,8 +36,12 @@ export interface RoutingEngineOptions {
   readonly localAsn: () => number;
   /** ECMP: how many equal paths form one route, and whether they may come from different ASes. */
   readonly multipath?: () => MultipathOptions;
+  /** The decision process knobs (alwaysCompareMed, deterministicMed), read on every selection. */
+  readonly decision?: () => DecisionOptions;
   /** Where the engine reports what the operator should hear of (the daemon logs it). */
   readonly report: EngineReports;
+  /** Resolves once Herald's own routes are known after start: End-of-RIB waits for it. */
+  readonly settled?: () => Promise<void>;
 }
 
 export interface NeighborSpec {
@@ -86,12 +87,14 @@ export class RoutingEngine {
   private readonly exportPolicies = new Map<string, string>();
   private readonly importPolicyNames = new Map<string, string>();
   private readonly localAddress6 = new Map<string, string | undefined>();
-  /** Loc-RIB changes waiting to reach the Adj-RIBs-Out (flushed once per turn). */
-  private readonly pendingExports = new Map<
-    number | string,
-    { key: number | string; prefix: Prefix; selection: PrefixSelection | undefined }
-  >();
-  private unfollowLearned?: () => void;
+  /** Prefixes whose Loc-RIB entry changed, waiting to reach the Adj-RIBs-Out (flushed once per turn). */
+  private pendingExports = new Map<number | string, Prefix>();
+  /** Some neighbor may take a learned route from another: Loc-RIB changes are exported. */
+  private exportsLearned = false;
+  /** Numbers the out sets of every Adj-RIB-Out. */
+  private readonly outSets = new OutSetRegistry();
+  /** Export groups by signature (see export-groups.ts); dropped when policies change. */
+  private groups = new Map<string, ExportGroup>();
   /** Herald's own routes by prefix key, rebuilt when they change. */
   private localIndex?: Map<number | string, LocalRoute>;
   private policies?: CompiledPolicies;
@@ -101,6 +104,11 @@ export class RoutingEngine {
 
   constructor(private readonly opts: RoutingEngineOptions) {}
 
+  /** Out sets the Adj-RIBs-Out refer to (shared by neighbors of one export group). */
+  get outSetCount(): number {
+    return this.outSets.size;
+  }
+
   /** The Loc-RIB entry of one prefix: every path, best and ECMP set, and why the others lost. */
   select(prefix: Prefix): PrefixSelection | undefined {
     const locals = this.localByKey();
@@ -109,6 +117,7 @@ export class RoutingEngine {
     return selectPrefix(prefix, this.byAddress.values(), local, {
       localAsn: this.opts.localAsn(),
       ...multipath,
+      ...this.opts.decision?.(),
     });
   }
 
@@ -135,11 +144,16 @@ export class RoutingEngine {
   }
 
   private setTracking(): void {
-    for (const n of this.byAddress.values()) n.trackChanges(this.followers.size > 0);
+    for (const n of this.byAddress.values()) n.trackChanges(this.tracking);
+  }
+
+  private get tracking(): boolean {
+    return this.followers.size > 0 || this.exportsLearned;
   }
 
   /** Reports each changed prefix (a repeat is harmless: followers compare with what they hold). */
   private pathsChanged(prefixes: readonly Prefix[]): void {
+    if (this.exportsLearned && this.hasLearnedTargets()) this.queueExports(prefixes);
     if (this.followers.size === 0) return;
     for (const p of prefixes) {
       const selection = this.select(p);
@@ -155,17 +169,19 @@ export class RoutingEngine {
       configuredAsns: spec.configuredAsns,
       importRules: spec.importRules,
       clock: this.opts.clock,
-      exportRoutes: (session) => this.exportTo(spec.address, session, spec.localAddress6),
+      exportRoutes: (session) => this.desiredFor(spec.address, session),
+      outSets: this.outSets,
       failed: (e) => this.opts.report.internalError(spec.address, e),
       notSent: (routes) => this.opts.report.routesNotSent(spec.address, routes),
       pathsChanged: (prefixes) => this.pathsChanged(prefixes),
       localAsn: this.opts.localAsn,
       maxPrefixes: spec.maxPrefixes,
+      settled: this.opts.settled,
     });
     ribs.setImportPolicy(this.policyNamed(spec.importPolicy));
     if (spec.importPolicy !== undefined) this.importPolicyNames.set(spec.address, spec.importPolicy);
     if (spec.exportPolicy !== undefined) this.exportPolicies.set(spec.address, spec.exportPolicy);
-    ribs.trackChanges(this.followers.size > 0);
+    ribs.trackChanges(this.tracking);
     this.byAddress.set(spec.address, ribs);
     this.localAddress6.set(spec.address, spec.localAddress6);
     this.updateLearnedFollow();
@@ -175,6 +191,7 @@ export class RoutingEngine {
   /** The compiled policies neighbors name (start, reload); applied by `setImportPolicy`. */
   setPolicies(policies: CompiledPolicies): void {
     this.policies = policies;
+    this.groups = new Map();
   }
 
   /**
@@ -191,6 +208,7 @@ export class RoutingEngine {
   setExportPolicy(address: string, name: string | undefined): void {
     if (name === undefined) this.exportPolicies.delete(address);
     else this.exportPolicies.set(address, name);
+    this.groups = new Map();
     this.updateLearnedFollow();
     this.byAddress.get(address)?.sync();
   }
@@ -225,45 +243,124 @@ export class RoutingEngine {
     return this.localIndex;
   }
 
-  /** Herald's own routes changed: bring every Established neighbor's Adj-RIB-Out up to date. */
+  /**
+   * Herald's own routes changed: each Established neighbor gets the originated prefixes (those
+   * that went away: withdrawn, or the learned route for them) staged and sent; the rest of its
+   * Adj-RIB-Out is not walked.
+   */
   localRoutesChanged(): void {
     this.localIndex = undefined;
-    for (const n of this.byAddress.values()) n.sync();
-    if (this.followers.size === 0) return;
-    // Which ones changed is not known here: every originated prefix, and those that went away.
     const now = this.opts.localRoutes().map((r) => r.prefix);
-    const gone = this.lastLocal.filter((p) => !now.some((q) => prefixKey(q) === prefixKey(p)));
+    const kept = new Set(now.map(routeKey));
+    const gone = this.lastLocal.filter((p) => !kept.has(routeKey(p)));
     this.lastLocal = now;
-    this.pathsChanged([...now, ...gone]);
+    const changed = [...now, ...gone];
+    this.exportPrefixes(changed, this.exportTargets(true));
+    this.pathsChanged(gone);
+    if (this.followers.size === 0) return;
+    for (const p of now) {
+      const selection = this.select(p);
+      for (const f of this.followers) f(p, selection);
+    }
   }
 
   /**
-   * What a neighbor gets on `session` (a full sync): Herald's own routes, with next-hop self by
-   * default, through the neighbor's export policy when it has one; and, where RFC 4271 and the
-   * export policy allow, the Loc-RIB's learned routes (see learned-export.ts).
+   * What a neighbor gets on `session` (a full sync), walked as its Adj-RIB-Out asks: Herald's own
+   * routes, then, where RFC 4271 and the export policy allow, the Loc-RIB's learned routes.
    */
-  private exportTo(address: string, session: SessionFacts, localAddress6: string | undefined): OutRoute[] {
-    const out: OutRoute[] = [];
-    const local = new Set<string>();
-    for (const r of this.opts.localRoutes()) {
-      local.add(prefixKey(r.prefix));
-      const route = this.localExport(address, session, localAddress6, r);
-      if (route) out.push(route);
+  private *desiredFor(address: string, session: SessionFacts): DesiredRoutes {
+    const n = this.byAddress.get(address);
+    if (!n) return;
+    const t = this.targetFor(n, session);
+    const locals = this.localByKey();
+    for (const r of locals.values()) {
+      const out = localOut(r, t);
+      if (out) yield [r.prefix, out];
     }
-    const target = this.learnedTarget(address, session, localAddress6);
-    if (!takesLearnedRoutes({ ibgp: session.ibgp, exportPolicy: target.exportPolicy })) return out;
-    // An iBGP neighbor takes only eBGP-learned routes (RFC 4271 §9.2): none without an eBGP neighbor.
-    if (session.ibgp && ![...this.byAddress.keys()].some((a) => a !== address && this.ibgpOf(a) === false))
-      return out;
+    if (!this.mayGetLearned(n, t)) return;
     for (const prefix of this.allPrefixes()) {
-      if (local.has(prefixKey(prefix))) continue;
-      const route = learnedRouteFor(prefix, this.select(prefix), target, this.ibgpOf);
-      if (route) out.push(route);
+      if (locals.size > 0 && locals.has(routeKey(prefix))) continue;
+      const out = learnedOut(prefix, this.select(prefix), t, this.ibgpOf);
+      if (!out) continue;
+      n.hasLearned = true;
+      yield [prefix, out];
+    }
+  }
+
+  /**
+   * Whether a neighbor can get any learned route now: it takes them, and some other neighbor holds
+   * routes it may get (an eBGP one for an iBGP neighbor, RFC 4271 §9.2), or it holds some already.
+   */
+  private mayGetLearned(n: NeighborRibs, t: Pick<LearnedExportTarget, 'session' | 'exportPolicy'>): boolean {
+    if (!takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })) return false;
+    if (n.hasLearned) return true;
+    for (const s of this.byAddress.values()) {
+      if (s === n || (s.adjRibIn.size === 0 && !s.stale)) continue;
+      if (!t.session.ibgp || this.ibgpOf(s.address) === false) return true;
+    }
+    return false;
+  }
+
+  /** Whether some Established neighbor can get a learned route now (else changes are not queued). */
+  private hasLearnedTargets(): boolean {
+    for (const n of this.byAddress.values()) {
+      const session = n.session;
+      if (!session) continue;
+      const exportPolicy = this.policyNamed(this.exportPolicies.get(n.address));
+      if (this.mayGetLearned(n, { session, exportPolicy })) return true;
+    }
+    return false;
+  }
+
+  private targetFor(n: NeighborRibs, session: SessionFacts): ExportTarget {
+    const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
+    const signature = exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy);
+    let group = this.groups.get(signature);
+    if (!group) {
+      group = new ExportGroup();
+      this.groups.set(signature, group);
+    }
+    return exportTarget(t, group);
+  }
+
+  /** The Established neighbors to export to; with `learned`, only those that can get learned routes. */
+  private exportTargets(all = false): { n: NeighborRibs; t: ExportTarget }[] {
+    const out: { n: NeighborRibs; t: ExportTarget }[] = [];
+    for (const n of this.byAddress.values()) {
+      const session = n.session;
+      if (!session) continue;
+      const t = this.targetFor(n, session);
+      if (all || this.mayGetLearned(n, t)) out.push({ n, t });
     }
     return out;
   }
 
+  /** Stages what each target gets now for `prefixes` (one Loc-RIB selection per prefix) and sends it. */
+  private exportPrefixes(prefixes: readonly Prefix[], targets: { n: NeighborRibs; t: ExportTarget }[]): void {
+    if (targets.length === 0 || prefixes.length === 0) return;
+    const local = this.localByKey();
+    for (const prefix of prefixes) {
+      const own = local.size === 0 ? undefined : local.get(routeKey(prefix));
+      let selection: PrefixSelection | undefined;
+      let selected = false;
+      for (const { n, t } of targets) {
+        let out = own && localOut(own, t);
+        if (!own && takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })) {
+          if (!selected) {
+            selection = this.select(prefix);
+            selected = true;
+          }
+          out = learnedOut(prefix, selection, t, this.ibgpOf);
+          if (out) n.hasLearned = true;
+        }
+        if (out || n.adjRibOut.holds(prefix)) n.adjRibOut.stage(prefix, out);
+      }
+    }
+    for (const { n } of targets) n.sendStaged();
+  }
+
   /**
+   * `herald policy test`  /**
    * `herald policy test`: what a neighbor's import policy does with each path it sent for `prefix`,
    * or what the neighbor gets for it (Herald's own route or a learned one) and why.
    */
@@ -290,16 +387,11 @@ export class RoutingEngine {
     const policy = this.exportPolicies.get(address) ?? null;
     const session = n.session;
     if (!session) return { policy, paths: [], refused: 'the session is not Established' };
-    const localAddress6 = this.localAddress6.get(address);
-    const own = this.opts.localRoutes().find((r) => prefixKey(r.prefix) === prefixKey(prefix));
+    const target = this.learnedTarget(address, session, this.localAddress6.get(address));
+    const own = this.localByKey().get(routeKey(prefix));
     const e = own
-      ? this.localExportExplained(address, session, localAddress6, own)
-      : learnedExport(
-          prefix,
-          this.select(prefix),
-          this.learnedTarget(address, session, localAddress6),
-          this.ibgpOf,
-        );
+      ? localExport(own, target)
+      : learnedExport(prefix, this.select(prefix), target, this.ibgpOf);
     if ('refused' in e) return { policy, paths: [], refused: e.refused };
     return {
       policy,
@@ -314,39 +406,11 @@ export class RoutingEngine {
     };
   }
 
-  /** One route Herald originates as `address` gets it, or undefined (not for it, or refused). */
-  private localExport(
+  private learnedTarget(
     address: string,
     session: SessionFacts,
     localAddress6: string | undefined,
-    r: LocalRoute,
-  ): OutRoute | undefined {
-    const e = this.localExportExplained(address, session, localAddress6, r);
-    return 'route' in e ? e.route : undefined;
-  }
-
-  private localExportExplained(
-    address: string,
-    session: SessionFacts,
-    localAddress6: string | undefined,
-    r: LocalRoute,
-  ): LearnedExport {
-    if (!session.families.has(familyKey(r.prefix.afi, 1)))
-      return { refused: 'the family is not negotiated on this session' };
-    if (r.peers && !r.peers.includes(address)) return { refused: 'the announcement names other neighbors' };
-    const target = this.learnedTarget(address, session, localAddress6);
-    const attributes = exportAttributes(r, {
-      localAsn: target.localAsn,
-      ibgp: session.ibgp,
-      localAddress: session.localAddress ?? '0.0.0.0',
-      localAddress6,
-      ipv4OverIpv6: session.ipv4OverIpv6,
-    });
-    if (!attributes) return { refused: 'no usable next hop for this family on this session' };
-    return judgeExport(r.prefix, attributes, 'originated', target);
-  }
-
-  private learnedTarget(address: string, session: SessionFacts, localAddress6: string | undefined) {
+  ): LearnedExportTarget {
     return {
       address,
       session,
@@ -365,18 +429,20 @@ export class RoutingEngine {
     return n.configuredAsns.length > 0 && n.configuredAsns.every((a) => a === asn);
   };
 
-  /** Every prefix any neighbor holds (current or stale), once. */
+  /** Every prefix any neighbor holds (current or stale), once: each from the first table holding it. */
   private *allPrefixes(): Generator<Prefix> {
-    const seen = new Set<string>();
-    for (const n of this.byAddress.values())
-      for (const table of n.stale ? [n.adjRibIn, n.stale] : [n.adjRibIn])
-        for (const family of [IPV4_UNICAST, IPV6_UNICAST])
-          for (const p of prefixesOf(table, family)) {
-            const key = prefixKey(p);
-            if (seen.has(key)) continue;
-            seen.add(key);
-            yield p;
-          }
+    const tables: AdjRibIn[] = [];
+    for (const n of this.byAddress.values()) tables.push(...(n.stale ? [n.adjRibIn, n.stale] : [n.adjRibIn]));
+    for (let k = 0; k < tables.length; k++) {
+      const earlier = tables.slice(0, k);
+      for (const [addr, length, pathId] of tables[k].ipv4.entries()) {
+        if (!tables[k].ipv4.isFirstPath(addr, length, pathId)) continue;
+        if (earlier.some((t) => t.ipv4.hasPrefix(addr, length))) continue;
+        yield ipv4Prefix(addr, length);
+      }
+      for (const p of prefixesOf(tables[k], IPV6_UNICAST))
+        if (!earlier.some((t) => t.ipv6.hasPrefix(p.bytes, 0, p.length))) yield p;
+    }
   }
 
   /**
@@ -397,42 +463,22 @@ export class RoutingEngine {
         ? all.some((s) => s.address !== t.address && !s.ibgp)
         : t.exportPolicy !== undefined && all.length > 1,
     );
-    if (need && !this.unfollowLearned)
-      this.unfollowLearned = this.followLocRib((prefix, selection) => this.queueExport(prefix, selection));
-    else if (!need && this.unfollowLearned) {
-      this.unfollowLearned();
-      this.unfollowLearned = undefined;
-    }
+    if (need === this.exportsLearned) return;
+    this.exportsLearned = need;
+    this.pendingExports.clear();
+    this.setTracking();
   }
 
-  private queueExport(prefix: Prefix, selection: PrefixSelection | undefined): void {
-    const key = routeKey(prefix);
-    this.pendingExports.set(key, { key, prefix, selection });
-    if (this.pendingExports.size > 1) return;
+  private queueExports(prefixes: readonly Prefix[]): void {
+    const first = this.pendingExports.size === 0;
+    for (const p of prefixes) this.pendingExports.set(routeKey(p), p);
     // Flushed once per turn: the changes of one UPDATE (or several) go out packed together.
-    queueMicrotask(() => this.flushExports());
+    if (first && this.pendingExports.size > 0) queueMicrotask(() => this.flushExports());
   }
 
   private flushExports(): void {
     const pending = [...this.pendingExports.values()];
-    this.pendingExports.clear();
-    const local = this.localByKey();
-    for (const n of this.byAddress.values()) {
-      const session = n.session;
-      if (!session) continue;
-      const localAddress6 = this.localAddress6.get(n.address);
-      const target = this.learnedTarget(n.address, session, localAddress6);
-      if (!takesLearnedRoutes({ ibgp: session.ibgp, exportPolicy: target.exportPolicy })) continue;
-      const changes: { prefix: Prefix; route?: OutRoute }[] = [];
-      for (const { key, prefix, selection } of pending) {
-        const own = local.get(key);
-        const route = own
-          ? this.localExport(n.address, session, localAddress6, own)
-          : learnedRouteFor(prefix, selection, target, this.ibgpOf);
-        // Nothing to send and nothing to withdraw: the neighbor never had this prefix.
-        if (route || n.adjRibOut.holds(prefix)) changes.push({ prefix, route });
-      }
-      n.exportChanged(changes);
-    }
+    this.pendingExports = new Map();
+    this.exportPrefixes(pending, this.exportTargets());
   }
 }

@@ -149,6 +149,40 @@ export function packUpdate(
 }
 
 /**
+ * Writes one UPDATE withdrawing as many of the IPv4 unicast routes [from, to) as fit in the
+ * Withdrawn Routes field. Returns the index of the first route not written (== from if none fit).
+ */
+export function packIpv4Withdrawal(
+  w: Writer,
+  routes: Ipv4Routes,
+  from: number,
+  to: number,
+  ctx: CodecContext,
+): number {
+  const addPath = ctx.addPath.has(IPV4_UNICAST);
+  return withMessageLimit(w, ctx, (start) => {
+    const wl = w.reserve16();
+    // Room for the Total Path Attribute Length that follows the withdrawn routes.
+    w.limit -= 2;
+    const { addrs, lengths, pathIds } = routes;
+    let i = from;
+    for (; i < to; i++) {
+      if (!writeIpv4Prefix(w, addrs[i], lengths[i], pathIds ? pathIds[i] : 0, addPath)) break;
+    }
+    w.limit += 2;
+    // Nothing fitted: an UPDATE with no withdrawn routes would read as an End-of-RIB (RFC 4724 §2).
+    if (i === from) {
+      w.rollback(start);
+      return from;
+    }
+    w.patch16(wl);
+    w.u16(0);
+    finishMessage(w, start);
+    return i;
+  });
+}
+
+/**
  * Writes one UPDATE withdrawing as many of `prefixes` [from, end) as fit: IPv4 unicast in the
  * Withdrawn Routes field, other families in MP_UNREACH_NLRI. All prefixes must share one family.
  */

@@ -1,0 +1,87 @@
+// Export groups (FRR's update groups): neighbors whose sessions make a route look the same on the
+// way out — iBGP or eBGP, our ASN and addresses there, the export policy, the codec context —
+// share one group, so a path is rewritten for them once and becomes one out set that all their
+// Adj-RIBs-Out refer to. With four eBGP neighbors on one LAN taking the full table, the table's
+// attribute sets are rewritten and encoded once, not four times. Pure.
+import type { Policy } from '../policy/index.js';
+import type { PathAttributes } from '../wire/index.js';
+import { attributeKey } from './adj-rib-out.js';
+import type { SessionFacts } from './neighbor-ribs.js';
+import { OutSet } from './out-sets.js';
+
+/** A route's attributes rewritten for the group (undefined: no usable next hop), and its out set. */
+export interface Rewritten {
+  readonly attributes?: PathAttributes;
+  out?: OutSet;
+}
+
+/** Out sets made from policy-changed attributes, by content, kept up to this many. */
+const CONTENT_LIMIT = 65536;
+
+const policyIds = new WeakMap<Policy, number>();
+let nextPolicyId = 1;
+
+function policyId(p: Policy | undefined): number {
+  if (!p) return 0;
+  let id = policyIds.get(p);
+  if (id === undefined) {
+    id = nextPolicyId++;
+    policyIds.set(p, id);
+  }
+  return id;
+}
+
+/** What makes two neighbors get a route with the same attributes. */
+export function exportSignature(
+  session: SessionFacts,
+  localAsn: number,
+  localAddress6: string | undefined,
+  exportPolicy: Policy | undefined,
+): string {
+  const ctx = session.send;
+  return [
+    session.ibgp ? 'i' : 'e',
+    localAsn,
+    session.localAddress ?? '',
+    localAddress6 ?? '',
+    session.ipv4OverIpv6 ? 1 : 0,
+    policyId(exportPolicy),
+    ctx.as4 ? 4 : 2,
+    ctx.maxMessageLength,
+    [...ctx.addPath].sort().join(','),
+  ].join('|');
+}
+
+export class ExportGroup {
+  /** By the object the attributes came from: a Loc-RIB path's attributes, or a local route. */
+  private readonly rewritten = new WeakMap<object, Rewritten>();
+  private byContent = new Map<string, OutSet>();
+
+  /** The rewrite of `source` for this group (made by `rewrite` the first time). */
+  rewrite(source: object, rewrite: () => PathAttributes | undefined): Rewritten {
+    let r = this.rewritten.get(source);
+    if (!r) {
+      r = { attributes: rewrite() };
+      this.rewritten.set(source, r);
+    }
+    return r;
+  }
+
+  /** The out set of a rewrite that the export policy left as it was. */
+  outOf(r: Rewritten & { readonly attributes: PathAttributes }): OutSet {
+    r.out ??= new OutSet(r.attributes);
+    return r.out;
+  }
+
+  /** The out set of attributes an export policy changed (one per distinct content). */
+  outFor(attributes: PathAttributes): OutSet {
+    const key = attributeKey(attributes);
+    let set = this.byContent.get(key);
+    if (!set) {
+      if (this.byContent.size >= CONTENT_LIMIT) this.byContent = new Map();
+      set = new OutSet(attributes);
+      this.byContent.set(key, set);
+    }
+    return set;
+  }
+}

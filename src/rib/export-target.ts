@@ -1,0 +1,111 @@
+// What one Established neighbor gets, as out sets for its Adj-RIB-Out: Herald's own routes and,
+// where RFC 4271 and its export policy allow, the Loc-RIB's learned routes (learned-export.ts holds
+// the rules; this is their fast path). The rewrite of a path is made once per export group and the
+// policy is evaluated per route; an unchanged result reuses the group's out set. Pure.
+import { evaluate, type PolicyContext } from '../policy/index.js';
+import { familyKey, type PathAttributes, type Prefix } from '../wire/index.js';
+import type { ExportGroup, Rewritten } from './export-groups.js';
+import {
+  attributesRefusal,
+  exportablePath,
+  exportContext,
+  type IbgpOf,
+  judgeExport,
+  type LearnedExport,
+  type LearnedExportTarget,
+  rewrite,
+} from './learned-export.js';
+import type { PrefixSelection } from './loc-rib.js';
+import { exportAttributes, type LocalRoute } from './local-routes.js';
+import type { OutSet } from './out-sets.js';
+
+export interface ExportTarget extends LearnedExportTarget {
+  readonly group: ExportGroup;
+  readonly learnedContext: PolicyContext;
+  readonly originatedContext: PolicyContext;
+}
+
+/** The export target of a neighbor on its session, in `group`. */
+export function exportTarget(t: LearnedExportTarget, group: ExportGroup): ExportTarget {
+  return {
+    ...t,
+    group,
+    learnedContext: exportContext('learned', t),
+    originatedContext: exportContext('originated', t),
+  };
+}
+
+/** The learned route `t` gets for `prefix` now, as an out set, or undefined (none: withdraw). */
+export function learnedOut(
+  prefix: Prefix,
+  selection: PrefixSelection | undefined,
+  t: ExportTarget,
+  ibgpOf: IbgpOf,
+): OutSet | undefined {
+  const best = exportablePath(prefix, selection, t, ibgpOf);
+  if (typeof best === 'string') return undefined;
+  // Keyed by the interned set: its attributes are decoded only on a miss, and not kept decoded.
+  const origin = best.origin ?? { key: best.attributes, read: () => best.attributes };
+  const rewritten = t.group.rewrite(origin.key, () => {
+    const a = origin.read();
+    return attributesRefusal(a, t) ? undefined : rewrite(prefix, a, t);
+  });
+  return judged(prefix, rewritten, t, t.learnedContext);
+}
+
+/** Herald's own route as `t` gets it, as an out set, or undefined (not for it, or refused). */
+export function localOut(r: LocalRoute, t: ExportTarget): OutSet | undefined {
+  if (localRefusal(r, t)) return undefined;
+  return judged(
+    r.prefix,
+    t.group.rewrite(r, () => localAttributes(r, t)),
+    t,
+    t.originatedContext,
+  );
+}
+
+/** Why `t` does not get Herald's own route `r` (before attributes and policy), if it does not. */
+function localRefusal(r: LocalRoute, t: LearnedExportTarget): string | undefined {
+  if (!t.session.families.has(familyKey(r.prefix.afi, 1)))
+    return 'the family is not negotiated on this session';
+  if (r.peers && !r.peers.includes(t.address)) return 'the announcement names other neighbors';
+  return undefined;
+}
+
+function localAttributes(r: LocalRoute, t: LearnedExportTarget): PathAttributes | undefined {
+  return exportAttributes(r, {
+    localAsn: t.localAsn,
+    ibgp: t.session.ibgp,
+    localAddress: t.session.localAddress ?? '0.0.0.0',
+    localAddress6: t.localAddress6,
+    ipv4OverIpv6: t.session.ipv4OverIpv6,
+  });
+}
+
+/** Herald's own route through `t`'s export policy, with the reason (what `herald policy test` shows). */
+export function localExport(r: LocalRoute, t: LearnedExportTarget): LearnedExport {
+  const refused = localRefusal(r, t);
+  if (refused) return { refused };
+  const attributes = localAttributes(r, t);
+  if (!attributes) return { refused: 'no usable next hop for this family on this session' };
+  return judgeExport(r.prefix, attributes, 'originated', t);
+}
+
+function judged(
+  prefix: Prefix,
+  rewritten: Rewritten,
+  t: ExportTarget,
+  ctx: PolicyContext,
+): OutSet | undefined {
+  if (!hasAttributes(rewritten)) return undefined;
+  if (!t.exportPolicy) return t.group.outOf(rewritten);
+  const result = evaluate(t.exportPolicy, { prefix, attributes: rewritten.attributes }, ctx);
+  if (!result.accepted) return undefined;
+  return result.attributes === rewritten.attributes
+    ? t.group.outOf(rewritten)
+    : t.group.outFor(result.attributes);
+}
+
+function hasAttributes(r: Rewritten): r is Rewritten & { readonly attributes: PathAttributes } {
+  return r.attributes !== undefined;
+}

@@ -1,0 +1,74 @@
+// Attribute sets on the way out. An `OutSet` is one attribute set as neighbors get it, encoded once
+// for a kind of session and shared by every route and every neighbor that gets it; Adj-RIBs-Out
+// hold only its number per route (no object per route per neighbor). The registry numbers the sets
+// routes refer to and forgets a set when no route does. Pure.
+import {
+  type CodecContext,
+  nlriRoom,
+  type PathAttributes,
+  type PreparedAttributes,
+  prepareAttributes,
+} from '../wire/index.js';
+
+export class OutSet {
+  /** Its number while some route refers to it (-1: none does). */
+  id = -1;
+  /** Encoded for sessions of one kind (the export group's); null when it fits no UPDATE at all. */
+  private prepared?: PreparedAttributes | null;
+  /** Octets left for NLRI in an UPDATE carrying it (-1: none). */
+  room = -1;
+
+  constructor(readonly attributes: PathAttributes) {}
+
+  /** The encoding for `ctx` (the first caller's; the sets of one export group share the context). */
+  encoded(ctx: CodecContext): PreparedAttributes | null {
+    if (this.prepared !== undefined) return this.prepared;
+    try {
+      this.prepared = prepareAttributes(this.attributes, ctx);
+      this.room = nlriRoom(this.prepared, ctx);
+    } catch {
+      this.prepared = null; // over 65,535 octets of attributes: no session could carry it
+    }
+    return this.prepared;
+  }
+}
+
+/** Numbers the out sets in use, with a count of the routes (in every Adj-RIB-Out) that use each. */
+export class OutSetRegistry {
+  private readonly byId: (OutSet | undefined)[] = [];
+  private readonly free: number[] = [];
+  private refs = new Uint32Array(1024);
+
+  get size(): number {
+    return this.byId.length - this.free.length;
+  }
+
+  get(id: number): OutSet | undefined {
+    return this.byId[id];
+  }
+
+  /** Counts one more route using `set`; returns its number. */
+  retain(set: OutSet): number {
+    if (set.id < 0) {
+      set.id = this.free.pop() ?? this.byId.length;
+      if (set.id >= this.refs.length) {
+        const grown = new Uint32Array(this.refs.length * 2);
+        grown.set(this.refs);
+        this.refs = grown;
+      }
+      this.byId[set.id] = set;
+      this.refs[set.id] = 0;
+    }
+    this.refs[set.id]++;
+    return set.id;
+  }
+
+  /** One route less uses set `id`; forgotten when none does. */
+  release(id: number): void {
+    if (--this.refs[id] > 0) return;
+    const set = this.byId[id];
+    if (set) set.id = -1;
+    this.byId[id] = undefined;
+    this.free.push(id);
+  }
+}

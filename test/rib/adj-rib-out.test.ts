@@ -1,0 +1,180 @@
+// The compact Adj-RIB-Out: staged changes (newest wins), UPDATEs grouped by out set, nothing re-sent
+// that the peer has (same set or the same octets), full syncs walked in batches, references given
+// back; and export groups sharing one out set between neighbors whose sessions look alike.
+import { describe, expect, it } from 'vitest';
+import { compilePolicies } from '../../src/policy/index.js';
+import { AdjRibOut, type Sink } from '../../src/rib/adj-rib-out.js';
+import { OutSet, OutSetRegistry } from '../../src/rib/out-sets.js';
+import { radixOrder } from '../../src/rib/radix-order.js';
+import {
+  codecContext,
+  type DecodedUpdate,
+  decodeUpdate,
+  encodeUpdate,
+  formatPrefix,
+  IPV4_UNICAST,
+  type PathAttributes,
+  parsePrefix,
+} from '../../src/wire/index.js';
+import { sessionFacts, testEngine } from '../helpers/engine.js';
+
+const ctx = codecContext({ as4: true });
+
+function recorder(): Sink & { updates: DecodedUpdate[] } {
+  const updates: DecodedUpdate[] = [];
+  return {
+    updates,
+    send: (m) => updates.push(decodeUpdate(m.subarray(19), ctx)) > 0,
+    drained: async () => {},
+    open: true,
+  };
+}
+
+const attrs = (med: number): PathAttributes => ({ origin: 0, asPath: [], nextHop: '192.0.2.1', med });
+const announced = (s: { updates: DecodedUpdate[] }) => s.updates.flatMap((u) => u.nlri.map(formatPrefix));
+const withdrawn = (s: { updates: DecodedUpdate[] }) =>
+  s.updates.flatMap((u) => u.withdrawn.map(formatPrefix));
+
+describe('AdjRibOut', () => {
+  it('sends the newest staging per prefix, one UPDATE per out set', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    const a = new OutSet(attrs(1));
+    const b = new OutSet(attrs(2));
+    out.stage(parsePrefix('10.0.0.0/24'), a);
+    out.stage(parsePrefix('10.0.1.0/24'), b);
+    out.stage(parsePrefix('10.0.2.0/24'), a);
+    out.stage(parsePrefix('10.0.1.0/24'), a); // replaces b
+    const r = await out.flush(ctx, sink);
+    expect(r.announced).toBe(3);
+    expect(sink.updates).toHaveLength(1);
+    expect(announced(sink).sort()).toEqual(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']);
+    expect(sink.updates[0].attributes.med).toBe(1);
+    expect(out.registry.size).toBe(1); // b is referred to by nothing
+  });
+
+  it('does not resend what the peer has: the same set, or another set with the same octets', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(1)));
+    await out.flush(ctx, sink);
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(1)));
+    expect((await out.flush(ctx, sink)).announced).toBe(0);
+    expect(out.registry.size).toBe(1);
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(2)), false);
+    expect((await out.flush(ctx, sink)).announced).toBe(1);
+    expect(sink.updates).toHaveLength(2);
+  });
+
+  it('withdraws a prefix it advertised, and ignores a withdrawal of one it never sent', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(1)));
+    await out.flush(ctx, sink);
+    out.stage(parsePrefix('10.0.0.0/24'), undefined);
+    out.stage(parsePrefix('10.9.0.0/24'), undefined);
+    const r = await out.flush(ctx, sink);
+    expect(r.withdrawn).toBe(1);
+    expect(withdrawn(sink)).toEqual(['10.0.0.0/24']);
+    expect(out.size).toBe(0);
+    expect(out.registry.size).toBe(0);
+  });
+
+  it('a full sync withdraws what the walk does not want, yielding to the event loop between batches', async () => {
+    let turns = 0;
+    const out = new AdjRibOut(new OutSetRegistry(), async () => {
+      turns++;
+    });
+    const sink = recorder();
+    const set = new OutSet(attrs(1));
+    const many = Array.from({ length: 5000 }, (_, i) => parsePrefix(`10.${i >> 8}.${i & 255}.0/24`));
+    await out.resync(
+      many.map((p) => [p, set] as const),
+      ctx,
+      sink,
+    );
+    expect(out.size).toBe(5000);
+    expect(turns).toBeGreaterThanOrEqual(2);
+    await out.resync(
+      many.slice(0, 10).map((p) => [p, set] as const),
+      ctx,
+      sink,
+    );
+    expect(out.size).toBe(10);
+    expect(withdrawn(sink)).toHaveLength(4990);
+  });
+
+  it('IPv6 routes go in MP_REACH_NLRI and are withdrawn in MP_UNREACH_NLRI', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    const v6: PathAttributes = {
+      origin: 0,
+      asPath: [],
+      mpReach: { afi: 2, safi: 1, nextHop: '2001:db8::1', nlri: [] },
+    };
+    out.stage(parsePrefix('2001:db8:1::/48'), new OutSet(v6));
+    await out.flush(ctx, sink);
+    expect(sink.updates[0].attributes.mpReach?.nlri.map(formatPrefix)).toEqual(['2001:db8:1::/48']);
+    out.stage(parsePrefix('2001:db8:1::/48'), undefined);
+    await out.flush(ctx, sink);
+    expect(sink.updates[1].attributes.mpUnreach?.withdrawn.map(formatPrefix)).toEqual(['2001:db8:1::/48']);
+    expect(out.size).toBe(0);
+  });
+
+  it('clear() gives every reference back and stops a drain under way', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(1)));
+    await out.flush(ctx, sink);
+    out.stage(parsePrefix('10.0.1.0/24'), new OutSet(attrs(2)));
+    out.clear();
+    expect(out.registry.size).toBe(0);
+    expect(out.size).toBe(0);
+    expect(out.holds(parsePrefix('10.0.1.0/24'))).toBe(false);
+  });
+});
+
+describe('radixOrder', () => {
+  it('orders indices by key, stably', () => {
+    const keys = Uint32Array.from([70000, 3, 70000, 0, 3, 0x7fffffff]);
+    expect([...radixOrder(keys, keys.length)]).toEqual([3, 1, 4, 0, 2, 5]);
+  });
+});
+
+describe('export groups', () => {
+  it('neighbors whose sessions look alike share one out set per path', async () => {
+    const engine = testEngine({ localAsn: 65000 });
+    engine.setPolicies(
+      compilePolicies({
+        policies: {
+          pass: { terms: [{ match: { routeType: 'learned' }, action: 'accept' }], default: 'reject' },
+        },
+      }),
+    );
+    const source = engine.addNeighbor({ address: '10.0.0.1', configuredAsns: [65001] });
+    const targets = ['10.0.0.11', '10.0.0.12'].map((address, i) =>
+      engine.addNeighbor({ address, configuredAsns: [65010 + i], exportPolicy: 'pass' }),
+    );
+    source.up(sessionFacts({ peerAsn: 65001, localAddress: '10.0.0.2' }), recorder());
+    const sinks = targets.map((t, i) => {
+      const sink = recorder();
+      t.up(sessionFacts({ peerAsn: 65010 + i, localAddress: '10.0.0.2' }), sink);
+      return sink;
+    });
+    const body = encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.1.0.0/16'), parsePrefix('10.2.0.0/16')],
+        attributes: { origin: 0, asPath: [{ type: 2, asns: [65001] }], nextHop: '10.0.0.1' },
+      },
+      codecContext({ as4: true, ibgp: false }),
+    ).subarray(19);
+    source.received(body);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    for (const sink of sinks) expect(announced(sink).sort()).toEqual(['10.1.0.0/16', '10.2.0.0/16']);
+    const ids = targets.map((t) => [...t.adjRibOut.routes()].map((r) => r.attributes));
+    // One set, the same object, behind both prefixes of both neighbors.
+    expect(new Set(ids.flat()).size).toBe(1);
+    expect(targets[0].session?.families.has(IPV4_UNICAST)).toBe(true);
+  });
+});

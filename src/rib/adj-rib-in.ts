@@ -10,11 +10,14 @@ import {
   decodeAttributes,
   ErrorCode,
   familyKey,
+  formatPrefix,
   IPV4_UNICAST,
   missingMandatory,
   splitUpdate,
+  type UpdateLayout,
   UpdateSubcode,
   walkNlri,
+  withoutNlriError,
 } from '../wire/index.js';
 import { type AttributeSet, AttributeStore } from './attribute-store.js';
 import type { ImportRules } from './import-rules.js';
@@ -31,6 +34,11 @@ export interface IngestResult {
   endOfRib?: FamilyKey;
   /** Announcements dropped by an import rule (a loop), their earlier paths withdrawn. */
   rejectedAsLoop: number;
+  /**
+   * Announcements dropped as invalid: RFC 7606 treat-as-withdraw, the route-level validity checks
+   * (route-validity.ts), or a prefix RFC 4271 §6.3 says to ignore. Not counted in `withdrawn`.
+   */
+  rejectedInvalid: number;
 }
 
 /** The attribute block with MP_REACH/MP_UNREACH cut out, and those two decoded. */
@@ -101,6 +109,10 @@ export class AdjRibIn {
   private changed?: Prefix[];
 
   private readonly keepV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
+    if (this.checkPrefixes && len >= 4 && b[off] >= 224 && b[off] < 240) {
+      this.ignorePrefix({ afi: Afi.IPV4, length: len, bytes: b.subarray(off, off + ((len + 7) >> 3)) });
+      return;
+    }
     const old = this.ipv4.set(v4Addr(b, off, len), len, pathId, this.currentSet);
     this.attributes.retain(this.currentSet);
     if (old >= 0) this.attributes.release(old);
@@ -133,9 +145,28 @@ export class AdjRibIn {
     return out;
   }
 
-  /** `rules`: the import rules (loop checks); none for MRT data and tests of the codec alone. */
+  /** Prefixes are checked for RFC 4271 §6.3 semantics (session data only, not MRT). */
+  private readonly checkPrefixes: boolean;
+
+  /** `rules`: the import rules (loop and validity checks); none for MRT data and tests of the codec alone. */
   constructor(rules?: ImportRules) {
     this.attributes = new AttributeStore(rules);
+    this.checkPrefixes = rules !== undefined;
+  }
+
+  /**
+   * RFC 4271 §6.3: "If a prefix in the NLRI field is semantically incorrect (e.g., an unexpected
+   * multicast IP address), an error SHOULD be logged locally, and the prefix SHOULD be ignored."
+   * A multicast prefix (224.0.0.0/4, ff00::/8) is never stored, so there is nothing to withdraw.
+   */
+  private ignorePrefix(p: Prefix): void {
+    const r = this.current;
+    // Said once per UPDATE (the first such prefix; the count says how many).
+    if (r.rejectedInvalid === 0) {
+      const reason = `multicast prefix ${formatPrefix(p)} ignored (RFC 4271 §6.3)`;
+      r.errors = [...r.errors, { type: 0, outcome: 'treat-as-withdraw', reason }];
+    }
+    r.rejectedInvalid++;
   }
 
   get size(): number {
@@ -169,6 +200,7 @@ export class AdjRibIn {
       errors: [],
       endOfRib: undefined,
       rejectedAsLoop: 0,
+      rejectedInvalid: 0,
     };
     this.current = result;
     const addPath = ctx.addPath.has(IPV4_UNICAST);
@@ -181,7 +213,7 @@ export class AdjRibIn {
         // path for the attribute-less UPDATE; the reason comes from the shared check).
         result.treatAsWithdraw = true;
         result.errors = [{ type: 0, outcome: 'treat-as-withdraw', reason: missingMandatory({}, true)! }];
-        walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
+        this.rejectAll(body, l, addPath);
       }
       return result;
     }
@@ -209,6 +241,15 @@ export class AdjRibIn {
       );
     }
     result.errors = set.errors;
+    const mpNlri = split?.mpReach?.nlri ?? [];
+    if (!hasClassic && mpNlri.length === 0 && ctx.ibgp !== undefined) {
+      // RFC 7606 §5.2: attribute errors in an UPDATE without reachable NLRI reset the session.
+      const reset = withoutNlriError(set.errors);
+      if (reset) {
+        this.attributes.forgetIfUnused(set.id);
+        throw reset;
+      }
+    }
 
     // MP_UNREACH withdrawals stand whatever happened to the other attributes.
     const unreach = split?.mpUnreach;
@@ -224,16 +265,26 @@ export class AdjRibIn {
         l.withdrawnEnd === l.withdrawnStart;
       if (isEndOfRib) result.endOfRib = familyKey(unreach.afi, unreach.safi);
     }
-    const mpNlri = split?.mpReach?.nlri ?? [];
     let withdrawAll = set.outcome === 'treat-as-withdraw';
     const missing = hasClassic ? set.missingClassic : mpNlri.length > 0 ? set.missingMp : undefined;
     if (!withdrawAll && missing) {
       withdrawAll = true;
       result.errors = [...set.errors, { type: 0, outcome: 'treat-as-withdraw', reason: missing }];
     }
-    result.treatAsWithdraw = withdrawAll && (hasClassic || mpNlri.length > 0);
-    // A loop drops the announcement on import; it still replaces (so removes) an earlier path.
+    // A loop drops the announcement on import; it still replaces (so removes) an earlier path. It
+    // is judged before validity: our own route coming back (with our address as next hop, say)
+    // counts as a loop.
     const loop = !withdrawAll && set.loop !== undefined;
+    // Route-level validity (next hop, first AS): handled like treat-as-withdraw, with its reason.
+    const invalid =
+      withdrawAll || loop
+        ? undefined
+        : ((hasClassic ? set.invalidClassic : undefined) ?? (mpNlri.length > 0 ? set.invalidMp : undefined));
+    if (invalid) {
+      withdrawAll = true;
+      result.errors = [...result.errors, invalid];
+    }
+    result.treatAsWithdraw = withdrawAll && (hasClassic || mpNlri.length > 0);
     if (loop) withdrawAll = true;
     const withdrawnBefore = result.withdrawn;
     this.currentSet = set.id;
@@ -254,15 +305,30 @@ export class AdjRibIn {
     if (loop) {
       result.rejectedAsLoop = result.withdrawn - withdrawnBefore;
       result.withdrawn = withdrawnBefore;
+    } else if (result.treatAsWithdraw) {
+      result.rejectedInvalid += result.withdrawn - withdrawnBefore;
+      result.withdrawn = withdrawnBefore;
     }
     // A set interned for an UPDATE that left no route on it (withdrawals only, treat-as-withdraw).
     this.attributes.forgetIfUnused(set.id);
     return result;
   }
 
+  /** Treat-as-withdraw of the NLRI field: every route it names goes, counted as rejected. */
+  private rejectAll(body: Buffer, l: UpdateLayout, addPath: boolean): void {
+    const before = this.current.withdrawn;
+    walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
+    this.current.rejectedInvalid += this.current.withdrawn - before;
+    this.current.withdrawn = before;
+  }
+
   private keep(p: Prefix, id: number): void {
     if (p.afi === Afi.IPV4) {
       this.keepV4(p.bytes, 0, p.length, p.pathId ?? 0);
+      return;
+    }
+    if (this.checkPrefixes && p.length >= 8 && p.bytes[0] === 0xff) {
+      this.ignorePrefix(p);
       return;
     }
     const old = this.ipv6.set(p.bytes, 0, p.length, p.pathId ?? 0, id);

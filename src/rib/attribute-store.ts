@@ -12,6 +12,7 @@ import type {
 } from '../wire/index.js';
 import { decodeAttributes, missingMandatory } from '../wire/index.js';
 import { type ImportRules, type LoopReason, loopReason } from './import-rules.js';
+import { validity } from './route-validity.js';
 
 const NO_ERRORS: readonly AttributeError[] = [];
 
@@ -30,6 +31,9 @@ export interface AttributeSet {
   readonly missingMp?: string;
   /** Set when routes with these attributes are dropped on import (a loop). */
   readonly loop?: LoopReason;
+  /** Why routes in the NLRI field (classic) or MP_REACH with these attributes are invalid (route-validity.ts). */
+  readonly invalidClassic?: AttributeError;
+  readonly invalidMp?: AttributeError;
   /** NEXT_HOP, or MP_REACH_NLRI's next hop: what the kernel routes need, without a decode. */
   readonly nextHop?: string;
 }
@@ -89,6 +93,7 @@ export class AttributeStore {
     const hit = this.byKey.get(key);
     if (hit) return hit;
     const decoded = decodeAttributes(buf, start, end, ctx);
+    const valid = this.rules && validity(decoded.attributes, mpReach, this.rules.session);
     const id = this.free.pop() ?? this.byId.length;
     const set: AttributeSet = {
       id,
@@ -100,6 +105,8 @@ export class AttributeStore {
       missingClassic: missingMandatory(decoded.attributes, true),
       missingMp: missingMandatory(decoded.attributes, false),
       loop: this.rules && loopReason(decoded.attributes, this.rules),
+      invalidClassic: valid?.classic,
+      invalidMp: valid?.mp,
       nextHop: mpReach?.nextHop ?? decoded.attributes.nextHop,
     };
     if (id >= this.refs.length) {

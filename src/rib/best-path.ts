@@ -139,6 +139,23 @@ export const DECISION_STEPS = [
 ] as const;
 export type DecisionStep = (typeof DECISION_STEPS)[number];
 
+/** Knobs of the decision process (top-level config keys; both off by default). */
+export interface DecisionOptions {
+  /**
+   * Compare MULTI_EXIT_DISC between paths from different neighbor ASes too (FRR's `bgp
+   * always-compare-med`). RFC 4271 §9.1.2.2 c compares it only within one neighbor AS.
+   */
+  readonly alwaysCompareMed?: boolean;
+  /**
+   * Group the paths by neighbor AS, select the best of each group, then select among those (FRR's
+   * `bgp deterministic-med`). RFC 4271's set-wide elimination (the default) is already independent
+   * of the order of the paths and selects the same best path; this runs the grouped procedure.
+   */
+  readonly deterministicMed?: boolean;
+}
+
+const RFC_DECISION: DecisionOptions = {};
+
 /** The best path's index (-1 when none is eligible) and, for every other path, the step it lost at. */
 export interface Ranking {
   readonly best: number;
@@ -149,13 +166,23 @@ export interface Ranking {
  * The index of the path the decision process selects, or -1 when none is eligible. Candidates
  * that tie on every rule are decided by their order (only possible for duplicates).
  */
-export function selectBest(candidates: readonly Candidate[], localAsn: number): number {
+export function selectBest(
+  candidates: readonly Candidate[],
+  localAsn: number,
+  options: DecisionOptions = RFC_DECISION,
+): number {
   if (candidates.length === 1) return eligible(candidates[0], localAsn) ? 0 : -1;
-  return rankPaths(candidates, localAsn).best;
+  return rankPaths(candidates, localAsn, options).best;
 }
 
 /** RFC 4271 §9.1.2.2, step by step over the whole set, recording where each path dropped out. */
-export function rankPaths(candidates: readonly Candidate[], localAsn: number): Ranking {
+export function rankPaths(
+  candidates: readonly Candidate[],
+  localAsn: number,
+  options: DecisionOptions = RFC_DECISION,
+): Ranking {
+  // With MED compared across ASes every path is in one group: grouping changes nothing.
+  if (options.deterministicMed && !options.alwaysCompareMed) return rankGrouped(candidates, localAsn);
   const lostAt: (DecisionStep | undefined)[] = new Array(candidates.length).fill(undefined);
   let alive: number[] = [];
   for (let i = 0; i < candidates.length; i++) {
@@ -185,8 +212,14 @@ export function rankPaths(candidates: readonly Candidate[], localAsn: number): R
     'origin',
     keepMin(alive, (i) => c[i].attributes.origin ?? 2),
   );
-  // §9.1.2.2 c: remove m when some n from the same neighbor AS has a lower MED.
-  if (alive.length > 1) {
+  // §9.1.2.2 c: remove m when some n from the same neighbor AS has a lower MED; with
+  // alwaysCompareMed, when any n has a lower MED.
+  if (alive.length > 1 && options.alwaysCompareMed)
+    step(
+      'med',
+      keepMin(alive, (i) => med(c[i])),
+    );
+  else if (alive.length > 1) {
     const groupMin = new Map<number, number>();
     for (const i of alive) {
       const as = neighborAs(c[i], localAsn);
@@ -233,6 +266,46 @@ export function rankPaths(candidates: readonly Candidate[], localAsn: number): R
   return { best: alive[0], lostAt };
 }
 
+/**
+ * Deterministic MED: the paths of each neighbor AS ranked among themselves, then the group bests
+ * ranked against each other. A path keeps the step it lost at inside its group, a group best the
+ * step it lost at among the bests.
+ */
+function rankGrouped(candidates: readonly Candidate[], localAsn: number): Ranking {
+  const lostAt: (DecisionStep | undefined)[] = new Array(candidates.length).fill(undefined);
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < candidates.length; i++) {
+    if (!eligible(candidates[i], localAsn)) {
+      lostAt[i] = 'asLoop';
+      continue;
+    }
+    const as = neighborAs(candidates[i], localAsn);
+    const g = groups.get(as);
+    if (g) g.push(i);
+    else groups.set(as, [i]);
+  }
+  const bests: number[] = [];
+  for (const members of groups.values()) {
+    const r = rankPaths(
+      members.map((i) => candidates[i]),
+      localAsn,
+    );
+    members.forEach((i, k) => {
+      lostAt[i] = r.lostAt[k];
+    });
+    bests.push(members[r.best]);
+  }
+  if (bests.length === 0) return { best: -1, lostAt };
+  const final = rankPaths(
+    bests.map((i) => candidates[i]),
+    localAsn,
+  );
+  bests.forEach((i, k) => {
+    lostAt[i] = final.lostAt[k];
+  });
+  return { best: bests[final.best], lostAt };
+}
+
 const sign = (x: number): number => (x < 0 ? -1 : x > 0 ? 1 : 0);
 const cmpKey = (a: number | string, b: number | string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -241,7 +314,12 @@ const cmpKey = (a: number | string, b: number | string): number => (a < b ? -1 :
  * An ineligible path loses to an eligible one. MED is compared only when both come from the same
  * neighbor AS, so this is not a total order over mixed neighbor ASes (see the file comment).
  */
-export function comparePaths(a: Candidate, b: Candidate, localAsn: number): number {
+export function comparePaths(
+  a: Candidate,
+  b: Candidate,
+  localAsn: number,
+  options: DecisionOptions = RFC_DECISION,
+): number {
   const ea = eligible(a, localAsn);
   const eb = eligible(b, localAsn);
   if (ea !== eb) return ea ? -1 : 1;
@@ -249,7 +327,9 @@ export function comparePaths(a: Candidate, b: Candidate, localAsn: number): numb
     sign(localPref(b) - localPref(a)) ||
     sign(asPathLength(a.attributes) - asPathLength(b.attributes)) ||
     sign((a.attributes.origin ?? 2) - (b.attributes.origin ?? 2)) ||
-    (neighborAs(a, localAsn) === neighborAs(b, localAsn) ? sign(med(a) - med(b)) : 0) ||
+    (options.alwaysCompareMed || neighborAs(a, localAsn) === neighborAs(b, localAsn)
+      ? sign(med(a) - med(b))
+      : 0) ||
     (a.peer.ebgp !== b.peer.ebgp ? (a.peer.ebgp ? -1 : 1) : 0) ||
     sign(routerId(a) - routerId(b)) ||
     sign((a.attributes.clusterList?.length ?? 0) - (b.attributes.clusterList?.length ?? 0)) ||

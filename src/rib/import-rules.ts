@@ -1,6 +1,8 @@
-// Import rules applied to every received route before any policy: the loop checks. A route that
-// fails one is dropped on import (not stored, not counted as received), as BIRD and FRR do. Pure.
+// Import rules applied to every received route before any policy: the loop checks here, the
+// validity checks in route-validity.ts. A route that fails one is dropped on import (not stored,
+// not counted as received), as BIRD and FRR do. Pure.
 import type { PathAttributes } from '../wire/index.js';
+import type { SessionRules } from './route-validity.js';
 
 export interface ImportRules {
   /** Our ASN on this session. */
@@ -9,6 +11,12 @@ export interface ImportRules {
   readonly allowAsIn: number;
   /** Our BGP identifier. */
   readonly routerId?: string;
+  /** An eBGP peer's AS_PATH must start with its AS (`enforceFirstAs`, default true). */
+  readonly enforceFirstAs?: boolean;
+  /** The neighbor is configured one hop away (single-hop eBGP or GTSM of one hop). */
+  readonly singleHop?: boolean;
+  /** The running session's facts (set per session): what the validity checks compare with. */
+  readonly session?: SessionRules;
 }
 
 export type LoopReason = 'asPathLoop' | 'originatorId';

@@ -12,7 +12,13 @@
 import { Afi, formatPrefix, type PathAttributes, type Prefix, parsePrefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf } from './attribute-store.js';
-import { type Candidate, type CandidatePeer, idNumber, selectBest } from './best-path.js';
+import {
+  type Candidate,
+  type CandidatePeer,
+  type DecisionOptions,
+  idNumber,
+  selectBest,
+} from './best-path.js';
 import { ipv4Prefix, type RouteFilter, type RouteView, viewAttributes } from './route-view.js';
 
 /** What the Loc-RIB view needs of a neighbor: `Peer` (src/session/peer.ts) has these members. */
@@ -126,14 +132,19 @@ function gather(
 }
 
 /** The rows of one prefix: the best path first, then the others in source and path id order. */
-function* rows(prefix: string, paths: Path[], localAsn: number): Generator<RouteView> {
+function* rows(
+  prefix: string,
+  paths: Path[],
+  localAsn: number,
+  decision: DecisionOptions,
+): Generator<RouteView> {
   const candidates: Candidate[] = paths.map((p) => ({
     attributes: p.decoded.attributes,
     peer: p.source.peer,
     stale: p.source.stale,
     pathId: p.pathId,
   }));
-  const best = selectBest(candidates, localAsn);
+  const best = selectBest(candidates, localAsn, decision);
   const row = (p: Path, isBest: boolean): RouteView => ({
     prefix,
     ...(p.pathId ? { pathId: p.pathId } : {}),
@@ -161,6 +172,7 @@ export function* locRibRoutes(
   localAsn: number,
   filter: RouteFilter,
   cacheLimit = CACHE_LIMIT,
+  decision: DecisionOptions = {},
 ): Generator<RouteView> {
   const list = [...peers];
   const tables = list.reduce((n, p) => n + (p.stale ? 2 : 1), 0);
@@ -200,7 +212,7 @@ export function* locRibRoutes(
             (rib, id) => rib.ipv6.get(p.bytes, 0, p.length, id) !== undefined,
             () => p,
           );
-    if (paths.length > 0) yield* rows(filter.prefix, paths, localAsn);
+    if (paths.length > 0) yield* rows(filter.prefix, paths, localAsn, decision);
     return;
   }
 
@@ -218,7 +230,7 @@ export function* locRibRoutes(
           (rib, id) => rib.ipv4.get(addr, length, id) !== undefined,
           () => ipv4Prefix(addr, length),
         );
-        yield* rows(v4Text(addr, length), paths, localAsn);
+        yield* rows(v4Text(addr, length), paths, localAsn, decision);
       }
     }
   }
@@ -235,7 +247,7 @@ export function* locRibRoutes(
           (rib, id) => rib.ipv6.get(bytes, 0, length, id) !== undefined,
           () => ({ afi: Afi.IPV6, length, bytes }),
         );
-        yield* rows(formatPrefix({ afi: Afi.IPV6, length, bytes }), paths, localAsn);
+        yield* rows(formatPrefix({ afi: Afi.IPV6, length, bytes }), paths, localAsn, decision);
       }
     }
   }

@@ -19,7 +19,10 @@ export interface CodecContext {
   readonly addPath: ReadonlySet<FamilyKey>;
   /** 4096, or 65535 with RFC 8654 Extended Message. */
   readonly maxMessageLength: number;
-  /** iBGP session; undefined when unknown (MRT data), which skips the eBGP-only RFC 7606 rules. */
+  /**
+   * iBGP session; undefined when unknown (MRT data), which skips the rules about what a peer may
+   * send (eBGP-only attributes, AS 0, confederation segments, RFC 7606 §5.2's session reset).
+   */
   readonly ibgp?: boolean;
 }
 

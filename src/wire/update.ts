@@ -22,7 +22,7 @@ import { finishMessage, startMessage } from './header.js';
 import { decodeNlri, writePrefix } from './nlri.js';
 import { ErrorCode, UpdateSubcode } from './notification-codes.js';
 import type { Prefix } from './prefix.js';
-import { Afi, MessageType } from './registry.js';
+import { Afi, AttrType, MessageType } from './registry.js';
 import { Writer } from './writer.js';
 
 export interface Update {
@@ -106,7 +106,39 @@ export function decodeUpdate(body: Buffer, ctx: CodecContext): DecodedUpdate {
       outcome = strongest(outcome, 'treat-as-withdraw');
     }
   }
+  if (nlri.length === 0 && mpNlri === 0 && ctx.ibgp !== undefined) {
+    const reset = withoutNlriError(errors);
+    if (reset) throw reset;
+  }
   return { withdrawn, attributes, nlri, errors, outcome, endOfRib: endOfRibFamily(body, l, attributes) };
+}
+
+/** The RFC 4271 §6.3 subcode for an error in attribute `type` (0: the attribute list itself). */
+function subcodeFor(type: number): number {
+  if (type === AttrType.ORIGIN) return UpdateSubcode.INVALID_ORIGIN;
+  if (type === AttrType.AS_PATH) return UpdateSubcode.MALFORMED_AS_PATH;
+  if (type === AttrType.NEXT_HOP) return UpdateSubcode.INVALID_NEXT_HOP;
+  if (type === AttrType.LOCAL_PREF) return UpdateSubcode.ATTRIBUTE_LENGTH_ERROR;
+  if (type === 0) return UpdateSubcode.MALFORMED_ATTRIBUTE_LIST;
+  return UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR;
+}
+
+/**
+ * RFC 7606 §5.2: for an UPDATE that "does contain path attributes other than MP_UNREACH_NLRI and
+ * doesn't encode any reachable NLRI ... if any encountered error specifies an error-handling
+ * approach other than 'attribute discard', then the 'session reset' approach MUST be used" (its
+ * NLRI cannot be shown to have been parsed right). The NOTIFICATION to send, or undefined. Callers
+ * apply it to sessions only (ctx.ibgp defined), never to MRT data.
+ */
+export function withoutNlriError(errors: readonly AttributeError[]): Notification | undefined {
+  const e = errors.find((x) => x.outcome !== 'attribute-discard');
+  if (!e) return undefined;
+  return new Notification(
+    ErrorCode.UPDATE_MESSAGE,
+    subcodeFor(e.type),
+    undefined,
+    `${e.reason}, in an UPDATE without reachable NLRI (RFC 7606 §5.2)`,
+  );
 }
 
 /**

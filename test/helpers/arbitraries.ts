@@ -48,17 +48,25 @@ export function asPathArb(asn: fc.Arbitrary<number>, confed: boolean): fc.Arbitr
   );
 }
 
-/** Attributes that survive encode → decode unchanged on a session with `ctx`. */
+/** An AS number a peer may send: AS 0 is malformed on a session (RFC 7607 §2). */
+const asnOn = (ctx: CodecContext, a: fc.Arbitrary<number>) =>
+  ctx.ibgp === undefined ? a : a.filter((n) => n !== 0);
+
+/**
+ * Attributes that survive encode → decode unchanged on a session with `ctx`: no AS 0 (RFC 7607),
+ * and towards eBGP no confederation segment (RFC 5065 §5) nor route-reflection attribute (RFC 7606
+ * §7.9, §7.10).
+ */
 export function attributesArb(
   ctx: CodecContext,
   mp?: { afi: Afi; withPathId: boolean },
 ): fc.Arbitrary<PathAttributes> {
-  const asn = ctx.as4 ? u32 : fc.oneof(u16, u32);
+  const asn = asnOn(ctx, ctx.as4 ? u32 : fc.oneof(u16, u32));
   return fc
     .record(
       {
         origin: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
-        asPath: asPathArb(asn, ctx.as4),
+        asPath: asPathArb(asn, ctx.as4 && ctx.ibgp !== false),
         nextHop: ipv4,
         med: u32,
         localPref: u32,
@@ -66,7 +74,7 @@ export function attributesArb(
         // On a 2-octet session an AGGREGATOR AS other than AS_TRANS makes the receiver ignore AS4_PATH
         // (RFC 6793 §4.2.3), so generate 4-octet aggregators there (sent as AS_TRANS + AS4_AGGREGATOR).
         aggregator: fc.record({
-          asn: ctx.as4 ? u32 : fc.integer({ min: 0x10000, max: 0xffffffff }),
+          asn: asnOn(ctx, ctx.as4 ? u32 : fc.integer({ min: 0x10000, max: 0xffffffff })),
           address: ipv4,
         }),
         communities: fc.array(u32, { minLength: 1, maxLength: 6 }),
@@ -104,6 +112,10 @@ export function attributesArb(
     .map((a) => {
       const out: PathAttributes = { ...a };
       if (out.mpReach === undefined) delete out.mpReach;
+      if (ctx.ibgp === false) {
+        delete out.originatorId;
+        delete out.clusterList;
+      }
       return out;
     });
 }

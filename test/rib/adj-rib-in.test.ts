@@ -51,6 +51,7 @@ describe('AdjRibIn.apply', () => {
       errors: [],
       endOfRib: undefined,
       rejectedAsLoop: 0,
+      rejectedInvalid: 0,
     });
     expect(ribRoutes(rib)).toEqual(['10.0.0.0/8']);
     expect(attributesOf(setOf(rib, '10.0.0.0/8')!)).toEqual(BASE);
@@ -105,7 +106,12 @@ describe('AdjRibIn.apply', () => {
     rib.apply(announce10, ctx);
     expect(rib.apply(hex`0000 000b ${ORIGIN_IGP} ${AS_PATH_65001} 08 0a`, ctx).treatAsWithdraw).toBe(true);
     rib.apply(announce10, ctx);
-    expect(rib.apply(hex`0000 0000 08 0a`, ctx)).toMatchObject({ treatAsWithdraw: true, withdrawn: 1 });
+    // The announcement removed is counted as rejected (invalid), not as a withdrawal.
+    expect(rib.apply(hex`0000 0000 08 0a`, ctx)).toMatchObject({
+      treatAsWithdraw: true,
+      withdrawn: 0,
+      rejectedInvalid: 1,
+    });
     expect(rib.size).toBe(0);
     expectConsistentRefs(rib);
   });

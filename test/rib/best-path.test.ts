@@ -9,6 +9,7 @@ import {
   type CandidatePeer,
   comparePaths,
   eligible,
+  rankPaths,
   selectBest,
 } from '../../src/rib/best-path.js';
 import type { PathAttributes } from '../../src/wire/index.js';
@@ -318,6 +319,85 @@ describe('selectBest: properties', () => {
           for (const c of cs) if (c !== cs[i]) expect(comparePaths(cs[i], c, LOCAL)).toBeLessThan(0);
         },
       ),
+    );
+  });
+});
+
+describe('decision knobs (top-level config), in RFC 4271 §9.1.2.2 order', () => {
+  // A from AS 65001 with MED 50 and the lower router id; C from AS 65002 with MED 0.
+  const A = cand({ asPath: [seq(65001, 1)], med: 50 }, { bgpId: '1.0.0.1', address: '192.0.2.1' });
+  const B = cand({ asPath: [seq(65001, 2)], med: 10 }, { bgpId: '3.0.0.3', address: '192.0.2.3' });
+  const C = cand({ asPath: [seq(65002, 3)], med: 0 }, { bgpId: '2.0.0.2', address: '192.0.2.2' });
+  const always = { alwaysCompareMed: true };
+
+  it('c, default: MEDs of different neighbor ASes are not compared (A wins on router id)', () => {
+    expect(selectBest([A, C], LOCAL)).toBe(0);
+    expect(rankPaths([A, C], LOCAL).lostAt).toEqual([undefined, 'routerId']);
+  });
+
+  it('c, alwaysCompareMed: the lowest MED wins across neighbor ASes (C), before eBGP over iBGP', () => {
+    expect(selectBest([A, C], LOCAL, always)).toBe(1);
+    expect(rankPaths([A, C], LOCAL, always).lostAt).toEqual(['med', undefined]);
+    expect(comparePaths(C, A, LOCAL, always)).toBeLessThan(0);
+    expect(comparePaths(A, C, LOCAL)).toBeLessThan(0);
+    // An iBGP path with a lower MED beats an eBGP one: MED (c) comes before eBGP over iBGP (d).
+    const ibgp = cand({ asPath: [seq(65003)], med: 1 }, { ebgp: false, bgpId: '9.9.9.9' });
+    const ebgp = cand({ asPath: [seq(65004)], med: 2 }, { bgpId: '1.1.1.1' });
+    expect(selectBest([ebgp, ibgp], LOCAL, always)).toBe(1);
+    expect(selectBest([ebgp, ibgp], LOCAL)).toBe(0);
+  });
+
+  it('c, alwaysCompareMed: still after LOCAL_PREF, AS_PATH length and ORIGIN', () => {
+    const shorter = cand({ asPath: [seq(65001)], med: 100 }, { bgpId: '9.9.9.9' });
+    expect(selectBest([C, shorter], LOCAL, always)).toBe(1);
+  });
+
+  it('deterministicMed: the best of each neighbor AS, then the best of those (C over B; A lost to B on MED)', () => {
+    const det = { deterministicMed: true };
+    for (const order of [
+      [A, B, C],
+      [C, B, A],
+      [B, C, A],
+    ]) {
+      const r = rankPaths(order, LOCAL, det);
+      expect(order[r.best]).toBe(C);
+      expect(r.lostAt[order.indexOf(A)]).toBe('med');
+      expect(r.lostAt[order.indexOf(B)]).toBe('routerId');
+    }
+    // A loop path takes no part.
+    const loop = cand({ asPath: [seq(65001, LOCAL)] }, { bgpId: '0.0.0.1' });
+    expect(rankPaths([loop, A], LOCAL, det)).toEqual({ best: 1, lostAt: ['asLoop', undefined] });
+    expect(rankPaths([loop], LOCAL, det).best).toBe(-1);
+  });
+
+  it('deterministicMed selects what the RFC set-wide elimination selects, in every order', () => {
+    const arb = fc.array(
+      fc.record({
+        a: fc.nat({ max: 250 }),
+        neighbor: fc.constantFrom(65001, 65002, 65003),
+        tail: fc.nat({ max: 2 }),
+        origin: fc.constantFrom(0 as const, 1 as const),
+        med: fc.option(fc.nat({ max: 3 }), { nil: undefined }),
+        ebgp: fc.boolean(),
+        bgpId: fc.nat({ max: 3 }),
+      }),
+      { minLength: 1, maxLength: 7 },
+    );
+    fc.assert(
+      fc.property(arb, (rs) => {
+        const cs = rs.map(
+          (r, i): Candidate => ({
+            attributes: {
+              origin: r.origin,
+              asPath: [seq(r.neighbor, ...new Array(r.tail).fill(65100))],
+              ...(r.med === undefined ? {} : { med: r.med }),
+            },
+            peer: { address: `192.0.2.${i}`, asn: r.neighbor, bgpId: r.bgpId, ebgp: r.ebgp },
+            stale: false,
+          }),
+        );
+        expect(selectBest(cs, LOCAL, { deterministicMed: true })).toBe(selectBest(cs, LOCAL));
+      }),
     );
   });
 });

@@ -45,6 +45,15 @@ export function decodeAsPath(
   return segments;
 }
 
+/** RFC 7607: AS 0 anywhere in a path (AS_PATH or AS4_PATH). */
+export function holdsAsZero(path: readonly AsPathSegment[]): boolean {
+  return path.some((s) => s.asns.includes(0));
+}
+
+export function isConfedSegment(s: AsPathSegment): boolean {
+  return s.type === AsPathSegmentType.AS_CONFED_SEQUENCE || s.type === AsPathSegmentType.AS_CONFED_SET;
+}
+
 /**
  * Writes segments with `asnSize`-octet ASNs. On a 2-octet session ASNs above 65535 become AS_TRANS
  * (RFC 6793 §4.2.2). Segments longer than 255 ASNs are split, as the length field is one octet.
@@ -71,7 +80,18 @@ export const asPathCodec: AttributeCodec = {
   // approach of 'treat-as-withdraw'".
   malformed: 'treat-as-withdraw',
   decode(buf, start, end, ctx, out) {
-    out.asPath = decodeAsPath(buf, start, end, ctx.as4 ? 4 : 2, 'AS_PATH');
+    const path = decodeAsPath(buf, start, end, ctx.as4 ? 4 : 2, 'AS_PATH');
+    // Rules about what a peer may send apply to sessions only (ctx.ibgp is undefined for MRT data).
+    if (ctx.ibgp !== undefined) {
+      // RFC 7607 §2: "An UPDATE message that contains the AS number of zero in the AS_PATH ...
+      // MUST be considered as malformed and be handled by the procedures specified in [RFC7606]".
+      if (holdsAsZero(path)) throw new MalformedAttribute('AS_PATH holds AS 0');
+      // RFC 5065 §5: AS_CONFED_* segments "from a neighbor that is not located in the same
+      // confederation" make a malformed AS_PATH. Herald is in no confederation, so from eBGP.
+      if (ctx.ibgp === false && path.some(isConfedSegment))
+        throw new MalformedAttribute('AS_PATH holds a confederation segment from an external peer');
+    }
+    out.asPath = path;
   },
   present: (a) => a.asPath !== undefined,
   encode(w, a, ctx) {

@@ -1,12 +1,11 @@
 // AS4_PATH (type 17), optional transitive, RFC 6793 §3: the AS path in 4-octet ASNs, sent only to
 // and by 2-octet ("OLD") speakers alongside an AS_PATH that uses AS_TRANS.
+
+import { MalformedAttribute } from '../errors.js';
 import { AsPathSegmentType, AttrType } from '../registry.js';
-import { decodeAsPath, encodeAsPath } from './as-path.js';
+import { decodeAsPath, encodeAsPath, holdsAsZero, isConfedSegment as isConfed } from './as-path.js';
 import { OPTIONAL_TRANSITIVE } from './flags.js';
 import type { AsPathSegment, AttributeCodec } from './types.js';
-
-const isConfed = (s: AsPathSegment) =>
-  s.type === AsPathSegmentType.AS_CONFED_SEQUENCE || s.type === AsPathSegmentType.AS_CONFED_SET;
 
 export const as4PathCodec: AttributeCodec = {
   type: AttrType.AS4_PATH,
@@ -14,10 +13,17 @@ export const as4PathCodec: AttributeCodec = {
   flags: OPTIONAL_TRANSITIVE,
   // RFC 7606 §7.2 / RFC 6793 §6: a malformed AS4_PATH is handled by "attribute discard".
   malformed: 'attribute-discard',
-  decode(buf, start, end, _ctx, out) {
+  decode(buf, start, end, ctx, out) {
+    // RFC 6793 §6: malformed if "the attribute length is ... too small (i.e., less than 6) for the
+    // attribute to carry at least one AS number".
+    if (end - start < 6) throw new MalformedAttribute(`AS4_PATH length ${end - start} holds no AS number`);
+    const path = decodeAsPath(buf, start, end, 4, 'AS4_PATH');
+    // RFC 7607 §2: AS 0 in AS4_PATH is malformed "and be handled by the procedures specified in
+    // [RFC6793]" (attribute discard). Sessions only, as for AS_PATH.
+    if (ctx.ibgp !== undefined && holdsAsZero(path)) throw new MalformedAttribute('AS4_PATH holds AS 0');
     // RFC 6793 §6: "A NEW BGP speaker that receives these path segment types in the AS4_PATH
     // attribute ... MUST discard these path segments ... and continue processing the UPDATE message."
-    out.as4Path = decodeAsPath(buf, start, end, 4, 'AS4_PATH').filter((s) => !isConfed(s));
+    out.as4Path = path.filter((s) => !isConfed(s));
   },
   // RFC 6793 §4.2.2: an OLD peer gets AS4_PATH when the path holds an ASN that does not fit 2 octets.
   present: (a, ctx) =>

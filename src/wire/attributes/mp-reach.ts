@@ -39,8 +39,13 @@ export function isIpFamily(afi: number, safi: number): boolean {
 function decodeNextHop(afi: number, nh: Buffer): { nextHop: string; linkLocal?: string } {
   if (afi === Afi.IPV4 && nh.length === 4) return { nextHop: formatAddress(nh) };
   if (nh.length === 16) return { nextHop: formatAddress(nh) };
-  if (nh.length === 32)
-    return { nextHop: formatAddress(nh.subarray(0, 16)), linkLocal: formatAddress(nh.subarray(16)) };
+  if (nh.length === 32) {
+    const nextHop = formatAddress(nh.subarray(0, 16));
+    // RFC 2545 §3: the second address is "the link-local IPv6 address of the next hop". One that
+    // is not link-local (fe80::/10) is ignored, as FRR and BIRD do.
+    if (nh[16] !== 0xfe || (nh[17] & 0xc0) !== 0x80) return { nextHop };
+    return { nextHop, linkLocal: formatAddress(nh.subarray(16)) };
+  }
   // RFC 7606 §7.11: "If the Length of Next Hop Network Address field of the MP_REACH attribute is
   // inconsistent with that which was expected ... the 'session reset' approach or the 'AFI/SAFI
   // disable' approach MUST be used."

@@ -1,0 +1,61 @@
+// The decision knobs reach the Loc-RIB through the engine, and a change (a reload) decides every
+// prefix again: followers (kernel routes, export) hear the new best path.
+import { describe, expect, it } from 'vitest';
+import type { DecisionOptions } from '../../src/rib/best-path.js';
+import type { PrefixSelection } from '../../src/rib/loc-rib.js';
+import { RoutingEngine } from '../../src/rib/routing-engine.js';
+import { ManualClock } from '../../src/session/clock.js';
+import { codecContext, parsePrefix } from '../../src/wire/index.js';
+import { nullSink, sessionFacts } from '../helpers/engine.js';
+import { updateBody } from './conformance-vectors.js';
+
+/** 10.0.0.0/8 from AS `asn` (AS_PATH [asn]) with MULTI_EXIT_DISC `med`, next hop 192.0.2.x. */
+function announce(asn: number, med: number, hop: number): Buffer {
+  const as = asn.toString(16).padStart(8, '0');
+  const nh = `c00002${hop.toString(16).padStart(2, '0')}`;
+  return updateBody(
+    `40 01 01 00 40 02 06 02 01 ${as} 40 03 04 ${nh} 80 04 04 ${med.toString(16).padStart(8, '0')}`,
+    '08 0a',
+  );
+}
+
+describe('decision options in the engine', () => {
+  it('alwaysCompareMed turned on and revisited: the lower MED of another AS becomes best', () => {
+    let decision: DecisionOptions = {};
+    const engine = new RoutingEngine({
+      clock: new ManualClock(),
+      localRoutes: () => [],
+      localAsn: () => 65000,
+      decision: () => decision,
+      report: {
+        routesNotSent: () => {},
+        internalError: (_a, e) => {
+          throw e;
+        },
+      },
+    });
+    const ctx = codecContext({ as4: true, ibgp: false });
+    // 192.0.2.1 (AS 65001, MED 50, router id 1.1.1.1) wins on router id unless MEDs are compared.
+    const a = engine.addNeighbor({ address: '192.0.2.1', configuredAsns: [65001] });
+    a.up(sessionFacts({ peerAsn: 65001, peerBgpId: '1.1.1.1', ctx }), nullSink);
+    const b = engine.addNeighbor({ address: '192.0.2.2', configuredAsns: [65002] });
+    b.up(sessionFacts({ peerAsn: 65002, peerBgpId: '2.2.2.2', ctx }), nullSink);
+    a.received(announce(65001, 50, 1));
+    b.received(announce(65002, 0, 2));
+    const seen: (PrefixSelection | undefined)[] = [];
+    engine.followLocRib((_p, s) => seen.push(s));
+    const best = (s: PrefixSelection | undefined) => s?.paths.find((p) => p.best)?.neighbor;
+
+    expect(best(engine.select(parsePrefix('10.0.0.0/8')))).toBe('192.0.2.1');
+    decision = { alwaysCompareMed: true };
+    engine.revisitAll();
+    // Reported once per table holding the prefix (repeats are harmless to followers).
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen.map(best))).toEqual(new Set(['192.0.2.2']));
+    const sel = engine.select(parsePrefix('10.0.0.0/8'))!;
+    expect(sel.paths.map((p) => [p.neighbor, p.lostAt])).toEqual([
+      ['192.0.2.2', undefined],
+      ['192.0.2.1', 'med'],
+    ]);
+  });
+});

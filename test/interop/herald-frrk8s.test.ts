@@ -1,0 +1,179 @@
+// FRR-K8s mode end to end: one Herald "node" reads two FRRConfigurations for the same router from
+// the fake API server (kubernetes.frrk8s) and peers with one FRR router. Expected, as FRR-K8s's
+// README describes merging ("combining all the routers, for each router merging all the prefixes
+// and the neighbors, for each neighbor merging all the filters"): one session at the router,
+// carrying the prefixes of both configurations; of the two routes the router sends, only the one
+// toReceive allows is accepted; deleting one configuration withdraws its prefix alone while the
+// session stays up (the router's uptime keeps counting).
+//
+// Network: node n and router r on a bridge in r (198.18.78.0/24: the node .1, the router .254); the
+// fake API server listens on the host end of one more veth on that bridge (.100).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
+import { frrConfiguration, node } from '../k8s/resources.js';
+import { type HeraldInstance, startHerald } from './harness/herald.js';
+import { type FrrPeer, interopUnavailable, run, startFrr, Topology, waitFor } from './harness/index.js';
+
+const NET = '198.18.78';
+const ROUTER = `${NET}.254`;
+const NODE = { name: 'node-1', address: `${NET}.1` };
+const API_HOST = `${NET}.100`;
+const HERALD_ASN = 64512;
+const ROUTER_ASN = 65000;
+const P1 = '203.0.113.0/24';
+const P2 = '198.51.100.0/24';
+const ALLOWED = '10.99.1.0/24';
+const FILTERED = '10.99.2.0/24';
+
+/** One router section for ROUTER, as FRR-K8s's README writes it. */
+function routerSpec(prefix: string, neighbor: Record<string, unknown>) {
+  return {
+    bgp: {
+      routers: [
+        {
+          asn: HERALD_ASN,
+          prefixes: [prefix],
+          neighbors: [
+            {
+              address: ROUTER,
+              asn: ROUTER_ASN,
+              holdTime: '9s',
+              keepaliveTime: '3s',
+              connectTime: '1s',
+              toAdvertise: { allowed: { prefixes: [prefix] } },
+              ...neighbor,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+const A = frrConfiguration(
+  'metallb-like',
+  routerSpec(P1, { toReceive: { allowed: { prefixes: [{ prefix: ALLOWED }] } } }),
+  '2026-01-01T00:00:00Z',
+);
+const B = frrConfiguration('extra', routerSpec(P2, {}), '2026-01-02T00:00:00Z');
+
+interface Neighbor {
+  state: string;
+  prefixes: { received: number; accepted: number };
+}
+
+interface FrrK8sView {
+  sources: { source: string; merged: boolean }[];
+  neighbors: { key: string; state: string | null; advertised: { prefix: string }[] }[];
+}
+
+describe.skipIf(interopUnavailable(['frr']) !== undefined)(
+  'FRR-K8s mode: two FRRConfigurations, one FRR router',
+  () => {
+    let t: Topology;
+    let api: FakeApiServer;
+    let frr: FrrPeer;
+    let herald: HeraldInstance;
+
+    beforeAll(async () => {
+      t = new Topology();
+      const r = await t.addNamespace('r');
+      const n = await t.addNamespace('n');
+      await run('ip', ['-n', r, 'link', 'add', 'br0', 'type', 'bridge']);
+      await run('ip', ['-n', r, 'addr', 'add', `${ROUTER}/24`, 'dev', 'br0']);
+      await run('ip', ['-n', r, 'link', 'set', 'br0', 'up']);
+      await run('ip', ['link', 'add', 'eth0', 'netns', n, 'type', 'veth', 'peer', 'name', 'p1', 'netns', r]);
+      await run('ip', ['-n', r, 'link', 'set', 'p1', 'master', 'br0', 'up']);
+      await run('ip', ['-n', n, 'addr', 'add', `${NODE.address}/24`, 'dev', 'eth0']);
+      await run('ip', ['-n', n, 'link', 'set', 'eth0', 'up']);
+      const hostIf = `hf${process.pid % 1_000_000}`;
+      await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'papi', 'netns', r]);
+      t.onDestroy(() => run('ip', ['link', 'del', hostIf], { allowFail: true }).then(() => undefined));
+      await run('ip', ['-n', r, 'link', 'set', 'papi', 'master', 'br0', 'up']);
+      await run('ip', ['addr', 'add', `${API_HOST}/24`, 'dev', hostIf]);
+      await run('ip', ['link', 'set', hostIf, 'up']);
+
+      api = new FakeApiServer();
+      await api.start(0, API_HOST);
+      for (const o of [node(NODE.name, { address: NODE.address }), A, B]) api.apply(o);
+      const kubeconfig = join(t.dir, 'kubeconfig');
+      writeFileSync(kubeconfig, kubeconfigFor(api.url));
+
+      frr = await startFrr({
+        ns: r,
+        routerId: ROUTER,
+        asn: ROUTER_ASN,
+        localAddress: ROUTER,
+        neighbors: [{ address: NODE.address, asn: HERALD_ASN, holdTime: 9 }],
+        routes: [{ prefix: ALLOWED }, { prefix: FILTERED }],
+      });
+      const config = {
+        asn: HERALD_ASN,
+        listen: false,
+        kubernetes: { enabled: true, debounceMs: 50, frrk8s: true },
+      };
+      herald = await startHerald(t, `${t.id}n`, config, {
+        env: { NODE_NAME: NODE.name },
+        args: ['--kubeconfig', kubeconfig],
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await herald?.stop();
+      await api?.stop();
+      await t?.destroy();
+    }, 60_000);
+
+    it('one session with the prefixes of both; toReceive filters; deleting one keeps the session', async () => {
+      await frr.waitEstablished(NODE.address, 20_000);
+      const advertisedAtRouter = async () =>
+        (await frr.receivedRoutes('ipv4-unicast')).map((p) => p.prefix).sort();
+      await waitFor(async () => JSON.stringify(await advertisedAtRouter()) === JSON.stringify([P2, P1]), {
+        timeoutMs: 15_000,
+        what: 'both configurations’ prefixes at the router',
+      });
+
+      // One session: the router has one neighbor, Herald one peer, fed by both configurations.
+      const view = (await herald.api<FrrK8sView>('GET', '/api/v1/frrk8s')).body;
+      expect(view.sources.filter((s) => s.merged).map((s) => s.source)).toEqual([
+        'config file',
+        'FRRConfiguration metallb-system/metallb-like',
+        'FRRConfiguration metallb-system/extra',
+      ]);
+      expect(view.neighbors).toEqual([
+        expect.objectContaining({
+          key: ROUTER,
+          state: 'Established',
+          advertised: [expect.objectContaining({ prefix: P2 }), expect.objectContaining({ prefix: P1 })],
+        }),
+      ]);
+
+      // The router sends two routes; toReceive lets ALLOWED in, not FILTERED.
+      await waitFor(
+        async () =>
+          (await herald.api<Neighbor>('GET', `/api/v1/neighbors/${ROUTER}`)).body.prefixes.received === 2,
+        { timeoutMs: 15_000, what: 'both routes received' },
+      );
+      const nb = (await herald.api<Neighbor>('GET', `/api/v1/neighbors/${ROUTER}`)).body;
+      expect(nb.prefixes).toMatchObject({ received: 2, accepted: 1 });
+      const best = async (prefix: string) =>
+        (await herald.api<{ best: boolean }[]>('GET', `/api/v1/routes?table=loc&prefix=${prefix}`)).body.some(
+          (row) => row.best,
+        );
+      expect(await best(ALLOWED)).toBe(true);
+      expect(await best(FILTERED)).toBe(false);
+
+      // Deleting one configuration withdraws its prefix only; the session is not reset.
+      const uptime = await frr.sessionUptimeSeconds(NODE.address);
+      api.delete(B);
+      await waitFor(async () => JSON.stringify(await advertisedAtRouter()) === JSON.stringify([P1]), {
+        timeoutMs: 15_000,
+        what: 'the deleted configuration’s prefix withdrawn',
+      });
+      expect(await frr.sessionState(NODE.address)).toBe('established');
+      expect(await frr.sessionUptimeSeconds(NODE.address)).toBeGreaterThanOrEqual(uptime);
+    }, 80_000);
+  },
+);

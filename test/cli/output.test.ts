@@ -1,0 +1,172 @@
+// What the CLI prints for people (issue 22): the neighbor summary with FRR's PfxSnt and Desc
+// columns, one neighbor as text, route tables sorted by prefix with Herald's own routes shown as FRR
+// shows local ones, and API errors printed once.
+import { describe, expect, it } from 'vitest';
+import type { NeighborView } from '../../src/api/views.js';
+import { capabilityName } from '../../src/api/views.js';
+import { ApiRequestError } from '../../src/cli/api-client.js';
+import { errorText } from '../../src/cli/api-commands.js';
+import { neighborText } from '../../src/cli/neighbor-text.js';
+import { sortByPrefix } from '../../src/cli/prefix-order.js';
+import { neighborsTable, prefixRouteText, routesTable } from '../../src/cli/tables.js';
+import type { RouteView } from '../../src/rib/route-view.js';
+
+const counters = (n: number) => ({ open: 1, update: n, notification: 0, keepalive: 3, routeRefresh: 0 });
+
+function neighbor(over: Partial<NeighborView> = {}): NeighborView {
+  return {
+    address: '10.0.0.1',
+    description: 'core-1 (FRR)',
+    peerAsn: 65001,
+    localAsn: 64512,
+    state: 'Established',
+    uptimeSeconds: 3723,
+    lastError: null,
+    holdTime: 90,
+    capabilities: ['multiprotocol', 'route-refresh', 'route-refresh-old'],
+    prefixes: { received: 7, accepted: 5, advertised: 2, stale: 0, rejectedAsLoop: 1 },
+    routesNotSent: [],
+    messages: { sent: counters(2), received: counters(7) },
+    flaps: 0,
+    treatAsWithdraw: 0,
+    ...over,
+  };
+}
+
+function route(prefix: string, over: Partial<RouteView> = {}): RouteView {
+  return {
+    prefix,
+    neighbor: '10.0.0.1',
+    nextHop: '10.0.0.1',
+    asPath: '65001',
+    origin: 'IGP',
+    med: null,
+    localPref: null,
+    communities: [],
+    largeCommunities: [],
+    extCommunities: [],
+    best: true,
+    stale: false,
+    ...over,
+  };
+}
+
+describe('herald neighbors', () => {
+  it('has the columns of show ip bgp summary, PfxSnt and Desc included', () => {
+    const lines = neighborsTable([
+      neighbor(),
+      neighbor({ address: '10.0.0.2', description: null, state: 'Active', uptimeSeconds: null }),
+    ]).split('\n');
+    expect(lines[0]).toMatch(
+      /^Neighbor\s+AS\s+MsgRcvd\s+MsgSent\s+Up\/Down\s+State\/PfxRcd\s+PfxSnt\s+Desc$/,
+    );
+    expect(lines[1]).toMatch(/^10\.0\.0\.1\s+65001\s+11\s+6\s+01:02:03\s+5\s+2\s+core-1 \(FRR\)$/);
+    expect(lines[2]).toMatch(/^10\.0\.0\.2\s+65001\s+11\s+6\s+never\s+Active\s+2$/);
+  });
+});
+
+describe('herald neighbor ADDR', () => {
+  it('is text: identity, state, last error, prefixes and messages', () => {
+    const text = neighborText(
+      neighbor({ state: 'Active', uptimeSeconds: null, holdTime: null, lastError: 'connect: ECONNREFUSED' }),
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('BGP neighbor is 10.0.0.1, remote AS 65001, local AS 64512, external link');
+    expect(lines).toContain('  Description: core-1 (FRR)');
+    expect(lines).toContain('  BGP state = Active');
+    expect(lines).toContain('  Last error: connect: ECONNREFUSED');
+    expect(text).toContain('2 advertised');
+    expect(text).toMatch(/update\s+2\s+7/);
+    expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('says how long an Established session is up, and lists routes it cannot be sent', () => {
+    const text = neighborText(
+      neighbor({ routesNotSent: [{ prefix: '192.0.2.0/24', reason: 'attributes too large' }] }),
+    );
+    expect(text).toContain('  BGP state = Established, up for 01:02:03');
+    expect(text).toMatch(/192\.0\.2\.0\/24\s+attributes too large/);
+  });
+});
+
+describe('route tables', () => {
+  it('sort by prefix: IPv4 numerically before IPv6, shorter first, rows of a prefix in order', () => {
+    const rows = [
+      route('2001:db8::/32'),
+      route('10.10.0.0/16'),
+      route('9.0.0.0/8'),
+      route('10.9.0.0/16'),
+      route('10.10.0.0/16', { neighbor: '10.0.0.2', best: false }),
+      route('10.0.0.0/8'),
+      route('192.0.2.0/24'),
+      route('10.10.0.0/24'),
+      route('2001:db8::/48'),
+    ];
+    expect(sortByPrefix(rows).map((r) => `${r.prefix} ${r.neighbor}`)).toEqual([
+      '9.0.0.0/8 10.0.0.1',
+      '10.0.0.0/8 10.0.0.1',
+      '10.9.0.0/16 10.0.0.1',
+      '10.10.0.0/16 10.0.0.1',
+      '10.10.0.0/16 10.0.0.2',
+      '10.10.0.0/24 10.0.0.1',
+      '192.0.2.0/24 10.0.0.1',
+      '2001:db8::/32 10.0.0.1',
+      '2001:db8::/48 10.0.0.1',
+    ]);
+    const table = routesTable(rows).split('\n');
+    expect(table[1]).toContain('9.0.0.0/8');
+    expect(table[9]).toContain('2001:db8::/48');
+  });
+
+  it("show Herald's own routes as FRR shows local ones: next hop 0.0.0.0 (::), weight 32768", () => {
+    const table = routesTable([
+      route('198.51.100.10/32', { neighbor: 'local', nextHop: null, asPath: '' }),
+      route('2001:db8:5::/64', { neighbor: 'local', nextHop: null, asPath: '' }),
+      route('198.51.100.0/24'),
+    ]).split('\n');
+    expect(table[0]).toMatch(/Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path$/);
+    expect(table[1]).toMatch(/^\*>\s+198\.51\.100\.0\/24\s+10\.0\.0\.1\s+0\s+65001 i$/);
+    expect(table[2]).toMatch(/^\*>\s+198\.51\.100\.10\/32\s+0\.0\.0\.0\s+32768\s+i$/);
+    expect(table[3]).toMatch(/^\*>\s+2001:db8:5::\/64\s+::\s+32768\s+i$/);
+    const one = prefixRouteText({
+      prefix: '198.51.100.10/32',
+      paths: [
+        {
+          ...route('198.51.100.10/32', { neighbor: 'local', nextHop: null, asPath: '' }),
+          multipath: true,
+          notBestBecause: null,
+          decisionStep: null,
+        },
+      ],
+    });
+    expect(one).toMatch(/local \(self\)\s+0\.0\.0\.0/);
+  });
+});
+
+describe('API errors in the terminal', () => {
+  it('print a lone problem once', () => {
+    const problem = 'body.prefix: invalid prefix "203.0.113.5/33"';
+    const text = errorText(new ApiRequestError(400, 'invalidRequest', problem, [problem]));
+    expect(text).toBe(`herald: invalidRequest: ${problem}\n`);
+  });
+
+  it('print several problems one per line, not joined and then again', () => {
+    const problems = ['body.med: must be an integer', 'body.prefix: must be a prefix'];
+    const text = errorText(new ApiRequestError(400, 'invalidRequest', problems.join('; '), problems));
+    expect(text).toBe(`herald: invalidRequest:\n  ${problems[0]}\n  ${problems[1]}\n`);
+  });
+
+  it('print a message without problems as it is', () => {
+    expect(errorText(new ApiRequestError(404, 'neighborNotFound', 'no neighbor 10.0.0.9'))).toBe(
+      'herald: neighborNotFound: no neighbor 10.0.0.9\n',
+    );
+  });
+});
+
+describe('capability names', () => {
+  it("name Cisco's pre-standard route refresh (code 128) as FRR does, and keep unknown-N otherwise", () => {
+    expect(capabilityName({ kind: 'unknown', code: 128, value: Buffer.alloc(0) })).toBe('route-refresh-old');
+    expect(capabilityName({ kind: 'unknown', code: 200, value: Buffer.alloc(0) })).toBe('unknown-200');
+    expect(capabilityName({ kind: 'route-refresh' })).toBe('route-refresh');
+  });
+});

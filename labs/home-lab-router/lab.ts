@@ -113,11 +113,17 @@ await new Lab('home-lab-router').run(async (lab) => {
     if (p.pfxRcd !== ALL.length || n.prefixes.advertised !== ALL.length)
       throw new Error(`router PfxRcd ${p.pfxRcd}, herald advertised ${n.prefixes.advertised}`);
     // `herald neighbors` is laid out like `show ip bgp summary`: State/PfxRcd is a count once
-    // Established — here what the router sent Herald (nothing), i.e. the router's PfxSnt.
+    // Established — here what the router sent Herald (nothing), i.e. the router's PfxSnt — and
+    // PfxSnt is what the router received.
     const cli = await heraldCli(herald.socket, ['neighbors']);
     const line = cli.stdout.split('\n').find((l) => l.startsWith(ROUTER)) ?? '';
     const cols = line.trim().split(/\s+/);
-    if (cli.code !== 0 || cols[1] !== String(ROUTER_ASN) || cols.at(-1) !== String(p.pfxSnt ?? 0))
+    if (
+      cli.code !== 0 ||
+      cols[1] !== String(ROUTER_ASN) ||
+      cols[5] !== String(p.pfxSnt ?? 0) ||
+      cols[6] !== String(p.pfxRcd)
+    )
       throw new Error(`herald neighbors: ${cli.stdout}${cli.stderr}`);
     return `router PfxRcd ${p.pfxRcd} = herald advertised ${n.prefixes.advertised}; herald: "${cols.join(' ')}"`;
   });

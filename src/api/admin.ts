@@ -12,7 +12,48 @@ import type { Api } from './server.js';
 const tags = ['admin'];
 const LevelSchema = Type.Object({ level: Type.Enum(LOG_LEVELS) }, { additionalProperties: false });
 
-export function adminRoutes(app: Api, daemon: Daemon, reload?: () => Promise<ReloadResult>): void {
+const StopBody = Type.Union([
+  Type.Object(
+    {
+      withdraw: Type.Optional(
+        Type.Boolean({
+          description:
+            'Send every peer Cease and withdraw, even where graceful restart would keep the routes',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+
+export function adminRoutes(
+  app: Api,
+  daemon: Daemon,
+  reload?: () => Promise<ReloadResult>,
+  stop?: (withdraw: boolean) => void,
+): void {
+  app.post(
+    '/api/v1/stop',
+    {
+      schema: {
+        tags,
+        summary: 'Stop the daemon (like SIGTERM; with withdraw, like SIGUSR2: Cease, routes withdrawn)',
+        body: StopBody,
+        response: {
+          202: Type.Object({ stopping: Type.Boolean(), withdraw: Type.Boolean() }),
+          ...ErrorResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!stop) throw new ApiError(409, 'stopUnavailable', 'this daemon was not started by `herald run`');
+      const withdraw = req.body?.withdraw === true;
+      // After the answer has left: the stop closes the API.
+      reply.raw.once('finish', () => stop(withdraw));
+      return reply.status(202).send({ stopping: true, withdraw });
+    },
+  );
   app.get(
     '/api/v1/config',
     { schema: { tags, summary: 'The running config, normalized, secrets redacted' } },

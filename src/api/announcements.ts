@@ -2,6 +2,7 @@
 // and withdrawals for scripts (the ExaBGP-style API).
 import Type from 'typebox';
 import { AnnouncementBodySchema } from '../config/schema.js';
+import { announcementReports, announceWarnings } from '../daemon/announcement-reach.js';
 import { RouteTooLarge } from '../daemon/announcements.js';
 import type { Daemon } from '../daemon/daemon.js';
 import { formatPrefix } from '../wire/index.js';
@@ -32,7 +33,7 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
         response: { 200: { type: 'array', items: AnnouncementViewSchema } },
       },
     },
-    async () => daemon.announcements.views(),
+    async () => announcementReports(daemon.engine, daemon.config.asn, daemon.announcements.views()),
   );
   app.post(
     '/api/v1/announcements',
@@ -41,7 +42,13 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
         tags,
         summary: 'Announce (or replace) a route at run time',
         body: AnnouncementBodySchema,
-        response: { 201: { type: 'object', properties: { prefix: { type: 'string' } } }, ...ErrorResponses },
+        response: {
+          201: Type.Object({
+            prefix: Type.String(),
+            warnings: Type.Array(Type.String(), { description: 'What of the route no neighbor gets' }),
+          }),
+          ...ErrorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -52,7 +59,10 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
         if (!(e instanceof RouteTooLarge)) throw e;
         throw new ApiError(422, 'routeTooLarge', e.message, [`body: ${e.message}`]);
       }
-      return reply.status(201).send({ prefix: formatPrefix(route.prefix) });
+      const prefix = formatPrefix(route.prefix);
+      const view = daemon.announcements.views().find((v) => v.prefix === prefix && v.source === 'api');
+      const warnings = view ? announceWarnings(daemon.engine, daemon.config.asn, view) : [];
+      return reply.status(201).send({ prefix, warnings });
     },
   );
   app.delete(

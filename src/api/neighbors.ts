@@ -63,6 +63,7 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
           address: p.address,
           action: name,
           ...(requested === undefined ? {} : { routeRefreshRequested: requested }),
+          ...(!daemon.bfd.allowsStart(p.address) && { heldBy: 'bfd' as const }),
         };
       },
     );
@@ -70,7 +71,8 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
   action('reset', 'Hard reset: Cease/Administrative Reset, then reconnect', (p, message) => {
     // RFC 4486: Cease/Administrative Reset, then the session starts again.
     p.stop(cease(CeaseSubcode.ADMINISTRATIVE_RESET, message ?? 'reset by operator'));
-    p.start();
+    // While BFD holds the session down, it starts when BFD is Up again, not now.
+    if (daemon.bfd.operatorStart(p.address)) p.start();
     return undefined;
   });
   action('refresh', 'Soft reset: ask for ROUTE-REFRESH and resend our routes', async (p) => {
@@ -82,10 +84,11 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
   action('shutdown', 'Cease/Administrative Shutdown with a message; stays down', (p, message) => {
     // RFC 9003: the message travels in the Cease/Administrative Shutdown NOTIFICATION.
     p.stop(cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message ?? 'shut down by operator'));
+    daemon.bfd.operatorShutdown(p.address);
     return undefined;
   });
-  action('enable', 'Start a session that was shut down', (p) => {
-    p.start();
+  action('enable', 'Start a session that was shut down (once BFD is Up, when BFD holds it)', (p) => {
+    if (daemon.bfd.operatorStart(p.address)) p.start();
     return undefined;
   });
 }

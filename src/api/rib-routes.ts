@@ -7,6 +7,7 @@ import { localPathAttributes } from '../rib/local-routes.js';
 import { adjRibInRoutes, type RouteFilter, type RouteView, viewAttributes } from '../rib/route-view.js';
 import { formatPrefix, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
+import { longestMatch } from './longest-match.js';
 import { ErrorResponses, RouteSchema, RoutesQuerySchema } from './schemas.js';
 import type { Api } from './server.js';
 import { adjRibOutRoutes } from './views.js';
@@ -41,7 +42,9 @@ function* routesOf(
     const local = new Set(daemon.localRoutes().map((r) => formatPrefix(r.prefix)));
     if (!neighbor) yield* localRows(daemon, filter);
     // The best path is chosen among every peer's paths, like `show ip bgp`; then rows are filtered.
-    for (const r of locRibRoutes(daemon.engine.neighbors(), daemon.config.asn, filter)) {
+    const { alwaysCompareMed, deterministicMed } = daemon.config;
+    const decision = { alwaysCompareMed, deterministicMed };
+    for (const r of locRibRoutes(daemon.engine.neighbors(), daemon.config.asn, filter, undefined, decision)) {
       if (neighbor && r.neighbor !== neighbor) continue;
       yield r.best && local.has(r.prefix) ? { ...r, best: false } : r;
     }
@@ -95,11 +98,21 @@ export function ribRoutes(app: Api, daemon: Daemon): void {
       const { table = 'in', neighbor, afi, prefix, format } = req.query;
       if (neighbor !== undefined && !daemon.peers.has(neighbor))
         throw new ApiError(404, 'neighborNotFound', `no neighbor ${neighbor}`);
-      const filter = { afi, prefix: prefix === undefined ? undefined : formatPrefix(parsePrefix(prefix)) };
       const ndjson = format === 'ndjson';
       reply.type(ndjson ? 'application/x-ndjson' : 'application/json');
+      // An address without a length: the longest prefix holding it (few rows, collected).
+      const rows =
+        prefix !== undefined && !prefix.includes('/')
+          ? longestMatch(
+              routesOf(daemon, table, neighbor, { afi: prefix.includes(':') ? 'ipv6' : 'ipv4' }),
+              prefix,
+            )
+          : routesOf(daemon, table, neighbor, {
+              afi,
+              prefix: prefix === undefined ? undefined : formatPrefix(parsePrefix(prefix)),
+            });
       // The response schema documents each row; the rows are streamed, not serialized as a whole.
-      return reply.send(stream(routesOf(daemon, table, neighbor, filter), ndjson) as never);
+      return reply.send(stream(rows, ndjson) as never);
     },
   );
 }

@@ -82,7 +82,12 @@ export const RoutesQuerySchema = Type.Object(
     table: Type.Optional(Type.Enum(['in', 'loc', 'out'], { default: 'in' })),
     neighbor: Type.Optional(Type.String({ format: 'ip' })),
     afi: Type.Optional(Type.Enum(['ipv4', 'ipv6'])),
-    prefix: Type.Optional(Type.String({ format: 'prefix' })),
+    prefix: Type.Optional(
+      Type.String({
+        format: 'prefix-or-ip',
+        description: 'A prefix (exact match) or an address (the longest prefix holding it)',
+      }),
+    ),
     format: Type.Optional(Type.Enum(['json', 'ndjson'], { default: 'json' })),
   },
   { additionalProperties: false },
@@ -96,6 +101,12 @@ export const AnnouncementViewSchema = Type.Object({
   withdrawn: Type.Boolean({
     description: 'A configured route withdrawn through the API until the next reload',
   }),
+  shadowedBy: Nullable(
+    Type.Enum(['api'], {
+      description:
+        'A configured route overridden by an API route for the same prefix (back when that one is withdrawn)',
+    }),
+  ),
   nextHop: Nullable(Type.String()),
   communities: Type.Array(Type.String()),
   largeCommunities: Type.Array(Type.String()),
@@ -113,6 +124,17 @@ export const AnnouncementViewSchema = Type.Object({
       failures: Type.Integer(),
     }),
   ),
+  peers: Type.Array(
+    Type.Object({
+      neighbor: Type.String(),
+      sent: Type.Boolean(),
+      reason: Nullable(Type.String({ description: 'Why the neighbor does not get the route' })),
+    }),
+    { description: 'Per neighbor: whether it gets the route now, and if not why' },
+  ),
+  warnings: Type.Array(Type.String(), {
+    description: 'What the announcement sets that no neighbor gets (LOCAL_PREF with only eBGP neighbors)',
+  }),
 });
 
 const Keys = Type.Array(Type.Object({ address: Type.String(), keys: Type.Array(Type.String()) }));
@@ -126,6 +148,12 @@ export const ReloadResultSchema = Type.Object({
     added: Type.Array(Type.String()),
     removed: Type.Array(Type.String()),
     changed: Type.Array(Type.String()),
+    reannounced: Type.Array(Type.String(), {
+      description: 'Configured routes withdrawn through the API that the reload brought back',
+    }),
+    shadowed: Type.Array(Type.String(), {
+      description: 'Configured routes an API route for the same prefix still overrides',
+    }),
   }),
   listenerRestarted: Type.Boolean(),
   needsRestart: Type.Array(Type.String()),
@@ -140,6 +168,8 @@ export const ActionResult = Type.Object({
   address: Type.String(),
   action: Type.String(),
   routeRefreshRequested: Type.Optional(Type.Boolean()),
+  /** Present while BFD holds the BGP session down: it starts when BFD is Up again. */
+  heldBy: Type.Optional(Type.Literal('bfd', { description: 'BFD holds the session down until BFD is Up' })),
 });
 
 /** A prefix named in a query or body (DELETE /api/v1/announcements). */

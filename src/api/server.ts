@@ -8,22 +8,23 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import { addFormats } from '../config/formats.js';
 import { describeSchemaErrors } from '../config/schema-errors.js';
 import type { Daemon, ReloadResult } from '../daemon/daemon.js';
-import { createMetrics } from '../metrics/metrics.js';
 import { adminRoutes } from './admin.js';
 import { announcementRoutes } from './announcements.js';
 import { authenticate } from './auth.js';
 import { bfdRoutes } from './bfd.js';
 import { ApiError } from './errors.js';
 import { fibRoutes } from './fib.js';
+import { frrk8sRoutes } from './frrk8s.js';
 import { neighborRoutes } from './neighbors.js';
 import { policyTest } from './policy-test.js';
 import { prefixRoute } from './prefix-route.js';
+import { probeRoutes } from './probes.js';
 import { ribRoutes } from './rib-routes.js';
 import { StatusSchema } from './schemas.js';
 import { serviceRoutes } from './services.js';
+import { requestValidators } from './validators.js';
 
 export { ApiError } from './errors.js';
 
@@ -38,6 +39,8 @@ export type Api = FastifyInstance<
 export interface ApiOptions {
   /** Re-reads the config file and applies it (POST /api/v1/config/reload); absent: 409. */
   readonly reload?: () => Promise<ReloadResult>;
+  /** Stops the daemon (POST /api/v1/stop); `withdraw`: Cease and withdraw despite graceful restart. */
+  readonly stop?: (withdraw: boolean) => void;
 }
 
 export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
@@ -46,16 +49,13 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
     logger: false,
     // Bodies past this size are refused with 413 before they are read into memory.
     bodyLimit: api ? api.bodyLimit : undefined,
-    ajv: {
-      // Unknown keys are errors, not silently dropped; every problem is reported, named by path.
-      customOptions: { removeAdditional: false, allErrors: true, verbose: true, strictSchema: false },
-      plugins: [addFormats],
-    },
     schemaErrorFormatter: (errors, dataVar) => {
       const problems = describeSchemaErrors(errors, dataVar);
       return new ApiError(400, 'invalidRequest', problems.join('; '), problems);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Bodies are checked without coercion, query strings and parameters with it (validators.ts).
+  app.setValidatorCompiler(requestValidators());
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ApiError)
@@ -67,6 +67,10 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
       .status(status)
       .send({ error: status < 500 ? 'badRequest' : 'internal', message: (err as Error).message });
   });
+  // Unknown routes answer like every other error, not with the framework's own 404 body.
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: 'notFound', message: `no such API route: ${req.method} ${req.url}` }),
+  );
   app.addHook('onRequest', async (req) => authenticate(req, daemon.config.api));
   if (api && api.rateLimit > 0)
     void app.register(rateLimit, {
@@ -92,15 +96,7 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
 
   // Routes go in a plugin registered after swagger, so swagger sees every one of them.
   void app.register(async (api: Api) => {
-    const metrics = createMetrics(daemon);
-    api.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-      reply.type(metrics.contentType);
-      return metrics.metrics();
-    });
-    api.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-    api.get('/readyz', { schema: { hide: true } }, async (_req, reply) =>
-      daemon.ready ? { ready: true } : reply.status(503).send({ ready: false }),
-    );
+    probeRoutes(api, daemon);
     api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
     api.get(
@@ -129,7 +125,8 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
     policyTest(api, daemon);
     announcementRoutes(api, daemon);
     serviceRoutes(api, daemon);
-    adminRoutes(api, daemon, options.reload);
+    frrk8sRoutes(api, daemon);
+    adminRoutes(api, daemon, options.reload, options.stop);
     bfdRoutes(api, daemon);
   });
   return app;

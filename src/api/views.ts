@@ -9,8 +9,14 @@ import type { NeighborViewSchema } from './schemas.js';
 
 export type NeighborView = Static<typeof NeighborViewSchema>;
 
-function capabilityName(c: Capability): string {
-  return c.kind === 'unknown' ? `unknown-${c.code}` : c.kind;
+/**
+ * Codes from the private-use range (RFC 5492 §4: 128-255) that routers still send: Cisco's
+ * capabilities from before the standard codes, named as FRR names them ("Route Refresh (Old)").
+ */
+const PRE_STANDARD: Record<number, string> = { 128: 'route-refresh-old', 130: 'orf-old' };
+
+export function capabilityName(c: Capability): string {
+  return c.kind === 'unknown' ? (PRE_STANDARD[c.code] ?? `unknown-${c.code}`) : c.kind;
 }
 
 export function neighborView(daemon: Daemon, p: Peer): NeighborView {

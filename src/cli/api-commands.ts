@@ -5,10 +5,12 @@ import type { PolicyTestView } from '../api/policy-test.js';
 import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { ServicesView } from '../api/services.js';
 import type { NeighborView } from '../api/views.js';
-import type { AnnouncementView } from '../daemon/announcements.js';
+import { formatProblem } from '../config/formats.js';
+import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
+import { neighborText } from './neighbor-text.js';
 import { servicesTable } from './services-table.js';
 import {
   announcementsTable,
@@ -40,11 +42,21 @@ async function run(
       process.stderr.write(`herald: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof ApiRequestError) {
-      process.stderr.write(`herald: ${e.code}: ${e.message}\n`);
-      for (const problem of e.problems ?? []) process.stderr.write(`  ${problem}\n`);
+      process.stderr.write(errorText(e));
       process.exitCode = 2;
     } else throw e;
   }
+}
+
+/**
+ * An API error for the terminal, each problem once: the message alone when it says everything, the
+ * code and one problem per line when there are several.
+ */
+export function errorText(e: ApiRequestError): string {
+  const problems = e.problems.filter((p) => p !== e.message);
+  if (problems.length === 0) return `herald: ${e.code}: ${e.message}\n`;
+  const head = e.message === e.problems.join('; ') ? '' : ` ${e.message}`;
+  return `herald: ${e.code}:${head}\n${problems.map((p) => `  ${p}\n`).join('')}`;
 }
 
 /** A 32-bit unsigned option value; anything else is refused before a request is sent. */
@@ -53,6 +65,20 @@ function uint32(text: string): number {
   if (!/^\d+$/.test(text) || n > 0xffffffff)
     throw new InvalidArgumentError(`must be an integer 0..4294967295, not "${text}"`);
   return n;
+}
+
+/** An option or argument checked with the API's own format (refused before a request is sent). */
+function checked(format: string): (text: string) => string {
+  return (text) => {
+    const problem = formatProblem(format, text);
+    if (problem) throw new InvalidArgumentError(problem);
+    return text;
+  };
+}
+
+/** The same for a repeatable option: each value checked, all kept. */
+function checkedList(format: string): (text: string, previous?: string[]) => string[] {
+  return (text, previous = []) => [...previous, checked(format)(text)];
 }
 
 function withCommon(c: Command): Command {
@@ -84,7 +110,7 @@ export function addApiCommands(program: Command): void {
       run(
         o,
         (b) => callApi<NeighborView>(b, 'GET', `/api/v1/neighbors/${encodeURIComponent(address)}`),
-        (n: NeighborView) => JSON.stringify(n, null, 2),
+        neighborText,
       ),
   );
   withCommon(
@@ -143,11 +169,19 @@ export function addApiCommands(program: Command): void {
   withCommon(
     program
       .command('announce')
-      .argument('<prefix>')
+      .argument('<prefix>', 'the prefix, e.g. 192.0.2.10/32', checked('prefix'))
       .description('announce a prefix at run time')
-      .option('--next-hop <address>')
-      .option('--community <community...>', 'standard communities (64512:100, no-export)')
-      .option('--large-community <community...>')
+      .option('--next-hop <address>', 'next hop (default: our session address)', checked('ip'))
+      .option(
+        '--community <community...>',
+        'standard communities (64512:100, no-export)',
+        checkedList('community'),
+      )
+      .option(
+        '--large-community <community...>',
+        'large communities (ASN:N:N)',
+        checkedList('large-community'),
+      )
       .option('--local-pref <n>', 'LOCAL_PREF (iBGP)', uint32)
       .option('--med <n>', 'MULTI_EXIT_DISC', uint32),
   ).action(
@@ -172,7 +206,8 @@ export function addApiCommands(program: Command): void {
             localPref: o.localPref,
             med: o.med,
           }),
-        () => `announced ${prefix}`,
+        (r: { prefix: string; warnings?: string[] }) =>
+          [`announced ${r.prefix}`, ...(r.warnings ?? []).map((w) => `warning: ${w}`)].join('\n'),
       ),
   );
   withCommon(
@@ -191,7 +226,8 @@ export function addApiCommands(program: Command): void {
           `/api/v1/neighbors/${encodeURIComponent(address)}/${o.soft ? 'refresh' : 'reset'}`,
           {},
         ),
-      () => `${o.soft ? 'soft reset' : 'reset'} ${address}`,
+      (r: { heldBy?: string }) =>
+        `${o.soft ? 'soft reset' : 'reset'} ${address}${r.heldBy === 'bfd' ? ': held down by BFD, reconnects when BFD is Up' : ''}`,
     ),
   );
   withCommon(
@@ -212,7 +248,7 @@ export function addApiCommands(program: Command): void {
       .command('announcements')
       .description('routes Herald originates, announced or not, with their health'),
   ).action((o: Common) =>
-    run(o, (b) => callApi<AnnouncementView[]>(b, 'GET', '/api/v1/announcements'), announcementsTable),
+    run(o, (b) => callApi<AnnouncementReport[]>(b, 'GET', '/api/v1/announcements'), announcementsTable),
   );
   withCommon(
     program.command('bfd').description('BFD sessions: state, discriminators, timers, last down, BGP hold'),
@@ -226,6 +262,18 @@ export function addApiCommands(program: Command): void {
     program.command('reload').description('re-read the config file and apply the differences (like SIGHUP)'),
   ).action((o: Common) =>
     run(o, (b) => callApi<ReloadResult>(b, 'POST', '/api/v1/config/reload', {}), reloadText),
+  );
+  withCommon(
+    program
+      .command('stop')
+      .description('stop the daemon; with graceful restart the peers keep our routes meanwhile')
+      .option('--withdraw', 'send every peer Cease and withdraw our routes (no graceful restart)'),
+  ).action((o: Common & { withdraw?: boolean }) =>
+    run(
+      o,
+      (b) => callApi(b, 'POST', '/api/v1/stop', { withdraw: o.withdraw === true }),
+      () => (o.withdraw ? 'stopping; routes withdrawn at every peer' : 'stopping'),
+    ),
   );
   withCommon(
     program

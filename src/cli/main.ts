@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
+import { localPrefConfigWarnings } from '../daemon/announcement-reach.js';
+import { multihopWarnings } from '../daemon/multihop-hint.js';
 import { runDaemon } from '../daemon/run.js';
 import { VERSION } from '../version.js';
 import { addApiCommands } from './api-commands.js';
@@ -22,8 +24,9 @@ export function buildProgram(): Command {
     .description('run the daemon in the foreground')
     .requiredOption('-c, --config <file>', 'configuration file (YAML)')
     .option('--kubeconfig <file>', 'Kubernetes mode: kubeconfig file (default: KUBECONFIG, else in-cluster)')
-    .action(async (opts: { config: string; kubeconfig?: string }) =>
-      exitWith(await runDaemon(opts.config, { kubeconfig: opts.kubeconfig })),
+    .option('--state-dir <dir>', 'keep API route changes across restarts here (wins over stateDir)')
+    .action(async (opts: { config: string; kubeconfig?: string; stateDir?: string }) =>
+      exitWith(await runDaemon(opts.config, { kubeconfig: opts.kubeconfig, stateDir: opts.stateDir })),
     );
 
   program
@@ -32,7 +35,10 @@ export function buildProgram(): Command {
     .argument('<file>', 'configuration file (YAML)')
     .action((file: string) => {
       try {
-        process.stdout.write(`${JSON.stringify(redactConfig(loadConfig(file)), null, 2)}\n`);
+        const config = loadConfig(file);
+        process.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);
+        for (const w of multihopWarnings(config)) process.stderr.write(`warning: ${w}\n`);
+        for (const w of localPrefConfigWarnings(config)) process.stderr.write(`warning: ${w}\n`);
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         process.stderr.write(`${e.message}\n`);

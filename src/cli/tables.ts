@@ -4,9 +4,10 @@ import type { BfdSessionView } from '../api/bfd.js';
 import type { PolicyTestView } from '../api/policy-test.js';
 import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { NeighborView } from '../api/views.js';
-import type { AnnouncementView } from '../daemon/announcements.js';
+import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
+import { sortByPrefix } from './prefix-order.js';
 
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -28,9 +29,10 @@ function upDown(seconds: number | null): string {
 
 const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
 
+/** `herald neighbors`: FRR's `show ip bgp summary` columns (PfxSnt: routes advertised now). */
 export function neighborsTable(list: NeighborView[]): string {
   return formatTable(
-    ['Neighbor', 'AS', 'MsgRcvd', 'MsgSent', 'Up/Down', 'State/PfxRcd'],
+    ['Neighbor', 'AS', 'MsgRcvd', 'MsgSent', 'Up/Down', 'State/PfxRcd', 'PfxSnt', 'Desc'],
     list.map((n) => [
       n.address,
       String(n.peerAsn ?? '?'),
@@ -38,35 +40,62 @@ export function neighborsTable(list: NeighborView[]): string {
       String(total(n.messages.sent)),
       upDown(n.uptimeSeconds),
       n.state === 'Established' ? String(n.prefixes.accepted) : n.state,
+      String(n.prefixes.advertised),
+      n.description ?? '',
     ]),
   );
 }
 
+/** FRR's weight of a locally originated route: it wins over every learned path of its prefix. */
+const LOCAL_WEIGHT = 32768;
+
+/**
+ * `herald routes`, like `show ip bgp`: sorted by prefix, a route Herald originates with next hop
+ * `0.0.0.0` (`::`) and weight 32768 as FRR shows its own routes (the real next hop is set per
+ * session: next-hop self).
+ */
 export function routesTable(routes: RouteView[]): string {
+  const local = (r: RouteView) => r.neighbor === 'local';
   return formatTable(
-    ['', 'Network', 'Next Hop', 'Metric', 'LocPrf', 'Path'],
-    routes.map((r) => [
+    ['', 'Network', 'Next Hop', 'Metric', 'LocPrf', 'Weight', 'Path'],
+    sortByPrefix(routes).map((r) => [
       `${r.stale ? 'S' : '*'}${r.best ? '>' : ' '}`,
       r.prefix,
-      r.nextHop ?? '',
+      r.nextHop ?? (local(r) ? (r.prefix.includes(':') ? '::' : '0.0.0.0') : ''),
       r.med === null ? '' : String(r.med),
       r.localPref === null ? '' : String(r.localPref),
+      local(r) ? String(LOCAL_WEIGHT) : '0',
       `${r.asPath} ${r.origin === 'IGP' ? 'i' : r.origin === 'EGP' ? 'e' : '?'}`.trim(),
     ]),
   );
 }
 
-export function announcementsTable(list: AnnouncementView[]): string {
-  return formatTable(
-    ['Prefix', 'Source', 'State', 'Health', 'Check'],
+export function announcementsTable(list: AnnouncementReport[]): string {
+  const table = formatTable(
+    ['Prefix', 'Source', 'State', 'Sent to', 'Health', 'Check'],
     list.map((a) => [
       a.prefix,
       a.source,
-      a.announced ? (a.degraded ? 'degraded' : 'announced') : 'withdrawn',
+      a.announced
+        ? a.degraded
+          ? 'degraded'
+          : 'announced'
+        : a.shadowedBy
+          ? `shadowed by ${a.shadowedBy}`
+          : 'withdrawn',
+      `${a.peers.filter((p) => p.sent).length}/${a.peers.length}`,
       a.health ? `${a.health.state}${a.health.lastResult ? ` (${a.health.lastResult})` : ''}` : '-',
       a.health?.check ?? '-',
     ]),
   );
+  // Why a route does not go where it could, and what of it no neighbor gets.
+  const notes = list.flatMap((a) => [
+    ...(a.announced
+      ? a.peers.filter((p) => !p.sent).map((p) => `${a.prefix} not sent to ${p.neighbor}: ${p.reason}`)
+      : []),
+    ...a.warnings.map((w) => `warning: ${w}`),
+  ]);
+  return notes.length > 0 ? `${table}\n\n${notes.join('\n')}` : table;
 }
 
 /** One line per kind of change a reload made, or "no changes". */
@@ -79,6 +108,12 @@ export function reloadText(r: ReloadResult): string {
     ...r.announcements.added.map((p) => `announcement ${p} added`),
     ...r.announcements.removed.map((p) => `announcement ${p} removed`),
     ...r.announcements.changed.map((p) => `announcement ${p} changed`),
+    ...(r.announcements.reannounced ?? []).map(
+      (p) => `announcement ${p} re-announced (was withdrawn through the API)`,
+    ),
+    ...(r.announcements.shadowed ?? []).map(
+      (p) => `announcement ${p} still overridden by an API route (withdraw that to bring it back)`,
+    ),
     ...(r.listenerRestarted ? ['BGP listener re-opened'] : []),
     ...r.needsRestart.map((k) => `${k} changed: takes effect after a restart`),
   ];
@@ -108,8 +143,8 @@ export function bfdTable(list: BfdSessionView[]): string {
 export function prefixRouteText(v: PrefixRouteView): string {
   const rows = v.paths.map((p) => [
     `${p.stale ? 'S' : '*'}${p.best ? '>' : p.multipath ? '=' : ' '}`,
-    p.neighbor,
-    p.nextHop ?? '',
+    p.neighbor === 'local' ? 'local (self)' : p.neighbor,
+    p.nextHop ?? (p.neighbor === 'local' ? (v.prefix.includes(':') ? '::' : '0.0.0.0') : ''),
     p.asPath || 'i',
     p.localPref === null ? '' : String(p.localPref),
     p.med === null ? '' : String(p.med),

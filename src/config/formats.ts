@@ -39,6 +39,10 @@ function exactPrefix(text: string): void {
 export const FORMATS: Record<string, Format> = {
   ip: { expected: 'an IP address', check: isIpAddress },
   prefix: { expected: 'a prefix such as 192.0.2.0/24 or 2001:db8::/32', check: exactPrefix },
+  'prefix-or-ip': {
+    expected: 'a prefix (192.0.2.0/24) or an address for a longest-match lookup (192.0.2.1)',
+    check: (s) => (s.includes('/') ? exactPrefix(s) : isIpAddress(s)),
+  },
   community: { expected: 'a community (64512:100 or a well-known name)', check: parseCommunity },
   'large-community': { expected: 'a large community (ASN:N:N)', check: parseLargeCommunity },
   'extended-community': {

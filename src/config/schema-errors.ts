@@ -1,6 +1,7 @@
 // Turns Ajv errors into "path: reason" lines a person can act on ("neighbors[2].peerAsn: must be
 // an integer 1..4294967295"). Used for the config file and for REST API requests alike.
 import type { ErrorObject } from 'ajv';
+import { didYouMean } from '../wire/nearest.js';
 import { formatProblem } from './formats.js';
 
 type Schema = Record<string, unknown>;
@@ -41,8 +42,13 @@ function expected(s: Schema): string {
 function reason(e: ErrorObject): string {
   const parent = (e.parentSchema ?? {}) as Schema;
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown key (expected one of: ${Object.keys((parent.properties ?? {}) as Schema).join(', ')})`;
+    case 'additionalProperties': {
+      const keys = Object.keys((parent.properties ?? {}) as Schema);
+      const hint = didYouMean(String(e.params.additionalProperty), keys);
+      return `unknown key${hint} (expected one of: ${keys.join(', ')})`;
+    }
+    case 'enum':
+      return `must be ${expected(parent)}${typeof e.data === 'string' ? didYouMean(e.data, (parent.enum ?? []) as string[]) : ''}`;
     case 'required':
       return 'is required';
     case 'format':

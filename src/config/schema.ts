@@ -48,6 +48,11 @@ export const NeighborSchema = Type.Object(
     description: Opt(Text('Free text shown in the API')),
     localAddress: Opt(Type.String({ format: 'ip', description: 'Source address of the session' })),
     bindDevice: Opt(Text('Interface or VRF device to bind the session to')),
+    vrf: Opt(
+      Text(
+        'VRF device of this neighbor: the session binds to it (unless bindDevice names one of its interfaces) and, with fib.enabled, its routes install into the VRF table',
+      ),
+    ),
     delayOpen: Opt(
       Type.Integer({
         minimum: 0,
@@ -71,6 +76,13 @@ export const NeighborSchema = Type.Object(
         maximum: 10,
         default: 0,
         description: 'Accept routes with our ASN in AS_PATH up to this many times (0: drop them)',
+      }),
+    ),
+    enforceFirstAs: Opt(
+      Type.Boolean({
+        default: true,
+        description:
+          "eBGP: treat routes whose AS_PATH does not start with the peer's AS as withdrawn (RFC 7606 §7.2; off for route servers)",
       }),
     ),
     ...neighborPolicyFields,
@@ -286,6 +298,13 @@ export const KubernetesSchema = Type.Object(
         description: 'Cluster changes within this many ms are applied together',
       }),
     ),
+    frrk8s: Opt(
+      Type.Boolean({
+        default: false,
+        description:
+          'Also read FRR-K8s FRRConfigurations in the namespace and merge every source as FRR-K8s does (docs/kubernetes.md)',
+      }),
+    ),
   },
   { ...Closed, default: {} },
 );
@@ -313,10 +332,27 @@ export const ConfigSchema = Type.Object(
         description: 'ECMP across paths from different neighbor ASes (same AS_PATH length)',
       }),
     ),
+    alwaysCompareMed: Opt(
+      Type.Boolean({
+        default: false,
+        description: 'Decision: compare MED between paths from different neighbor ASes too',
+      }),
+    ),
+    deterministicMed: Opt(
+      Type.Boolean({
+        default: false,
+        description: 'Decision: select the best path per neighbor AS first, then among those',
+      }),
+    ),
     neighbors: Opt(Type.Array(NeighborSchema, { default: [] })),
     dynamicNeighbors: Opt(Type.Array(DynamicNeighborSchema, { default: [] })),
     announce: Opt(Type.Array(AnnouncementSchema, { default: [] })),
     kubernetes: Opt(KubernetesSchema),
+    stateDir: Opt(
+      Text(
+        'Directory where routes announced and withdrawn through the API are kept across restarts (default: not kept)',
+      ),
+    ),
     ...policyConfigFields,
     ...bfdConfigFields,
   },

@@ -22,7 +22,15 @@ export type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K
 export interface NeighborConfig
   extends WithDefaults<
     Omit<RawNeighbor, 'bfd'>,
-    'port' | 'passive' | 'holdTime' | 'keepalive' | 'families' | 'delayOpen' | 'connectRetry' | 'allowAsIn'
+    | 'port'
+    | 'passive'
+    | 'holdTime'
+    | 'keepalive'
+    | 'families'
+    | 'delayOpen'
+    | 'connectRetry'
+    | 'allowAsIn'
+    | 'enforceFirstAs'
   > {
   gracefulRestart: { enabled: boolean; restartTime: number };
   /** The TCP MD5 key from password, passwordFile or passwordEnv (never logged). */
@@ -58,7 +66,7 @@ export interface ApiConfig
 /** The `kubernetes` section (MetalLB resources → announcements and sessions). */
 export type KubernetesConfig = WithDefaults<
   RawKubernetes,
-  'enabled' | 'namespace' | 'ignoreExcludeLb' | 'debounceMs'
+  'enabled' | 'namespace' | 'ignoreExcludeLb' | 'debounceMs' | 'frrk8s'
 >;
 
 export interface HeraldConfig extends RawPolicyConfig {
@@ -70,10 +78,15 @@ export interface HeraldConfig extends RawPolicyConfig {
   maximumPaths: number;
   fib: { enabled: boolean; table: number; metric: number; protocol: number; prefixList?: string };
   multipathRelax: boolean;
+  /** Decision process: MED compared across neighbor ASes; per-neighbor-AS selection first. */
+  alwaysCompareMed: boolean;
+  deterministicMed: boolean;
   neighbors: NeighborConfig[];
   dynamicNeighbors: DynamicNeighborConfig[];
   announce: AnnouncementConfig[];
   /** Named BFD parameter sets, keys read (neighbors' `bfd` already has its profile resolved). */
   bfdProfiles: BfdProfileConfig[];
   kubernetes: KubernetesConfig;
+  /** Where the API's route changes are kept across restarts (absent: not kept). */
+  stateDir?: string;
 }

@@ -55,7 +55,14 @@ export function checkSchema(schema: TSchema, value: unknown, root = ''): string[
 // What Ajv hands back: the schema's defaults filled in (schema.ts is their only source).
 type FilledNeighbor = WithDefaults<
   RawNeighbor,
-  'port' | 'passive' | 'holdTime' | 'gracefulRestart' | 'delayOpen' | 'connectRetry' | 'allowAsIn'
+  | 'port'
+  | 'passive'
+  | 'holdTime'
+  | 'gracefulRestart'
+  | 'delayOpen'
+  | 'connectRetry'
+  | 'allowAsIn'
+  | 'enforceFirstAs'
 >;
 type FilledAnnouncement = WithDefaults<
   RawAnnouncement,
@@ -67,6 +74,8 @@ type FilledConfig = WithDefaults<
   | 'fib'
   | 'maximumPaths'
   | 'multipathRelax'
+  | 'alwaysCompareMed'
+  | 'deterministicMed'
   | 'neighbors'
   | 'dynamicNeighbors'
   | 'announce'
@@ -166,6 +175,8 @@ export function validateConfig(doc: unknown): HeraldConfig {
     maximumPaths: o.maximumPaths,
     fib: o.fib as HeraldConfig['fib'],
     multipathRelax: o.multipathRelax,
+    alwaysCompareMed: o.alwaysCompareMed,
+    deterministicMed: o.deterministicMed,
     neighbors: o.neighbors.map((n, i) =>
       neighbor(problems, n as FilledNeighbor, `neighbors[${i}]`, profiles),
     ),
@@ -175,6 +186,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
     kubernetes: o.kubernetes as HeraldConfig['kubernetes'],
+    stateDir: o.stateDir,
     prefixLists: o.prefixLists,
     asPathLists: o.asPathLists,
     communityLists: o.communityLists,

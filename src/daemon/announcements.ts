@@ -8,8 +8,20 @@ import { HealthMonitor, type HealthState, type ProbeResult } from '../health/ind
 import { type LocalRoute, type LocalRouteSpec, localRoute, localRouteKey } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
 import { formatPrefix } from '../wire/index.js';
+import type { RouteState } from './route-state.js';
 
 export type AnnouncementSource = 'config' | 'api' | 'kubernetes';
+
+/** What a reload did to the configured announcements. */
+export interface AnnouncementDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  /** Configured routes withdrawn through the API that the reload brought back. */
+  reannounced: string[];
+  /** Configured routes an API route for the same prefix still overrides. */
+  shadowed: string[];
+}
 
 /** A route of a source replaced as a whole (Kubernetes), with the spec it was parsed from. */
 export interface SourcedRoute {
@@ -35,6 +47,11 @@ export interface AnnouncementView {
   degraded: boolean;
   /** A configured route withdrawn through the API; the next reload or restart brings it back. */
   withdrawn: boolean;
+  /**
+   * A configured route while an API route for the same prefix is in force: each source is kept; the
+   * API one wins while present, and withdrawing it brings the configured one back.
+   */
+  shadowedBy: 'api' | null;
   nextHop: string | null;
   communities: string[];
   largeCommunities: string[];
@@ -85,8 +102,14 @@ export class Announcements {
   /** Kubernetes routes (a prefix may have several, each for its own peers). */
   private kubernetes: Entry[] = [];
   private effective: LocalRoute[] = [];
+  /** Health checks without a first result yet, each holding the initial-state gate. */
+  private readonly awaitingFirst = new Map<HealthMonitor, () => void>();
 
-  constructor(private readonly events: AnnouncementEvents) {}
+  constructor(
+    private readonly events: AnnouncementEvents,
+    /** The initial-state gate (End-of-RIB waits for every check's first result). */
+    private readonly gate?: { hold(what: string): () => void },
+  ) {}
 
   /** The routes to announce now. */
   routes(): readonly LocalRoute[] {
@@ -94,9 +117,9 @@ export class Announcements {
   }
 
   /** Replaces the configured announcements; unchanged entries keep their health state. */
-  configure(list: readonly AnnouncementConfig[]): { added: string[]; removed: string[]; changed: string[] } {
+  configure(list: readonly AnnouncementConfig[]): AnnouncementDiff {
     const next = new Map<string, Entry>();
-    const diff = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
+    const diff: AnnouncementDiff = { added: [], removed: [], changed: [], reannounced: [], shadowed: [] };
     for (const spec of list) {
       const route = localRoute(spec);
       const key = localRouteKey(route);
@@ -115,11 +138,17 @@ export class Announcements {
     }
     for (const [key, old] of this.configured) {
       const kept = next.get(key);
-      if (kept !== old) old.monitor?.stop();
+      if (kept !== old) this.stopMonitor(old);
       if (!kept) diff.removed.push(formatPrefix(old.route.prefix));
     }
     this.configured = next;
+    // Configured routes withdrawn through the API come back (those still configured, unchanged).
+    for (const key of this.suppressed) {
+      const e = next.get(key);
+      if (e && e === this.configured.get(key)) diff.reannounced.push(formatPrefix(e.route.prefix));
+    }
     this.suppressed.clear();
+    for (const [key, e] of next) if (this.runtime.has(key)) diff.shadowed.push(formatPrefix(e.route.prefix));
     for (const [key, e] of next) if (e.spec.healthCheck && !e.monitor) this.watch(key, e);
     this.recompute();
     return diff;
@@ -164,9 +193,21 @@ export class Announcements {
     return true;
   }
 
+  /** What the API changed (kept by `stateDir`): run-time routes as announced, configured ones withdrawn. */
+  apiState(): RouteState {
+    return {
+      announced: [...this.runtime.values()].map((e) => e.spec),
+      withdrawn: [...this.suppressed].flatMap((key) => {
+        const e = this.configured.get(key);
+        return e ? [formatPrefix(e.route.prefix)] : [];
+      }),
+    };
+  }
+
   views(): AnnouncementView[] {
-    return [...this.merged()].map(([key, e]) => {
-      const now = this.current(key, e);
+    return [...this.merged(true)].map(([key, e]) => {
+      const shadowed = e.source === 'config' && this.runtime.has(key);
+      const now = shadowed ? undefined : this.current(key, e);
       const m = e.monitor;
       const h = e.spec.healthCheck;
       return {
@@ -175,6 +216,7 @@ export class Announcements {
         announced: now !== undefined,
         degraded: now !== undefined && now !== e.route,
         withdrawn: this.withdrawn(key, e),
+        shadowedBy: shadowed ? 'api' : null,
         nextHop: e.spec.nextHop ?? null,
         communities: [...(e.spec.communities ?? [])],
         largeCommunities: [...(e.spec.largeCommunities ?? [])],
@@ -199,7 +241,19 @@ export class Announcements {
 
   /** Stops every health check. */
   stop(): void {
-    for (const e of this.configured.values()) e.monitor?.stop();
+    for (const e of this.configured.values()) this.stopMonitor(e);
+  }
+
+  private stopMonitor(e: Entry): void {
+    if (!e.monitor) return;
+    e.monitor.stop();
+    this.firstResult(e.monitor);
+  }
+
+  /** A check has its first result (or is gone): it no longer holds the initial-state gate. */
+  private firstResult(monitor: HealthMonitor): void {
+    this.awaitingFirst.get(monitor)?.();
+    this.awaitingFirst.delete(monitor);
   }
 
   private watch(key: string, e: Entry): void {
@@ -208,16 +262,21 @@ export class Announcements {
       // The monitor moves to the new entry when a reload changes the route but not the check.
       if (this.configured.get(key)?.monitor !== monitor) return;
       this.recompute();
+      // After the route changed (and went to the peers' queues), so End-of-RIB follows it.
+      this.firstResult(monitor);
       const now = this.effective.find((r) => localRouteKey(r) === key);
       const effect = now === undefined ? 'withdrawn' : now === e.route ? 'announced' : 'degraded';
       this.events.healthChanged(formatPrefix(e.route.prefix), state, last, effect);
     });
     e.monitor = monitor;
+    const release = this.gate?.hold(`first health-check result of ${formatPrefix(e.route.prefix)}`);
+    if (release) this.awaitingFirst.set(monitor, release);
     monitor.start();
   }
 
-  private *merged(): Generator<[string, Entry]> {
-    for (const [key, e] of this.configured) if (!this.runtime.has(key)) yield [key, e];
+  /** The entries in force (with `shadowed`, also configured ones an API route overrides). */
+  private *merged(shadowed = false): Generator<[string, Entry]> {
+    for (const [key, e] of this.configured) if (shadowed || !this.runtime.has(key)) yield [key, e];
     yield* this.runtime;
     for (const e of this.kubernetes) {
       const key = localRouteKey(e.route);

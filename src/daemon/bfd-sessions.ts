@@ -50,6 +50,8 @@ interface Binding {
   heldByDown: boolean;
   /** The hold last applied to the peer (stopped by us, not yet started again). */
   holding: boolean;
+  /** Shut down by the operator: the end of a hold does not start it. */
+  shutDown: boolean;
 }
 
 /** The BFD session a neighbor asks for (peer, local address, interface, parameters). */
@@ -59,7 +61,7 @@ export function bfdSpecOf(n: NeighborConfig): BfdPeerSpec | undefined {
   return {
     peer: n.address,
     ...(n.localAddress !== undefined && { local: n.localAddress }),
-    ...(n.bindDevice !== undefined && { interface: n.bindDevice }),
+    ...((n.bindDevice ?? n.vrf) !== undefined && { interface: n.bindDevice ?? n.vrf }),
     multihop: b.multihop,
     ...(b.minTtl !== undefined && { minTtl: b.minTtl }),
     ...(b.auth && { auth: b.auth }),
@@ -118,6 +120,7 @@ export class BfdSessions {
       peer,
       heldByDown: false,
       holding: existing?.holding ?? false,
+      shutDown: false,
     };
     this.bindings.set(peer.address, binding);
     this.acquire(binding);
@@ -136,6 +139,22 @@ export class BfdSessions {
   /** False while BFD holds this neighbor's BGP session down. */
   allowsStart(address: string): boolean {
     return !this.bindings.get(address)?.holding;
+  }
+
+  /**
+   * The operator starts this neighbor (API reset or enable): true when it may start now, false while
+   * BFD holds it (it starts when BFD is Up again, not before).
+   */
+  operatorStart(address: string): boolean {
+    const b = this.bindings.get(address);
+    if (b) b.shutDown = false;
+    return !b?.holding;
+  }
+
+  /** The operator shut this neighbor down: BFD coming Up does not start it again. */
+  operatorShutdown(address: string): void {
+    const b = this.bindings.get(address);
+    if (b) b.shutDown = true;
   }
 
   views(): NeighborBfdView[] {
@@ -167,8 +186,8 @@ export class BfdSessions {
     const held = this.held(b);
     if (held === b.holding) return;
     b.holding = held;
-    if (held) b.peer.stop(cease(CeaseSubcode.BFD_DOWN));
-    else b.peer.start();
+    if (held) b.peer.stop(cease(CeaseSubcode.BFD_DOWN), { hardReset: true });
+    else if (!b.shutDown) b.peer.start();
   }
 
   private acquire(b: Binding): void {
@@ -201,7 +220,9 @@ export class BfdSessions {
             'BFD session down: BGP session taken down until BFD is Up again',
           );
           // RFC 9384 defines Cease subcode 10 (BFD Down) "for use when a BGP connection is being
-          // closed due to a BFD session going down": sent now, not after the hold timer.
+          // closed due to a BFD session going down": sent now, not after the hold timer; inside a
+          // Hard Reset when the N bit was negotiated (RFC 8538 §3), so the peer drops our routes
+          // at once rather than keeping them stale across a "restart".
           this.applyHold(b);
         },
       });
@@ -221,6 +242,6 @@ export class BfdSessions {
   private release(b: Binding, restart: boolean): void {
     this.bindings.delete(b.address);
     b.handle?.release();
-    if (restart && b.holding) b.peer.start();
+    if (restart && b.holding && !b.shutDown) b.peer.start();
   }
 }

@@ -76,7 +76,10 @@ export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
     identityChanged,
     listenChanged: !isDeepStrictEqual(old.listen, next.listen),
     dynamicNeighborsChanged: !isDeepStrictEqual(old.dynamicNeighbors, next.dynamicNeighbors),
-    needsRestart: isDeepStrictEqual(apiListen(old), apiListen(next)) ? [] : ['api.listen'],
+    needsRestart: [
+      ...(isDeepStrictEqual(apiListen(old), apiListen(next)) ? [] : ['api.listen']),
+      ...(old.stateDir === next.stateDir ? [] : ['stateDir']),
+    ],
   };
 }
 

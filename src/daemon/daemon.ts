@@ -21,22 +21,31 @@ import type { FsmConfig } from '../session/fsm-types.js';
 import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
 import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
-import { Announcements } from './announcements.js';
+import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
+import { InitialState, settleTimeoutMs } from './initial-state.js';
 import { KernelRouteFeed } from './kernel-route-feed.js';
 import type { KubernetesModeView } from './kubernetes-mode.js';
 import { maxPrefixGuard } from './max-prefixes.js';
+import { explainSetupFailures } from './multihop-hint.js';
 import { logPeerEvents } from './peer-log.js';
 import { sweepAfterEndOfRib } from './restart-sweep.js';
+import { RouteStateFile } from './route-state.js';
+import { SourcedPolicies } from './sourced-policies.js';
 import {
   applyToAccepted,
   dialNeighbor,
+  isSingleHop,
   type ListenerNeeds,
   listen,
   listenerNeeds,
+  ttlPolicy,
   updateListenerKeys,
 } from './transport.js';
+
+/** Top-level keys of the decision process: a change decides every prefix again (on reload). */
+const DECISION_KEYS = ['maximumPaths', 'multipathRelax', 'alwaysCompareMed', 'deterministicMed'] as const;
 
 /** Default timers (seconds): quick to recover, damped when a peer flaps. */
 const TIMERS = { connectRetry: 5, connectRetryMax: 120, idleHold: 5, idleHoldMax: 120, stableTime: 60 };
@@ -72,7 +81,7 @@ export interface ReloadResult {
   neighborsRemoved: string[];
   neighborsReset: { address: string; keys: string[] }[];
   neighborsUpdated: { address: string; keys: string[] }[];
-  announcements: { added: string[]; removed: string[]; changed: string[] };
+  announcements: AnnouncementDiff;
   listenerRestarted: boolean;
   needsRestart: string[];
 }
@@ -92,11 +101,20 @@ export class Daemon {
   private fallbackRouterId?: string;
   /** Kubernetes mode, when on (the API and metrics read it). */
   kubernetes?: KubernetesModeView;
+  /** Told (once per turn of the event loop) when neighbors were added or removed. */
+  private readonly neighborListeners = new Set<() => void>();
+  private neighborsChangedQueued = false;
   readonly announcements: Announcements;
+  /** Opens once Herald's own routes are known after start; End-of-RIB waits for it. */
+  readonly initialState: InitialState;
+  /** `stateDir`: the API's route changes, kept across restarts (the directory given at start). */
+  private readonly routeState?: RouteStateFile;
   private server?: net.Server;
   private listenerOpenedWith?: ListenerNeeds;
   private current: HeraldConfig;
   private policies: CompiledPolicies;
+  /** Policies other sources build (FRR-K8s toReceive), combined with the config's. */
+  private readonly sourcedPolicies = new SourcedPolicies();
   /** Installs Loc-RIB routes into the kernel (`fib.enabled`). */
   kernelRoutes?: KernelRouteFeed;
   private cancelSweep?: () => void;
@@ -108,15 +126,29 @@ export class Daemon {
   constructor(private readonly opts: DaemonOptions) {
     this.current = opts.config;
     this.routerId = routerIdOf(opts.config);
+    if (opts.config.stateDir) this.routeState = new RouteStateFile(opts.config.stateDir);
     const log = opts.log;
     this.bfd = new BfdSessions({ log, ...(opts.bfdNetwork && { network: opts.bfdNetwork }) });
+    this.initialState = new InitialState({
+      clock: systemClock,
+      expired: (pending) =>
+        log.warn(
+          { event: LogEvent.initialStateSettled, pending },
+          'End-of-RIB sent before every initial input settled (deadline)',
+        ),
+    });
     this.engine = new RoutingEngine({
       clock: systemClock,
+      settled: () => this.initialState.settled,
       localRoutes: () => this.announcements.routes(),
       localAsn: () => this.current.asn,
       multipath: () => ({
         maximumPaths: this.current.maximumPaths,
         multipathRelax: this.current.multipathRelax,
+      }),
+      decision: () => ({
+        alwaysCompareMed: this.current.alwaysCompareMed,
+        deterministicMed: this.current.deterministicMed,
       }),
       report: {
         routesNotSent: (peer, routes) =>
@@ -136,16 +168,19 @@ export class Daemon {
           ),
       },
     });
-    this.policies = compilePolicies(opts.config);
+    this.policies = this.sourcedPolicies.over(compilePolicies(opts.config));
     this.engine.setPolicies(this.policies);
-    this.announcements = new Announcements({
-      changed: () => this.engine.localRoutesChanged(),
-      healthChanged: (prefix, state, last, effect) =>
-        log.info(
-          { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail, route: effect },
-          `health check ${state}: ${prefix} ${effect}`,
-        ),
-    });
+    this.announcements = new Announcements(
+      {
+        changed: () => this.engine.localRoutesChanged(),
+        healthChanged: (prefix, state, last, effect) =>
+          log.info(
+            { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail, route: effect },
+            `health check ${state}: ${prefix} ${effect}`,
+          ),
+      },
+      this.initialState,
+    );
   }
 
   get config(): HeraldConfig {
@@ -175,8 +210,75 @@ export class Daemon {
     if (this.current.fib.enabled) await this.startKernelRoutes();
     await this.startListener();
     this.announcements.configure(this.current.announce);
+    this.restoreRouteState();
+    this.sealInitialState();
     for (const p of this.peers.values()) if (this.bfd.allowsStart(p.address)) p.start();
     this.started = true;
+  }
+
+  /**
+   * `stateDir`: brings back what the API changed before the restart — before any session is up, so
+   * the first End-of-RIB already covers it. Unusable entries are logged (the file is kept aside).
+   */
+  private restoreRouteState(): void {
+    const file = this.routeState;
+    if (!file) return;
+    const { log } = this.opts;
+    const { state, problems, keptAs } = file.load();
+    for (const prefix of state.withdrawn)
+      if (!this.announcements.remove(prefix))
+        problems.push(`${prefix}: no longer configured; withdrawal dropped`);
+    for (const spec of state.announced)
+      try {
+        this.announcements.add(spec);
+      } catch (e) {
+        problems.push(`${spec.prefix}: ${(e as Error).message}`);
+      }
+    if (problems.length > 0)
+      log.warn(
+        { event: LogEvent.stateDirError, file: file.path, problems, keptAs },
+        'kept routes partly restored',
+      );
+    if (state.announced.length + state.withdrawn.length > 0)
+      log.info(
+        {
+          event: LogEvent.stateDirRestored,
+          file: file.path,
+          announced: state.announced.map((r) => r.prefix),
+          withdrawn: state.withdrawn,
+        },
+        'routes kept in stateDir restored',
+      );
+  }
+
+  /** `stateDir`: writes what the API changed now; a failure is logged (the change itself stands). */
+  private saveRouteState(): void {
+    try {
+      this.routeState?.save(this.announcements.apiState());
+    } catch (e) {
+      this.opts.log.error(
+        { event: LogEvent.stateDirError, dir: this.routeState?.dir, err: (e as Error).message },
+        'cannot write stateDir: this change is lost at the next restart',
+      );
+    }
+  }
+
+  /**
+   * Every input that holds the initial-state gate at start has taken its hold (health checks at
+   * configure(), Kubernetes before start()): from now on it opens when they settle, or at a deadline
+   * below the shortest Restart Time we advertise.
+   */
+  private sealInitialState(): void {
+    const restartTimes = [...this.neighborConfigs.values()]
+      .filter((n) => n.gracefulRestart.enabled)
+      .map((n) => n.gracefulRestart.restartTime);
+    this.initialState.seal(settleTimeoutMs(restartTimes));
+    void this.initialState.settled.then(() =>
+      this.opts.log.debug(
+        { event: LogEvent.initialStateSettled },
+        'initial state settled: End-of-RIB may go',
+      ),
+    );
   }
 
   /**
@@ -190,6 +292,7 @@ export class Daemon {
       this.opts.log,
       () => this.current,
       () => this.policies,
+      (address) => this.neighborConfigs.get(address)?.vrf,
     );
     await feed.start(graceful.length > 0);
     this.kernelRoutes = feed;
@@ -225,6 +328,7 @@ export class Daemon {
   /** Announces (or replaces) a run-time route and updates every established peer. */
   announce(spec: LocalRouteSpec): LocalRoute {
     const route = this.announcements.add(spec);
+    this.saveRouteState();
     this.opts.log.info(
       { event: LogEvent.routeAnnounced, prefix: formatPrefix(route.prefix) },
       'route announced',
@@ -238,6 +342,7 @@ export class Daemon {
    */
   withdraw(prefixText: string): boolean {
     const gone = this.announcements.remove(prefixText);
+    if (gone) this.saveRouteState();
     if (gone) this.opts.log.info({ event: LogEvent.routeWithdrawn, prefix: prefixText }, 'route withdrawn');
     return gone;
   }
@@ -252,7 +357,7 @@ export class Daemon {
     const diff = diffConfig(this.current, next);
     const previous = this.current;
     this.current = next;
-    this.policies = compilePolicies(next);
+    this.policies = this.sourcedPolicies.over(compilePolicies(next));
     this.engine.setPolicies(this.policies);
     if (diff.identityChanged) {
       this.routerId = routerIdOf(next, this.fallbackRouterId);
@@ -271,7 +376,9 @@ export class Daemon {
     for (const [source, e] of this.sourced) this.setSourcedNeighbors(source, e.wanted);
     if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
     // A policy that changed is applied in place to every neighbor that names it.
-    if (!policiesEqual(previous, next) && this.kernelRoutes) this.engine.revisitAll();
+    // So does a decision knob: every prefix is decided again and its followers told.
+    const decisionChanged = DECISION_KEYS.some((k) => previous[k] !== next[k]);
+    if ((!policiesEqual(previous, next) && this.kernelRoutes) || decisionChanged) this.engine.revisitAll();
     if (!policiesEqual(previous, next))
       for (const [address, n] of this.neighborConfigs) {
         if (n.importPolicy !== undefined) this.engine.setImportPolicy(address, n.importPolicy);
@@ -289,6 +396,7 @@ export class Daemon {
         ? diff.needsRestart
         : [...diff.needsRestart, 'fib'],
     };
+    this.saveRouteState(); // a reload brings configured routes withdrawn through the API back
     for (const r of result.neighborsReset)
       this.opts.log.info({ event: LogEvent.neighborReset, peer: r.address, keys: r.keys }, 'neighbor reset');
     return result;
@@ -318,6 +426,18 @@ export class Daemon {
     }
     this.bfd.sync(this.neighborConfigs, this.peers);
     return updated;
+  }
+
+  /**
+   * Replaces the policies another source builds (`frrk8s`: toReceive import policies); the routes
+   * of neighbors naming one of them are judged again in place. Set before the neighbors naming them.
+   */
+  setSourcedPolicies(source: string, policies: CompiledPolicies): void {
+    this.policies = this.sourcedPolicies.set(source, policies);
+    this.engine.setPolicies(this.policies);
+    for (const [address, n] of this.neighborConfigs)
+      if (n.importPolicy !== undefined && policies.policies.has(n.importPolicy))
+        this.engine.setImportPolicy(address, n.importPolicy);
   }
 
   /**
@@ -375,6 +495,25 @@ export class Daemon {
     this.neighborConfigs.delete(address);
     this.dynamicPeers.delete(address);
     this.opts.log.info({ event: LogEvent.neighborRemoved, peer: address }, 'neighbor removed');
+    this.neighborsChanged();
+  }
+
+  /**
+   * Calls `listener` after neighbors are added or removed (a reload, a BGPPeer, a dynamic neighbor),
+   * once for a batch of changes; returns the unsubscribe function.
+   */
+  onNeighborsChanged(listener: () => void): () => void {
+    this.neighborListeners.add(listener);
+    return () => this.neighborListeners.delete(listener);
+  }
+
+  private neighborsChanged(): void {
+    if (this.neighborsChangedQueued || this.neighborListeners.size === 0) return;
+    this.neighborsChangedQueued = true;
+    queueMicrotask(() => {
+      this.neighborsChangedQueued = false;
+      for (const l of this.neighborListeners) l();
+    });
   }
 
   /** Drops dynamic peers that no range admits any more (or whose allowed ASNs changed). */
@@ -394,6 +533,7 @@ export class Daemon {
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
     this.server?.close();
     this.announcements.stop();
+    this.initialState.openNow();
     const n = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message);
     for (const p of this.peers.values()) {
       if (graceful && p.session?.gracefulRestart) {
@@ -402,7 +542,7 @@ export class Daemon {
           'closing for graceful restart',
         );
         p.dropForRestart();
-      } else p.stop(n);
+      } else p.stop(n, { hardReset: true }); // RFC 8538 §3: "to be fully terminated"
     }
     // Give the NOTIFICATIONs a moment to leave before the process exits.
     await new Promise((r) => setTimeout(r, 200));
@@ -469,16 +609,29 @@ export class Daemon {
         importPolicy: n.importPolicy,
         exportPolicy: n.exportPolicy,
         configuredAsns: peerAsns,
-        importRules: { localAsn: this.current.asn, allowAsIn: n.allowAsIn, routerId: this.routerId },
+        importRules: {
+          localAsn: this.current.asn,
+          allowAsIn: n.allowAsIn,
+          routerId: this.routerId,
+          enforceFirstAs: n.enforceFirstAs,
+          singleHop: isSingleHop(ttlPolicy(n, this.current.asn)),
+        },
         maxPrefixes: maxPrefixGuard(n, () => this.peers.get(address), log),
       }),
       gracefulRestart: n.gracefulRestart.enabled,
     });
     logPeerEvents(peer, log);
+    explainSetupFailures(
+      peer,
+      () => this.neighborConfigs.get(address),
+      () => this.current.asn,
+      log,
+    );
     this.peers.set(address, peer);
     this.neighborConfigs.set(address, n);
     this.bfd.bind(n, peer);
     log.debug({ event: LogEvent.neighborAdded }, 'neighbor added');
+    this.neighborsChanged();
     return peer;
   }
 

@@ -8,6 +8,7 @@ import type { KubernetesConfig } from '../config/types.js';
 import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from '../k8s/index.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
+import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
 import { kubernetesRoutes } from './kubernetes-routes.js';
 import { sessionNeighbors } from './kubernetes-sessions.js';
 
@@ -30,6 +31,8 @@ export interface KubernetesModeView {
   problems(): ResourceProblem[];
   /** BGPPeer name → the neighbor address its session runs on. */
   peerAddress(name: string): string | undefined;
+  /** FRR-K8s mode (`kubernetes.frrk8s`): the merged configuration last applied. */
+  frrk8s(): FrrK8sPlan | undefined;
 }
 
 export interface KubernetesModeOptions {
@@ -49,6 +52,16 @@ export class KubernetesMode implements KubernetesModeView {
   private peerAddresses = new Map<string, string>();
   private logged = { problems: new Set<string>(), announced: new Map<string, string>() };
   private routerIdWarned = false;
+  /** Holds the initial-state gate (End-of-RIB) until the first snapshot is applied. */
+  private releaseFirst: () => void = () => {};
+  private sessionProblems: ResourceProblem[] = [];
+  /** The neighbor addresses the announced routes were targeted with (see retarget). */
+  private targetedNeighbors = '';
+  private unsubscribe: () => void = () => {};
+  /** FRR-K8s mode: the merged plan applied, and its import policies as last compiled. */
+  private plan?: FrrK8sPlan;
+  private planPolicies = '';
+  private policyProblem?: string;
 
   private constructor(
     private readonly daemon: Daemon,
@@ -70,6 +83,8 @@ export class KubernetesMode implements KubernetesModeView {
       );
     const log = daemon.log.child({ component: 'kubernetes' });
     const mode = new KubernetesMode(daemon, log, nodeName);
+    mode.releaseFirst = daemon.initialState.hold('first Kubernetes snapshot');
+    mode.unsubscribe = daemon.onNeighborsChanged(() => mode.retarget());
     const { startWatcher } = await import('../k8s/watcher.js');
     try {
       mode.watcher = await startWatcher({
@@ -79,6 +94,7 @@ export class KubernetesMode implements KubernetesModeView {
         loadBalancerClass: config.loadBalancerClass,
         ignoreExcludeLb: config.ignoreExcludeLb,
         debounceMs: config.debounceMs,
+        frrk8s: config.frrk8s,
         onDesired: (state) => mode.apply(state),
         onError: (collection, e, retryInMs) =>
           log.warn(
@@ -135,6 +151,8 @@ export class KubernetesMode implements KubernetesModeView {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe();
+    this.releaseFirst();
     await this.watcher?.stop();
   }
 
@@ -149,17 +167,70 @@ export class KubernetesMode implements KubernetesModeView {
         'the node address changed after start; the router id stays until a restart',
       );
     }
-    const sessions = sessionNeighbors(state.sessions, daemon.config, daemon.routerId);
-    this.peerAddresses = sessions.peerAddress;
-    daemon.setSourcedNeighbors(SOURCE, sessions.neighbors);
+    if (state.frrSources) this.applyMerged(state);
+    else {
+      const sessions = sessionNeighbors(state.sessions, daemon.config, daemon.routerId);
+      this.peerAddresses = sessions.peerAddress;
+      daemon.setSourcedNeighbors(SOURCE, sessions.neighbors);
+      this.sessionProblems = sessions.problems;
+    }
+    this.announce(state);
+    this.releaseFirst();
+    this.report(state);
+  }
+
+  /**
+   * FRR-K8s mode: every source merged (frrk8s-plan.ts). The import policies go first, so a new
+   * neighbor starts with its own; they are compiled again only when they changed.
+   */
+  private applyMerged(state: DesiredState): void {
+    const plan = planFrrK8s(state, this.daemon.config, this.daemon.routerId);
+    const policies = JSON.stringify(plan.policyConfig);
+    if (policies !== this.planPolicies) {
+      const compiled = compilePlanPolicies(plan);
+      this.daemon.setSourcedPolicies('frrk8s', compiled.policies);
+      this.planPolicies = policies;
+      this.policyProblem = compiled.problem;
+    }
+    if (this.policyProblem)
+      plan.problems.push({
+        resource: 'toReceive',
+        field: '',
+        message: `${this.policyProblem}; nothing accepted`,
+      });
+    this.plan = plan;
+    this.peerAddresses = plan.peerAddress;
+    this.daemon.setSourcedNeighbors(SOURCE, plan.neighbors);
+    this.sessionProblems = plan.problems;
+  }
+
+  frrk8s(): FrrK8sPlan | undefined {
+    return this.plan;
+  }
+
+  /**
+   * Neighbors were added or removed outside a snapshot (a reload, a dynamic neighbor): the routes
+   * for "every peer but the named ones" list their targets, so they are targeted again now, not at
+   * the next snapshot.
+   */
+  private retarget(): void {
+    if (this.last && this.neighborKey() !== this.targetedNeighbors) this.announce(this.last);
+  }
+
+  private neighborKey(): string {
+    return [...this.daemon.peers.keys()].sort().join(' ');
+  }
+
+  /** The snapshot's announcements as the `kubernetes` source of own routes, for today's neighbors. */
+  private announce(state: DesiredState): void {
+    this.targetedNeighbors = this.neighborKey();
     const routes = kubernetesRoutes(
-      state.announcements,
-      { peerAddress: sessions.peerAddress, neighbors: [...daemon.peers.keys()] },
+      state.frrSources && this.plan ? this.plan.announcements : state.announcements,
+      { peerAddress: this.peerAddresses, neighbors: [...this.daemon.peers.keys()] },
       state.node,
     );
-    daemon.announcements.replaceKubernetes(routes.routes);
-    this.own = [...sessions.problems, ...routes.problems];
-    this.report(state);
+    this.daemon.announcements.replaceKubernetes(routes.routes);
+    this.own = [...this.sessionProblems, ...routes.problems];
   }
 
   /** Logs what changed since the last snapshot: new problems, services announced or withdrawn. */

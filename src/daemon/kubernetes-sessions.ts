@@ -48,7 +48,8 @@ function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
     localAddress: s.localAddress,
     password: s.password,
     ebgpMultihop: s.ebgpMultihop,
-    bindDevice: s.bindDevice,
+    // MetalLB's BGPPeer.vrf: the session runs in that VRF, and its routes install there.
+    vrf: s.bindDevice,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) n[k] = v;
   return n;

@@ -46,7 +46,12 @@ export function logPeerEvents(peer: Peer, log: Logger): void {
   peer.on('internalError', (e) =>
     log.error({ event: LogEvent.internalError, err: e.message, stack: e.stack }, 'internal error'),
   );
-  peer.on('treatAsWithdraw', (errors) =>
-    log.warn({ event: LogEvent.updateTreatAsWithdraw, errors }, 'malformed UPDATE (RFC 7606)'),
+  // RFC 7606 §6: "logging an error listing the NLRI involved and containing the entire malformed
+  // UPDATE message": the body (after the 19-octet header) in hex holds both.
+  peer.on('treatAsWithdraw', (errors, update) =>
+    log.warn(
+      { event: LogEvent.updateTreatAsWithdraw, errors, update: update.toString('hex') },
+      'malformed UPDATE (RFC 7606)',
+    ),
   );
 }

@@ -7,6 +7,7 @@ import { loadConfig, redactConfig } from '../config/load-config.js';
 import type { HeraldConfig } from '../config/types.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
+import { VERSION } from '../version.js';
 import { Daemon, type ReloadResult } from './daemon.js';
 import type { KubernetesMode } from './kubernetes-mode.js';
 import { installLastResortHandlers } from './last-resort.js';
@@ -35,7 +36,7 @@ function warnIfApiOpen(log: Logger, config: HeraldConfig): void {
 
 /** Re-reads the file and applies it, one reload at a time; a bad file leaves everything as it was. */
 function reloader(
-  configPath: string,
+  load: () => HeraldConfig,
   daemon: Daemon,
   log: Logger,
   afterReload: () => void,
@@ -44,7 +45,7 @@ function reloader(
   const reloadOnce = async (): Promise<ReloadResult> => {
     notifySystemd(reloadingState());
     try {
-      const next = loadConfig(configPath);
+      const next = load();
       const result = await daemon.reload(next);
       afterReload();
       applyLogLevel(log, next);
@@ -72,6 +73,8 @@ function reloader(
 export interface RunOptions {
   /** `--kubeconfig`: the Kubernetes API server to use in Kubernetes mode. */
   readonly kubeconfig?: string;
+  /** `--state-dir`: wins over the file's `stateDir` (the systemd unit sets it). */
+  readonly stateDir?: string;
 }
 
 export async function runDaemon(configPath: string, options: RunOptions = {}): Promise<number> {
@@ -80,9 +83,13 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   let onHangup = () => log.warn({ event: LogEvent.configReloadFailed }, 'SIGHUP before start: ignored');
   const hangup = () => onHangup();
   process.on('SIGHUP', hangup);
+  const load = (): HeraldConfig => {
+    const c = loadConfig(configPath);
+    return options.stateDir ? { ...c, stateDir: options.stateDir } : c;
+  };
   let config: HeraldConfig;
   try {
-    config = loadConfig(configPath);
+    config = load();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     log.error({ event: LogEvent.configInvalid, problems: e.problems }, 'configuration rejected');
@@ -90,11 +97,17 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     return 2;
   }
   applyLogLevel(log, config);
-  log.info({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'herald starting');
+  // A few lines on a terminal; the whole config (secrets redacted) at debug.
+  log.info({ event: LogEvent.daemonStarting, version: VERSION, configFile: configPath }, 'herald starting');
+  log.debug({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'configuration in effect');
   const daemon = new Daemon({ config, log });
   let kubernetes: KubernetesMode | undefined;
-  const reload = reloader(configPath, daemon, log, () => kubernetes?.refresh());
-  const api = config.api ? buildApi(daemon, { reload }) : undefined;
+  const reload = reloader(load, daemon, log, () => kubernetes?.refresh());
+  // POST /api/v1/stop (`herald stop`): the same stop as the signals, once the daemon runs.
+  let requestStop = (_why: string, _withdraw: boolean) => {};
+  const api = config.api
+    ? buildApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) })
+    : undefined;
   try {
     // Kubernetes code is loaded only when enabled; its first view may give the router id.
     if (config.kubernetes.enabled) {
@@ -140,18 +153,21 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       exitCode = 70; // EX_SOFTWARE: the service manager restarts us
       void stop('uncaughtException');
     });
-    const stop = async (signal: string) => {
+    // `withdraw`: a hard stop — every peer gets Cease/Administrative Shutdown (inside a Hard Reset
+    // where RFC 8538 was negotiated) and drops our routes now, graceful restart or not.
+    const stop = async (signal: string, withdraw = false) => {
       if (stopping) return;
       stopping = true;
       notifySystemd('STOPPING=1');
-      log.info({ event: LogEvent.daemonStopping, signal }, 'herald stopping');
+      log.info({ event: LogEvent.daemonStopping, signal, withdraw }, 'herald stopping');
       process.off('SIGHUP', hangup);
       // Peers that negotiated graceful restart keep our routes while we are away (RFC 4724).
       await kubernetes?.stop();
       await daemon.stop(
         `herald stopping (${signal})`,
-        daemon.config.neighbors.some((n) => n.gracefulRestart.enabled) ||
-          (kubernetes?.wantsGracefulRestart() ?? false),
+        !withdraw &&
+          (daemon.config.neighbors.some((n) => n.gracefulRestart.enabled) ||
+            (kubernetes?.wantsGracefulRestart() ?? false)),
       );
       await api?.close().catch(() => {});
       clearInterval(alive);
@@ -160,6 +176,8 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGUSR2', () => void stop('SIGUSR2', true));
+    requestStop = (why, withdraw) => void stop(why, withdraw);
   });
   return exitCode;
 }

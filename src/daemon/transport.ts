@@ -37,6 +37,11 @@ export function ttlPolicy(n: NeighborConfig, localAsn: number): TtlPolicy {
   return {};
 }
 
+/** The peer is one hop away: single-hop eBGP (TTL 1), or GTSM that accepts only one hop. */
+export function isSingleHop(t: TtlPolicy): boolean {
+  return t.ttl === 1 || (t.minTtl ?? 0) >= GTSM_TTL - 1;
+}
+
 export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.Socket> {
   const { ttl, minTtl } = ttlPolicy(n, localAsn);
   const key = neighborKey(n);
@@ -47,7 +52,8 @@ export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.S
     minTtl,
     md5: key ? { key } : undefined,
     localAddress: n.localAddress,
-    bindDevice: n.bindDevice,
+    // A VRF neighbor's socket lives in the VRF (bindDevice may name one of its interfaces instead).
+    bindDevice: n.bindDevice ?? n.vrf,
     timeoutMs: 10_000,
   });
 }

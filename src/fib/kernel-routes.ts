@@ -152,7 +152,11 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   /** Adds or replaces one desired route. */
   set(route: DesiredRoute): void {
     const id = routeId(route.prefix, route.table ?? this.defaultTable, route.metric ?? this.defaultMetric);
-    this.tables.add(id.table);
+    if (!this.tables.has(id.table)) {
+      // A table first used now (a VRF's): its routes resolve next hops and its leftovers are ours.
+      this.tables.add(id.table);
+      this.scheduleResync(`table ${id.table}`);
+    }
     let e = this.entries.get(id.key);
     if (e === undefined) {
       e = { id, stale: false, state: { state: 'pending' } };
@@ -213,6 +217,11 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   ): RouteStatus | undefined {
     const e = this.entries.get(routeId(prefix, table, metric).key);
     return e?.desired === undefined ? undefined : statusOf(e);
+  }
+
+  /** The routing table of the VRF device `name`, as the kernel last said (undefined: no such VRF). */
+  vrfTable(name: string): number | undefined {
+    return this.resolver.vrfTable(name);
   }
 
   /** Desired routes not in the kernel, with why. */

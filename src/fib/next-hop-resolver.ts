@@ -65,6 +65,12 @@ export class NextHopResolver {
     return this.links.get(index);
   }
 
+  /** The table of the VRF device named `name` (IFLA_VRF_TABLE), or undefined when there is none. */
+  vrfTable(name: string): number | undefined {
+    for (const l of this.links.values()) if (l.name === name && l.kind === 'vrf') return l.vrfTable;
+    return undefined;
+  }
+
   /** RTM_NEWLINK. Returns true when the link's usability changed. */
   setLink(l: Link): boolean {
     const before = this.links.get(l.index);

@@ -3,9 +3,12 @@
 // MetalLB applies them: pools must not overlap, Community alias names are unique, an
 // advertisement's communities resolve, its aggregation lengths are no shorter than the prefixes
 // of the pools it serves, a peer's BFD profile exists and its password secret is a basic-auth
-// Secret holding `password`. Pure; the order of the input does not matter.
+// Secret holding `password`. FRRConfigurations (FRR-K8s mode) are read here too and merged later
+// (frrk8s/merge.ts). Pure; the order of the input does not matter.
 import { type CommunityValue, parseCommunityValue } from './community.js';
 import type { EndpointSlice, Node, Secret, Service } from './core-types.js';
+import { FRR_CONFIGURATION, readFrrConfiguration } from './frrk8s/read-frr-configuration.js';
+import type { FrrConfiguration } from './frrk8s/types.js';
 import { cidrsOverlap, formatCidr } from './ip-ranges.js';
 import { anySelectorMatches } from './label-selector.js';
 import type {
@@ -35,6 +38,8 @@ export interface RawResources {
   endpointSlices: readonly unknown[];
   nodes: readonly unknown[];
   secrets: readonly unknown[];
+  /** FRR-K8s FRRConfigurations; absent: `kubernetes.frrk8s` is off. */
+  frrConfigurations?: readonly unknown[];
 }
 
 export function emptyRawResources(): RawResources {
@@ -77,6 +82,10 @@ export interface ClusterView {
   /** By "namespace/serviceName". */
   endpointSlices: Map<string, EndpointSlice[]>;
   nodes: Map<string, Node>;
+  /** By "namespace/name" (FRRConfiguration password secrets are resolved per node). */
+  secrets: Map<string, Secret>;
+  /** Read FRRConfigurations, oldest first; undefined when FRR-K8s mode is off. */
+  frrConfigurations?: FrrConfiguration[];
   problems: ResourceProblem[];
 }
 
@@ -99,6 +108,10 @@ function readAll<T>(
 
 const byName = (a: ObjectRef, b: ObjectRef) =>
   (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name);
+
+/** Merge order of FRRConfigurations: the older wins a conflict (then by namespace and name). */
+const olderFirst = (a: FrrConfiguration, b: FrrConfiguration) =>
+  a.createdAt.localeCompare(b.createdAt) || byName(a, b);
 
 function refOf(kind: string, r: ObjectRef): string {
   return resourceName(kind, r.namespace, r.name);
@@ -209,19 +222,27 @@ function resolvePeer(
   }
   if (!peer.passwordSecret) return { ...peer, resolvedPassword: peer.password };
   const ns = peer.passwordSecret.namespace ?? peer.namespace ?? 'default';
-  const secret = secrets.get(`${ns}/${peer.passwordSecret.name}`);
-  const field = 'spec.passwordSecret';
-  if (!secret) return problem(ref, field, `Secret ${ns}/${peer.passwordSecret.name} not found`);
-  if (secret.type !== 'kubernetes.io/basic-auth') {
-    return problem(
-      ref,
-      field,
-      `Secret ${ns}/${secret.name} must be of type kubernetes.io/basic-auth, not ${secret.type}`,
-    );
-  }
+  const password = secretPassword(secrets, ns, peer.passwordSecret.name);
+  if (!password.ok) return problem(ref, 'spec.passwordSecret', password.reason);
+  return { ...peer, resolvedPassword: password.value };
+}
+
+/** The `password` of a basic-auth Secret (MetalLB's and FRR-K8s's rule), or why not. */
+export function secretPassword(
+  secrets: ReadonlyMap<string, Secret>,
+  ns: string,
+  name: string,
+): { ok: true; value: string } | { ok: false; reason: string } {
+  const secret = secrets.get(`${ns}/${name}`);
+  if (!secret) return { ok: false, reason: `Secret ${ns}/${name} not found` };
+  if (secret.type !== 'kubernetes.io/basic-auth')
+    return {
+      ok: false,
+      reason: `Secret ${ns}/${name} must be of type kubernetes.io/basic-auth, not ${secret.type}`,
+    };
   if (secret.data.password === undefined)
-    return problem(ref, field, `Secret ${ns}/${secret.name} has no "password"`);
-  return { ...peer, resolvedPassword: secret.data.password };
+    return { ok: false, reason: `Secret ${ns}/${name} has no "password"` };
+  return { ok: true, value: secret.data.password };
 }
 
 function isProblem<T>(x: T | ResourceProblem): x is ResourceProblem {
@@ -267,7 +288,21 @@ export function buildClusterView(raw: RawResources): ClusterView {
     (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
   );
   const nodes = new Map(readAll('Node', raw.nodes, readNode, problems).map((n) => [n.name, n] as const));
-  return { pools, advertisements, peers, bfdProfiles, services, endpointSlices, nodes, problems };
+  const frrConfigurations = raw.frrConfigurations
+    ? readAll(FRR_CONFIGURATION, raw.frrConfigurations, readFrrConfiguration, problems).sort(olderFirst)
+    : undefined;
+  return {
+    pools,
+    advertisements,
+    peers,
+    bfdProfiles,
+    services,
+    endpointSlices,
+    nodes,
+    secrets,
+    frrConfigurations,
+    problems,
+  };
 }
 
 const KIND_KEYS: Record<string, keyof RawResources> = {
@@ -280,6 +315,7 @@ const KIND_KEYS: Record<string, keyof RawResources> = {
   EndpointSlice: 'endpointSlices',
   Node: 'nodes',
   Secret: 'secrets',
+  FRRConfiguration: 'frrConfigurations',
 };
 
 /** Sorts objects (e.g. the documents of a manifest) by `kind`; other kinds are ignored. */
@@ -288,7 +324,8 @@ export function groupByKind(objects: readonly unknown[]): RawResources {
   for (const o of objects) {
     const kind = typeof o === 'object' && o !== null ? (o as { kind?: unknown }).kind : undefined;
     const key = typeof kind === 'string' && Object.hasOwn(KIND_KEYS, kind) ? KIND_KEYS[kind] : undefined;
-    if (key) out[key].push(o);
+    if (key === 'frrConfigurations' && !out.frrConfigurations) out.frrConfigurations = [];
+    if (key) out[key]?.push(o);
   }
   return out;
 }

@@ -5,6 +5,8 @@
 import { buildClusterView, type ClusterView, type RawResources } from './cluster-view.js';
 import type { Node } from './core-types.js';
 import { type DecideOptions, decide, type ServiceDecision, type ServiceRoute } from './decide.js';
+import type { MergeSource } from './frrk8s/merge.js';
+import { frrSources } from './frrk8s/sources.js';
 import { parseIp } from './ip-ranges.js';
 import type { ResourceProblem } from './resource-error.js';
 import { type PeerSession, sessionsFor } from './sessions.js';
@@ -43,6 +45,8 @@ export interface DesiredState {
   /** Every service, announced or with the reason why not. */
   services: ServiceDecision[];
   sessions: PeerSession[];
+  /** FRR-K8s mode: the FRRConfigurations selecting this node, oldest first (merged by the daemon). */
+  frrSources?: MergeSource[];
   /** Resources left out, each naming the resource and field. */
   problems: ResourceProblem[];
 }
@@ -123,13 +127,15 @@ export function desiredFromView(view: ClusterView, options: DecideOptions): Desi
   const services = view.services.map((s) =>
     decide(s, view.endpointSlices.get(`${s.namespace}/${s.name}`) ?? [], node, view, options),
   );
+  const frr = view.frrConfigurations && frrSources(view.frrConfigurations, view.secrets, node);
   return {
     nodeName: options.nodeName,
     node: node ? nodeInfo(node) : undefined,
     announcements: mergeAnnouncements(services),
     services,
     sessions: sessionsFor(view, node),
-    problems: view.problems,
+    ...(frr && { frrSources: frr.sources }),
+    problems: frr ? [...view.problems, ...frr.problems] : view.problems,
   };
 }
 

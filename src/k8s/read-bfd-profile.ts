@@ -5,11 +5,17 @@ import type { BfdProfile } from './metallb-types.js';
 
 export function readBfdProfile(raw: unknown): BfdProfile {
   const { root, meta } = Fields.of('BFDProfile', raw);
-  const spec = root.object('spec');
   return {
     name: meta.name,
     namespace: meta.namespace,
     labels: meta.labels,
+    ...readBfdFields(root.object('spec')),
+  };
+}
+
+/** The profile's parameters (also inline in an FRRConfiguration's spec.bgp.bfdProfiles[]). */
+export function readBfdFields(spec: Fields): Omit<BfdProfile, 'name' | 'namespace' | 'labels'> {
+  return {
     receiveInterval: spec.int('receiveInterval', 10, 60000),
     transmitInterval: spec.int('transmitInterval', 10, 60000),
     detectMultiplier: spec.int('detectMultiplier', 2, 255),

@@ -9,7 +9,8 @@ import { parseIp } from './ip-ranges.js';
 import { readLabelSelectors } from './label-selector.js';
 import type { BgpPeer } from './metallb-types.js';
 
-function seconds(spec: Fields, key: string): number | undefined {
+/** A Go duration field in seconds (non-negative); shared with the FRRConfiguration reader. */
+export function seconds(spec: Fields, key: string): number | undefined {
   const text = spec.string(key);
   if (text === undefined) return undefined;
   const s = parseDuration(text);
@@ -17,7 +18,8 @@ function seconds(spec: Fields, key: string): number | undefined {
   return s;
 }
 
-function ipField(spec: Fields, key: string, family?: 4): string | undefined {
+/** An IP address field (of `family` when given); shared with the FRRConfiguration reader. */
+export function ipField(spec: Fields, key: string, family?: 4): string | undefined {
   const text = spec.string(key);
   if (text === undefined || text === '') return undefined;
   const ip = parseIp(text);

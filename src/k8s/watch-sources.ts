@@ -1,5 +1,6 @@
 // The collections Herald lists and watches, each with its API path: Services, EndpointSlices and
-// Nodes cluster-wide; the MetalLB resources and Secrets in MetalLB's namespace.
+// Nodes cluster-wide; the MetalLB resources and Secrets in MetalLB's namespace (and, in FRR-K8s
+// mode, the FRRConfigurations there too).
 import type { RawResources } from './cluster-view.js';
 
 export interface WatchSource {
@@ -16,8 +17,18 @@ const METALLB: { key: keyof RawResources; version: string; plural: string }[] = 
   { key: 'bfdProfiles', version: 'v1beta1', plural: 'bfdprofiles' },
 ];
 
-export function watchSources(namespace: string): WatchSource[] {
+/** FRR-K8s mode adds the FRRConfigurations of the same namespace. */
+export function watchSources(namespace: string, frrk8s = false): WatchSource[] {
+  const frr: WatchSource[] = frrk8s
+    ? [
+        {
+          key: 'frrConfigurations',
+          path: `/apis/frrk8s.metallb.io/v1beta1/namespaces/${namespace}/frrconfigurations`,
+        },
+      ]
+    : [];
   return [
+    ...frr,
     { key: 'services', path: '/api/v1/services' },
     { key: 'endpointSlices', path: '/apis/discovery.k8s.io/v1/endpointslices' },
     { key: 'nodes', path: '/api/v1/nodes' },

@@ -14,6 +14,8 @@ import { type WatchSource, watchSources } from './watch-sources.js';
 export interface WatcherOptions extends DecideOptions {
   /** Namespace of the MetalLB resources and peer Secrets (default metallb-system). */
   namespace?: string;
+  /** Also watch FRR-K8s FRRConfigurations in that namespace (kubernetes.frrk8s). */
+  frrk8s?: boolean;
   /** Explicit kubeconfig path; else KUBECONFIG; else in-cluster. */
   kubeconfig?: string;
   /** A ready API-server target (tests); overrides `kubeconfig`. */
@@ -82,7 +84,7 @@ export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher>
   let current: DesiredState | undefined;
   let lastJson = '';
 
-  const collections: Collection[] = watchSources(namespace).map((source) => ({
+  const collections: Collection[] = watchSources(namespace, options.frrk8s).map((source) => ({
     source,
     informer: new ListWatch(kc, source.path, timeoutSeconds),
     synced: false,

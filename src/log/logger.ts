@@ -32,6 +32,9 @@ export const LogEvent = {
   dynamicPeerCreated: 'dynamicPeerCreated',
   connectionRejected: 'connectionRejected',
   gracefulRestartShutdown: 'gracefulRestartShutdown',
+  initialStateSettled: 'initialStateSettled',
+  stateDirError: 'stateDirError',
+  stateDirRestored: 'stateDirRestored',
   healthCheckChanged: 'healthCheckChanged',
   neighborAdded: 'neighborAdded',
   neighborRemoved: 'neighborRemoved',
@@ -39,6 +42,7 @@ export const LogEvent = {
   routeNotSent: 'routeNotSent',
   maxPrefixes: 'maxPrefixes',
   connectFailed: 'connectFailed',
+  sessionSetupFailed: 'sessionSetupFailed',
   kubernetesStarted: 'kubernetesStarted',
   kubernetesSnapshot: 'kubernetesSnapshot',
   kubernetesWatchError: 'kubernetesWatchError',
@@ -116,7 +120,8 @@ export function createLogger(level?: string, opts: LoggerOptions = {}): Logger {
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     // A safety net: secrets are redacted before logging, but a slip must not leak them either.
-    redact: { paths: SECRET_PATHS, censor: '<redacted>' },
+    // A secret that is not set stays absent: `<redacted>` would claim there is one.
+    redact: { paths: SECRET_PATHS, censor: (v: unknown) => (v === undefined ? undefined : '<redacted>') },
   };
   if (format === 'json') {
     return opts.destination ? pino(options, opts.destination as DestinationStream) : pino(options);

@@ -214,12 +214,26 @@ export function createMetrics(daemon: Daemon): Registry {
   });
   new Counter({
     name: 'herald_routes_rejected_total',
-    help: 'Received announcements dropped on import, by reason (loop: our ASN in AS_PATH or our ORIGINATOR_ID)',
+    help: 'Received announcements dropped on import, by reason (loop: our ASN in AS_PATH or our ORIGINATOR_ID; invalid: RFC 7606 treat-as-withdraw, bad next hop or first AS)',
     labelNames: ['peer', 'reason'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const p of ribs()) this.inc({ peer: p.address, reason: 'loop' }, p.counters.rejectedAsLoop);
+      for (const p of ribs()) {
+        this.inc({ peer: p.address, reason: 'loop' }, p.counters.rejectedAsLoop);
+        this.inc({ peer: p.address, reason: 'invalid' }, p.counters.rejectedInvalid);
+      }
+    },
+  });
+  new Counter({
+    name: 'herald_connect_failures_total',
+    help: 'Failed connection attempts to the peer by error (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...)',
+    labelNames: ['peer', 'error'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of peers())
+        for (const [error, n] of p.stats.connectFailures) this.inc({ peer: p.address, error }, n);
     },
   });
   new Counter({

@@ -12,6 +12,7 @@ import {
   cease,
   encodeRouteRefresh,
   familyKey,
+  hardReset,
   IPV4_UNICAST,
   type Notification,
   RouteRefreshSubtype,
@@ -45,12 +46,15 @@ export interface PeerEvents {
   sessionDown: [reason: DownReason];
   notificationSent: [n: Notification];
   notificationReceived: [n: Notification];
-  treatAsWithdraw: [errors: readonly AttributeError[]];
+  /** RFC 7606 errors in one UPDATE, with its body (RFC 7606 §6 asks for the whole message in the log). */
+  treatAsWithdraw: [errors: readonly AttributeError[], update: Buffer];
   endOfRib: [family: number];
   /** Our own failure while handling this peer's messages; its session was reset. */
   internalError: [error: Error];
   /** A connection attempt failed; `changed` is false when it failed the same way as the last one. */
   connectFailed: [reason: string, changed: boolean];
+  /** The session went down from OpenSent or OpenConfirm: it never reached Established. */
+  setupFailed: [reason: DownReason];
 }
 
 export interface PeerStats {
@@ -61,6 +65,8 @@ export interface PeerStats {
   readonly messages: { readonly sent: MessageCounters; readonly received: MessageCounters };
   /** NOTIFICATIONs since the peer was created, by `code * 256 + subcode`. */
   readonly notifications: { readonly sent: Map<number, number>; readonly received: Map<number, number> };
+  /** Failed connection attempts since the peer was created, by error (`ECONNREFUSED`, …). */
+  readonly connectFailures: Map<string, number>;
 }
 
 function countNotification(counts: Map<number, number>, n: Notification): void {
@@ -82,6 +88,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     flaps: 0,
     messages: { sent: zeroCounters(), received: zeroCounters() },
     notifications: { sent: new Map(), received: new Map() },
+    connectFailures: new Map(),
   };
   private localAddress?: string;
   /** The peer's graceful-restart capability on the last session (the FSM forgets it on the way down). */
@@ -118,11 +125,20 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.driver.start();
   }
 
-  /** Ends the session with `notification` (a Cease) and stays down until `start`. */
-  stop(notification: Notification = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN)): void {
+  /**
+   * Ends the session with `notification` (a Cease) and stays down until `start`. With `hardReset`,
+   * an Established session that negotiated RFC 8538's N bit gets it inside a Cease/Hard Reset (§3:
+   * "a Hard Reset message is used to indicate to the peer that the session is to be fully
+   * terminated"); otherwise the peer would keep our routes as for a graceful restart.
+   */
+  stop(
+    notification: Notification = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN),
+    opts: { readonly hardReset?: boolean } = {},
+  ): void {
     this.pending?.dispose();
     this.pending = undefined;
-    this.driver.stop(notification);
+    const wrap = opts.hardReset === true && this.session?.gracefulRestart?.notification === true;
+    this.driver.stop(wrap ? hardReset(notification) : notification);
   }
 
   /**
@@ -234,7 +250,9 @@ export class Peer extends EventEmitter<PeerEvents> {
     });
     d.on('internalError', (e) => this.emit('internalError', e));
     d.on('connectFailed', (e) => {
-      const reason = `connect: ${connectErrorText(e)}`;
+      const error = connectErrorText(e);
+      this.stats.connectFailures.set(error, (this.stats.connectFailures.get(error) ?? 0) + 1);
+      const reason = `connect: ${error}`;
       const changed = reason !== this.stats.lastError;
       this.stats.lastError = reason;
       this.emit('connectFailed', reason, changed);
@@ -330,7 +348,10 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   private onDown(reason: DownReason, wasEstablished: boolean): void {
-    if (!wasEstablished) return;
+    if (!wasEstablished) {
+      this.emit('setupFailed', reason);
+      return;
+    }
     this.stats.flaps++;
     this.stats.establishedAt = undefined;
     const gr = this.lastGracefulRestart;
@@ -351,7 +372,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   private onUpdate(body: Buffer): void {
     const result = this.opts.routes.received(body);
-    if (result.treatAsWithdraw || result.errors.length > 0) this.emit('treatAsWithdraw', result.errors);
+    if (result.treatAsWithdraw || result.errors.length > 0) this.emit('treatAsWithdraw', result.errors, body);
     if (result.endOfRib) this.emit('endOfRib', result.endOfRib);
   }
 }

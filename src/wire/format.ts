@@ -3,6 +3,7 @@
 // "1:2:3", extended communities "rt:65000:1", "ro:192.0.2.1:7", "lb:65000:125000000".
 // Every format has a parser, and parse(format(x)) == x.
 import type { AsPathSegment, LargeCommunity } from './attributes/types.js';
+import { didYouMean } from './nearest.js';
 import { formatAddress, parseAddress } from './prefix.js';
 import { AsPathSegmentType, type Origin } from './registry.js';
 
@@ -90,9 +91,16 @@ export function formatCommunity(c: number): string {
   return COMMUNITY_NAMES.get(c) ?? `${c >>> 16}:${c & 0xffff}`;
 }
 
-function parseUint(text: string, max: number, what: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new Error(`invalid ${what} "${text}"`);
-  return Number(text);
+/**
+ * One number of a community, checked against `max`; the error quotes the whole value and names
+ * the part: `invalid community "65001:100000": the second half 100000 is above 65535`.
+ */
+function communityPart(part: string, max: number, what: string, whole: string, which: string): number {
+  const name = which ? `the ${which} ` : '';
+  if (!/^\d+$/.test(part))
+    throw new Error(`invalid ${what} "${whole}": ${name}${JSON.stringify(part)} is not a number`);
+  if (Number(part) > max) throw new Error(`invalid ${what} "${whole}": ${name}${part} is above ${max}`);
+  return Number(part);
 }
 
 /** "64512:100", a well-known name, or a plain 32-bit number. */
@@ -102,10 +110,17 @@ export function parseCommunity(text: string): number {
   if (Object.hasOwn(WELL_KNOWN_COMMUNITIES, name))
     return (WELL_KNOWN_COMMUNITIES as Record<string, number>)[name];
   const parts = text.split(':');
-  if (parts.length === 1) return parseUint(parts[0], 0xffffffff, 'community');
+  if (parts.length === 1 && !/^\d+$/.test(text))
+    throw new Error(
+      `invalid community "${text}": expected ASN:value or a well-known name${didYouMean(text, Object.keys(WELL_KNOWN_COMMUNITIES))}`,
+    );
+  if (parts.length === 1) return communityPart(text, 0xffffffff, 'community', text, '');
   if (parts.length !== 2)
     throw new Error(`invalid community "${text}": expected ASN:value or a well-known name`);
-  return parseUint(parts[0], 0xffff, 'community') * 0x10000 + parseUint(parts[1], 0xffff, 'community');
+  return (
+    communityPart(parts[0], 0xffff, 'community', text, 'first half') * 0x10000 +
+    communityPart(parts[1], 0xffff, 'community', text, 'second half')
+  );
 }
 
 export function formatLargeCommunity(c: LargeCommunity): string {
@@ -115,7 +130,14 @@ export function formatLargeCommunity(c: LargeCommunity): string {
 export function parseLargeCommunity(text: string): LargeCommunity {
   const parts = text.split(':');
   if (parts.length !== 3) throw new Error(`invalid large community "${text}": expected global:local1:local2`);
-  const [global, local1, local2] = parts.map((p) => parseUint(p, 0xffffffff, 'large community'));
+  const which = [
+    'first part (global administrator)',
+    'second part (local data 1)',
+    'third part (local data 2)',
+  ];
+  const [global, local1, local2] = parts.map((p, i) =>
+    communityPart(p, 0xffffffff, 'large community', text, which[i]),
+  );
   return { global, local1, local2 };
 }
 
@@ -167,13 +189,18 @@ export function parseExtendedCommunity(text: string): bigint {
   if (!m)
     throw new Error(`invalid extended community "${text}": expected rt:ASN:N, ro:IP:N, lb:ASN:BYTES or 0x…`);
   const [kind, admin, local] = [m[1].toLowerCase(), m[2], m[3]];
+  const ecPart = (part: string, max: number, which: string) =>
+    communityPart(part, max, 'extended community', text, which);
   const b = Buffer.alloc(8);
   if (kind === 'lb') {
     const bw = Number(local);
-    if (!Number.isFinite(bw) || bw < 0) throw new Error(`invalid link bandwidth "${local}"`);
+    if (!Number.isFinite(bw) || bw < 0)
+      throw new Error(
+        `invalid extended community "${text}": the bandwidth ${JSON.stringify(local)} is not a number ≥ 0`,
+      );
     b[0] = EC_TWO_OCTET_AS_NON_TRANSITIVE;
     b[1] = SUB_LINK_BANDWIDTH;
-    b.writeUInt16BE(parseUint(admin, 0xffff, 'link bandwidth ASN'), 2);
+    b.writeUInt16BE(ecPart(admin, 0xffff, 'ASN'), 2);
     b.writeFloatBE(bw, 4);
     return b.readBigUInt64BE();
   }
@@ -183,15 +210,15 @@ export function parseExtendedCommunity(text: string): bigint {
     const ip = parseAddress(admin);
     if (ip.length !== 4) throw new Error(`invalid extended community "${text}": IPv4 administrator expected`);
     b.set(ip, 2);
-    b.writeUInt16BE(parseUint(local, 0xffff, 'extended community value'), 6);
+    b.writeUInt16BE(ecPart(local, 0xffff, 'value'), 6);
   } else if (admin.endsWith('L') || Number(admin) > 0xffff) {
     b[0] = EC_FOUR_OCTET_AS;
-    b.writeUInt32BE(parseUint(admin.replace(/L$/, ''), 0xffffffff, 'extended community ASN'), 2);
-    b.writeUInt16BE(parseUint(local, 0xffff, 'extended community value'), 6);
+    b.writeUInt32BE(ecPart(admin.replace(/L$/, ''), 0xffffffff, 'ASN'), 2);
+    b.writeUInt16BE(ecPart(local, 0xffff, 'value'), 6);
   } else {
     b[0] = EC_TWO_OCTET_AS;
-    b.writeUInt16BE(parseUint(admin, 0xffff, 'extended community ASN'), 2);
-    b.writeUInt32BE(parseUint(local, 0xffffffff, 'extended community value'), 4);
+    b.writeUInt16BE(ecPart(admin, 0xffff, 'ASN'), 2);
+    b.writeUInt32BE(ecPart(local, 0xffffffff, 'value'), 4);
   }
   return b.readBigUInt64BE();
 }

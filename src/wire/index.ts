@@ -13,6 +13,7 @@ export * from './framer.js';
 export * from './header.js';
 export * from './keepalive.js';
 export * from './message.js';
+export * from './nearest.js';
 export * from './nlri.js';
 export * from './notification.js';
 export * from './notification-codes.js';

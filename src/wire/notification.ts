@@ -9,7 +9,7 @@
 // Shutdown Communication: Length (1) + UTF-8 text of at most 255 octets.
 import { Notification } from './errors.js';
 import { finishMessage, startMessage } from './header.js';
-import { CeaseSubcode, ErrorCode } from './notification-codes.js';
+import { CeaseSubcode, describeError, ErrorCode } from './notification-codes.js';
 import { MessageType } from './registry.js';
 import { Writer } from './writer.js';
 
@@ -61,6 +61,24 @@ export function cease(subcode: number, message?: string): Notification {
     subcode,
     Buffer.concat([Buffer.from([text.length]), text]),
     message,
+  );
+}
+
+/**
+ * A Cease/Hard Reset carrying `inner` (RFC 8538 §3): its data is the inner NOTIFICATION's error
+ * code, subcode and data, so a peer that negotiated the N bit ends the session without treating it
+ * as a graceful restart:
+ *
+ *   +--------+--------+--------------------------------
+ *   | ErrCode| Subcode| Data
+ *   +--------+--------+--------------------------------
+ */
+export function hardReset(inner: Pick<Notification, 'code' | 'subcode' | 'data' | 'reason'>): Notification {
+  return new Notification(
+    ErrorCode.CEASE,
+    CeaseSubcode.HARD_RESET,
+    Buffer.concat([Buffer.from([inner.code, inner.subcode]), inner.data]),
+    describeError(inner.code, inner.subcode) + (inner.reason ? `: ${inner.reason}` : ''),
   );
 }
 

@@ -67,7 +67,13 @@ describe('REST API administration', () => {
       neighborsRemoved: ['127.0.0.3'],
       neighborsReset: [],
       neighborsUpdated: [{ address: '127.0.0.2', keys: ['description'] }],
-      announcements: { added: ['198.51.100.11/32'], removed: [], changed: ['198.51.100.10/32'] },
+      announcements: {
+        added: ['198.51.100.11/32'],
+        removed: [],
+        changed: ['198.51.100.10/32'],
+        reannounced: [],
+        shadowed: [],
+      },
       listenerRestarted: false,
       needsRestart: [],
     });

@@ -1,6 +1,7 @@
 // GET /api/v1/bfd through Fastify's inject(), on a daemon whose BFD runs on an in-memory network
 // (the interop test runs it over UDP against FRR and BIRD): one entry per neighbor with `bfd:`,
 // documented in the OpenAPI document; a session that cannot be created is shown with its reason.
+// POST reset/enable on a neighbor BFD holds down leave it down and answer `heldBy: "bfd"`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/server.js';
 import type { BfdNetwork } from '../../src/bfd/network.js';
@@ -75,6 +76,35 @@ describe('GET /api/v1/bfd', () => {
       error: 'bind EADDRINUSE 0.0.0.0:3784',
     });
     expect(d.peers.get('127.0.0.2')?.state).toBe('Active');
+    await d.stop('test over');
+    await api.close();
+  });
+});
+
+describe('neighbor actions while BFD holds BGP down', () => {
+  // Strict, and no BFD peer answers: BGP is held down until BFD is Up.
+  const held = parseConfig(
+    'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\nneighbors:\n' +
+      '  - { address: 127.0.0.2, peerAsn: 64513, passive: true, bfd: { strict: true } }\n',
+  );
+
+  it('reset and enable leave the session down and say BFD holds it', async () => {
+    const heldFabric = new MemoryFabric(new ManualClock());
+    const d = new Daemon({
+      config: held,
+      log: createLogger('silent'),
+      bfdNetwork: () => heldFabric.speaker('127.0.0.1'),
+    });
+    const api = buildApi(d);
+    await d.start();
+    expect(d.peers.get('127.0.0.2')?.state).toBe('Idle');
+    for (const action of ['reset', 'enable']) {
+      const r = await api.inject({ method: 'POST', url: `/api/v1/neighbors/127.0.0.2/${action}` });
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toEqual({ address: '127.0.0.2', action, heldBy: 'bfd' });
+      expect(d.peers.get('127.0.0.2')?.state).toBe('Idle');
+    }
+    expect((await api.inject('/api/v1/bfd')).json()[0]).toMatchObject({ bgpHeld: true });
     await d.stop('test over');
     await api.close();
   });

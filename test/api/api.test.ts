@@ -154,7 +154,7 @@ describe('REST API', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({
       error: 'invalidRequest',
-      problems: ['body.communities[0]: invalid community "x"'],
+      problems: ['body.communities[0]: invalid community "x": expected ASN:value or a well-known name'],
     });
     expect(
       (

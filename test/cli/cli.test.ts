@@ -1,10 +1,20 @@
 // The real `bin/herald` binary, built from the sources first.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { multihopProblem, onConnectedSubnet } from '../../src/daemon/multihop-hint.js';
+// Every daemon a test starts is killed after the test, even when vitest gave up on it (timeout).
+import { exited, spawnTracked } from '../helpers/spawned.js';
+
+/** The environment without HERALD_LOG_LEVEL (the daemon's default level, info). */
+function withoutLogLevel(): NodeJS.ProcessEnv {
+  const { HERALD_LOG_LEVEL: _, ...env } = process.env;
+  return env;
+}
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HERALD = join(ROOT, 'bin/herald');
@@ -30,6 +40,18 @@ describe('herald CLI', () => {
     expect(r.stderr).toContain('must be an integer 0..4294967295, not "abc"');
   });
 
+  it.each([
+    [['10.1.1.5/24'], 'host bits set (did you mean 10.1.1.0/24?)'],
+    [['10.0.0.1/32', '--next-hop', 'router1'], 'must be an IP address'],
+    [['10.0.0.1/32', '--community', '65001:1', 'no-advertize'], 'invalid community "no-advertize"'],
+    [['10.0.0.1/32', '--large-community', '1:2'], '1:2'],
+  ])('announce %j is refused before anything is sent', (args, message) => {
+    const r = spawnSync(HERALD, ['announce', ...args, '--api', 'unix:/nonexistent'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('cannot reach');
+  });
+
   it('check-config exits 2 and names the path of a bad value', () => {
     const file = join(tmpdir(), `herald-bad-${process.pid}.yaml`);
     writeFileSync(file, 'asn: 64512\nneighbors:\n  - { address: 10.0.0.1, peerAsn: -1 }\n');
@@ -37,6 +59,22 @@ describe('herald CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('neighbors[0].peerAsn: must be an integer 1..4294967295');
   });
+
+  it('check-config warns about an eBGP neighbor off every connected subnet without ebgpMultihop', () => {
+    const file = join(tmpdir(), `herald-multihop-${process.pid}.yaml`);
+    // 127.0.0.2 is on lo; the other is a documentation address on no interface of this machine.
+    const off = ['203.0.113.77', '198.51.100.77', '192.0.2.77'].find((a) => !onConnectedSubnet(a));
+    writeFileSync(
+      file,
+      `asn: 64512\nneighbors:\n  - { address: 127.0.0.2, peerAsn: 65001 }\n  - { address: ${off}, peerAsn: 65002 }\n`,
+    );
+    const r = spawnSync(HERALD, ['check-config', file], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).neighbors).toHaveLength(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `warning: neighbors[1].ebgpMultihop: ${multihopProblem(parseConfig(readFileSync(file, 'utf8')).neighbors[1], 64512)}`,
+    ]);
+  }, 20_000);
 
   it('mrt dump prints one line per route of an add-path RIB dump, with --json too', () => {
     const file = join(MRT, 'bview.ipv6_unicast_add_path.gz');
@@ -55,7 +93,7 @@ describe('herald CLI', () => {
   });
 
   it('run starts on config.example.yaml, dials nothing and exits 0 on SIGTERM', async () => {
-    const child = spawn(HERALD, ['run', '--config', join(ROOT, 'config.example.yaml')]);
+    const child = spawnTracked(HERALD, ['run', '--config', join(ROOT, 'config.example.yaml')]);
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -70,7 +108,7 @@ describe('herald CLI', () => {
       });
     });
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const code = await exited(child);
     expect(code).toBe(0);
     const events = out
       .trim()
@@ -79,6 +117,41 @@ describe('herald CLI', () => {
       // The example's health-checked announcement reports its first probe whenever it finishes.
       .filter((e) => e !== 'healthCheckChanged');
     expect(events).toEqual(['daemonStarting', 'listening', 'apiListening', 'configLoaded', 'daemonStopping']);
+  }, 30_000);
+
+  it('starts with a few lines on a terminal (pretty), no config dump and no <redacted> for unset secrets', async () => {
+    const file = join(tmpdir(), `herald-pretty-${process.pid}.yaml`);
+    writeFileSync(
+      file,
+      'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\napi: false\n' +
+        'neighbors:\n  - { address: 127.0.0.2, peerAsn: 64513, passive: true }\n',
+    );
+    const child = spawnTracked(HERALD, ['run', '--config', file], {
+      env: { ...withoutLogLevel(), HERALD_LOG_FORMAT: 'pretty' },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no startup log: ${out}`)), 15_000);
+        child.stdout.on('data', () => {
+          if (out.includes('configuration loaded')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+    const startup = out.slice(0, out.indexOf('configuration loaded')).trim().split('\n');
+    expect(startup[0]).toContain('herald starting');
+    expect(startup.length).toBeLessThanOrEqual(6);
+    expect(out).not.toContain('<redacted>');
+    expect(out).not.toContain('peerAsn');
   }, 30_000);
 });
 
@@ -93,7 +166,7 @@ describe('herald CLI against a running daemon', () => {
         'neighbors:\n  - { address: 127.0.0.2, peerAsn: 64513, passive: true }\n' +
         'announce:\n  - { prefix: 198.51.100.10/32 }\n',
     );
-    const child = spawn(HERALD, ['run', '--config', config]);
+    const child = spawnTracked(HERALD, ['run', '--config', config]);
     try {
       const api = `unix:${socket}`;
       const cli = (...args: string[]) => spawnSync(HERALD, [...args, '--api', api], { encoding: 'utf8' });
@@ -108,9 +181,19 @@ describe('herald CLI against a running daemon', () => {
         neighbors: 1,
         announcements: 1,
       });
+      // An API error is printed once, not as the message and again as a problem line.
+      const refused = cli('routes', '--prefix', '10.0.0');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.split('querystring.prefix:')).toHaveLength(2);
       const neighbors = cli('neighbors').stdout.split('\n');
-      expect(neighbors[0]).toMatch(/^Neighbor\s+AS\s+MsgRcvd\s+MsgSent\s+Up\/Down\s+State\/PfxRcd$/);
-      expect(neighbors[1]).toMatch(/^127\.0\.0\.2\s+64513\s+0\s+0\s+never\s+Active$/);
+      expect(neighbors[0]).toMatch(
+        /^Neighbor\s+AS\s+MsgRcvd\s+MsgSent\s+Up\/Down\s+State\/PfxRcd\s+PfxSnt\s+Desc$/,
+      );
+      expect(neighbors[1]).toMatch(/^127\.0\.0\.2\s+64513\s+0\s+0\s+never\s+Active\s+0$/);
+      // One neighbor: text like `show bgp neighbors`, JSON with --json as every command.
+      const one = cli('neighbor', '127.0.0.2');
+      expect(one.stdout).toMatch(/^BGP neighbor is 127\.0\.0\.2, remote AS 64513, local AS 64512/);
+      expect(JSON.parse(cli('neighbor', '127.0.0.2', '--json').stdout)).toMatchObject({ state: 'Active' });
       expect(cli('announce', '203.0.113.5/32', '--community', '64512:7', '--med', '3').stdout).toContain(
         'announced',
       );
@@ -118,15 +201,15 @@ describe('herald CLI against a running daemon', () => {
         spawnSync(HERALD, ['status', '--json', '--api', api], { encoding: 'utf8' }).stdout,
       );
       expect(list.announcements).toBe(2);
+      // Checked by the CLI with the API's own format, before anything is sent.
       const bad = cli('announce', '203.0.113.5/33');
-      expect(bad.status).toBe(2);
-      expect(bad.stderr).toContain('invalidRequest');
-      expect(bad.stderr).toContain('body.prefix: invalid prefix "203.0.113.5/33"');
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('invalid prefix "203.0.113.5/33"');
       expect(cli('withdraw', '203.0.113.5/32').stdout).toContain('withdrawn');
       expect(cli('withdraw', '203.0.113.5/32').stderr).toContain('announcementNotFound');
     } finally {
       child.kill('SIGTERM');
-      await new Promise((resolve) => child.on('exit', resolve));
+      await exited(child);
     }
     const down = spawnSync(HERALD, ['neighbors', '--api', `unix:${socket}`], { encoding: 'utf8' });
     expect(down.status).toBe(1);

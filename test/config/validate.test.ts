@@ -61,9 +61,26 @@ describe('config validation', () => {
       'neighbors[0].address: must be an IP address',
       'neighbors[0].peerAsn: must be an integer 1..4294967295',
       'announce[0].prefix: invalid prefix "10.0.0.0/33": length must be 0..32',
-      'announce[0].communities[0]: invalid community "foo"',
-      'announce[0].extendedCommunities[0]: invalid extended community ASN "x"',
+      'announce[0].communities[0]: invalid community "foo": expected ASN:value or a well-known name',
+      'announce[0].extendedCommunities[0]: invalid extended community "rt:x:1": the ASN "x" is not a number',
     ]);
+  });
+
+  it('suggests the nearest key or value for a typo', () => {
+    let problems: string[] = [];
+    try {
+      parseConfig(
+        'asn: 1\nrouterid: 192.0.2.1\nneighbors:\n  - { address: 192.0.2.2, peerAsn: 2, families: [ipv4-unicst] }\n',
+      );
+    } catch (e) {
+      problems = (e as { problems: string[] }).problems;
+    }
+    expect(problems[0]).toMatch(
+      /^routerid: unknown key \(did you mean routerId\?\) \(expected one of: asn, /,
+    );
+    expect(problems[1]).toMatch(
+      /^neighbors\[0\]\.families\[0\]: must be one of .* \(did you mean ipv4-unicast\?\)$/,
+    );
   });
 
   it('rejects duplicate neighbors, GTSM with multihop, password with passwordFile', () => {

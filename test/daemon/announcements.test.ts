@@ -48,9 +48,11 @@ describe('Announcements', () => {
     a.add({ prefix: '10.0.0.0/24', med: 9 });
     a.add({ prefix: '10.0.1.0/24' });
     expect(a.routes().map((r) => r.med)).toEqual([9, undefined]);
-    expect(a.views().map((v) => [v.prefix, v.source])).toEqual([
-      ['10.0.0.0/24', 'api'],
-      ['10.0.1.0/24', 'api'],
+    // Each source is shown: the configured route beside the API route that overrides it.
+    expect(a.views().map((v) => [v.prefix, v.source, v.announced, v.shadowedBy])).toEqual([
+      ['10.0.0.0/24', 'config', false, 'api'],
+      ['10.0.0.0/24', 'api', true, null],
+      ['10.0.1.0/24', 'api', true, null],
     ]);
     expect(a.remove('10.0.0.0/24')).toBe(true);
     expect(a.routes().map((r) => r.med)).toEqual([1, undefined]);
@@ -96,18 +98,85 @@ describe('Announcements', () => {
     announce(`  - { prefix: 10.0.2.0/24, healthCheck: ${check()} }\n`);
     await waitUntil(() => prefixes().length === 1, 5000, 'healthy');
     const d = announce(`  - { prefix: 10.0.2.0/24, med: 7, healthCheck: ${check()} }\n`);
-    expect(d).toEqual({ added: [], removed: [], changed: ['10.0.2.0/24'] });
+    expect(d).toEqual({ added: [], removed: [], changed: ['10.0.2.0/24'], reannounced: [], shadowed: [] });
     // Still announced at once (state kept), with the new MED.
     expect(a.routes()).toMatchObject([{ med: 7 }]);
     expect(announce('  - { prefix: 10.0.3.0/24 }\n')).toEqual({
       added: ['10.0.3.0/24'],
       removed: ['10.0.2.0/24'],
       changed: [],
+      reannounced: [],
+      shadowed: [],
     });
     const seen = health.length;
     rmSync(flag);
     await new Promise((r) => setTimeout(r, 100));
     expect(health.length).toBe(seen);
     expect(prefixes()).toEqual(['10.0.3.0/24']);
+  });
+
+  it('API routes are their own source: the API one wins while present; reload says what it brought back', () => {
+    const config = '  - { prefix: 10.0.0.0/24, communities: ["64512:1"] }\n  - { prefix: 10.0.1.0/24 }\n';
+    announce(config);
+    a.add({ prefix: '10.0.0.0/24' }); // re-announced through the API, without the communities
+    expect(a.remove('10.0.1.0/24')).toBe(true); // a configured route withdrawn through the API
+    expect(a.routes().map((r) => [formatPrefix(r.prefix), r.communities.length])).toEqual([
+      ['10.0.0.0/24', 0],
+    ]);
+    // A reload does not undo the API route, but brings the withdrawn configured one back, and says so.
+    expect(announce(config)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      reannounced: ['10.0.1.0/24'],
+      shadowed: ['10.0.0.0/24'],
+    });
+    expect(prefixes()).toEqual(['10.0.1.0/24', '10.0.0.0/24']);
+    // Withdrawing the API route brings the configured one back, communities and all.
+    expect(a.remove('10.0.0.0/24')).toBe(true);
+    expect(a.routes().map((r) => [formatPrefix(r.prefix), r.communities.length])).toEqual([
+      ['10.0.0.0/24', 1],
+      ['10.0.1.0/24', 0],
+    ]);
+    expect(a.views().every((v) => v.source === 'config' && v.shadowedBy === null)).toBe(true);
+  });
+
+  it('each check holds the initial-state gate until its first result, after the route changed', async () => {
+    const held = new Map<string, boolean>();
+    const routesAtRelease = new Map<string, string[]>();
+    const gated = new Announcements(
+      { changed: () => {}, healthChanged: () => {} },
+      {
+        hold: (what) => {
+          held.set(what, true);
+          return () => {
+            held.set(what, false);
+            routesAtRelease.set(
+              what,
+              gated.routes().map((r) => formatPrefix(r.prefix)),
+            );
+          };
+        },
+      },
+    );
+    writeFileSync(flag, '');
+    gated.configure(
+      parseConfig(
+        `asn: 1\nannounce:\n  - { prefix: 10.0.2.0/24, healthCheck: ${check()} }\n  - { prefix: 10.0.3.0/24, healthCheck: ${check()} }\n`,
+      ).announce,
+    );
+    expect([...held.values()]).toEqual([true, true]);
+    await waitUntil(() => [...held.values()].every((h) => !h), 5000, 'first results');
+    for (const p of ['10.0.2.0/24', '10.0.3.0/24'])
+      expect(routesAtRelease.get(`first health-check result of ${p}`)).toContain(p);
+    // A check removed before its first result lets go too.
+    gated.configure(
+      parseConfig(
+        `asn: 1\nannounce:\n  - { prefix: 10.0.4.0/24, healthCheck: { command: "sleep 5", interval: 1, timeout: 9 } }\n`,
+      ).announce,
+    );
+    expect(held.get('first health-check result of 10.0.4.0/24')).toBe(true);
+    gated.stop();
+    expect(held.get('first health-check result of 10.0.4.0/24')).toBe(false);
   });
 });

@@ -2,12 +2,13 @@
 // a second Herald BFD speaker: BFD Down stops the BGP session with Cease/BFD Down and holds it until
 // BFD is Up; a session that never comes up holds nothing unless strict; a reload changes timers
 // without a flap, replaces the session when more changed, releases it when BFD is gone; a network
-// that cannot be opened leaves BGP running.
+// that cannot be opened leaves BGP running. An operator start waits for BFD Up; an operator
+// shutdown is not undone by BFD Up.
 import { describe, expect, it } from 'vitest';
 import { BfdManager } from '../../src/bfd/manager.js';
 import type { BfdNetwork } from '../../src/bfd/network.js';
 import type { NeighborConfig } from '../../src/config/types.js';
-import { BfdSessions } from '../../src/daemon/bfd-sessions.js';
+import { BfdSessions, bfdSpecOf } from '../../src/daemon/bfd-sessions.js';
 import { createLogger } from '../../src/log/logger.js';
 import { ManualClock } from '../../src/session/clock.js';
 import type { Peer } from '../../src/session/peer.js';
@@ -174,5 +175,50 @@ describe('BfdSessions', () => {
         error: 'bind EADDRINUSE 0.0.0.0:3784',
       }),
     ]);
+  });
+});
+
+describe('BfdSessions and the operator', () => {
+  it('an operator start waits for BFD Up; an operator shutdown is not undone by BFD Up', () => {
+    const { clock, fabric, sessions, remote } = setup();
+    const { peer, calls } = fakePeer();
+    sessions.bind(neighbor({}), peer);
+    remote.acquire({ peer: A, local: B, minTx: 300, minRx: 300, multiplier: 3 });
+    clock.advance(5000);
+    fabric.cut(B);
+    clock.advance(1000);
+    expect(calls).toEqual(['stop 6/10']);
+    // Reset or enable during the hold: not now.
+    expect(sessions.operatorStart(B)).toBe(false);
+    // Shut down during the hold: BFD coming back does not start it.
+    sessions.operatorShutdown(B);
+    fabric.cut(B, false);
+    clock.advance(5000);
+    expect(sessions.views()[0]).toMatchObject({ bgpHeld: false, session: { state: 'Up' } });
+    expect(calls).toEqual(['stop 6/10']);
+    expect(sessions.operatorStart(B)).toBe(true);
+  });
+
+  it('an operator start during the hold is kept: BFD Up starts the session', () => {
+    const { clock, fabric, sessions, remote } = setup();
+    const { peer, calls } = fakePeer();
+    sessions.bind(neighbor({}), peer);
+    remote.acquire({ peer: A, local: B, minTx: 300, minRx: 300, multiplier: 3 });
+    clock.advance(5000);
+    fabric.cut(B);
+    clock.advance(1000);
+    sessions.operatorShutdown(B);
+    expect(sessions.operatorStart(B)).toBe(false);
+    fabric.cut(B, false);
+    clock.advance(5000);
+    expect(calls).toEqual(['stop 6/10', 'start']);
+  });
+});
+
+describe('bfdSpecOf', () => {
+  it("a neighbor's VRF is the BFD session's interface, unless bindDevice names one", () => {
+    expect(bfdSpecOf({ ...neighbor({}), vrf: 'red' })?.interface).toBe('red');
+    expect(bfdSpecOf({ ...neighbor({}), vrf: 'red', bindDevice: 'eth1' })?.interface).toBe('eth1');
+    expect(bfdSpecOf(neighbor({}))?.interface).toBeUndefined();
   });
 });

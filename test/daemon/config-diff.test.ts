@@ -58,12 +58,12 @@ describe('diffConfig', () => {
   it('flags the listener, dynamic neighbors, and what needs a restart', () => {
     const d = diff(
       `${base}listen: { port: 1179 }\napi: { listen: "127.0.0.1:9999" }\nlog: { level: debug }\n` +
-        'dynamicNeighbors:\n  - { range: 10.1.0.0/16, peerAsn: 65010 }\n',
+        'dynamicNeighbors:\n  - { range: 10.1.0.0/16, peerAsn: 65010 }\nstateDir: /var/lib/herald\n',
     );
     expect(d).toMatchObject({
       listenChanged: true,
       dynamicNeighborsChanged: true,
-      needsRestart: ['api.listen'],
+      needsRestart: ['api.listen', 'stateDir'],
     });
   });
 });

@@ -27,5 +27,10 @@ describe('connect errors', () => {
       lastError = (await app.inject('/api/v1/neighbors/127.0.0.1')).json().lastError;
     }
     expect(lastError).toBe('connect: ECONNREFUSED');
+    // …and each failure is counted by error for alerting.
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toMatch(
+      /^herald_connect_failures_total\{peer="127\.0\.0\.1",error="ECONNREFUSED"\} [1-9]/m,
+    );
   });
 });

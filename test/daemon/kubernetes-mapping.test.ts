@@ -147,7 +147,8 @@ describe('sessionNeighbors', () => {
         localAddress: '10.0.0.9',
         password: 'k',
         ebgpMultihop: 255,
-        bindDevice: 'vrf-red',
+        // BGPPeer.vrf: the session's VRF (bound to it, routes into its table).
+        vrf: 'vrf-red',
         families: ['ipv4-unicast'],
         gracefulRestart: { enabled: true, restartTime: 120 },
         description: 'BGPPeer metallb-system/tor',

@@ -2,7 +2,8 @@
 // the node's address becomes the router id, BGPPeers become neighbors (added, reset, removed only
 // as they change; the config file's neighbor wins on its address, also after a reload), services
 // become `kubernetes` routes with their communities and peers, and an API-server outage withdraws
-// nothing. (Sessions never connect here: dialling is replaced by a connection that never opens.)
+// nothing; a neighbor added between snapshots (reload) is targeted at once. (Sessions never connect
+// here: dialling is replaced by a connection that never opens.)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ afterEach(async () => {
 
 const CONFIG = 'asn: 64512\nlisten: false\nkubernetes: { enabled: true, debounceMs: 20 }\n';
 
-async function start(yaml = CONFIG) {
+async function start(yaml = CONFIG, waitForSnapshot = true) {
   const kubeconfig = join(dir, `kubeconfig-${server.port}`);
   writeFileSync(kubeconfig, kubeconfigFor(server.url));
   const config = parseConfig(yaml);
@@ -66,7 +67,7 @@ async function start(yaml = CONFIG) {
   daemon.kubernetes = mode;
   await daemon.start();
   const m = mode;
-  await waitUntil(() => m.state() !== undefined, 5000, 'first snapshot');
+  if (waitForSnapshot) await waitUntil(() => m.state() !== undefined, 5000, 'first snapshot');
   return { daemon, mode };
 }
 
@@ -79,6 +80,18 @@ const routes = (d: Daemon) =>
   }));
 
 describe('Kubernetes mode in the daemon', () => {
+  it('holds End-of-RIB until the first snapshot is applied', async () => {
+    // A router id of its own: start() does not wait for the first snapshot (debounced 500 ms).
+    const { daemon: d, mode: m } = await start(
+      'asn: 64512\nrouterId: 192.0.2.1\nlisten: false\nkubernetes: { enabled: true, debounceMs: 500 }\n',
+      false,
+    );
+    expect(m.state()).toBeUndefined();
+    expect(d.initialState.pending()).toEqual(['first Kubernetes snapshot']);
+    await waitUntil(() => m.state() !== undefined, 5000, 'first snapshot');
+    expect(d.initialState.open).toBe(true);
+  });
+
   it('refuses to start without NODE_NAME, naming it', async () => {
     const config = parseConfig(CONFIG);
     const d = new Daemon({ config, log: createLogger('silent') });
@@ -92,6 +105,8 @@ describe('Kubernetes mode in the daemon', () => {
 
   it('router id from the node, BGPPeer sessions, service routes; follows changes', async () => {
     const { daemon: d, mode: m } = await start();
+    // The first snapshot released the initial-state gate End-of-RIB waits for.
+    expect(d.initialState.open).toBe(true);
     expect(d.routerId).toBe('192.0.2.77');
     expect([...d.peers.keys()]).toEqual(['10.0.0.1']);
     expect(d.neighborConfig('10.0.0.1')).toMatchObject({ peerAsn: 65000, holdTime: 30, keepalive: 10 });
@@ -205,4 +220,22 @@ describe('Kubernetes mode in the daemon', () => {
     expect(d.neighborConfig('10.0.0.1')).toMatchObject({ holdTime: 9, passive: true });
     expect(d.peers.size).toBe(1);
   });
+
+  it('a neighbor added between snapshots gets the route for every peer but the named ones at once', async () => {
+    server.apply(peer('tor2', { myASN: 64512, peerASN: 65000, peerAddress: '10.0.0.2' }));
+    server.apply(advertisement('only-tor2', { communities: ['64512:9'], localPref: 150, peers: ['tor2'] }));
+    const { daemon: d } = await start();
+    await waitUntil(() => routes(d).length === 2, 5000, 'per-peer route');
+    const targets = () => routes(d).map((r) => r.peers);
+    expect(targets()).toEqual([['10.0.0.1'], ['10.0.0.2']]);
+    // A config-file neighbor on reload: no snapshot comes, the route follows the neighbor set.
+    await d.reload(
+      parseConfig(`${CONFIG}neighbors:\n  - { address: 10.0.0.9, peerAsn: 65009, passive: true }\n`),
+    );
+    await Promise.resolve();
+    expect(targets()).toEqual([['10.0.0.1', '10.0.0.9'], ['10.0.0.2']]);
+    await d.reload(parseConfig(CONFIG));
+    await Promise.resolve();
+    expect(targets()).toEqual([['10.0.0.1'], ['10.0.0.2']]);
+  }, 30_000);
 });

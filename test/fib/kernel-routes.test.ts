@@ -232,4 +232,25 @@ describe.skipIf(netnsUnavailable() !== undefined)('KernelRoutes in a network nam
     // Other protocols' routes are untouched.
     expect(await ipRoutes(ns, '-4 route show 10.100.1.0/24')).toHaveLength(1);
   }, 60_000);
+
+  it('a table first used after start (a VRF’s) is read: next hops resolve through its routes', async () => {
+    await agent!.close();
+    // Table 300 has the only route to 10.66.0.0/24 (as a VRF table has its links' subnets), made
+    // before the reconciler starts, so only a dump of table 300 can tell it.
+    await ipIn(ns, 'route add 10.66.0.0/24 dev e2 table 300');
+    const a = await startAgent();
+    await a.call('set', {
+      routes: [{ prefix: '192.0.2.64/26', nextHops: [{ address: '10.66.0.5' }], table: 300 }],
+    });
+    let route: IpRoute | undefined;
+    for (let i = 0; i < 50 && route === undefined; i++) {
+      await a.call('settled');
+      route = (await herald(ns)).get('300|192.0.2.64/26');
+      if (route === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(route).toMatchObject({ gateway: '10.66.0.5', dev: 'e2' });
+    expect((await herald(ns)).has('main|192.0.2.64/26')).toBe(false);
+    await a.call('stop');
+    expect((await herald(ns)).size).toBe(0);
+  }, 60_000);
 });

@@ -15,6 +15,8 @@ import {
   encodeRoute,
   encodeRouteDump,
   Flag,
+  LinkAttr,
+  LinkInfoAttr,
   linkIsUp,
   MessageType,
   NetlinkDecodeError,
@@ -23,6 +25,7 @@ import {
   type Route,
   RouteType,
   splitMessages,
+  VrfAttr,
 } from '../../src/fib/netlink/index.js';
 import { hex } from '../helpers/hex.js';
 import { allCaptures, capture, LINKS, messagesOf } from './fixtures.js';
@@ -355,5 +358,47 @@ describe('encoders', () => {
         nextHops: [{ gateway: '10.0.0.1' }, { gateway: '10.0.0.2', weight: 0 }],
       }),
     ).toThrow(NetlinkDecodeError);
+  });
+});
+
+describe('VRF devices', () => {
+  /** An RTM_NEWLINK as `ip link add red type vrf table 100` writes it (the kernel's dump has the same nesting). */
+  function vrfLink(kind: string, table: number): Buffer {
+    const w = new NetlinkWriter(Buffer.alloc(256));
+    const start = w.beginMessage(MessageType.NEWLINK, 0);
+    w.u8(0);
+    w.u8(0);
+    w.u16(1);
+    w.i32(7);
+    w.u32(0x10041);
+    w.u32(0);
+    w.attrString(LinkAttr.IFNAME, 'red');
+    const info = w.beginAttr(LinkAttr.LINKINFO);
+    w.attrString(LinkInfoAttr.KIND, kind);
+    const data = w.beginAttr(LinkInfoAttr.DATA);
+    w.attrU32(VrfAttr.TABLE, table);
+    w.endAttr(data);
+    w.endAttr(info);
+    w.endMessage(start);
+    return Buffer.from(w.buf.subarray(0, w.pos));
+  }
+
+  it('IFLA_LINKINFO: the kind, and IFLA_VRF_TABLE of a "vrf" link', () => {
+    const [m] = splitMessages(vrfLink('vrf', 100));
+    expect(decodeLink(m)).toMatchObject({ index: 7, name: 'red', kind: 'vrf', vrfTable: 100 });
+  });
+
+  it('the data of another kind is not read as a VRF table', () => {
+    const [m] = splitMessages(vrfLink('bridge', 100));
+    const l = decodeLink(m);
+    expect(l.kind).toBe('bridge');
+    expect(l.vrfTable).toBeUndefined();
+  });
+
+  it('a truncated IFLA_VRF_TABLE is a decode error, not a wrong table', () => {
+    const buf = vrfLink('vrf', 100);
+    // IFLA_VRF_TABLE is the last attribute: shrink its rta_len (and every enclosing length) by 1.
+    buf.writeUInt16LE(7, buf.length - 8);
+    expect(() => decodeLink(splitMessages(buf)[0])).toThrow(NetlinkDecodeError);
   });
 });

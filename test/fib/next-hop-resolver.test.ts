@@ -112,3 +112,17 @@ describe('NextHopResolver', () => {
     expect(plan.signature).toBe('10.0.0.2@2*2,10.1.0.2@3*1');
   });
 });
+
+describe('VRF devices', () => {
+  it('the table of a VRF device by name; none for a missing one or another kind of link', () => {
+    const r = new NextHopResolver({ protocol: 72 });
+    r.setLink({ index: 2, name: 'e0', linkType: 1, flags: 0 });
+    r.setLink({ index: 7, name: 'red', linkType: 1, flags: 0, kind: 'vrf', vrfTable: 100 });
+    r.setLink({ index: 8, name: 'br0', linkType: 1, flags: 0, kind: 'bridge' });
+    expect(r.vrfTable('red')).toBe(100);
+    expect(r.vrfTable('blue')).toBeUndefined();
+    expect(r.vrfTable('br0')).toBeUndefined();
+    r.deleteLink(7);
+    expect(r.vrfTable('red')).toBeUndefined();
+  });
+});

@@ -215,4 +215,79 @@ describe.skipIf(interopUnavailable(['frr', 'bird']) !== undefined)('Herald BFD t
     },
     60_000,
   );
+
+  it('⇄ frr with graceful restart and the N bit: BFD Down is a Hard Reset, FRR keeps nothing stale', async () => {
+    const t = await topo.link();
+    const peer = await startFrr({
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: PEER_ASN,
+      localAddress: t.b.ipv4,
+      neighbors: [
+        {
+          address: t.a.ipv4,
+          asn: HERALD_ASN,
+          passive: true,
+          gracefulRestart: { restartTime: 120 },
+          holdTime: 90,
+        },
+      ],
+      routes: [{ prefix: THEIRS }],
+      bfd: [{ peer: t.a.ipv4, local: t.b.ipv4, minRx: 300, minTx: 300, multiplier: 3 }],
+      // RFC 8538's N bit (FRR's default since 8.3, said explicitly).
+      extraConfig: { bgp: ['bgp graceful-restart notification'] },
+    });
+    const herald = await startHerald(t, t.a.ns, {
+      asn: HERALD_ASN,
+      routerId: t.a.ipv4,
+      listen: false,
+      neighbors: [
+        {
+          address: t.b.ipv4,
+          peerAsn: PEER_ASN,
+          localAddress: t.a.ipv4,
+          holdTime: 90,
+          connectRetry: 1,
+          gracefulRestart: { enabled: true, restartTime: 120 },
+          bfd: { enabled: true, minRx: 300, minTx: 300, multiplier: 3 },
+        },
+      ],
+      announce: [{ prefix: OURS }],
+    });
+    await waitFor(async () => (await bfdOf(herald))?.state === 'Up', { timeoutMs: 20_000, what: 'BFD Up' });
+    await herald.waitState(t.b.ipv4, 'Established', 20_000);
+    await waitFor(async () => (await prefixesAt(peer)).includes(OURS), {
+      timeoutMs: 15_000,
+      what: "frr has Herald's route",
+    });
+    await waitFor(async () => (await herald.routes()).some((r) => r.prefix === THEIRS), {
+      timeoutMs: 15_000,
+      what: "Herald has frr's route",
+    });
+
+    const drop = await nftDrop(t.a.ns, `ip saddr ${t.b.ipv4} udp dport 3784`);
+    const cutAt = Date.now();
+    const notification = await waitFor(
+      () => herald.logs().find((l) => l.event === 'notificationSent' && Date.parse(String(l.time)) >= cutAt),
+      { timeoutMs: 5000, intervalMs: 20, what: 'Herald sending a NOTIFICATION' },
+    );
+    // RFC 8538 §3: Cease/Hard Reset carrying Cease/BFD Down.
+    expect(notification).toMatchObject({ code: 6, subcode: 9, error: 'Cease/Hard Reset: Cease/BFD Down' });
+    // FRR ends the session without keeping Herald's route as stale (120 s restart time otherwise).
+    await waitFor(async () => !(await prefixesAt(peer)).includes(OURS), {
+      timeoutMs: 5000,
+      intervalMs: 100,
+      what: "frr dropping Herald's route (not kept stale)",
+    });
+    // And Herald, helper to FRR, drops FRR's route too (a Hard Reset is never graceful).
+    expect(await herald.routes()).toEqual([]);
+    expect((await herald.neighbor(t.b.ipv4)).prefixes.stale).toBe(0);
+    await drop.remove();
+    await herald.waitState(t.b.ipv4, 'Established', 20_000);
+    await waitFor(async () => (await prefixesAt(peer)).includes(OURS), {
+      timeoutMs: 15_000,
+      what: "frr has Herald's route again",
+    });
+    await herald.stop();
+  }, 60_000);
 });

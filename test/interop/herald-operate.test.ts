@@ -92,6 +92,8 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
       expect.any(String),
       expect.stringMatching(/^\d\d:\d\d:\d\d$/),
       '1',
+      '2', // PfxSnt: Herald's two announcements
+      'bird', // Desc
     ]);
     const announcements = await cli(herald.socket, ['announcements']);
     expect(announcements.stdout).toMatch(
@@ -108,9 +110,10 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
       { prefix: '203.0.113.0/24', neighbor: t.b.ipv4, asPath: String(PEER_ASN), best: true, stale: false },
     ]);
     const table = (await cli(herald.socket, ['routes', '--table', 'loc'])).stdout.split('\n');
-    expect(table[1]).toMatch(/^\*>\s+198\.51\.100\.1\/32\s+i$/);
+    // Herald's own routes as FRR shows local ones: next hop 0.0.0.0, weight 32768.
+    expect(table[1]).toMatch(/^\*>\s+198\.51\.100\.1\/32\s+0\.0\.0\.0\s+32768\s+i$/);
     expect(table[3]).toMatch(
-      new RegExp(`^\\*>\\s+203\\.0\\.113\\.0/24\\s+${t.b.ipv4.replace(/\./g, '\\.')}\\s+${PEER_ASN} i$`),
+      new RegExp(`^\\*>\\s+203\\.0\\.113\\.0/24\\s+${t.b.ipv4.replace(/\./g, '\\.')}\\s+0\\s+${PEER_ASN} i$`),
     );
 
     // Token auth: a mutating call without the token is refused, with it it works.

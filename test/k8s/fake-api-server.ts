@@ -38,6 +38,7 @@ const PLURALS: Record<string, string> = {
   BGPPeer: 'bgppeers',
   Community: 'communities',
   BFDProfile: 'bfdprofiles',
+  FRRConfiguration: 'frrconfigurations',
 };
 
 function collectionOf(o: Obj): string {

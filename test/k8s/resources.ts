@@ -125,3 +125,17 @@ export function fixture(file: string): RawResources {
 }
 
 export { groupByKind };
+
+/** An FRR-K8s FRRConfiguration in the watched namespace; older ones (createdAt) merge first. */
+export function frrConfiguration(
+  name: string,
+  spec: Record<string, unknown>,
+  createdAt = '2026-01-01T00:00:00Z',
+) {
+  return {
+    apiVersion: 'frrk8s.metallb.io/v1beta1',
+    kind: 'FRRConfiguration',
+    metadata: { name, namespace: NS, creationTimestamp: createdAt },
+    spec,
+  };
+}

@@ -83,7 +83,9 @@ describe('community list', () => {
       'communityLists.t',
       problems,
     );
-    expect(problems[0]).toBe('communityLists.t.communities[1]: invalid community "70000"');
+    expect(problems[0]).toBe(
+      'communityLists.t.communities[1]: invalid community "70000:1": the first half 70000 is above 65535',
+    );
     expect(problems[1]).toMatch(/^communityLists\.t\.regex\[0\]: Invalid regular expression/);
     const empty: string[] = [];
     compileCommunityList('t', {}, 'communityLists.t', empty);

@@ -1,5 +1,7 @@
 // Graceful restart helper (RFC 4724 §4.2) over in-memory connections: stale routes are swept per
 // family at that family's End-of-RIB, and at once for a family whose Forwarding State bit is clear.
+// RFC 8538: with the N bit negotiated, a stop that must end the session (BFD Down) is sent inside a
+// Cease/Hard Reset (the encoded message checked), and neither side keeps the routes stale.
 import { describe, expect, it } from 'vitest';
 import type { NeighborRibs } from '../../src/rib/neighbor-ribs.js';
 import { localCapabilities } from '../../src/session/capabilities.js';
@@ -9,10 +11,14 @@ import { SessionState } from '../../src/session/fsm-types.js';
 import { Peer } from '../../src/session/peer.js';
 import {
   type Capability,
+  CeaseSubcode,
+  cease,
   codecContext,
+  encodeNotification,
   encodeUpdate,
   IPV4_UNICAST,
   IPV6_UNICAST,
+  type Notification,
   parsePrefix,
   Writer,
   writeEndOfRib,
@@ -43,14 +49,14 @@ function herald(clock: ManualClock): { peer: Peer; routes: NeighborRibs } {
 }
 
 /** The restarting router: GR capability with the Forwarding State bit for `forwarding` only. */
-function router(clock: ManualClock, forwarding: number[]): SessionDriver {
+function router(clock: ManualClock, forwarding: number[], notification = false): SessionDriver {
   const capabilities: Capability[] = [
     ...FAMILIES.map((f) => ({ kind: 'multiprotocol' as const, afi: f >> 8, safi: 1 })),
     { kind: 'as4', asn: 65002 },
     {
       kind: 'graceful-restart',
       restarting: true,
-      notification: false,
+      notification,
       restartTime: 120,
       families: FAMILIES.map((f) => ({ afi: f >> 8, safi: 1, forwarding: forwarding.includes(f) })),
     },
@@ -144,5 +150,41 @@ describe('graceful restart helper', () => {
     expect(routes.stale?.ipv4.size).toBe(1);
     peer.dispose();
     second.dispose();
+  });
+});
+
+describe('RFC 8538 Hard Reset', () => {
+  /** Herald stops an Established session with `hardReset`; what the router receives and what Herald keeps. */
+  async function stopWithHardReset(nBit: boolean) {
+    const clock = new ManualClock();
+    const { peer, routes } = herald(clock);
+    const r = router(clock, FAMILIES, nBit);
+    await connect(peer, r);
+    expect(peer.session?.gracefulRestart?.notification).toBe(nBit);
+    sendRoutes(r);
+    await settle(() => routes.adjRibIn.size === 2);
+    const received: Notification[] = [];
+    r.on('notificationReceived', (n) => received.push(n));
+    peer.stop(cease(CeaseSubcode.BFD_DOWN), { hardReset: true });
+    await settle(() => received.length > 0);
+    peer.dispose();
+    r.dispose();
+    return { received, routes };
+  }
+
+  it('with the N bit, Cease/BFD Down goes inside Cease/Hard Reset and nothing is kept stale', async () => {
+    const { received, routes } = await stopWithHardReset(true);
+    expect(received).toHaveLength(1);
+    // §3: Cease (6) / Hard Reset (9), data = the encapsulated ErrCode (6) and Subcode (10, BFD Down).
+    expect(encodeNotification(received[0]).subarray(19)).toEqual(Buffer.from([6, 9, 6, 10]));
+    expect(routes.stale).toBeUndefined();
+    expect(routes.adjRibIn.size).toBe(0);
+  });
+
+  it('without the N bit, the plain Cease/BFD Down is sent (a NOTIFICATION is never graceful then)', async () => {
+    const { received, routes } = await stopWithHardReset(false);
+    expect(received).toHaveLength(1);
+    expect(encodeNotification(received[0]).subarray(19)).toEqual(Buffer.from([6, 10]));
+    expect(routes.stale).toBeUndefined();
   });
 });

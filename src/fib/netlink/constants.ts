@@ -98,7 +98,11 @@ export const NextHopFlag = { DEAD: 1, PERVASIVE: 2, ONLINK: 4, OFFLOAD: 8, LINKD
 export const RouteFlag = { NOTIFY: 0x100, CLONED: 0x200, LOOKUP_TABLE: 0x1000, FIB_MATCH: 0x2000 } as const;
 
 /** enum ifla (link attributes Herald reads). */
-export const LinkAttr = { ADDRESS: 1, IFNAME: 3, MTU: 4, MASTER: 10, OPERSTATE: 16 } as const;
+export const LinkAttr = { ADDRESS: 1, IFNAME: 3, MTU: 4, MASTER: 10, OPERSTATE: 16, LINKINFO: 18 } as const;
+
+/** IFLA_INFO_* (nested in IFLA_LINKINFO) and IFLA_VRF_* (nested in IFLA_INFO_DATA of a "vrf" link). */
+export const LinkInfoAttr = { KIND: 1, DATA: 2 } as const;
+export const VrfAttr = { TABLE: 1 } as const;
 
 /** ifi_flags bits. */
 export const LinkFlag = { UP: 0x1, RUNNING: 0x40, LOWER_UP: 0x10000 } as const;

@@ -2,6 +2,8 @@
 // coming and going, up and down (next hops over a link that is down are unusable).
 //
 //   struct ifinfomsg { u8 ifi_family; u8 pad; u16 ifi_type; i32 ifi_index; u32 ifi_flags; u32 ifi_change; }
+//   IFLA_LINKINFO { IFLA_INFO_KIND "vrf", IFLA_INFO_DATA { IFLA_VRF_TABLE u32 } }: a VRF device
+//   and the routing table it stands for (the kernel's Documentation/networking/vrf.rst).
 //   "ifi_flags contains the device flags, see netdevice(7)" — rtnetlink(7); IFF_UP is administrative,
 //   IFF_LOWER_UP the carrier ("driver signals L1 up"), IFLA_OPERSTATE the RFC 2863 state.
 
@@ -11,9 +13,11 @@ import {
   IFINFOMSG_LEN,
   LinkAttr,
   LinkFlag,
+  LinkInfoAttr,
   MessageType,
   NLMSG_HDRLEN,
   OperState,
+  VrfAttr,
 } from './constants.js';
 import { fail } from './errors.js';
 import type { Message } from './header.js';
@@ -31,6 +35,10 @@ export interface Link {
   operState?: number;
   /** IFLA_MASTER: the bridge, bond or VRF device this link is enslaved to. */
   master?: number;
+  /** IFLA_INFO_KIND: "vrf", "veth", "bridge"… (absent for plain devices such as lo). */
+  kind?: string;
+  /** IFLA_VRF_TABLE of a "vrf" link: the table its routes live in. */
+  vrfTable?: number;
 }
 
 /** Usable for forwarding: administratively up with carrier (operstate UP, or UNKNOWN as lo and tun report). */
@@ -56,8 +64,22 @@ export function decodeLink(m: Message): Link {
     else if (type === LinkAttr.MTU) l.mtu = attrU32(b, s, e, 'IFLA_MTU');
     else if (type === LinkAttr.OPERSTATE) l.operState = attrU8(b, s, e, 'IFLA_OPERSTATE');
     else if (type === LinkAttr.MASTER) l.master = attrU32(b, s, e, 'IFLA_MASTER');
+    else if (type === LinkAttr.LINKINFO) decodeLinkInfo(b, s, e, l);
   });
   return l;
+}
+
+function decodeLinkInfo(b: Buffer, start: number, end: number, l: Link): void {
+  let data: [number, number] | undefined;
+  forEachAttr(b, start, end, 'IFLA_LINKINFO', (type, s, e) => {
+    if (type === LinkInfoAttr.KIND) l.kind = attrString(b, s, e);
+    else if (type === LinkInfoAttr.DATA) data = [s, e];
+  });
+  // IFLA_INFO_DATA is kind-specific: read only a VRF's.
+  if (l.kind !== 'vrf' || !data) return;
+  forEachAttr(b, data[0], data[1], 'IFLA_INFO_DATA', (type, s, e) => {
+    if (type === VrfAttr.TABLE) l.vrfTable = attrU32(b, s, e, 'IFLA_VRF_TABLE');
+  });
 }
 
 /**

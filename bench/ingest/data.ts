@@ -25,6 +25,11 @@ export interface UpdateStream {
   endState: number;
   /** Those prefixes, each as `LEN.o1.o2…` (the octets the length covers, host bits cleared). */
   held: Set<string>;
+  /**
+   * Prefixes last announced with AS 0 in the AS_PATH: withdrawn by a receiver that follows
+   * RFC 7607 (Herald), held by one that does not (BIRD 2.0.12); not counted in `endState`.
+   */
+  asZero: Set<string>;
   peer: string;
   peerAs: number;
   localAs: number;
@@ -55,11 +60,37 @@ function walk(buf: Buffer, start: number, end: number, held: Set<string>, add: b
   return n;
 }
 
-export function loadUpdates(mrtFile: string): UpdateStream {
+export interface LoadOptions {
+  /** Stop after the first message that brings the held prefixes to this many (a smaller table). */
+  limit?: number;
+  /** Rewrite every NEXT_HOP to this IPv4 address (e.g. the sender's, so a kernel can resolve it). */
+  nextHop?: string;
+}
+
+const ATTR_NEXT_HOP = 3;
+const ATTR_AS_PATH = 2;
+
+/** RFC 7607: whether an AS_PATH value holds AS 0 (a conforming receiver treats the routes as withdrawn). */
+function holdsAsZero(m: Buffer, start: number, end: number, as4: boolean): boolean {
+  const size = as4 ? 4 : 2;
+  for (let p = start; p + 2 <= end; ) {
+    const count = m[p + 1];
+    for (let i = 0; i < count; i++) {
+      const at = p + 2 + i * size;
+      if (at + size <= end && (as4 ? m.readUInt32BE(at) : m.readUInt16BE(at)) === 0) return true;
+    }
+    p += 2 + count * size;
+  }
+  return false;
+}
+
+export function loadUpdates(mrtFile: string, opts: LoadOptions = {}): UpdateStream {
   const data = gunzipSync(readFileSync(mrtFile));
+  const nextHop = opts.nextHop?.split('.').map(Number);
   const parts: Buffer[] = [];
   const peers = new Set<string>();
   const held = new Set<string>();
+  const asZero = new Set<string>();
   let announced = 0;
   let withdrawn = 0;
   let first: { peerIp: string; peerAs: number; localAs: number; as4: boolean } | undefined;
@@ -72,16 +103,27 @@ export function loadUpdates(mrtFile: string): UpdateStream {
     const wl = m.readUInt16BE(19);
     const al = m.readUInt16BE(21 + wl);
     withdrawn += walk(m, 21, 21 + wl, held, false);
+    let invalid = false;
     for (let p = 23 + wl; p < 23 + wl + al; ) {
       const ext = m[p] & 0x10;
       const type = m[p + 1];
       if (type === ATTR_MP_REACH || type === ATTR_MP_UNREACH) {
         throw new Error('MP_REACH/MP_UNREACH in the capture: the expected count would be wrong');
       }
-      p += (ext ? 4 + m.readUInt16BE(p + 2) : 3 + m[p + 2]) | 0;
+      if (type === ATTR_NEXT_HOP && nextHop) {
+        const at = p + (ext ? 4 : 3);
+        for (let i = 0; i < 4; i++) m[at + i] = nextHop[i];
+      }
+      const value = p + (ext ? 4 : 3);
+      const next = (ext ? 4 + m.readUInt16BE(p + 2) : 3 + m[p + 2]) + p;
+      if (type === ATTR_AS_PATH && holdsAsZero(m, value, next, r.as4)) invalid = true;
+      p = next;
     }
-    announced += walk(m, 23 + wl + al, m.length, held, true);
+    walk(m, 21, 21 + wl, asZero, false);
+    walk(m, 23 + wl + al, m.length, asZero, invalid);
+    announced += walk(m, 23 + wl + al, m.length, held, !invalid);
     parts.push(m);
+    if (opts.limit !== undefined && held.size >= opts.limit) break;
   }
   if (peers.size !== 1 || !first) throw new Error(`expected one peer in the capture, found ${[...peers]}`);
   return {
@@ -91,6 +133,7 @@ export function loadUpdates(mrtFile: string): UpdateStream {
     withdrawn,
     endState: held.size,
     held,
+    asZero,
     peer: first.peerIp,
     peerAs: first.peerAs,
     localAs: first.localAs,

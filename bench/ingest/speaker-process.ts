@@ -50,6 +50,11 @@ export class SpeakerProcess {
     return this.events.findLast((e) => e.event === event);
   }
 
+  /** Every `event` so far, oldest first. */
+  all(event: string): SpeakerEvent[] {
+    return this.events.filter((e) => e.event === event);
+  }
+
   /** Waits for the first `event` (bounded); fails at once on a fatal event or exit. */
   async next(event: string, timeoutMs: number): Promise<SpeakerEvent> {
     const deadline = Date.now() + timeoutMs;

@@ -32,6 +32,8 @@ export interface SpeakerArgs {
   more?: string[];
   /** Give up (exit 3) after this long without an established session. */
   connectTimeoutMs: number;
+  /** send: report each KEEPALIVE the receiver sends once Established (event `keepalive`). */
+  keepaliveEvents?: boolean;
 }
 
 const MARKER = Buffer.alloc(16, 0xff);
@@ -115,6 +117,7 @@ export function handshake(
   sock: net.Socket,
   a: Pick<SpeakerArgs, 'asn' | 'holdTime' | 'bgpId'>,
   onUpdate: (body: Buffer) => void,
+  onKeepalive?: () => void,
 ): Promise<{ holdTime: number }> {
   return new Promise((resolve, reject) => {
     let holdTime = a.holdTime;
@@ -140,7 +143,7 @@ export function handshake(
             if (gotOpen && !up) {
               up = true;
               resolve({ holdTime });
-            }
+            } else if (up) onKeepalive?.();
             return;
           case 3:
             emit('notification', describeNotification(body));
@@ -206,7 +209,12 @@ async function send(a: SpeakerArgs): Promise<void> {
   });
   const sock = await connect(a);
   emit('connected', { local: `${sock.localAddress}:${sock.localPort}` });
-  const { holdTime } = await handshake(sock, a, () => {});
+  const { holdTime } = await handshake(
+    sock,
+    a,
+    () => {},
+    a.keepaliveEvents ? () => emit('keepalive') : undefined,
+  );
   emit('established', { holdTime });
   keepalives(sock, holdTime);
   const pump = (n: number): void => {

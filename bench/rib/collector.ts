@@ -18,6 +18,8 @@ export interface CollectorArgs
   > {
   /** Emit `full` when this many prefixes are held. */
   expected: number;
+  /** Emit `update` with the prefixes held after every UPDATE (the propagation bench's clock). */
+  updateEvents?: boolean;
 }
 
 const ATTR_MP_REACH = 14;
@@ -56,6 +58,7 @@ async function collect(a: CollectorArgs): Promise<void> {
       p += ext ? 4 + body.readUInt16BE(p + 2) : 3 + body[p + 2];
     }
     walk(body, 4 + wl + al, body.length, held, true);
+    if (a.updateEvents) emit('update', { held: held.size });
     if (!full && held.size >= a.expected) {
       full = true;
       emit('full', { held: held.size, updates });

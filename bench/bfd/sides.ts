@@ -1,0 +1,197 @@
+// One end of the BFD bench's sessions: Herald (a neighbor per peer with a `bfd` block, BGP passive
+// and never connected), BIRD (`protocol bfd` with static neighbors) or FRR bfdd (the harness's
+// startFrr with `bfd`). Each says whether its session to a peer is Up and when it declared it Down,
+// from its own log with millisecond timestamps: Herald's `bfdDown` event, BIRD's `debug { events }`
+// trace ("Session to X changed state from Up to Down"), bfdd's `debug bfd peer` state-change line.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHerald } from '../../test/interop/harness/herald.js';
+import { Fatal, run, spawnIn, startFrr, type Topology, waitFor } from '../../test/interop/harness/index.js';
+
+export type SideKind = 'herald' | 'bird' | 'frr';
+export const SIDE_NAMES: Record<SideKind, string> = { herald: 'Herald', bird: 'BIRD', frr: 'FRR bfdd' };
+
+export interface BfdTimers {
+  intervalMs: number;
+  multiplier: number;
+}
+
+export interface SideOptions {
+  ns: string;
+  local: string;
+  /** One session per peer address (single hop). */
+  peers: Array<{ peer: string; local?: string }>;
+  timers: BfdTimers;
+}
+
+export interface BfdSide {
+  readonly kind: SideKind;
+  /** The processes doing BFD (CPU is summed over them). */
+  readonly pids: number[];
+  /** Up, with the negotiated (fast) timers in place. */
+  isUp(peer: string): Promise<boolean>;
+  /** Wall-clock ms of every Up → Down the side logged for `peer`. */
+  downTimes(peer: string): number[];
+  /** The end of its log, for a failed trial. */
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+const readOr = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** "2026-12-03 20:35:01.123" or "2026/12/03 20:35:01.123" (local time) → ms. */
+const localMs = (s: string): number => new Date(s.replace(/\//g, '-').replace(' ', 'T')).getTime();
+const esc = (s: string): string => s.replace(/\./g, '\\.');
+
+async function heraldSide(t: Topology, o: SideOptions): Promise<BfdSide> {
+  const h = await startHerald(
+    t,
+    o.ns,
+    {
+      asn: 65001,
+      routerId: o.local,
+      listen: false,
+      neighbors: o.peers.map((p) => ({
+        address: p.peer,
+        peerAsn: 65002,
+        passive: true,
+        localAddress: p.local ?? o.local,
+        bfd: { minRx: o.timers.intervalMs, minTx: o.timers.intervalMs, multiplier: o.timers.multiplier },
+      })),
+    },
+    { env: { HERALD_LOG_LEVEL: 'info' } },
+  );
+  type View = { neighbor: string; state: string; polling: boolean };
+  return {
+    kind: 'herald',
+    pids: [h.process.pid],
+    async isUp(peer) {
+      const r = await h.api<View[]>('GET', '/api/v1/bfd');
+      const s = r.body.find((v) => v.neighbor === peer);
+      return s?.state === 'Up' && !s.polling;
+    },
+    downTimes: (peer) =>
+      h
+        .logs()
+        .filter((l) => l.event === 'bfdDown' && l.peer === peer)
+        .map((l) => Date.parse(String(l.time))),
+    logTail: () => h.process.output().slice(-1500),
+    stop: () => h.stop(),
+  };
+}
+
+async function birdSide(t: Topology, o: SideOptions): Promise<BfdSide> {
+  const dir = t.workDir('bird-bfd');
+  const ctl = join(dir, 'bird.ctl');
+  const conf = join(dir, 'bird.conf');
+  const log = join(dir, 'bird.log');
+  const x = o.timers;
+  writeFileSync(
+    conf,
+    [
+      `log "${log}" all;`,
+      'timeformat log iso long ms;',
+      `router id ${o.local};`,
+      'protocol device { scan time 10; }',
+      'protocol bfd hbfd {',
+      '  debug { events };',
+      `  interface "*" { min rx interval ${x.intervalMs} ms; min tx interval ${x.intervalMs} ms; multiplier ${x.multiplier}; };`,
+      ...o.peers.map((p) => `  neighbor ${p.peer} local ${p.local ?? o.local};`),
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const child = spawnIn(o.ns, 'bird', ['-f', '-c', conf, '-s', ctl, '-P', join(dir, 'bird.pid')], {
+    logFile: join(dir, 'bird.stdout'),
+  });
+  const cli = async (args: string[]) =>
+    (await run('birdc', ['-s', ctl, ...args], { timeoutMs: 30_000 })).stdout;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Fatal(`bird exited: ${readOr(log)}${child.output()}`);
+      return (await cli(['show', 'status'])).includes('Daemon is up and running');
+    },
+    { timeoutMs: 15_000, intervalMs: 100, what: 'bird control socket' },
+  );
+  return {
+    kind: 'bird',
+    pids: [child.pid],
+    async isUp(peer) {
+      const out = await cli(['show', 'bfd', 'sessions']);
+      // "10.0.0.2   a-b   Up   2026-12-03 …   0.300   0.900": Up with the configured interval
+      const m = new RegExp(`^${esc(peer)}\\s+\\S+\\s+Up\\s+.*\\s(\\d+\\.\\d+)\\s+\\d+\\.\\d+\\s*$`, 'm').exec(
+        out,
+      );
+      return m !== null && Math.round(Number(m[1]) * 1000) === x.intervalMs;
+    },
+    downTimes: (peer) =>
+      [
+        ...readOr(log).matchAll(
+          new RegExp(`^(\\S+ \\S+) .*Session to ${esc(peer)} changed state from Up to Down`, 'gm'),
+        ),
+      ].map((m) => localMs(m[1])),
+    logTail: () => readOr(log).slice(-1500),
+    stop: () => child.stop(5000),
+  };
+}
+
+async function frrSide(_t: Topology, o: SideOptions): Promise<BfdSide> {
+  const x = o.timers;
+  const frr = await startFrr({
+    ns: o.ns,
+    routerId: o.local,
+    asn: 65002,
+    localAddress: o.local,
+    neighbors: [],
+    bfd: o.peers.map((p) => ({
+      peer: p.peer,
+      local: p.local ?? o.local,
+      minRx: x.intervalMs,
+      minTx: x.intervalMs,
+      multiplier: x.multiplier,
+    })),
+  });
+  const log = join(frr.dir, 'bfdd.log');
+  // the harness logs at informational; the state-change lines are debug messages
+  await frr.bfdCli(['configure terminal', `log file ${log} debugging`, 'log timestamp precision 3']);
+  await frr.bfdCli(['debug bfd peer']);
+  const bfddPid = Number(readOr(join(frr.dir, 'bfdd.pid')).trim());
+  type Peer = { peer: string; status: string; 'transmit-interval'?: number };
+  return {
+    kind: 'frr',
+    pids: bfddPid > 0 ? [bfddPid] : [],
+    async isUp(peer) {
+      const p = ((await frr.bfdPeers()) as unknown as Peer[]).find((s) => s.peer === peer);
+      return p?.status === 'up' && p['transmit-interval'] === x.intervalMs;
+    },
+    downTimes: (peer) =>
+      [
+        ...readOr(log).matchAll(
+          new RegExp(
+            `^(\\S+ \\S+) .*state-change: \\[[^\\]]*peer:${esc(peer)}[ \\]][^\\]]*\\] up -> down`,
+            'gm',
+          ),
+        ),
+      ].map((m) => localMs(m[1])),
+    logTail: () => readOr(log).slice(-1500),
+    stop: () => frr.stop(),
+  };
+}
+
+export function startSide(kind: SideKind, t: Topology, o: SideOptions): Promise<BfdSide> {
+  switch (kind) {
+    case 'herald':
+      return heraldSide(t, o);
+    case 'bird':
+      return birdSide(t, o);
+    case 'frr':
+      return frrSide(t, o);
+  }
+}

@@ -1,0 +1,211 @@
+// npm run bench:propagation — one route in, out to 10 peers (issue 23): each receiver (Herald,
+// BIRD, FRR, GoBGP; alone in a fresh pair of namespaces, the peers in A) has an iBGP sender
+// (10.0.0.1, AS 3856) and 10 eBGP collectors (10.0.0.11-20, AS 65001-65010) that take learned
+// routes (Herald: an export policy accepting `routeType: learned`; the others' defaults or the
+// harness's export filter). Each trial the sender writes one UPDATE announcing a new /24; the
+// latency is from that write to its arrival at each collector (both clocks CLOCK_MONOTONIC);
+// p50/p99 over all trials × collectors.
+//
+// Env: BENCH_RECEIVERS=herald,bird,frr,gobgp, BENCH_PROP_TRIALS=20, BENCH_PROP_WAIT_S=40 (per
+// trial: FRR and GoBGP may hold eBGP advertisements for their advertisement interval),
+// BENCH_RUN_LIMIT_S=900.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createLink,
+  delay,
+  interopUnavailable,
+  type NeighborOptions,
+  waitFor,
+} from '../test/interop/harness/index.js';
+import {
+  ASN,
+  RECEIVER_NAMES,
+  type Receiver,
+  receiverKindsFromEnv,
+  startReceiver,
+} from './ingest/receivers.js';
+import type { SpeakerArgs } from './ingest/speaker.js';
+import { SpeakerProcess } from './ingest/speaker-process.js';
+import { emitResult, runLimit } from './lib/output.js';
+import { distribution, fmt } from './lib/stats.js';
+import type { CollectorArgs } from './rib/collector.js';
+
+const KINDS = receiverKindsFromEnv();
+const TRIALS = Math.min(250, Math.max(1, Number(process.env.BENCH_PROP_TRIALS ?? 20)));
+const WAIT_MS = Number(process.env.BENCH_PROP_WAIT_S ?? 40) * 1000;
+const PEERS = Array.from({ length: 10 }, (_, i) => ({ address: `10.0.0.${11 + i}`, asn: 65001 + i }));
+const POLICY = 'learned-out';
+const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
+
+/** One UPDATE (RFC 4271 §4.3) announcing 100.64.<i>.0/24, iBGP attributes, next hop the sender. */
+function update(i: number): Buffer {
+  const attrs = Buffer.from([
+    0x40,
+    1,
+    1,
+    0, // ORIGIN IGP
+    0x40,
+    2,
+    0, // AS_PATH empty (iBGP)
+    0x40,
+    3,
+    4,
+    10,
+    0,
+    0,
+    1, // NEXT_HOP 10.0.0.1
+    0x40,
+    5,
+    4,
+    0,
+    0,
+    0,
+    100, // LOCAL_PREF 100
+  ]);
+  const nlri = Buffer.from([24, 100, 64, i]);
+  const body = Buffer.concat([Buffer.from([0, 0, 0, attrs.length]), attrs, nlri]);
+  const head = Buffer.alloc(19, 0xff);
+  head.writeUInt16BE(19 + body.length, 16);
+  head[18] = 2;
+  return Buffer.concat([head, body]);
+}
+
+interface Row {
+  kind: string;
+  name: string;
+  latenciesMs: number[];
+  error?: string;
+}
+
+async function runOne(kind: (typeof KINDS)[number], files: string[]): Promise<Row> {
+  const row: Row = { kind, name: RECEIVER_NAMES[kind], latenciesMs: [] };
+  const t = await createLink();
+  let rx: Receiver | undefined;
+  try {
+    for (const p of PEERS) await t.addAddress(t.a.ns, t.a.ifname, `${p.address}/24`);
+    const neighbors: NeighborOptions[] = [
+      { address: t.a.ipv4, asn: ASN, passive: true, holdTime: 90, gracefulRestart: false },
+      ...PEERS.map((p) => ({
+        address: p.address,
+        asn: p.asn,
+        passive: true,
+        holdTime: 90,
+        gracefulRestart: false,
+      })),
+    ];
+    rx = await startReceiver(kind, t, {
+      neighbors,
+      heraldConfig: (c) => {
+        c.policies = {
+          [POLICY]: {
+            terms: [{ name: 'learned', match: { routeType: 'learned' }, action: 'accept' }],
+            default: 'reject',
+          },
+        };
+        for (const n of c.neighbors as Array<Record<string, unknown>>)
+          if (n.address !== t.a.ipv4) n.exportPolicy = POLICY;
+      },
+    });
+    const args: SpeakerArgs = {
+      mode: 'send',
+      address: t.b.ipv4,
+      port: 179,
+      localAddress: t.a.ipv4,
+      asn: ASN,
+      bgpId: t.a.ipv4,
+      holdTime: 90,
+      file: files[0],
+      more: files.slice(1),
+      connectTimeoutMs: 60_000,
+    };
+    const sender = new SpeakerProcess(t.a.ns, args);
+    const collectors = PEERS.map((p) => {
+      const c: CollectorArgs = {
+        address: t.b.ipv4,
+        port: 179,
+        localAddress: p.address,
+        asn: p.asn,
+        bgpId: p.address,
+        holdTime: 90,
+        connectTimeoutMs: 60_000,
+        expected: TRIALS,
+        updateEvents: true,
+      };
+      return new SpeakerProcess(t.a.ns, c, join(import.meta.dirname, 'rib/collector.js'));
+    });
+    await sender.next('established', 60_000);
+    await Promise.all(collectors.map((c) => c.next('established', 60_000)));
+    const r = rx;
+    await waitFor(() => r.established(), { timeoutMs: 30_000, intervalMs: 100, what: `${kind} Established` });
+    await delay(2000);
+    for (let i = 1; i <= TRIALS; i++) {
+      sender.go();
+      const start = await sender.next(i === 1 ? 'start' : `start-${i - 1}`, 10_000);
+      const arrived = (c: SpeakerProcess) => c.all('update').find((e) => Number(e.held) >= i);
+      await waitFor(() => collectors.every((c) => arrived(c) !== undefined), {
+        timeoutMs: WAIT_MS,
+        intervalMs: 5,
+        what: `trial ${i} at every collector`,
+      });
+      for (const c of collectors) row.latenciesMs.push(ms(start.t, (arrived(c) as { t: bigint }).t));
+      await delay(100 + Math.random() * 100);
+    }
+    await Promise.all([sender.stop(), ...collectors.map((c) => c.stop())]);
+    await rx.stop();
+  } catch (e) {
+    row.error = (e as Error).message.split('\n')[0];
+  } finally {
+    await t.destroy().catch((e: Error) => console.error(`destroy: ${e.message}`));
+  }
+  return row;
+}
+
+async function main(): Promise<number> {
+  const why = interopUnavailable(KINDS.filter((k): k is 'bird' | 'gobgp' | 'frr' => k !== 'herald'));
+  if (why) {
+    console.error(`bench:propagation needs the interop environment: ${why}`);
+    return 1;
+  }
+  runLimit('propagation', Number(process.env.BENCH_RUN_LIMIT_S ?? 900) * 1000);
+  const work = mkdtempSync(join(tmpdir(), 'herald-bench-prop-'));
+  const files = Array.from({ length: TRIALS }, (_, i) => {
+    const f = join(work, `u${i + 1}.bin`);
+    writeFileSync(f, update(i + 1));
+    return f;
+  });
+  const rows: Row[] = [];
+  try {
+    for (const k of KINDS) {
+      const r = await runOne(k, files);
+      const d = distribution(r.latenciesMs);
+      console.log(
+        r.error
+          ? `${r.name}: FAILED ${r.error}`
+          : `${r.name}: one route in → 10 peers: p50 ${fmt(d.p50, 1)} ms, p99 ${fmt(d.p99, 1)} ms, max ${fmt(d.max, 1)} ms (${d.n} arrivals)`,
+      );
+      rows.push(r);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const herald = rows.find((r) => r.kind === 'herald' && !r.error);
+  const gobgp = rows.find((r) => r.kind === 'gobgp' && !r.error);
+  const p99 = (r?: Row) => (r ? distribution(r.latenciesMs).p99 : undefined);
+  const targets = {
+    aheadOfGobgpP99:
+      p99(herald) !== undefined && p99(gobgp) !== undefined
+        ? (p99(herald) as number) < (p99(gobgp) as number)
+        : null,
+  };
+  emitResult('propagation', {
+    trials: TRIALS,
+    peers: PEERS.length,
+    rows: rows.map((r) => ({ ...r, dist: distribution(r.latenciesMs) })),
+    targets,
+  });
+  return rows.some((r) => r.error) ? 1 : 0;
+}
+
+process.exitCode = await main();

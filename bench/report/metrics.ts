@@ -1,0 +1,154 @@
+// What the runner keeps of each bench's JSON result: flat metrics (table, row, column, value) that
+// repeats can be lined up by, plus the raw series the charts draw. One extractor per bench; a
+// missing field gives no metric rather than a wrong one.
+
+export interface Metric {
+  /** The table in docs/benchmarks.md. */
+  table: string;
+  /** A daemon or scenario. */
+  row: string;
+  column: string;
+  value: number;
+  /** Which way is better, for the ratio columns. */
+  better: 'lower' | 'higher';
+}
+
+type Json = Record<string, unknown>;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const MB = 1024 * 1024;
+
+function push(
+  out: Metric[],
+  table: string,
+  row: string,
+  column: string,
+  v: unknown,
+  better: Metric['better'],
+) {
+  const value = num(v);
+  if (value !== undefined) out.push({ table, row, column, value, better });
+}
+
+const RECEIVER: Record<string, string> = { herald: 'Herald', bird: 'BIRD', gobgp: 'GoBGP', frr: 'FRR' };
+
+function ingest(j: Json, out: Metric[]): void {
+  const T = 'Ingest: full IPv4 table from one peer';
+  push(out, T, 'Herald', 'seconds', j.seconds, 'lower');
+  push(out, T, 'Herald', 'bytes/route', j.bytesPerRoute, 'lower');
+  push(
+    out,
+    T,
+    'Herald',
+    'RSS idle MB',
+    num(j.rssIdleBytes) !== undefined ? (j.rssIdleBytes as number) / MB : undefined,
+    'lower',
+  );
+  for (const [k, v] of Object.entries((j.vs ?? {}) as Record<string, Json>)) {
+    push(out, T, RECEIVER[k] ?? k, 'seconds', v.seconds, 'lower');
+    push(out, T, RECEIVER[k] ?? k, 'bytes/route', v.bytesPerRoute, 'lower');
+  }
+}
+
+function fib(j: Json, out: Metric[]): void {
+  const T = `Kernel routes: ${j.prefixes} prefixes from one peer into the kernel`;
+  for (const r of (j.rows ?? []) as Json[]) {
+    const name = String(r.name);
+    push(out, T, name, 'install s', r.installSeconds, 'lower');
+    push(out, T, name, 'routes/s', r.routesPerSecond, 'higher');
+    push(out, T, name, 'CPU s', r.cpuSeconds, 'lower');
+    push(
+      out,
+      T,
+      name,
+      'RSS full MB',
+      num(r.rssFullBytes) !== undefined ? (r.rssFullBytes as number) / MB : undefined,
+      'lower',
+    );
+    push(out, T, name, 'max keepalive gap s', r.maxKeepaliveGapSeconds, 'lower');
+    push(out, T, name, 'remove on stop s', r.removeSeconds, 'lower');
+  }
+}
+
+function bfd(j: Json, out: Metric[]): void {
+  for (const r of (j.detection ?? []) as Json[]) {
+    const T = `BFD detection time at ${r.timers} (ms from the cut; bound ${r.bound} ms)`;
+    const d = (r.dist ?? {}) as Json;
+    const name = String(r.name);
+    push(out, T, name, 'p50 ms', d.p50, 'lower');
+    push(out, T, name, 'p99 ms', d.p99, 'lower');
+    push(out, T, name, 'max ms', d.max, 'lower');
+    push(out, T, name, 'false/missed Down', (num(r.falseDowns) ?? 0) + (num(r.missed) ?? 0), 'lower');
+  }
+  for (const r of (j.cpu ?? []) as Json[]) {
+    const T = `BFD cost: ${r.sessions} sessions at ${r.timers}, CPU % of one core`;
+    const peer = r.peer === 'frr' ? 'FRR bfdd' : 'BIRD';
+    push(out, T, `Herald (against ${peer})`, 'CPU %', r.heraldCpuPercent, 'lower');
+    push(out, T, peer, 'CPU %', r.peerCpuPercent, 'lower');
+  }
+}
+
+const mb = (v: unknown): number | undefined => (num(v) !== undefined ? (v as number) / MB : undefined);
+
+function k8s(j: Json, out: Metric[]): void {
+  const I = 'Idle memory (Kubernetes mode against the fake API server; bare metal from a config file)';
+  push(out, I, 'Kubernetes mode, 100 services (target ≤ 80 MB)', 'RSS MB', mb(j.idleK8sRssBytes), 'lower');
+  push(
+    out,
+    I,
+    'bare metal, 2 neighbors, 100 announcements (target ≤ 60 MB)',
+    'RSS MB',
+    mb(j.idleBareRssBytes),
+    'lower',
+  );
+  const T = `Kubernetes mode: services created at once; one EndpointSlice change → UPDATE at the router (debounce ${j.debounceMs} ms)`;
+  for (const s of (j.sizes ?? []) as Json[]) {
+    const row = `${s.services} services`;
+    const p = (s.propagation ?? {}) as Json;
+    push(out, T, row, 'all created → router s', s.bulkSeconds, 'lower');
+    push(out, T, row, 'slice change → UPDATE p50 ms', p.p50, 'lower');
+    push(out, T, row, 'p99 ms', p.p99, 'lower');
+  }
+}
+
+function propagation(j: Json, out: Metric[]): void {
+  const T = `Propagation: one route in → out to ${j.peers} eBGP peers (ms, write at the sender → arrival)`;
+  for (const r of (j.rows ?? []) as Json[]) {
+    const d = (r.dist ?? {}) as Json;
+    push(out, T, String(r.name), 'p50 ms', d.p50, 'lower');
+    push(out, T, String(r.name), 'p99 ms', d.p99, 'lower');
+  }
+}
+
+function rib(j: Json, out: Metric[]): void {
+  const T = 'Routing engine: two full tables, withdrawal, 4 extra peers';
+  for (const [k, v] of Object.entries((j.receivers ?? {}) as Record<string, Json>)) {
+    push(out, T, RECEIVER[k] ?? k, 'load s', v.loadSeconds, 'lower');
+    push(out, T, RECEIVER[k] ?? k, 'converge s', v.convergeSeconds, 'lower');
+    push(out, T, RECEIVER[k] ?? k, 'export s', v.exportSeconds, 'lower');
+    push(out, T, RECEIVER[k] ?? k, 'bytes/path', v.bytesPerPath, 'lower');
+  }
+}
+
+function apiRoutes(j: Json, out: Metric[]): void {
+  const T = 'Listing the full table through the control interface';
+  for (const r of (j.herald ?? []) as Json[])
+    push(out, T, `Herald ${r.listing}`, 'seconds', r.seconds, 'lower');
+  for (const [k, v] of Object.entries((j.vs ?? {}) as Record<string, Json>))
+    push(out, T, k, 'seconds', v.seconds, 'lower');
+}
+
+const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
+  ingest,
+  fib,
+  bfd,
+  k8s,
+  propagation,
+  rib,
+  'api-routes': apiRoutes,
+};
+
+export function metricsOf(result: Json): Metric[] {
+  const out: Metric[] = [];
+  EXTRACTORS[String(result.bench)]?.(result, out);
+  return out;
+}

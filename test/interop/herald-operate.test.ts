@@ -97,7 +97,7 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
     ]);
     const announcements = await cli(herald.socket, ['announcements']);
     expect(announcements.stdout).toMatch(
-      /198\.51\.100\.2\/32\s+config\s+announced\s+up \(exit 0\)\s+command test -f/,
+      /198\.51\.100\.2\/32\s+config\s+announced\s+1\/1\s+up \(exit 0\)\s+command test -f/,
     );
 
     // The three tables: what BIRD sent (Loc-RIB, best marked), what Herald sends (Adj-RIB-Out).
@@ -154,7 +154,7 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
     rmSync(healthy);
     await waitPrefixes(peer, ['198.51.100.1/32'], 'the unhealthy route being withdrawn');
     expect((await cli(herald.socket, ['announcements'])).stdout).toMatch(
-      /198\.51\.100\.2\/32\s+config\s+withdrawn\s+down/,
+      /198\.51\.100\.2\/32\s+config\s+withdrawn\s+\d\/1\s+down/,
     );
     writeFileSync(healthy, 'ok');
     await waitPrefixes(peer, ['198.51.100.1/32', '198.51.100.2/32'], 'the route coming back');

@@ -1,4 +1,5 @@
-// Preloaded into the daemon under soak only (NODE_OPTIONS=--import …/gc-hook.mjs): on SIGUSR2 it runs
+// Preloaded into the daemon under soak only (NODE_OPTIONS=--import …/gc-hook.mjs): on SIGWINCH (SIGUSR2
+// is Herald's hard stop; a daemon never gets window changes) it runs
 // two full garbage collections and prints one JSON line with what is left — heap used and the
 // live handles by kind (sockets, timers, servers…) — so the soak measures a settled process.
 // It adds no behaviour otherwise; Herald itself is the unmodified bin/herald → dist/.
@@ -7,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
-process.on('SIGUSR2', () => {
+process.on('SIGWINCH', () => {
   gc();
   gc();
   const resources = {};

@@ -16,7 +16,7 @@ import { waitFor } from '../../test/interop/harness/util.js';
 
 const GC_HOOK = fileURLToPath(new URL('./gc-hook.mjs', import.meta.url));
 
-/** NODE_OPTIONS for a daemon under soak: the GC hook (SIGUSR2 → full GC and a resource count). */
+/** NODE_OPTIONS for a daemon under soak: the GC hook (SIGWINCH → full GC and a resource count). */
 export const SOAK_NODE_OPTIONS = `--import=${GC_HOOK}`;
 
 /** A topology factory whose topologies `destroyAll` removes (what useTopology does in vitest). */

@@ -51,13 +51,13 @@ export interface Settled {
   resources: Record<string, number>;
 }
 
-/** Forces two full GCs in the daemon (SIGUSR2 to the GC hook) and reads what is left. */
+/** Forces two full GCs in the daemon (SIGWINCH to the GC hook) and reads what is left. */
 export async function settle(herald: HeraldInstance): Promise<Settled> {
   const pid = herald.process.pid;
   const before = settledLines(herald).length;
   // Let queued work (writes, timers of the last events) finish first.
   await delay(500);
-  process.kill(pid, 'SIGUSR2');
+  process.kill(pid, 'SIGWINCH');
   const line = await waitFor(() => settledLines(herald)[before], {
     timeoutMs: 10_000,
     intervalMs: 50,

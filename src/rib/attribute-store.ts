@@ -46,16 +46,27 @@ export function attributesOf(set: AttributeSet): PathAttributes {
   return attributes;
 }
 
-/** Decoded attribute sets, kept as long as the set lives (a set is shared by many routes). */
-const decodedSets = new WeakMap<AttributeSet, PathAttributes>();
+/**
+ * Decoded attribute sets, the most recently used ones only: UPDATEs group prefixes by set, so the
+ * decision process and policies that read them meet the same few sets in a row. Keeping every
+ * decoded set (as long as the set lived) cost more than the routes themselves — with two full
+ * tables, hundreds of octets for each of ~180,000 sets. Two generations: a set read again moves
+ * to the young one; when the young one is full, the old one is dropped.
+ */
+const DECODED_KEPT = 8192;
+let youngDecoded = new Map<AttributeSet, PathAttributes>();
+let oldDecoded = new Map<AttributeSet, PathAttributes>();
 
-/** `attributesOf`, decoded once per set and kept while the set lives (the decision process and policy read it often). */
+/** `attributesOf`, kept decoded while the set is in recent use. */
 export function decodedAttributes(set: AttributeSet): PathAttributes {
-  let a = decodedSets.get(set);
-  if (!a) {
-    a = attributesOf(set);
-    decodedSets.set(set, a);
+  let a = youngDecoded.get(set);
+  if (a) return a;
+  a = oldDecoded.get(set) ?? attributesOf(set);
+  if (youngDecoded.size >= DECODED_KEPT) {
+    oldDecoded = youngDecoded;
+    youngDecoded = new Map();
   }
+  youngDecoded.set(set, a);
   return a;
 }
 

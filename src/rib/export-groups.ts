@@ -56,6 +56,8 @@ export class ExportGroup {
   /** By the object the attributes came from: a Loc-RIB path's attributes, or a local route. */
   private readonly rewritten = new WeakMap<object, Rewritten>();
   private byContent = new Map<string, OutSet>();
+  /** Herald's own routes, by what their attributes depend on (`localAttributesKey`). */
+  private readonly local = new Map<string, Rewritten>();
 
   /** The rewrite of `source` for this group (made by `rewrite` the first time). */
   rewrite(source: object, rewrite: () => PathAttributes | undefined): Rewritten {
@@ -63,6 +65,17 @@ export class ExportGroup {
     if (!r) {
       r = { attributes: rewrite() };
       this.rewritten.set(source, r);
+    }
+    return r;
+  }
+
+  /** The rewrite of Herald's own routes with attributes key `key`, made by `rewrite` the first time. */
+  rewriteLocal(key: string, rewrite: () => PathAttributes | undefined): Rewritten {
+    let r = this.local.get(key);
+    if (!r) {
+      if (this.local.size >= CONTENT_LIMIT) this.local.clear();
+      r = { attributes: rewrite() };
+      this.local.set(key, r);
     }
     return r;
   }

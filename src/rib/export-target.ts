@@ -16,7 +16,7 @@ import {
   rewrite,
 } from './learned-export.js';
 import type { PrefixSelection } from './loc-rib.js';
-import { exportAttributes, type LocalRoute } from './local-routes.js';
+import { exportAttributes, type LocalRoute, localAttributesKey } from './local-routes.js';
 import type { OutSet } from './out-sets.js';
 
 export interface ExportTarget extends LearnedExportTarget {
@@ -56,12 +56,8 @@ export function learnedOut(
 /** Herald's own route as `t` gets it, as an out set, or undefined (not for it, or refused). */
 export function localOut(r: LocalRoute, t: ExportTarget): OutSet | undefined {
   if (localRefusal(r, t)) return undefined;
-  return judged(
-    r.prefix,
-    t.group.rewrite(r, () => localAttributes(r, t)),
-    t,
-    t.originatedContext,
-  );
+  const rewritten = t.group.rewriteLocal(localAttributesKey(r), () => localAttributes(r, t));
+  return judged(r.prefix, rewritten, t, t.originatedContext);
 }
 
 /** Why `t` does not get Herald's own route `r` (before attributes and policy), if it does not. */

@@ -86,6 +86,8 @@ export interface NeighborRibsOptions {
   readonly exportRoutes: (session: SessionFacts) => DesiredRoutes;
   /** Numbers the out sets of every neighbor's Adj-RIB-Out (shared: sets are shared). */
   readonly outSets?: OutSetRegistry;
+  /** The session went down (the engine forgets export groups nobody uses). */
+  readonly sessionEnded?: () => void;
   /** Reports work that failed (a bug), instead of leaving a rejected promise. */
   readonly failed: (e: Error) => void;
   readonly notSent: (routes: readonly NotSent[]) => void;
@@ -290,6 +292,7 @@ export class NeighborRibs implements RouteExchange {
     this.sink = undefined;
     this.adjRibOut.clear();
     this.hasLearned = false;
+    this.opts.sessionEnded?.();
     if (staleFor === undefined || staleFor <= 0) {
       this.replaceTable();
       return;

@@ -171,6 +171,7 @@ export class RoutingEngine {
       clock: this.opts.clock,
       exportRoutes: (session) => this.desiredFor(spec.address, session),
       outSets: this.outSets,
+      sessionEnded: () => this.pruneGroups(),
       failed: (e) => this.opts.report.internalError(spec.address, e),
       notSent: (routes) => this.opts.report.routesNotSent(spec.address, routes),
       pathsChanged: (prefixes) => this.pathsChanged(prefixes),
@@ -299,6 +300,18 @@ export class RoutingEngine {
       if (!t.session.ibgp || this.ibgpOf(s.address) === false) return true;
     }
     return false;
+  }
+
+  /** Forgets the export groups of no Established neighbor (their rewrites and out sets). */
+  private pruneGroups(): void {
+    const used = new Set<string>();
+    for (const n of this.byAddress.values()) {
+      const session = n.session;
+      if (!session) continue;
+      const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
+      used.add(exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy));
+    }
+    for (const key of this.groups.keys()) if (!used.has(key)) this.groups.delete(key);
   }
 
   /** Whether some Established neighbor can get a learned route now (else changes are not queued). */

@@ -33,7 +33,9 @@ export function prefixAddress(p: Prefix): Buffer {
 
 /** Dotted-quad IPv4 or IPv6 text (not the legacy "10.1" or hex IPv4 forms ipaddr.js also accepts). */
 export function isIpAddress(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text);
+  // IPv6 text always has a colon, IPv4 never: one check each (ipaddr's IPv4 test throws and catches
+  // internally on IPv6 text, which made validating 100,000 announcements take seconds).
+  return text.includes(':') ? ipaddr.IPv6.isValid(text) : ipaddr.IPv4.isValidFourPartDecimal(text);
 }
 
 /** Parses "10.0.0.0/8" or "2001:db8::/32"; a bare address is a host route. Throws on bad input. */

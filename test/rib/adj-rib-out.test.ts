@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicies } from '../../src/policy/index.js';
 import { AdjRibOut, type Sink } from '../../src/rib/adj-rib-out.js';
+import { localRoute } from '../../src/rib/local-routes.js';
 import { OutSet, OutSetRegistry } from '../../src/rib/out-sets.js';
 import { radixOrder } from '../../src/rib/radix-order.js';
 import {
@@ -142,6 +143,23 @@ describe('radixOrder', () => {
 });
 
 describe('export groups', () => {
+  it('own routes announced alike share one out set: one UPDATE for all of them', async () => {
+    const routes = ['198.51.100.1/32', '198.51.100.2/32', '198.51.100.3/32'].map((prefix) =>
+      localRoute({ prefix, communities: ['65000:1'] }),
+    );
+    const engine = testEngine({ localAsn: 65000, localRoutes: () => routes });
+    const n = engine.addNeighbor({ address: '10.0.0.1', configuredAsns: [65001] });
+    const sink = recorder();
+    n.up(sessionFacts({ peerAsn: 65001, localAddress: '10.0.0.2' }), sink);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    const withRoutes = sink.updates.filter((u) => u.nlri.length > 0);
+    expect(withRoutes).toHaveLength(1);
+    expect(announced(sink).sort()).toEqual(['198.51.100.1/32', '198.51.100.2/32', '198.51.100.3/32']);
+    expect(engine.outSetCount).toBe(1);
+    n.down();
+    expect(engine.outSetCount).toBe(0);
+  });
+
   it('neighbors whose sessions look alike share one out set per path', async () => {
     const engine = testEngine({ localAsn: 65000 });
     engine.setPolicies(

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdjRibOut, type Sink } from '../../src/rib/adj-rib-out.js';
 import { localRoute } from '../../src/rib/local-routes.js';
-import { routeSizeProblem } from '../../src/rib/route-size.js';
+import { encodedSizeProblem, routeSizeProblem, surelyFits } from '../../src/rib/route-size.js';
 import {
   codecContext,
   decodeUpdate,
@@ -32,6 +32,23 @@ describe('routeSizeProblem', () => {
     expect(routeSizeProblem(localRoute({ prefix: '2001:db8::1/128', communities: communities(900) }))).toBe(
       undefined,
     );
+  });
+
+  it('the quick bound never passes a route the encoder would refuse', () => {
+    let quick = 0;
+    for (let n = 0; n <= 1100; n += 5)
+      for (const prefix of ['198.51.100.1/32', '2001:db8::1/128'])
+        for (const prepend of [0, 10, 300]) {
+          const r = localRoute({
+            prefix,
+            communities: communities(n),
+            asPathPrepend: Math.min(prepend, 255),
+          });
+          if (!surelyFits(r, prepend - Math.min(prepend, 255))) continue;
+          quick++;
+          expect(encodedSizeProblem(r, prepend - Math.min(prepend, 255))).toBeUndefined();
+        }
+    expect(quick).toBeGreaterThan(100); // the bound does spare most routes the encoding
   });
 
   it('counts the prepends a degraded health check adds', () => {

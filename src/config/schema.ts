@@ -78,6 +78,13 @@ export const NeighborSchema = Type.Object(
         description: 'Accept routes with our ASN in AS_PATH up to this many times (0: drop them)',
       }),
     ),
+    routeReflectorClient: Opt(
+      Type.Boolean({
+        default: false,
+        description:
+          'iBGP: the neighbor is our route-reflector client (RFC 4456): routes from it are reflected to every iBGP neighbor, and routes from other iBGP neighbors to it',
+      }),
+    ),
     enforceFirstAs: Opt(
       Type.Boolean({
         default: true,
@@ -127,6 +134,12 @@ export const DynamicNeighborSchema = Type.Object(
   {
     range: Type.String({ format: 'prefix', description: 'Accept passive sessions from this range' }),
     peerAsn: Type.Union([ASN('Peer AS number'), Type.Array(ASN('Peer AS number'), { minItems: 1 })]),
+    routeReflectorClient: Opt(
+      Type.Boolean({
+        default: false,
+        description: 'Peers from this range that are iBGP are our route-reflector clients (RFC 4456)',
+      }),
+    ),
   },
   Closed,
 );
@@ -313,6 +326,13 @@ export const ConfigSchema = Type.Object(
   {
     asn: ASN('Local AS number'),
     routerId: Opt(Type.String({ format: 'ipv4', description: 'BGP Identifier (default: a local IPv4)' })),
+    clusterId: Opt(
+      Type.String({
+        format: 'ipv4',
+        description:
+          'Route reflection: the CLUSTER_ID of reflected routes (RFC 4456; default: the router id)',
+      }),
+    ),
     listen: Opt(Type.Union([Type.Literal(false), ListenSchema])),
     api: Opt(Type.Union([Type.Literal(false), ApiSchema])),
     log: Opt(LogSchema),

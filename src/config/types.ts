@@ -42,6 +42,7 @@ export interface NeighborConfig
 export interface DynamicNeighborConfig {
   range: string;
   peerAsn: number[];
+  routeReflectorClient: boolean;
 }
 
 export type HealthCheckConfig = WithDefaults<
@@ -72,6 +73,7 @@ export type KubernetesConfig = WithDefaults<
 export interface HeraldConfig extends RawPolicyConfig {
   asn: number;
   routerId?: string;
+  clusterId?: string;
   listen: { address: string; port: number } | false;
   api: ApiConfig | false;
   log: { level: LogLevel };

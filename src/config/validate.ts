@@ -169,6 +169,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
   const config: HeraldConfig = {
     asn: o.asn,
     routerId: o.routerId,
+    clusterId: o.clusterId,
     listen: listen(problems, o.listen),
     api: api(problems, o.api),
     log: o.log as HeraldConfig['log'],
@@ -183,6 +184,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
     dynamicNeighbors: o.dynamicNeighbors.map((d) => ({
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
+      routeReflectorClient: d.routeReflectorClient === true,
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
     kubernetes: o.kubernetes as HeraldConfig['kubernetes'],
@@ -193,6 +195,13 @@ export function validateConfig(doc: unknown): HeraldConfig {
     policies: o.policies,
     bfdProfiles: profiles,
   };
+  config.neighbors.forEach((n, i) => {
+    // RFC 4456 §6: clients are iBGP peers of the reflector.
+    if (n.routeReflectorClient && n.peerAsn !== config.asn)
+      problems.push(
+        `neighbors[${i}].routeReflectorClient: only an iBGP neighbor (peerAsn ${config.asn}) can be a route-reflector client`,
+      );
+  });
   if (config.fib.prefixList !== undefined && !config.prefixLists?.[config.fib.prefixList])
     problems.push(`fib.prefixList: no prefix list named "${config.fib.prefixList}"`);
   try {

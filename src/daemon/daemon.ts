@@ -142,6 +142,7 @@ export class Daemon {
       settled: () => this.initialState.settled,
       localRoutes: () => this.announcements.routes(),
       localAsn: () => this.current.asn,
+      clusterId: () => this.current.clusterId ?? this.routerId,
       multipath: () => ({
         maximumPaths: this.current.maximumPaths,
         multipathRelax: this.current.multipathRelax,
@@ -378,6 +379,9 @@ export class Daemon {
     // A policy that changed is applied in place to every neighbor that names it.
     // So does a decision knob: every prefix is decided again and its followers told.
     const decisionChanged = DECISION_KEYS.some((k) => previous[k] !== next[k]);
+    // A new CLUSTER_ID changes every reflected route: iBGP neighbors get theirs again (soft out).
+    if (previous.clusterId !== next.clusterId)
+      for (const n of this.engine.neighbors()) if (n.session?.ibgp) n.sync();
     if ((!policiesEqual(previous, next) && this.kernelRoutes) || decisionChanged) this.engine.revisitAll();
     if (!policiesEqual(previous, next))
       for (const [address, n] of this.neighborConfigs) {
@@ -608,11 +612,13 @@ export class Daemon {
         address,
         importPolicy: n.importPolicy,
         exportPolicy: n.exportPolicy,
+        routeReflectorClient: n.routeReflectorClient,
         configuredAsns: peerAsns,
         importRules: {
           localAsn: this.current.asn,
           allowAsIn: n.allowAsIn,
           routerId: this.routerId,
+          clusterId: this.current.clusterId,
           enforceFirstAs: n.enforceFirstAs,
           singleHop: isSingleHop(ttlPolicy(n, this.current.asn)),
         },
@@ -643,7 +649,12 @@ export class Daemon {
       if (dyn) {
         // A passive neighbor with the configured defaults (hold time, families by address family).
         const n = normalizeNeighbor(
-          { address: remote, peerAsn: dyn.peerAsn[0], passive: true },
+          {
+            address: remote,
+            peerAsn: dyn.peerAsn[0],
+            passive: true,
+            routeReflectorClient: dyn.routeReflectorClient,
+          },
           'dynamicNeighbors',
         );
         peer = this.addPeer(n, dyn.peerAsn, true);

@@ -37,10 +37,11 @@ export function exportSignature(
   localAsn: number,
   localAddress6: string | undefined,
   exportPolicy: Policy | undefined,
+  clusterId?: string,
 ): string {
   const ctx = session.send;
   return [
-    session.ibgp ? 'i' : 'e',
+    session.ibgp ? `i${clusterId ?? ''}` : 'e',
     localAsn,
     session.localAddress ?? '',
     localAddress6 ?? '',

@@ -9,11 +9,11 @@ import {
   attributesRefusal,
   exportablePath,
   exportContext,
-  type IbgpOf,
   judgeExport,
   type LearnedExport,
   type LearnedExportTarget,
   rewrite,
+  type SourceOf,
 } from './learned-export.js';
 import type { PrefixSelection } from './loc-rib.js';
 import { exportAttributes, type LocalRoute, localAttributesKey } from './local-routes.js';
@@ -40,15 +40,16 @@ export function learnedOut(
   prefix: Prefix,
   selection: PrefixSelection | undefined,
   t: ExportTarget,
-  ibgpOf: IbgpOf,
+  sourceOf: SourceOf,
 ): OutSet | undefined {
-  const best = exportablePath(prefix, selection, t, ibgpOf);
+  const best = exportablePath(prefix, selection, t, sourceOf);
   if (typeof best === 'string') return undefined;
   // Keyed by the interned set: its attributes are decoded only on a miss, and not kept decoded.
   const origin = best.origin ?? { key: best.attributes, read: () => best.attributes };
   const rewritten = t.group.rewrite(origin.key, () => {
     const a = origin.read();
-    return attributesRefusal(a, t) ? undefined : rewrite(prefix, a, t);
+    // The key is the source neighbor's own attribute set, so its ORIGINATOR_ID is the right one.
+    return attributesRefusal(a, t) ? undefined : rewrite(prefix, a, t, sourceOf(best.neighbor));
   });
   return judged(prefix, rewritten, t, t.learnedContext);
 }

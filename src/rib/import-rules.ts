@@ -11,6 +11,8 @@ export interface ImportRules {
   readonly allowAsIn: number;
   /** Our BGP identifier. */
   readonly routerId?: string;
+  /** Our CLUSTER_ID (RFC 4456; the router id unless configured). */
+  readonly clusterId?: string;
   /** An eBGP peer's AS_PATH must start with its AS (`enforceFirstAs`, default true). */
   readonly enforceFirstAs?: boolean;
   /** The neighbor is configured one hop away (single-hop eBGP or GTSM of one hop). */
@@ -19,7 +21,7 @@ export interface ImportRules {
   readonly session?: SessionRules;
 }
 
-export type LoopReason = 'asPathLoop' | 'originatorId';
+export type LoopReason = 'asPathLoop' | 'originatorId' | 'clusterList';
 
 /** Why a route with `attrs` must be dropped on import, or undefined when it may stay. */
 export function loopReason(attrs: PathAttributes, rules: ImportRules): LoopReason | undefined {
@@ -33,5 +35,9 @@ export function loopReason(attrs: PathAttributes, rules: ImportRules): LoopReaso
   // RFC 4456 §8: "A router that recognizes the ORIGINATOR_ID attribute SHOULD ignore a route
   // received with its BGP Identifier as the ORIGINATOR_ID."
   if (rules.routerId !== undefined && attrs.originatorId === rules.routerId) return 'originatorId';
+  // RFC 4456 §8: "If the local CLUSTER_ID is found in the CLUSTER_LIST, the advertisement received
+  // SHOULD be ignored."
+  const clusterId = rules.clusterId ?? rules.routerId;
+  if (clusterId !== undefined && attrs.clusterList?.includes(clusterId)) return 'clusterList';
   return undefined;
 }

@@ -17,10 +17,31 @@ export interface LearnedExportTarget {
   /** Our IPv6 address for IPv6 routes over an IPv4 session, if any. */
   readonly localAddress6?: string;
   readonly exportPolicy?: Policy;
+  /** An iBGP neighbor that is our route-reflector client (RFC 4456 §6). */
+  readonly routeReflectorClient?: boolean;
+  /** The CLUSTER_ID we prepend when reflecting (RFC 4456 §8; the router id unless configured). */
+  readonly clusterId?: string;
 }
 
-/** Whether a neighbor (by address) is an iBGP one; `undefined` for "local". */
-export type IbgpOf = (address: string) => boolean | undefined;
+/** What the export rules need to know of the neighbor a path came from. */
+export interface PathSource {
+  readonly ibgp: boolean;
+  /** Our route-reflector client. */
+  readonly client: boolean;
+  /** Its BGP Identifier (ORIGINATOR_ID of a reflected route), when known. */
+  readonly bgpId?: string;
+}
+
+/** The source of paths learned from a neighbor (by address); `undefined` for "local". */
+export type SourceOf = (address: string) => PathSource | undefined;
+
+/**
+ * RFC 4456 §6: a route from an iBGP peer goes to another iBGP peer only when one of them is a
+ * client — from a client to every peer, from a non-client to the clients only.
+ */
+export function reflects(source: PathSource, target: { routeReflectorClient?: boolean }): boolean {
+  return source.client || target.routeReflectorClient === true;
+}
 
 /** Whether learned routes can go to this target at all (the engine follows the Loc-RIB for it). */
 export function takesLearnedRoutes(target: { ibgp: boolean; exportPolicy?: Policy }): boolean {
@@ -37,6 +58,7 @@ export function rewrite(
   prefix: Prefix,
   a: PathAttributes,
   t: LearnedExportTarget,
+  source?: PathSource,
 ): PathAttributes | undefined {
   const out: PathAttributes = { ...a };
   delete out.mpReach;
@@ -45,6 +67,7 @@ export function rewrite(
   let nextHop = received;
   if (t.session.ibgp) {
     out.localPref = a.localPref ?? DEFAULT_LOCAL_PREF;
+    if (source?.ibgp) reflect(out, source, t);
   } else {
     delete out.localPref;
     delete out.med;
@@ -78,6 +101,18 @@ export function rewrite(
   return out;
 }
 
+/**
+ * RFC 4456 §8: a reflected route carries the ORIGINATOR_ID ("the BGP Identifier of the originator
+ * of the route in the local AS ... SHOULD NOT be modified by a route reflector" once set) and the
+ * CLUSTER_LIST with our CLUSTER_ID prepended ("If the CLUSTER_LIST is empty, it MUST create a new
+ * one"). Nothing else changes (§10: the RR "SHOULD NOT modify" the path attributes).
+ */
+function reflect(out: PathAttributes, source: PathSource, t: LearnedExportTarget): void {
+  const originator = out.originatorId ?? source.bgpId;
+  if (originator !== undefined) out.originatorId = originator;
+  if (t.clusterId !== undefined) out.clusterList = [t.clusterId, ...(out.clusterList ?? [])];
+}
+
 /** What a neighbor gets of a learned route, and why: the route (and the policy term), or why not. */
 export type LearnedExport = { route: OutRoute; decidedBy?: string } | { refused: string };
 
@@ -86,9 +121,9 @@ export function learnedRouteFor(
   prefix: Prefix,
   selection: PrefixSelection | undefined,
   target: LearnedExportTarget,
-  ibgpOf: IbgpOf,
+  sourceOf: SourceOf,
 ): OutRoute | undefined {
-  const e = learnedExport(prefix, selection, target, ibgpOf);
+  const e = learnedExport(prefix, selection, target, sourceOf);
   return 'route' in e ? e.route : undefined;
 }
 
@@ -97,13 +132,13 @@ export function learnedExport(
   prefix: Prefix,
   selection: PrefixSelection | undefined,
   target: LearnedExportTarget,
-  ibgpOf: IbgpOf,
+  sourceOf: SourceOf,
 ): LearnedExport {
-  const best = exportablePath(prefix, selection, target, ibgpOf);
+  const best = exportablePath(prefix, selection, target, sourceOf);
   if (typeof best === 'string') return { refused: best };
   const refused = attributesRefusal(best.attributes, target);
   if (refused) return { refused };
-  const attributes = rewrite(prefix, best.attributes, target);
+  const attributes = rewrite(prefix, best.attributes, target, sourceOf(best.neighbor));
   if (!attributes) return { refused: 'no usable next hop for this family on this session' };
   return judgeExport(prefix, attributes, 'learned', target);
 }
@@ -113,7 +148,7 @@ export function exportablePath(
   prefix: Prefix,
   selection: PrefixSelection | undefined,
   target: LearnedExportTarget,
-  ibgpOf: IbgpOf,
+  sourceOf: SourceOf,
 ): RoutePath | string {
   const best = selection?.paths[0];
   if (!best?.best) return 'no best path in the Loc-RIB';
@@ -121,10 +156,11 @@ export function exportablePath(
   if (best.neighbor === target.address) return 'the best path was learned from this neighbor';
   if (!target.session.families.has((prefix.afi << 8) | Safi.UNICAST))
     return 'the family is not negotiated on this session';
-  const fromIbgp = ibgpOf(best.neighbor) ?? false;
+  const source = sourceOf(best.neighbor);
   // RFC 4271 §9.2: routes learned from an internal peer are not advertised to other internal
-  // peers (no route reflection configured).
-  if (fromIbgp && target.session.ibgp) return 'learned over iBGP; not passed to iBGP (RFC 4271 §9.2)';
+  // peers — unless one of the two is our route-reflector client (RFC 4456 §6).
+  if (source?.ibgp && target.session.ibgp && !reflects(source, target))
+    return 'learned over iBGP from a non-client; passed only to route-reflector clients (RFC 4271 §9.2, RFC 4456 §6)';
   if (!target.session.ibgp && !target.exportPolicy)
     return 'no export policy: learned routes go to eBGP neighbors only by policy (RFC 8212)';
   return best;

@@ -132,6 +132,8 @@ export class NeighborRibs implements RouteExchange {
   };
   /** The Established session, if any (the decision process reads the peer's ASN and identifier). */
   session?: SessionFacts;
+  /** The peer's BGP Identifier on its last session (its stale paths keep it as their source). */
+  peerBgpId?: string;
   private sink?: Sink;
   private staleTimer?: unknown;
   /** The Loc-RIB has followers: changed prefixes are reported. */
@@ -272,6 +274,7 @@ export class NeighborRibs implements RouteExchange {
 
   up(session: SessionFacts, sink: Sink): void {
     this.session = session;
+    this.peerBgpId = session.peerBgpId;
     this.context = undefined;
     this.sink = sink;
     this.replaceTable();

@@ -21,7 +21,13 @@ import type { DecisionOptions, MultipathOptions } from './best-path.js';
 import { ExportGroup, exportSignature } from './export-groups.js';
 import { type ExportTarget, exportTarget, learnedOut, localExport, localOut } from './export-target.js';
 import type { ImportRules } from './import-rules.js';
-import { type LearnedExportTarget, learnedExport, takesLearnedRoutes } from './learned-export.js';
+import {
+  type LearnedExportTarget,
+  learnedExport,
+  type PathSource,
+  reflects,
+  takesLearnedRoutes,
+} from './learned-export.js';
 import { type PrefixSelection, pathsOf, selectPrefix } from './loc-rib.js';
 import type { LocalRoute } from './local-routes.js';
 import { type MaxPrefixes, NeighborRibs, type SessionFacts } from './neighbor-ribs.js';
@@ -42,6 +48,8 @@ export interface RoutingEngineOptions {
   readonly report: EngineReports;
   /** Resolves once Herald's own routes are known after start: End-of-RIB waits for it. */
   readonly settled?: () => Promise<void>;
+  /** The CLUSTER_ID of reflected routes (RFC 4456 §8): the configured one, else the router id. */
+  readonly clusterId?: () => string | undefined;
 }
 
 export interface NeighborSpec {
@@ -56,6 +64,8 @@ export interface NeighborSpec {
   readonly importRules?: ImportRules;
   /** Our IPv6 address for IPv6 routes over an IPv4 session, if any. */
   readonly localAddress6?: string;
+  /** An iBGP neighbor that is our route-reflector client (RFC 4456). */
+  readonly routeReflectorClient?: boolean;
 }
 
 /** What `herald policy test` shows: the policy, and per path its verdict and the attributes after it. */
@@ -87,6 +97,8 @@ export class RoutingEngine {
   private readonly exportPolicies = new Map<string, string>();
   private readonly importPolicyNames = new Map<string, string>();
   private readonly localAddress6 = new Map<string, string | undefined>();
+  /** Our route-reflector clients, by address. */
+  private readonly clients = new Set<string>();
   /** Prefixes whose Loc-RIB entry changed, waiting to reach the Adj-RIBs-Out (flushed once per turn). */
   private pendingExports = new Map<number | string, Prefix>();
   /** Some neighbor may take a learned route from another: Loc-RIB changes are exported. */
@@ -185,6 +197,7 @@ export class RoutingEngine {
     ribs.trackChanges(this.tracking);
     this.byAddress.set(spec.address, ribs);
     this.localAddress6.set(spec.address, spec.localAddress6);
+    if (spec.routeReflectorClient) this.clients.add(spec.address);
     this.updateLearnedFollow();
     return ribs;
   }
@@ -224,6 +237,7 @@ export class RoutingEngine {
     this.exportPolicies.delete(address);
     this.importPolicyNames.delete(address);
     this.localAddress6.delete(address);
+    this.clients.delete(address);
     this.updateLearnedFollow();
   }
 
@@ -281,7 +295,7 @@ export class RoutingEngine {
     if (!this.mayGetLearned(n, t)) return;
     for (const prefix of this.allPrefixes()) {
       if (locals.size > 0 && locals.has(routeKey(prefix))) continue;
-      const out = learnedOut(prefix, this.select(prefix), t, this.ibgpOf);
+      const out = learnedOut(prefix, this.select(prefix), t, this.sourceOf);
       if (!out) continue;
       n.hasLearned = true;
       yield [prefix, out];
@@ -290,14 +304,20 @@ export class RoutingEngine {
 
   /**
    * Whether a neighbor can get any learned route now: it takes them, and some other neighbor holds
-   * routes it may get (an eBGP one for an iBGP neighbor, RFC 4271 §9.2), or it holds some already.
+   * routes it may get (for an iBGP neighbor: an eBGP one, or one route reflection passes on, RFC
+   * 4271 §9.2, RFC 4456 §6), or it holds some already.
    */
-  private mayGetLearned(n: NeighborRibs, t: Pick<LearnedExportTarget, 'session' | 'exportPolicy'>): boolean {
+  private mayGetLearned(
+    n: NeighborRibs,
+    t: Pick<LearnedExportTarget, 'session' | 'exportPolicy' | 'routeReflectorClient'>,
+  ): boolean {
     if (!takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })) return false;
     if (n.hasLearned) return true;
     for (const s of this.byAddress.values()) {
       if (s === n || (s.adjRibIn.size === 0 && !s.stale)) continue;
-      if (!t.session.ibgp || this.ibgpOf(s.address) === false) return true;
+      if (!t.session.ibgp) return true;
+      const source = this.sourceOf(s.address);
+      if (source && (!source.ibgp || reflects(source, t))) return true;
     }
     return false;
   }
@@ -309,7 +329,7 @@ export class RoutingEngine {
       const session = n.session;
       if (!session) continue;
       const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
-      used.add(exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy));
+      used.add(exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId));
     }
     for (const key of this.groups.keys()) if (!used.has(key)) this.groups.delete(key);
   }
@@ -320,14 +340,15 @@ export class RoutingEngine {
       const session = n.session;
       if (!session) continue;
       const exportPolicy = this.policyNamed(this.exportPolicies.get(n.address));
-      if (this.mayGetLearned(n, { session, exportPolicy })) return true;
+      const routeReflectorClient = this.clients.has(n.address);
+      if (this.mayGetLearned(n, { session, exportPolicy, routeReflectorClient })) return true;
     }
     return false;
   }
 
   private targetFor(n: NeighborRibs, session: SessionFacts): ExportTarget {
     const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
-    const signature = exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy);
+    const signature = exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId);
     let group = this.groups.get(signature);
     if (!group) {
       group = new ExportGroup();
@@ -363,7 +384,7 @@ export class RoutingEngine {
             selection = this.select(prefix);
             selected = true;
           }
-          out = learnedOut(prefix, selection, t, this.ibgpOf);
+          out = learnedOut(prefix, selection, t, this.sourceOf);
           if (out) n.hasLearned = true;
         }
         if (out || n.adjRibOut.holds(prefix)) n.adjRibOut.stage(prefix, out);
@@ -404,7 +425,7 @@ export class RoutingEngine {
     const own = this.localByKey().get(routeKey(prefix));
     const e = own
       ? localExport(own, target)
-      : learnedExport(prefix, this.select(prefix), target, this.ibgpOf);
+      : learnedExport(prefix, this.select(prefix), target, this.sourceOf);
     if ('refused' in e) return { policy, paths: [], refused: e.refused };
     return {
       policy,
@@ -430,16 +451,23 @@ export class RoutingEngine {
       localAsn: this.opts.localAsn(),
       localAddress6,
       exportPolicy: this.policyNamed(this.exportPolicies.get(address)),
+      routeReflectorClient: this.clients.has(address),
+      clusterId: this.opts.clusterId?.(),
     };
   }
 
   /** iBGP or not: from the session when up, else from the configured ASNs. */
-  private readonly ibgpOf = (address: string): boolean | undefined => {
-    const n = this.byAddress.get(address);
-    if (!n) return undefined;
+  private ibgp(n: NeighborRibs): boolean {
     if (n.session) return n.session.ibgp;
     const asn = this.opts.localAsn();
     return n.configuredAsns.length > 0 && n.configuredAsns.every((a) => a === asn);
+  }
+
+  /** What export needs to know of the neighbor a path came from. */
+  private readonly sourceOf = (address: string): PathSource | undefined => {
+    const n = this.byAddress.get(address);
+    if (!n) return undefined;
+    return { ibgp: this.ibgp(n), client: this.clients.has(address), bgpId: n.peerBgpId };
   };
 
   /** Every prefix any neighbor holds (current or stale), once: each from the first table holding it. */
@@ -464,16 +492,19 @@ export class RoutingEngine {
    */
   private updateLearnedFollow(): void {
     // A learned route can go somewhere only if some neighbor takes one from another: an eBGP
-    // neighbor with an export policy (from anyone else), or an iBGP neighbor (from an eBGP one:
-    // iBGP-learned routes never go to iBGP, RFC 4271 §9.2). Otherwise the Loc-RIB is not followed.
+    // neighbor with an export policy (from anyone else), or an iBGP neighbor (from an eBGP one,
+    // or from an iBGP one when route reflection applies: RFC 4271 §9.2, RFC 4456 §6). Otherwise
+    // the Loc-RIB is not followed.
     const all = [...this.byAddress.values()].map((n) => ({
       address: n.address,
-      ibgp: this.ibgpOf(n.address) ?? false,
+      ibgp: this.ibgp(n),
+      client: this.clients.has(n.address),
+      routeReflectorClient: this.clients.has(n.address),
       exportPolicy: this.policyNamed(this.exportPolicies.get(n.address)),
     }));
     const need = all.some((t) =>
       t.ibgp
-        ? all.some((s) => s.address !== t.address && !s.ibgp)
+        ? all.some((s) => s.address !== t.address && (!s.ibgp || reflects(s, t)))
         : t.exportPolicy !== undefined && all.length > 1,
     );
     if (need === this.exportsLearned) return;

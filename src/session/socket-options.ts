@@ -294,6 +294,9 @@ function attachConnect(
     const onConnect = () => {
       cleanup();
       socket.removeListener('error', onError);
+      // An UPDATE goes out when written, not after the previous segment's (delayed) ACK: Nagle
+      // would hold small messages back by up to the peer's delayed-ACK time.
+      socket.setNoDelay(true);
       resolvePromise(socket);
     };
     socket.once('error', onError);

@@ -96,6 +96,21 @@ describe('config validation', () => {
     ]);
   });
 
+  it('accepts route-reflector clients among iBGP neighbors only (RFC 4456 §6)', () => {
+    const c = parseConfig(
+      'asn: 65000\nclusterId: 10.255.0.1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 65000, routeReflectorClient: true }\n',
+    );
+    expect(c.clusterId).toBe('10.255.0.1');
+    expect(c.neighbors[0].routeReflectorClient).toBe(true);
+    expect(
+      problems(
+        'asn: 65000\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 65001, routeReflectorClient: true }\n',
+      ),
+    ).toEqual([
+      'neighbors[0].routeReflectorClient: only an iBGP neighbor (peerAsn 65000) can be a route-reflector client',
+    ]);
+  });
+
   it('rejects an announcement whose attributes cannot fit a 4,096-octet UPDATE, naming it', () => {
     const list = (n: number, f: (i: number) => string) =>
       JSON.stringify(Array.from({ length: n }, (_, i) => f(i)));

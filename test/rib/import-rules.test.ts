@@ -57,6 +57,16 @@ describe('import rules', () => {
     expect(loopReason({ asPath: [], originatorId: '192.0.2.8' }, rules)).toBeUndefined();
   });
 
+  it('RFC 4456 §8: a route whose CLUSTER_LIST holds our CLUSTER_ID (else our router id) is dropped', () => {
+    const byRouterId = { localAsn: 65000, allowAsIn: 0, routerId: '192.0.2.9' };
+    expect(loopReason({ asPath: [], clusterList: ['10.0.0.1', '192.0.2.9'] }, byRouterId)).toBe(
+      'clusterList',
+    );
+    const byClusterId = { ...byRouterId, clusterId: '10.255.0.1' };
+    expect(loopReason({ asPath: [], clusterList: ['192.0.2.9'] }, byClusterId)).toBeUndefined();
+    expect(loopReason({ asPath: [], clusterList: ['10.255.0.1'] }, byClusterId)).toBe('clusterList');
+  });
+
   it('without rules (MRT data) nothing is dropped', () => {
     const rib = new AdjRibIn();
     expect(rib.apply(announceLoop, ctx).rejectedAsLoop).toBe(0);

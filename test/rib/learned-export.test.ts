@@ -43,11 +43,12 @@ interface Neighbor {
   updates: DecodedUpdate[];
 }
 
-function setup() {
+function setup(clusterId?: string) {
   const engine = new RoutingEngine({
     clock: new ManualClock(),
     localRoutes: () => [],
     localAsn: () => LOCAL,
+    clusterId: () => clusterId,
     report: {
       routesNotSent: () => {},
       internalError: (_a, e) => {
@@ -62,8 +63,14 @@ function setup() {
       },
     }),
   );
-  const add = (address: string, asn: number, localAddress: string, exportPolicy?: string): Neighbor => {
-    const ribs = engine.addNeighbor({ address, configuredAsns: [asn], exportPolicy });
+  const add = (
+    address: string,
+    asn: number,
+    localAddress: string,
+    exportPolicy?: string,
+    routeReflectorClient = false,
+  ): Neighbor => {
+    const ribs = engine.addNeighbor({ address, configuredAsns: [asn], exportPolicy, routeReflectorClient });
     const updates: DecodedUpdate[] = [];
     const sink: Sink = {
       send: (m) => updates.push(decodeUpdate(m.subarray(19), ctx(asn === LOCAL))) > 0,
@@ -143,6 +150,69 @@ describe('learned routes on the way out', () => {
     ibgpA.ribs.received(ibgpRoute);
     await settle();
     expect(routesIn(ibgpB).map((r) => r.prefix)).toEqual(['10.1.0.0/16']);
+  });
+
+  it('RFC 4456 §6: a client route is reflected to every iBGP peer with ORIGINATOR_ID and CLUSTER_LIST', async () => {
+    const { add } = setup('10.255.0.1');
+    const clientA = add('10.0.3.1', LOCAL, '10.0.3.100', undefined, true);
+    const clientB = add('10.0.4.1', LOCAL, '10.0.4.100', undefined, true);
+    const nonClient = add('10.0.5.1', LOCAL, '10.0.5.100');
+    const fromClient = encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.2.0.0/16')],
+        attributes: { origin: 0, asPath: [], nextHop: '10.0.3.1', localPref: 200, med: 5 },
+      },
+      ctx(true),
+    ).subarray(19);
+    clientA.ribs.received(fromClient);
+    await settle();
+    for (const n of [clientB, nonClient]) {
+      const [r] = routesIn(n);
+      expect(r.prefix).toBe('10.2.0.0/16');
+      // §8: ORIGINATOR_ID = the BGP Identifier of the client; our CLUSTER_ID prepended; §10: the
+      // rest as received (next hop, LOCAL_PREF, MED, the empty AS_PATH).
+      expect(r.attributes.originatorId).toBe(`192.0.2.${LOCAL % 250}`);
+      expect(r.attributes.clusterList).toEqual(['10.255.0.1']);
+      expect(r.attributes.nextHop).toBe('10.0.3.1');
+      expect(r.attributes.localPref).toBe(200);
+      expect(r.attributes.med).toBe(5);
+      expect(formatAsPath(r.attributes.asPath ?? [])).toBe('');
+    }
+    expect(routesIn(clientA)).toEqual([]); // not back to where it came from
+  });
+
+  it('RFC 4456 §6: a non-client route goes to clients only; ORIGINATOR_ID and CLUSTER_LIST already set are kept', async () => {
+    const { add } = setup('10.255.0.1');
+    const client = add('10.0.3.1', LOCAL, '10.0.3.100', undefined, true);
+    const nonClientA = add('10.0.5.1', LOCAL, '10.0.5.100');
+    const nonClientB = add('10.0.6.1', LOCAL, '10.0.6.100');
+    const ebgp = add('10.0.0.1', 65001, '10.0.0.100', 'pass-learned');
+    const reflectedElsewhere = encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.3.0.0/16')],
+        attributes: {
+          origin: 0,
+          asPath: [],
+          nextHop: '10.0.9.9',
+          localPref: 100,
+          originatorId: '10.0.9.9',
+          clusterList: ['10.255.0.2'],
+        },
+      },
+      ctx(true),
+    ).subarray(19);
+    nonClientA.ribs.received(reflectedElsewhere);
+    await settle();
+    const [r] = routesIn(client);
+    expect(r.attributes.originatorId).toBe('10.0.9.9');
+    expect(r.attributes.clusterList).toEqual(['10.255.0.1', '10.255.0.2']);
+    expect(routesIn(nonClientB)).toEqual([]);
+    // To an eBGP neighbor the route-reflection attributes are dropped (RFC 4456 §8: iBGP only).
+    const [e] = routesIn(ebgp);
+    expect(e.attributes.originatorId).toBeUndefined();
+    expect(e.attributes.clusterList).toBeUndefined();
   });
 
   it('NO_EXPORT keeps a route inside the AS; NO_ADVERTISE keeps it from everyone (RFC 1997)', async () => {

@@ -179,6 +179,12 @@ export function gobgpPathToRoute(prefix: string, p: GobgpPath): ReceivedRoute {
       case 8:
         r.communities = normalizeCommunities(a.communities ?? []);
         break;
+      case 9:
+        r.originatorId = a.value as string;
+        break;
+      case 10:
+        r.clusterList = a.value as string[];
+        break;
       case 14: {
         const hops = a.nexthops ?? (a.nexthop ? [a.nexthop] : []);
         const global = hops.find((h) => !h.toLowerCase().startsWith('fe80'));

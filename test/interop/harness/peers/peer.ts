@@ -94,6 +94,9 @@ export interface ReceivedRoute {
   stale?: boolean;
   /** The neighbor the route was learned from. */
   peer?: string;
+  /** RFC 4456 ORIGINATOR_ID and CLUSTER_LIST (read from GoBGP only). */
+  originatorId?: string;
+  clusterList?: string[];
 }
 
 export type DaemonKind = 'gobgp' | 'bird' | 'frr';

@@ -1,0 +1,99 @@
+// Herald as a route reflector (RFC 4456), end to end: FRR and GoBGP are its clients, BIRD an iBGP
+// non-client, all in Herald's AS. A client's route reaches the other client and the non-client
+// with ORIGINATOR_ID = the client's router id and CLUSTER_LIST = Herald's cluster id, next hop
+// unchanged; the non-client's route reaches the clients only. Needs root, FRR, BIRD and GoBGP.
+import { describe, expect, it } from 'vitest';
+import { startHerald } from './harness/herald.js';
+import {
+  delay,
+  type ReceivedRoute,
+  type RunningPeer,
+  startPeer,
+  useTopology,
+  waitFor,
+} from './harness/index.js';
+
+const ASN = 65000;
+const CLUSTER_ID = '10.255.0.1';
+
+const routeOf = async (peer: RunningPeer, prefix: string): Promise<ReceivedRoute | undefined> =>
+  (await peer.receivedRoutes('ipv4-unicast')).find((r) => r.prefix === prefix);
+
+describe('Herald reflects routes between its iBGP clients', () => {
+  const topo = useTopology();
+
+  it('client → client and non-client with ORIGINATOR_ID and CLUSTER_LIST; non-client → clients only', async () => {
+    const t = await topo.link();
+    await t.addAddress(t.b.ns, t.b.ifname, '10.0.0.3/24');
+    await t.addAddress(t.b.ns, t.b.ifname, '10.0.0.4/24');
+    const herald = await startHerald(t, t.a.ns, {
+      asn: ASN,
+      routerId: t.a.ipv4,
+      clusterId: CLUSTER_ID,
+      listen: { address: t.a.ipv4, port: 179 },
+      neighbors: [
+        { address: t.b.ipv4, peerAsn: ASN, passive: true, routeReflectorClient: true },
+        { address: '10.0.0.3', peerAsn: ASN, passive: true, routeReflectorClient: true },
+        { address: '10.0.0.4', peerAsn: ASN, passive: true },
+      ],
+    });
+    const frr = await startPeer('frr', {
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: ASN,
+      localAddress: t.b.ipv4,
+      neighbors: [{ address: t.a.ipv4, asn: ASN }],
+      routes: [{ prefix: '10.77.0.0/16' }],
+    });
+    const gobgp = await startPeer('gobgp', {
+      ns: t.b.ns,
+      routerId: '10.0.0.3',
+      asn: ASN,
+      localAddress: '10.0.0.3',
+      listenPort: 1179,
+      neighbors: [{ address: t.a.ipv4, asn: ASN, port: 179 }],
+    });
+    const bird = await startPeer('bird', {
+      ns: t.b.ns,
+      routerId: '10.0.0.4',
+      asn: ASN,
+      localAddress: '10.0.0.4',
+      listenPort: 2179,
+      neighbors: [{ address: t.a.ipv4, asn: ASN, port: 179 }],
+      routes: [{ prefix: '10.99.0.0/16' }],
+    });
+    for (const a of [t.b.ipv4, '10.0.0.3', '10.0.0.4']) await herald.waitState(a, 'Established', 20_000);
+
+    const atClient = await waitFor(() => routeOf(gobgp, '10.77.0.0/16'), {
+      timeoutMs: 15_000,
+      what: 'GoBGP (client) receiving the route of FRR (client)',
+    });
+    expect(atClient).toMatchObject({
+      asPath: '',
+      nextHop: t.b.ipv4,
+      originatorId: t.b.ipv4,
+      clusterList: [CLUSTER_ID],
+    });
+    await waitFor(() => routeOf(bird, '10.77.0.0/16'), {
+      timeoutMs: 15_000,
+      what: 'BIRD (non-client) receiving the route of FRR (client)',
+    });
+
+    // The non-client's route goes to the clients, reflected. (FRR, in the same namespace as BIRD,
+    // would drop it for a next hop that is its own address, so GoBGP's copy is the one checked.)
+    const fromNonClient = await waitFor(() => routeOf(gobgp, '10.99.0.0/16'), {
+      timeoutMs: 15_000,
+      what: 'GoBGP (client) receiving the route of BIRD (non-client)',
+    });
+    expect(fromNonClient).toMatchObject({ originatorId: '10.0.0.4', clusterList: [CLUSTER_ID] });
+
+    // FRR's route withdrawn: gone at the other client.
+    await frr.withdraw(['10.77.0.0/16']);
+    await waitFor(async () => ((await routeOf(gobgp, '10.77.0.0/16')) ? undefined : true), {
+      timeoutMs: 15_000,
+      what: 'the withdrawal reaching GoBGP',
+    });
+    await delay(500);
+    expect(await routeOf(bird, '10.77.0.0/16')).toBeUndefined();
+  }, 90_000);
+});

@@ -70,6 +70,14 @@ export const NeighborSchema = Type.Object(
       }),
     ),
     addPath: Opt(Type.Enum(['receive', 'send', 'both'], { description: 'RFC 7911 add-path' })),
+    addPathSendMax: Opt(
+      Type.Integer({
+        minimum: 1,
+        maximum: 64,
+        description:
+          'With addPath send or both: at most this many paths per prefix, best first (default: every path)',
+      }),
+    ),
     allowAsIn: Opt(
       Type.Integer({
         minimum: 0,

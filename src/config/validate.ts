@@ -196,6 +196,8 @@ export function validateConfig(doc: unknown): HeraldConfig {
     bfdProfiles: profiles,
   };
   config.neighbors.forEach((n, i) => {
+    if (n.addPathSendMax !== undefined && n.addPath !== 'send' && n.addPath !== 'both')
+      problems.push(`neighbors[${i}].addPathSendMax: needs addPath: send or both`);
     // RFC 4456 §6: clients are iBGP peers of the reflector.
     if (n.routeReflectorClient && n.peerAsn !== config.asn)
       problems.push(

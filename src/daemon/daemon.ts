@@ -613,6 +613,7 @@ export class Daemon {
         importPolicy: n.importPolicy,
         exportPolicy: n.exportPolicy,
         routeReflectorClient: n.routeReflectorClient,
+        addPathSendMax: n.addPath === 'send' || n.addPath === 'both' ? n.addPathSendMax : undefined,
         configuredAsns: peerAsns,
         importRules: {
           localAsn: this.current.asn,

@@ -98,17 +98,30 @@ export class AdjRibOut {
     return this.advertised4.size + this.advertised6.size;
   }
 
-  /** Whether the prefix is advertised, staged, or wanted but held back. */
+  /** Whether the prefix (any path of it) is advertised, staged, or wanted but held back. */
   holds(prefix: Prefix): boolean {
     if (prefix.afi === Afi.IPV4) {
       const addr = v4Addr(prefix.bytes, 0, prefix.length);
-      if (this.advertised4.get(addr, prefix.length) !== undefined) return true;
-      if (this.pending4.get(addr, prefix.length) !== undefined) return true;
+      if (this.advertised4.hasPrefix(addr, prefix.length)) return true;
+      if (this.pending4.hasPrefix(addr, prefix.length)) return true;
     } else {
-      if (this.advertised6.get(prefix.bytes, 0, prefix.length) !== undefined) return true;
-      if (this.pending6.get(prefix.bytes, 0, prefix.length) !== undefined) return true;
+      if (this.advertised6.hasPrefix(prefix.bytes, 0, prefix.length)) return true;
+      if (this.pending6.hasPrefix(prefix.bytes, 0, prefix.length)) return true;
     }
     return this.notSent.size > 0 && this.notSent.has(prefixKey(prefix));
+  }
+
+  /** The path ids (RFC 7911) of `prefix` advertised or staged. */
+  pathIds(prefix: Prefix): Set<number> {
+    const ids = new Set<number>();
+    const tables =
+      prefix.afi === Afi.IPV4
+        ? [this.advertised4, this.pending4].map((t) =>
+            t.paths(v4Addr(prefix.bytes, 0, prefix.length), prefix.length),
+          )
+        : [this.advertised6, this.pending6].map((t) => t.paths(prefix.bytes, 0, prefix.length));
+    for (const paths of tables) for (const [pathId] of paths) ids.add(pathId);
+    return ids;
   }
 
   /** Routes wanted but not sent, with the reason (shown by the API). */
@@ -118,32 +131,38 @@ export class AdjRibOut {
 
   /** What the peer has been sent. */
   *routes(): Generator<OutRoute> {
-    for (const [addr, length, , id] of this.advertised4.entries()) {
+    for (const [addr, length, pathId, id] of this.advertised4.entries()) {
       const set = this.registry.get(id);
-      if (set) yield { prefix: ipv4Prefix(addr, length), attributes: set.attributes };
+      if (set) yield { prefix: v4PathPrefix(addr, length, pathId), attributes: set.attributes };
     }
-    for (const [bytes, length, , id] of this.advertised6.entries()) {
+    for (const [bytes, length, pathId, id] of this.advertised6.entries()) {
       const set = this.registry.get(id);
-      const prefix = { afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
-      if (set) yield { prefix, attributes: set.attributes };
+      if (set) yield { prefix: v6PathPrefix(bytes, length, pathId), attributes: set.attributes };
     }
   }
 
   /**
    * Stages what the peer should have for `prefix` (undefined: nothing); the newest staging wins.
-   * `force` sends it even when the peer has it already (a ROUTE-REFRESH answer).
+   * `force` sends it even when the peer has it already (a ROUTE-REFRESH answer). The prefix's
+   * `pathId` (RFC 7911, add-path send) tells its paths apart; without it, path 0.
    */
   stage(prefix: Prefix, out: OutSet | undefined, force = false): void {
     const value = (out ? this.registry.retain(out) + 1 : 0) | (force ? FORCE : 0);
+    const pathId = prefix.pathId ?? 0;
     const old =
       prefix.afi === Afi.IPV4
-        ? this.pending4.set(v4Addr(prefix.bytes, 0, prefix.length), prefix.length, 0, value >>> 0)
-        : this.pending6.set(prefix.bytes, 0, prefix.length, 0, value >>> 0);
+        ? this.pending4.set(v4Addr(prefix.bytes, 0, prefix.length), prefix.length, pathId, value >>> 0)
+        : this.pending6.set(prefix.bytes, 0, prefix.length, pathId, value >>> 0);
     if (old < 0) return;
     if (old & FORCE && !force) {
       if (prefix.afi === Afi.IPV4)
-        this.pending4.set(v4Addr(prefix.bytes, 0, prefix.length), prefix.length, 0, (value | FORCE) >>> 0);
-      else this.pending6.set(prefix.bytes, 0, prefix.length, 0, (value | FORCE) >>> 0);
+        this.pending4.set(
+          v4Addr(prefix.bytes, 0, prefix.length),
+          prefix.length,
+          pathId,
+          (value | FORCE) >>> 0,
+        );
+      else this.pending6.set(prefix.bytes, 0, prefix.length, pathId, (value | FORCE) >>> 0);
     }
     if (old & ID_BITS) this.registry.release((old & ID_BITS) - 1);
   }
@@ -174,12 +193,14 @@ export class AdjRibOut {
       const only = typeof full === 'number' ? full : undefined;
       // Everything advertised goes unless the walk wants it (or a newer change is staged already).
       if (only !== Afi.IPV6)
-        this.advertised4.forEach((addr, length) => {
-          if (this.pending4.get(addr, length) === undefined) this.pending4.set(addr, length, 0, 0);
+        this.advertised4.forEach((addr, length, pathId) => {
+          if (this.pending4.get(addr, length, pathId) === undefined)
+            this.pending4.set(addr, length, pathId, 0);
         });
       if (only !== Afi.IPV4)
-        this.advertised6.forEach((bytes, length) => {
-          if (this.pending6.get(bytes, 0, length) === undefined) this.pending6.set(bytes, 0, length, 0, 0);
+        this.advertised6.forEach((bytes, length, pathId) => {
+          if (this.pending6.get(bytes, 0, length, pathId) === undefined)
+            this.pending6.set(bytes, 0, length, pathId, 0);
         });
       let n = 0;
       for (const [prefix, out] of desired) {
@@ -306,26 +327,28 @@ export class AdjRibOut {
     const n = staged.size;
     const addrs = new Uint32Array(n);
     const lengths = new Uint8Array(n);
+    const pathIds = new Uint32Array(n);
     const ids = new Uint32Array(n);
-    const gone: Ipv4Routes = { addrs: new Uint32Array(n), lengths: new Uint8Array(n) };
+    const gone = { addrs: new Uint32Array(n), lengths: new Uint8Array(n), pathIds: new Uint32Array(n) };
     let wanted = 0;
     let withdrawn = 0;
     const addPath = ctx.addPath.has((Afi.IPV4 << 8) | Safi.UNICAST);
-    staged.forEach((addr, length, _p, value) => {
+    staged.forEach((addr, length, pathId, value) => {
       const id = (value & ID_BITS) - 1;
-      const had = this.advertised4.get(addr, length);
-      if (this.notSent.size > 0) this.sendable(ipv4Prefix(addr, length));
+      const had = this.advertised4.get(addr, length, pathId);
+      if (this.notSent.size > 0) this.sendable(v4PathPrefix(addr, length, pathId));
       if (id >= 0) {
         const set = this.registry.get(id)!;
         const size = (addPath ? 5 : 1) + ((length + 7) >> 3);
         if (!(value & FORCE) && had !== undefined && this.unchanged(had, set, ctx)) {
-          this.advertised4.set(addr, length, 0, id); // the same octets: keep the newer set only
+          this.advertised4.set(addr, length, pathId, id); // the same octets: keep the newer set only
           this.registry.release(had);
           return;
         }
-        if (this.fits(set, () => ipv4Prefix(addr, length), size, ctx, result)) {
+        if (this.fits(set, () => v4PathPrefix(addr, length, pathId), size, ctx, result)) {
           addrs[wanted] = addr;
           lengths[wanted] = length;
+          pathIds[wanted] = pathId;
           ids[wanted++] = id;
           return;
         }
@@ -333,7 +356,8 @@ export class AdjRibOut {
       }
       if (had === undefined) return;
       gone.addrs[withdrawn] = addr;
-      gone.lengths[withdrawn++] = length;
+      gone.lengths[withdrawn] = length;
+      gone.pathIds[withdrawn++] = pathId;
     });
     // Grouped by out set: each UPDATE carries one set and as many of its prefixes as fit.
     const order = radixOrder(ids, wanted);
@@ -344,16 +368,21 @@ export class AdjRibOut {
         const next = packIpv4Withdrawal(this.writer, gone, i, withdrawn, ctx);
         if (!(await this.emit(sink)) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
-          const old = this.advertised4.delete(gone.addrs[k], gone.lengths[k]);
+          const old = this.advertised4.delete(gone.addrs[k], gone.lengths[k], gone.pathIds[k]);
           if (old >= 0) this.registry.release(old);
         }
         result.withdrawn += next - i;
         i = next;
       }
-      const byGroup: Ipv4Routes = { addrs: new Uint32Array(wanted), lengths: new Uint8Array(wanted) };
+      const byGroup = {
+        addrs: new Uint32Array(wanted),
+        lengths: new Uint8Array(wanted),
+        pathIds: new Uint32Array(wanted),
+      };
       for (let k = 0; k < wanted; k++) {
         byGroup.addrs[k] = addrs[order[k]];
         byGroup.lengths[k] = lengths[order[k]];
+        byGroup.pathIds[k] = pathIds[order[k]];
       }
       for (let from = 0; from < wanted; ) {
         const id = ids[order[from]];
@@ -368,7 +397,7 @@ export class AdjRibOut {
             : packIpv4Update(this.writer, prepared, byGroup, i, to, ctx);
           if (!(await this.emit(sink)) || generation !== this.generation) return false;
           for (let k = i; k < next; k++) {
-            const old = this.advertised4.set(byGroup.addrs[k], byGroup.lengths[k], 0, id);
+            const old = this.advertised4.set(byGroup.addrs[k], byGroup.lengths[k], byGroup.pathIds[k], id);
             if (old >= 0) this.registry.release(old);
           }
           result.announced += next - i;
@@ -397,14 +426,14 @@ export class AdjRibOut {
     const groups = new Map<number, Prefix[]>();
     const gone: Prefix[] = [];
     const addPath = ctx.addPath.has((Afi.IPV6 << 8) | Safi.UNICAST);
-    staged.forEach((bytes, length, _p, value) => {
-      const prefix: Prefix = { afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
+    staged.forEach((bytes, length, pathId, value) => {
+      const prefix = v6PathPrefix(bytes, length, pathId);
       const id = (value & ID_BITS) - 1;
-      const had = this.advertised6.get(prefix.bytes, 0, length);
+      const had = this.advertised6.get(prefix.bytes, 0, length, pathId);
       if (this.notSent.size > 0) this.sendable(prefix);
       if (id >= 0) {
         if (!(value & FORCE) && had !== undefined && this.unchanged(had, this.registry.get(id)!, ctx)) {
-          this.advertised6.set(prefix.bytes, 0, length, 0, id);
+          this.advertised6.set(prefix.bytes, 0, length, pathId, id);
           this.registry.release(had);
           return;
         }
@@ -425,7 +454,7 @@ export class AdjRibOut {
         const next = packWithdrawal(this.writer, gone, i, Safi.UNICAST, ctx);
         if (!(await this.emit(sink)) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
-          const old = this.advertised6.delete(gone[k].bytes, 0, gone[k].length, 0);
+          const old = this.advertised6.delete(gone[k].bytes, 0, gone[k].length, gone[k].pathId ?? 0);
           if (old >= 0) this.registry.release(old);
         }
         result.withdrawn += next - i;
@@ -441,7 +470,13 @@ export class AdjRibOut {
             return false;
           }
           for (let k = i; k < next; k++) {
-            const old = this.advertised6.set(prefixes[k].bytes, 0, prefixes[k].length, 0, id);
+            const old = this.advertised6.set(
+              prefixes[k].bytes,
+              0,
+              prefixes[k].length,
+              prefixes[k].pathId ?? 0,
+              id,
+            );
             if (old >= 0) this.registry.release(old);
           }
           result.announced += next - i;
@@ -480,6 +515,19 @@ function emptyResult(): SyncResult {
 /** Routes [from, to) of typed arrays as Prefix objects (IPv4 routes sent in MP_REACH_NLRI). */
 function prefixesOf(routes: Ipv4Routes, from: number, to: number): Prefix[] {
   const out: Prefix[] = [];
-  for (let k = from; k < to; k++) out.push(ipv4Prefix(routes.addrs[k], routes.lengths[k]));
+  for (let k = from; k < to; k++)
+    out.push(v4PathPrefix(routes.addrs[k], routes.lengths[k], routes.pathIds ? routes.pathIds[k] : 0));
   return out;
+}
+
+/** An IPv4 prefix with its path id (RFC 7911) when not 0. */
+function v4PathPrefix(addr: number, length: number, pathId: number): Prefix {
+  const p = ipv4Prefix(addr, length);
+  return pathId === 0 ? p : { ...p, pathId };
+}
+
+/** An IPv6 prefix of a table's key bytes, with its path id when not 0. */
+function v6PathPrefix(bytes: Buffer, length: number, pathId: number): Prefix {
+  const p: Prefix = { afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) };
+  return pathId === 0 ? p : { ...p, pathId };
 }

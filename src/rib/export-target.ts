@@ -8,6 +8,7 @@ import type { ExportGroup, Rewritten } from './export-groups.js';
 import {
   attributesRefusal,
   exportablePath,
+  exportablePaths,
   exportContext,
   judgeExport,
   type LearnedExport,
@@ -15,7 +16,7 @@ import {
   rewrite,
   type SourceOf,
 } from './learned-export.js';
-import type { PrefixSelection } from './loc-rib.js';
+import type { PrefixSelection, RoutePath } from './loc-rib.js';
 import { exportAttributes, type LocalRoute, localAttributesKey } from './local-routes.js';
 import type { OutSet } from './out-sets.js';
 
@@ -43,13 +44,41 @@ export function learnedOut(
   sourceOf: SourceOf,
 ): OutSet | undefined {
   const best = exportablePath(prefix, selection, t, sourceOf);
-  if (typeof best === 'string') return undefined;
+  return typeof best === 'string' ? undefined : pathOut(prefix, best, t, sourceOf);
+}
+
+/** Gives each Loc-RIB path the path id it is sent with (RFC 7911). */
+export type OutPathId = (path: RoutePath) => number;
+
+/**
+ * RFC 7911 add-path send: the learned paths `t` gets for `prefix` now, best first, up to `max`,
+ * each as [path id, out set]; none when there is nothing to send.
+ */
+export function learnedOuts(
+  prefix: Prefix,
+  selection: PrefixSelection | undefined,
+  t: ExportTarget,
+  sourceOf: SourceOf,
+  outPathId: OutPathId,
+  max = Number.POSITIVE_INFINITY,
+): [pathId: number, out: OutSet][] {
+  const out: [number, OutSet][] = [];
+  for (const path of exportablePaths(prefix, selection, t, sourceOf)) {
+    if (out.length >= max) break;
+    const set = pathOut(prefix, path, t, sourceOf);
+    if (set) out.push([outPathId(path), set]);
+  }
+  return out;
+}
+
+/** One Loc-RIB path as `t` gets it (rewritten once per export group, then the policy). */
+function pathOut(prefix: Prefix, path: RoutePath, t: ExportTarget, sourceOf: SourceOf): OutSet | undefined {
   // Keyed by the interned set: its attributes are decoded only on a miss, and not kept decoded.
-  const origin = best.origin ?? { key: best.attributes, read: () => best.attributes };
+  const origin = path.origin ?? { key: path.attributes, read: () => path.attributes };
   const rewritten = t.group.rewrite(origin.key, () => {
     const a = origin.read();
     // The key is the source neighbor's own attribute set, so its ORIGINATOR_ID is the right one.
-    return attributesRefusal(a, t) ? undefined : rewrite(prefix, a, t, sourceOf(best.neighbor));
+    return attributesRefusal(a, t) ? undefined : rewrite(prefix, a, t, sourceOf(path.neighbor));
   });
   return judged(prefix, rewritten, t, t.learnedContext);
 }

@@ -154,16 +154,48 @@ export function exportablePath(
   if (!best?.best) return 'no best path in the Loc-RIB';
   if (best.neighbor === 'local') return 'Herald originates this prefix (sent as its own route)';
   if (best.neighbor === target.address) return 'the best path was learned from this neighbor';
+  return pathRefusal(prefix, best, target, sourceOf) ?? best;
+}
+
+/**
+ * RFC 7911 add-path send: the Loc-RIB paths `target` may get for `prefix`, best first, up to `max`
+ * (before rewrite and policy). Paths that lost on eligibility (an AS loop) or to the import policy
+ * are not candidates; neither are the target's own paths.
+ */
+export function exportablePaths(
+  prefix: Prefix,
+  selection: PrefixSelection | undefined,
+  target: LearnedExportTarget,
+  sourceOf: SourceOf,
+): RoutePath[] {
+  const paths = selection?.paths;
+  if (!paths?.[0]?.best || paths[0].neighbor === 'local') return [];
+  const out: RoutePath[] = [];
+  for (const p of paths) {
+    if (p.lostAt === 'asLoop' || p.lostAt === 'importPolicy' || p.lostAt === 'originatedLocally') continue;
+    if (p.neighbor === target.address || pathRefusal(prefix, p, target, sourceOf)) continue;
+    out.push(p);
+  }
+  return out;
+}
+
+/** Why `target` may not get a learned path (the rules of RFC 4271 §9.2 and RFC 8212), if not. */
+function pathRefusal(
+  prefix: Prefix,
+  path: RoutePath,
+  target: LearnedExportTarget,
+  sourceOf: SourceOf,
+): string | undefined {
   if (!target.session.families.has((prefix.afi << 8) | Safi.UNICAST))
     return 'the family is not negotiated on this session';
-  const source = sourceOf(best.neighbor);
+  const source = sourceOf(path.neighbor);
   // RFC 4271 §9.2: routes learned from an internal peer are not advertised to other internal
   // peers — unless one of the two is our route-reflector client (RFC 4456 §6).
   if (source?.ibgp && target.session.ibgp && !reflects(source, target))
     return 'learned over iBGP from a non-client; passed only to route-reflector clients (RFC 4271 §9.2, RFC 4456 §6)';
   if (!target.session.ibgp && !target.exportPolicy)
     return 'no export policy: learned routes go to eBGP neighbors only by policy (RFC 8212)';
-  return best;
+  return undefined;
 }
 
 /** Why a path's attributes keep it from `target` (a well-known community), if they do. */

@@ -8,6 +8,7 @@ import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf, decodedAttributes } from './attribute-store.js';
 import {
   type Candidate,
+  comparePaths,
   DECISION_STEPS,
   type DecisionOptions,
   type DecisionStep,
@@ -182,7 +183,12 @@ export function selectPrefix(
   const rest = found
     .map((g, i) => ({ g, i }))
     .filter(({ i }) => !inSet.has(i))
-    .sort((a, b) => stepOrder(ranking.lostAt[b.i]) - stepOrder(ranking.lostAt[a.i]));
+    // Among paths that lost at one step, the pairwise rules order them (add-path's N best).
+    .sort(
+      (a, b) =>
+        stepOrder(ranking.lostAt[b.i]) - stepOrder(ranking.lostAt[a.i]) ||
+        comparePaths(candidates[a.i], candidates[b.i], options.localAsn, options),
+    );
   return {
     prefix,
     paths: [

@@ -7,6 +7,7 @@ import type { CompiledPolicies, Policy } from '../policy/index.js';
 import type { Clock } from '../session/clock.js';
 import {
   Afi,
+  familyKey,
   IPV4_UNICAST,
   IPV6_UNICAST,
   ipv4Key,
@@ -19,7 +20,14 @@ import type { DesiredRoutes, NotSent } from './adj-rib-out.js';
 import { decodedAttributes } from './attribute-store.js';
 import type { DecisionOptions, MultipathOptions } from './best-path.js';
 import { ExportGroup, exportSignature } from './export-groups.js';
-import { type ExportTarget, exportTarget, learnedOut, localExport, localOut } from './export-target.js';
+import {
+  type ExportTarget,
+  exportTarget,
+  learnedOut,
+  learnedOuts,
+  localExport,
+  localOut,
+} from './export-target.js';
 import type { ImportRules } from './import-rules.js';
 import {
   type LearnedExportTarget,
@@ -28,10 +36,10 @@ import {
   reflects,
   takesLearnedRoutes,
 } from './learned-export.js';
-import { type PrefixSelection, pathsOf, selectPrefix } from './loc-rib.js';
+import { type PrefixSelection, pathsOf, type RoutePath, selectPrefix } from './loc-rib.js';
 import type { LocalRoute } from './local-routes.js';
 import { type MaxPrefixes, NeighborRibs, type SessionFacts } from './neighbor-ribs.js';
-import { OutSetRegistry } from './out-sets.js';
+import { type OutSet, OutSetRegistry } from './out-sets.js';
 import { ipv4Prefix, prefixesOf } from './route-view.js';
 
 export interface RoutingEngineOptions {
@@ -66,6 +74,8 @@ export interface NeighborSpec {
   readonly localAddress6?: string;
   /** An iBGP neighbor that is our route-reflector client (RFC 4456). */
   readonly routeReflectorClient?: boolean;
+  /** With add-path send negotiated (RFC 7911): at most this many paths per prefix (default: all). */
+  readonly addPathSendMax?: number;
 }
 
 /** What `herald policy test` shows: the policy, and per path its verdict and the attributes after it. */
@@ -86,6 +96,16 @@ export interface EngineReports {
 /** Told of every prefix whose Loc-RIB entry may have changed, with the entry now (undefined: gone). */
 export type LocRibFollower = (prefix: Prefix, selection: PrefixSelection | undefined) => void;
 
+/** Stages the paths a neighbor gets for `prefix` (RFC 7911 send): those it no longer gets are withdrawn. */
+function stagePaths(n: NeighborRibs, prefix: Prefix, wanted: readonly [number, OutSet][]): void {
+  const held = n.adjRibOut.pathIds(prefix);
+  for (const [pathId, out] of wanted) {
+    held.delete(pathId);
+    n.adjRibOut.stage({ ...prefix, pathId }, out);
+  }
+  for (const pathId of held) n.adjRibOut.stage({ ...prefix, pathId }, undefined);
+}
+
 /** A prefix as a map key: a number for IPv4 (no allocation), the prefix key text otherwise. */
 function routeKey(p: Prefix): number | string {
   return p.afi === Afi.IPV4 && p.pathId === undefined ? ipv4Key(p.bytes, 0, p.length) : prefixKey(p);
@@ -99,6 +119,10 @@ export class RoutingEngine {
   private readonly localAddress6 = new Map<string, string | undefined>();
   /** Our route-reflector clients, by address. */
   private readonly clients = new Set<string>();
+  /** Add-path send limits, by address. */
+  private readonly sendMax = new Map<string, number>();
+  /** A small number per neighbor: the high bits of the path ids of its paths (RFC 7911 send). */
+  private readonly sourceIndex = new Map<string, number>();
   /** Prefixes whose Loc-RIB entry changed, waiting to reach the Adj-RIBs-Out (flushed once per turn). */
   private pendingExports = new Map<number | string, Prefix>();
   /** Some neighbor may take a learned route from another: Loc-RIB changes are exported. */
@@ -198,6 +222,8 @@ export class RoutingEngine {
     this.byAddress.set(spec.address, ribs);
     this.localAddress6.set(spec.address, spec.localAddress6);
     if (spec.routeReflectorClient) this.clients.add(spec.address);
+    if (spec.addPathSendMax !== undefined) this.sendMax.set(spec.address, spec.addPathSendMax);
+    this.sourceIndex.set(spec.address, this.freeSourceIndex());
     this.updateLearnedFollow();
     return ribs;
   }
@@ -238,6 +264,8 @@ export class RoutingEngine {
     this.importPolicyNames.delete(address);
     this.localAddress6.delete(address);
     this.clients.delete(address);
+    this.sendMax.delete(address);
+    this.sourceIndex.delete(address);
     this.updateLearnedFollow();
   }
 
@@ -295,11 +323,44 @@ export class RoutingEngine {
     if (!this.mayGetLearned(n, t)) return;
     for (const prefix of this.allPrefixes()) {
       if (locals.size > 0 && locals.has(routeKey(prefix))) continue;
+      if (this.addPathTo(t, prefix)) {
+        for (const [pathId, out] of this.learnedPaths(prefix, this.select(prefix), t)) {
+          n.hasLearned = true;
+          yield [{ ...prefix, pathId }, out];
+        }
+        continue;
+      }
       const out = learnedOut(prefix, this.select(prefix), t, this.sourceOf);
       if (!out) continue;
       n.hasLearned = true;
       yield [prefix, out];
     }
+  }
+
+  /** Whether `t` gets several paths per prefix of this family (RFC 7911 send negotiated). */
+  private addPathTo(t: ExportTarget, prefix: Prefix): boolean {
+    return t.session.send.addPath.size > 0 && t.session.send.addPath.has(familyKey(prefix.afi, 1));
+  }
+
+  private learnedPaths(prefix: Prefix, selection: PrefixSelection | undefined, t: ExportTarget) {
+    return learnedOuts(prefix, selection, t, this.sourceOf, this.outPathId, this.sendMax.get(t.address));
+  }
+
+  /**
+   * The path id a Loc-RIB path is sent with (RFC 7911): the source neighbor's number in the high 12
+   * bits, the path id it was received with in the low 20 (0 for Herald's own route). Stable while
+   * both stay, so a path that stays is not withdrawn and announced again.
+   */
+  private readonly outPathId = (path: RoutePath): number => {
+    const index = this.sourceIndex.get(path.neighbor) ?? 0;
+    return ((index << 20) | (path.pathId & 0xfffff)) >>> 0;
+  };
+
+  private freeSourceIndex(): number {
+    const used = new Set(this.sourceIndex.values());
+    let i = 1;
+    while (used.has(i)) i++;
+    return i & 0xfff;
   }
 
   /**
@@ -378,6 +439,24 @@ export class RoutingEngine {
       let selection: PrefixSelection | undefined;
       let selected = false;
       for (const { n, t } of targets) {
+        if (this.addPathTo(t, prefix)) {
+          let wanted: [number, OutSet][];
+          if (own) {
+            const out = localOut(own, t);
+            wanted = out ? [[0, out]] : [];
+          } else {
+            if (!selected) {
+              selection = this.select(prefix);
+              selected = true;
+            }
+            wanted = takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })
+              ? this.learnedPaths(prefix, selection, t)
+              : [];
+            if (wanted.length > 0) n.hasLearned = true;
+          }
+          stagePaths(n, prefix, wanted);
+          continue;
+        }
         let out = own && localOut(own, t);
         if (!own && takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })) {
           if (!selected) {

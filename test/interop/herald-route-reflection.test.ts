@@ -1,7 +1,8 @@
 // Herald as a route reflector (RFC 4456), end to end: FRR and GoBGP are its clients, BIRD an iBGP
 // non-client, all in Herald's AS. A client's route reaches the other client and the non-client
 // with ORIGINATOR_ID = the client's router id and CLUSTER_LIST = Herald's cluster id, next hop
-// unchanged; the non-client's route reaches the clients only. Needs root, FRR, BIRD and GoBGP.
+// unchanged; the non-client's route reaches the clients only. An anycast prefix announced by FRR
+// and BIRD reaches GoBGP as two paths (add-path send, RFC 7911). Needs root, FRR, BIRD and GoBGP.
 import { describe, expect, it } from 'vitest';
 import { startHerald } from './harness/herald.js';
 import {
@@ -33,7 +34,7 @@ describe('Herald reflects routes between its iBGP clients', () => {
       listen: { address: t.a.ipv4, port: 179 },
       neighbors: [
         { address: t.b.ipv4, peerAsn: ASN, passive: true, routeReflectorClient: true },
-        { address: '10.0.0.3', peerAsn: ASN, passive: true, routeReflectorClient: true },
+        { address: '10.0.0.3', peerAsn: ASN, passive: true, routeReflectorClient: true, addPath: 'send' },
         { address: '10.0.0.4', peerAsn: ASN, passive: true },
       ],
     });
@@ -43,7 +44,7 @@ describe('Herald reflects routes between its iBGP clients', () => {
       asn: ASN,
       localAddress: t.b.ipv4,
       neighbors: [{ address: t.a.ipv4, asn: ASN }],
-      routes: [{ prefix: '10.77.0.0/16' }],
+      routes: [{ prefix: '10.77.0.0/16' }, { prefix: '10.9.9.9/32' }],
     });
     const gobgp = await startPeer('gobgp', {
       ns: t.b.ns,
@@ -51,7 +52,7 @@ describe('Herald reflects routes between its iBGP clients', () => {
       asn: ASN,
       localAddress: '10.0.0.3',
       listenPort: 1179,
-      neighbors: [{ address: t.a.ipv4, asn: ASN, port: 179 }],
+      neighbors: [{ address: t.a.ipv4, asn: ASN, port: 179, addPath: 'receive' }],
     });
     const bird = await startPeer('bird', {
       ns: t.b.ns,
@@ -60,7 +61,7 @@ describe('Herald reflects routes between its iBGP clients', () => {
       localAddress: '10.0.0.4',
       listenPort: 2179,
       neighbors: [{ address: t.a.ipv4, asn: ASN, port: 179 }],
-      routes: [{ prefix: '10.99.0.0/16' }],
+      routes: [{ prefix: '10.99.0.0/16' }, { prefix: '10.9.9.9/32' }],
     });
     for (const a of [t.b.ipv4, '10.0.0.3', '10.0.0.4']) await herald.waitState(a, 'Established', 20_000);
 
@@ -87,6 +88,17 @@ describe('Herald reflects routes between its iBGP clients', () => {
     });
     expect(fromNonClient).toMatchObject({ originatorId: '10.0.0.4', clusterList: [CLUSTER_ID] });
 
+    // The anycast prefix: both paths at GoBGP, each reflected with its own originator.
+    const anycast = await waitFor(
+      async () => {
+        const paths = (await gobgp.receivedRoutes('ipv4-unicast')).filter((r) => r.prefix === '10.9.9.9/32');
+        return paths.length === 2 ? paths : undefined;
+      },
+      { timeoutMs: 15_000, what: 'GoBGP holding two paths of the anycast prefix (add-path)' },
+    );
+    expect(anycast.map((r) => r.nextHop).sort()).toEqual(['10.0.0.4', t.b.ipv4].sort());
+    expect(anycast.map((r) => r.originatorId).sort()).toEqual(['10.0.0.4', t.b.ipv4].sort());
+
     // FRR's route withdrawn: gone at the other client.
     await frr.withdraw(['10.77.0.0/16']);
     await waitFor(async () => ((await routeOf(gobgp, '10.77.0.0/16')) ? undefined : true), {
@@ -95,5 +107,15 @@ describe('Herald reflects routes between its iBGP clients', () => {
     });
     await delay(500);
     expect(await routeOf(bird, '10.77.0.0/16')).toBeUndefined();
+    // FRR's anycast path withdrawn: BIRD's stays at GoBGP.
+    await frr.withdraw(['10.9.9.9/32']);
+    const left = await waitFor(
+      async () => {
+        const paths = (await gobgp.receivedRoutes('ipv4-unicast')).filter((r) => r.prefix === '10.9.9.9/32');
+        return paths.length === 1 ? paths : undefined;
+      },
+      { timeoutMs: 15_000, what: 'one anycast path left at GoBGP' },
+    );
+    expect(left[0].nextHop).toBe('10.0.0.4');
   }, 90_000);
 });

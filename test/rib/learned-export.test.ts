@@ -23,14 +23,14 @@ import {
 const LOCAL = 65000;
 const ctx = (ibgp: boolean): CodecContext => codecContext({ as4: true, ibgp });
 
-function facts(peerAsn: number, localAddress: string): SessionFacts {
+function facts(peerAsn: number, localAddress: string, addPathSend = false): SessionFacts {
   const ibgp = peerAsn === LOCAL;
   return {
     peerAsn,
     peerBgpId: `192.0.2.${peerAsn % 250}`,
     ibgp,
     families: new Set([IPV4_UNICAST]),
-    send: ctx(ibgp),
+    send: addPathSend ? codecContext({ as4: true, ibgp, addPath: new Set([IPV4_UNICAST]) }) : ctx(ibgp),
     receive: ctx(ibgp),
     localAddress,
     ipv4OverIpv6: false,
@@ -69,15 +69,23 @@ function setup(clusterId?: string) {
     localAddress: string,
     exportPolicy?: string,
     routeReflectorClient = false,
+    addPathSendMax?: number,
   ): Neighbor => {
-    const ribs = engine.addNeighbor({ address, configuredAsns: [asn], exportPolicy, routeReflectorClient });
+    const ribs = engine.addNeighbor({
+      address,
+      configuredAsns: [asn],
+      exportPolicy,
+      routeReflectorClient,
+      addPathSendMax,
+    });
     const updates: DecodedUpdate[] = [];
+    const session = facts(asn, localAddress, addPathSendMax !== undefined);
     const sink: Sink = {
-      send: (m) => updates.push(decodeUpdate(m.subarray(19), ctx(asn === LOCAL))) > 0,
+      send: (m) => updates.push(decodeUpdate(m.subarray(19), session.send)) > 0,
       drained: async () => {},
       open: true,
     };
-    ribs.up(facts(asn, localAddress), sink);
+    ribs.up(session, sink);
     return { ribs, updates };
   };
   return { engine, add };
@@ -213,6 +221,51 @@ describe('learned routes on the way out', () => {
     const [e] = routesIn(ebgp);
     expect(e.attributes.originatorId).toBeUndefined();
     expect(e.attributes.clusterList).toBeUndefined();
+  });
+
+  it('RFC 7911 send: every path of a prefix goes out, each with its own path id, best first up to the limit', async () => {
+    const { add } = setup('10.255.0.1');
+    const sources = [1, 2, 3].map((i) => add(`10.0.${i}.1`, LOCAL, `10.0.${i}.100`, undefined, true));
+    const all = add('10.0.7.1', LOCAL, '10.0.7.100', undefined, true, 64);
+    const two = add('10.0.8.1', LOCAL, '10.0.8.100', undefined, true, 2);
+    const anycast = (i: number, localPref: number) =>
+      encodeUpdate(
+        {
+          withdrawn: [],
+          nlri: [parsePrefix('10.9.0.1/32')],
+          attributes: { origin: 0, asPath: [], nextHop: `10.0.${i}.1`, localPref },
+        },
+        ctx(true),
+      ).subarray(19);
+    sources.forEach((n, i) => n.ribs.received(anycast(i + 1, 100 + i)));
+    await settle();
+    const live = (n: Neighbor) => {
+      const held = new Map<number, string>();
+      for (const u of n.updates) {
+        for (const p of u.withdrawn) held.delete(p.pathId ?? -1);
+        for (const p of u.nlri) held.set(p.pathId ?? -1, u.attributes.nextHop ?? '');
+      }
+      return held;
+    };
+    const ids = live(all);
+    expect([...ids.values()].sort()).toEqual(['10.0.1.1', '10.0.2.1', '10.0.3.1']);
+    expect(ids.size).toBe(3); // distinct path ids
+    // The limit keeps the best two (highest LOCAL_PREF first).
+    expect([...live(two).values()].sort()).toEqual(['10.0.2.1', '10.0.3.1']);
+
+    // One source withdraws: only its path is withdrawn downstream; the others stay, ids unchanged.
+    const idOf3 = [...ids].find(([, nh]) => nh === '10.0.3.1')![0];
+    sources[2].ribs.received(
+      encodeUpdate({ withdrawn: [parsePrefix('10.9.0.1/32')], nlri: [], attributes: {} }, ctx(true)).subarray(
+        19,
+      ),
+    );
+    await settle();
+    const after = live(all);
+    expect([...after.values()].sort()).toEqual(['10.0.1.1', '10.0.2.1']);
+    expect(after.has(idOf3)).toBe(false);
+    for (const [id, nh] of after) expect(ids.get(id)).toBe(nh);
+    expect([...live(two).values()].sort()).toEqual(['10.0.1.1', '10.0.2.1']);
   });
 
   it('NO_EXPORT keeps a route inside the AS; NO_ADVERTISE keeps it from everyone (RFC 1997)', async () => {

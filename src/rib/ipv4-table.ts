@@ -5,7 +5,7 @@
 
 const EMPTY = 255;
 const DELETED = 254;
-const MIN_CAPACITY = 1024;
+const MIN_CAPACITY = 16;
 const STRIDE = 4;
 
 /**

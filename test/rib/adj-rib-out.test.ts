@@ -140,6 +140,16 @@ describe('radixOrder', () => {
     const keys = Uint32Array.from([70000, 3, 70000, 0, 3, 0x7fffffff]);
     expect([...radixOrder(keys, keys.length)]).toEqual([3, 1, 4, 0, 2, 5]);
   });
+
+  it('orders many keys (the radix passes) as a stable comparison sort does', () => {
+    let x = 12345;
+    const keys = Uint32Array.from({ length: 5000 }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % 7 === 0 ? 42 : x; // duplicates too
+    });
+    const expected = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
+    expect([...radixOrder(keys, keys.length)]).toEqual(expected);
+  });
 });
 
 describe('export groups', () => {

@@ -135,8 +135,8 @@ export class RoutingEngine {
   private localIndex?: Map<number | string, LocalRoute>;
   private policies?: CompiledPolicies;
   private readonly followers = new Set<LocRibFollower>();
-  /** Originated prefixes at the last change (to report the ones withdrawn). */
-  private lastLocal: Prefix[] = [];
+  /** Herald's own routes at the last change, by prefix key (to find what changed). */
+  private lastLocal = new Map<number | string, LocalRoute>();
 
   constructor(private readonly opts: RoutingEngineOptions) {}
 
@@ -287,21 +287,23 @@ export class RoutingEngine {
   }
 
   /**
-   * Herald's own routes changed: each Established neighbor gets the originated prefixes (those
-   * that went away: withdrawn, or the learned route for them) staged and sent; the rest of its
-   * Adj-RIB-Out is not walked.
+   * Herald's own routes changed: each Established neighbor gets the originated prefixes whose route
+   * changed (a new route object: added, changed, or gone — then withdrawn, or the learned route for
+   * it) staged and sent; the rest of its Adj-RIB-Out is not walked, nor are unchanged routes.
    */
   localRoutesChanged(): void {
+    const before = this.lastLocal;
     this.localIndex = undefined;
-    const now = this.opts.localRoutes().map((r) => r.prefix);
-    const kept = new Set(now.map(routeKey));
-    const gone = this.lastLocal.filter((p) => !kept.has(routeKey(p)));
+    const now = this.localByKey();
     this.lastLocal = now;
-    const changed = [...now, ...gone];
-    this.exportPrefixes(changed, this.exportTargets(true));
+    const changed: Prefix[] = [];
+    for (const [key, r] of now) if (before.get(key) !== r) changed.push(r.prefix);
+    const gone: Prefix[] = [];
+    for (const [key, r] of before) if (!now.has(key)) gone.push(r.prefix);
+    this.exportPrefixes([...changed, ...gone], this.exportTargets(true));
     this.pathsChanged(gone);
     if (this.followers.size === 0) return;
-    for (const p of now) {
+    for (const p of changed) {
       const selection = this.select(p);
       for (const f of this.followers) f(p, selection);
     }

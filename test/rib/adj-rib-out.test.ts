@@ -170,6 +170,31 @@ describe('export groups', () => {
     expect(engine.outSetCount).toBe(0);
   });
 
+  it('a change of one own route reaches the Loc-RIB followers and the neighbor for that prefix only', async () => {
+    let routes = ['198.51.100.1/32', '198.51.100.2/32', '198.51.100.3/32'].map((prefix) =>
+      localRoute({ prefix }),
+    );
+    const engine = testEngine({ localAsn: 65000, localRoutes: () => routes });
+    engine.localRoutesChanged();
+    const heard: string[] = [];
+    engine.followLocRib((p) => heard.push(formatPrefix(p)));
+    const n = engine.addNeighbor({ address: '10.0.0.1', configuredAsns: [65001] });
+    const sink = recorder();
+    n.up(sessionFacts({ peerAsn: 65001, localAddress: '10.0.0.2' }), sink);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    sink.updates.length = 0;
+    routes = [
+      routes[0],
+      localRoute({ prefix: '198.51.100.2/32', med: 5 }),
+      localRoute({ prefix: '198.51.100.4/32' }),
+    ];
+    engine.localRoutesChanged();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(heard.sort()).toEqual(['198.51.100.2/32', '198.51.100.3/32', '198.51.100.4/32']);
+    expect(announced(sink).sort()).toEqual(['198.51.100.2/32', '198.51.100.4/32']);
+    expect(sink.updates.flatMap((u) => u.withdrawn.map(formatPrefix))).toEqual(['198.51.100.3/32']);
+  });
+
   it('neighbors whose sessions look alike share one out set per path', async () => {
     const engine = testEngine({ localAsn: 65000 });
     engine.setPolicies(

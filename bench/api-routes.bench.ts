@@ -141,7 +141,8 @@ function specsFor(kind: ReceiverKind, rx: Receiver, t: LinkTopology): ListingSpe
     () =>
       listCommand(bin, args, sink(), { timeoutMs: LIST_TIMEOUT_MS, samplePids: [daemon], sampleChild: true });
   switch (kind) {
-    case 'herald': {
+    case 'herald':
+    case 'herald-policy': {
       const socket = join(rx.dir, 'api.sock');
       const http =
         (path: string, sink: SinkMaker): ListingSpec['run'] =>

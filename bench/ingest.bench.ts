@@ -38,7 +38,10 @@ import {
 import type { SpeakerArgs } from './ingest/speaker.js';
 import { type SpeakerEvent, SpeakerProcess } from './ingest/speaker-process.js';
 
-const KINDS = receiverKindsFromEnv();
+// With Herald in the run, Herald with a 20-entry import prefix list too (BENCH_INGEST_POLICY=0: not).
+const KINDS = receiverKindsFromEnv().flatMap((k) =>
+  k === 'herald' && process.env.BENCH_INGEST_POLICY !== '0' ? (['herald', 'herald-policy'] as const) : [k],
+);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
 /** Poll interval: elapsed / 50, within these bounds. */
 const POLL_MIN_MS = 20;
@@ -367,10 +370,12 @@ function report(stream: UpdateStream, sink: SinkResult | undefined, results: Res
   }
   const bird = all.find((s) => s.kind === 'bird' && s.ok.length > 0);
   const gobgp = all.find((s) => s.kind === 'gobgp' && s.ok.length > 0);
+  const policy = all.find((s) => s.kind === 'herald-policy' && s.ok.length > 0);
   const targets: Record<string, boolean | null> = {
     fasterThanBird: herald?.seconds && bird?.seconds ? herald.seconds < bird.seconds : null,
     atLeast3xFasterThanGobgp: herald?.seconds && gobgp?.seconds ? gobgp.seconds / herald.seconds >= 3 : null,
     under100BytesPerRoute: herald?.bytesPerRoute !== undefined ? herald.bytesPerRoute < 100 : null,
+    policyWithin10Percent: herald?.seconds && policy?.seconds ? policy.seconds <= herald.seconds * 1.1 : null,
   };
   if (herald) {
     const mark = (v: boolean | null): string => (v === null ? 'n/a' : v ? 'met' : 'MISSED');
@@ -383,7 +388,9 @@ function report(stream: UpdateStream, sink: SinkResult | undefined, results: Res
         `; ≥ 3× faster than GoBGP: ${mark(targets.atLeast3xFasterThanGobgp)}` +
         (gobgp?.seconds && herald.seconds ? ` (${(gobgp.seconds / herald.seconds).toFixed(2)}×)` : '') +
         `; < 100 B/route above idle: ${mark(targets.under100BytesPerRoute)} (${f(herald.bytesPerRoute, 0)} B/route` +
-        `${bird?.bytesPerRoute ? `; BIRD ${f(bird.bytesPerRoute, 0)}` : ''})`,
+        `${bird?.bytesPerRoute ? `; BIRD ${f(bird.bytesPerRoute, 0)}` : ''})` +
+        `; with a 20-entry import prefix list ≤ 10% slower: ${mark(targets.policyWithin10Percent)}` +
+        (policy?.seconds && herald.seconds ? ` (${policy.seconds.toFixed(2)} s)` : ''),
     );
   }
   const h = all.find((s) => s.kind === 'herald');

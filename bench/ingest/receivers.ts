@@ -30,9 +30,10 @@ export const ASN = 3856;
 export const HOLD_TIME = 90;
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-export type ReceiverKind = 'herald' | 'bird' | 'gobgp' | 'frr';
+export type ReceiverKind = 'herald' | 'herald-policy' | 'bird' | 'gobgp' | 'frr';
 export const RECEIVER_NAMES: Record<ReceiverKind, string> = {
   herald: 'Herald',
+  'herald-policy': 'Herald + 20-entry import prefix list',
   bird: 'BIRD',
   gobgp: 'GoBGP',
   frr: 'FRR',
@@ -315,6 +316,14 @@ export function startReceiver(
   switch (kind) {
     case 'herald':
       return startHeraldReceiver(t, opts);
+    case 'herald-policy':
+      return startHeraldReceiver(t, {
+        ...opts,
+        heraldConfig: (c) => {
+          opts.heraldConfig?.(c);
+          withImportPrefixList(c);
+        },
+      });
     case 'bird':
       return startBirdReceiver(t, opts);
     case 'gobgp':
@@ -322,4 +331,46 @@ export function startReceiver(
     case 'frr':
       return startFrrReceiver(t, opts);
   }
+}
+
+/**
+ * Issue 17's policy row: every neighbor gets an import policy whose prefix list has 20 entries of
+ * the kind a fabric operator writes — 19 bogon/too-specific denies, then a permit — so each route
+ * of a full table is tried against all of them before it is accepted.
+ */
+export function withImportPrefixList(config: Record<string, unknown>): void {
+  const deny = (prefix: string) => ({ action: 'deny', prefix, le: 32 });
+  config.prefixLists = {
+    'no-bogons': [
+      ...[
+        '0.0.0.0/8',
+        '10.0.0.0/8',
+        '100.64.0.0/10',
+        '127.0.0.0/8',
+        '169.254.0.0/16',
+        '172.16.0.0/12',
+        '192.0.0.0/24',
+        '192.0.2.0/24',
+        '192.88.99.0/24',
+        '192.168.0.0/16',
+        '198.18.0.0/15',
+        '198.51.100.0/24',
+        '203.0.113.0/24',
+        '224.0.0.0/4',
+        '240.0.0.0/4',
+        '255.255.255.255/32',
+        '100.127.0.0/16',
+        '198.19.0.0/16',
+      ].map(deny),
+      { action: 'deny', prefix: '0.0.0.0/0', ge: 25 },
+      { action: 'permit', prefix: '0.0.0.0/0', le: 24 },
+    ],
+  };
+  config.policies = {
+    'from-upstream': {
+      terms: [{ match: { prefixList: 'no-bogons' }, action: 'accept' }],
+      default: 'reject',
+    },
+  };
+  for (const n of config.neighbors as Record<string, unknown>[]) n.importPolicy = 'from-upstream';
 }

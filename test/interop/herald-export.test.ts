@@ -5,19 +5,9 @@
 // BIRD and GoBGP.
 import { describe, expect, it } from 'vitest';
 import { startHerald } from './harness/herald.js';
-import {
-  delay,
-  type ReceivedRoute,
-  type RunningPeer,
-  startPeer,
-  useTopology,
-  waitFor,
-} from './harness/index.js';
+import { delay, receivedRoute, startPeer, useTopology, waitFor } from './harness/index.js';
 
 const HERALD_ASN = 65000;
-
-const routeOf = async (peer: RunningPeer, prefix: string): Promise<ReceivedRoute | undefined> =>
-  (await peer.receivedRoutes('ipv4-unicast')).find((r) => r.prefix === prefix);
 
 describe('Herald exports learned routes by policy', () => {
   const topo = useTopology();
@@ -66,20 +56,20 @@ describe('Herald exports learned routes by policy', () => {
     });
     for (const a of [t.b.ipv4, '10.0.0.3', '10.0.0.4']) await herald.waitState(a, 'Established', 20_000);
 
-    const passed = await waitFor(() => routeOf(gobgp, '10.77.0.0/16'), {
+    const passed = await waitFor(() => receivedRoute(gobgp, '10.77.0.0/16'), {
       timeoutMs: 15_000,
       what: 'GoBGP receiving the learned route',
     });
     expect(passed).toMatchObject({ asPath: `${HERALD_ASN} 65010`, nextHop: t.a.ipv4 });
-    await waitFor(() => routeOf(bird, '198.51.100.77/32'), {
+    await waitFor(() => receivedRoute(bird, '198.51.100.77/32'), {
       timeoutMs: 15_000,
       what: 'BIRD receiving our route',
     });
     await delay(1000);
-    expect(await routeOf(bird, '10.77.0.0/16')).toBeUndefined();
+    expect(await receivedRoute(bird, '10.77.0.0/16')).toBeUndefined();
 
     await frr.withdraw(['10.77.0.0/16']);
-    await waitFor(async () => ((await routeOf(gobgp, '10.77.0.0/16')) ? undefined : true), {
+    await waitFor(async () => ((await receivedRoute(gobgp, '10.77.0.0/16')) ? undefined : true), {
       timeoutMs: 15_000,
       what: 'the withdrawal reaching GoBGP',
     });

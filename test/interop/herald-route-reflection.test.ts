@@ -5,20 +5,10 @@
 // and BIRD reaches GoBGP as two paths (add-path send, RFC 7911). Needs root, FRR, BIRD and GoBGP.
 import { describe, expect, it } from 'vitest';
 import { startHerald } from './harness/herald.js';
-import {
-  delay,
-  type ReceivedRoute,
-  type RunningPeer,
-  startPeer,
-  useTopology,
-  waitFor,
-} from './harness/index.js';
+import { delay, receivedRoute, startPeer, useTopology, waitFor } from './harness/index.js';
 
 const ASN = 65000;
 const CLUSTER_ID = '10.255.0.1';
-
-const routeOf = async (peer: RunningPeer, prefix: string): Promise<ReceivedRoute | undefined> =>
-  (await peer.receivedRoutes('ipv4-unicast')).find((r) => r.prefix === prefix);
 
 describe('Herald reflects routes between its iBGP clients', () => {
   const topo = useTopology();
@@ -65,7 +55,7 @@ describe('Herald reflects routes between its iBGP clients', () => {
     });
     for (const a of [t.b.ipv4, '10.0.0.3', '10.0.0.4']) await herald.waitState(a, 'Established', 20_000);
 
-    const atClient = await waitFor(() => routeOf(gobgp, '10.77.0.0/16'), {
+    const atClient = await waitFor(() => receivedRoute(gobgp, '10.77.0.0/16'), {
       timeoutMs: 15_000,
       what: 'GoBGP (client) receiving the route of FRR (client)',
     });
@@ -75,14 +65,14 @@ describe('Herald reflects routes between its iBGP clients', () => {
       originatorId: t.b.ipv4,
       clusterList: [CLUSTER_ID],
     });
-    await waitFor(() => routeOf(bird, '10.77.0.0/16'), {
+    await waitFor(() => receivedRoute(bird, '10.77.0.0/16'), {
       timeoutMs: 15_000,
       what: 'BIRD (non-client) receiving the route of FRR (client)',
     });
 
     // The non-client's route goes to the clients, reflected. (FRR, in the same namespace as BIRD,
     // would drop it for a next hop that is its own address, so GoBGP's copy is the one checked.)
-    const fromNonClient = await waitFor(() => routeOf(gobgp, '10.99.0.0/16'), {
+    const fromNonClient = await waitFor(() => receivedRoute(gobgp, '10.99.0.0/16'), {
       timeoutMs: 15_000,
       what: 'GoBGP (client) receiving the route of BIRD (non-client)',
     });
@@ -101,12 +91,12 @@ describe('Herald reflects routes between its iBGP clients', () => {
 
     // FRR's route withdrawn: gone at the other client.
     await frr.withdraw(['10.77.0.0/16']);
-    await waitFor(async () => ((await routeOf(gobgp, '10.77.0.0/16')) ? undefined : true), {
+    await waitFor(async () => ((await receivedRoute(gobgp, '10.77.0.0/16')) ? undefined : true), {
       timeoutMs: 15_000,
       what: 'the withdrawal reaching GoBGP',
     });
     await delay(500);
-    expect(await routeOf(bird, '10.77.0.0/16')).toBeUndefined();
+    expect(await receivedRoute(bird, '10.77.0.0/16')).toBeUndefined();
     // FRR's anycast path withdrawn: BIRD's stays at GoBGP.
     await frr.withdraw(['10.9.9.9/32']);
     const left = await waitFor(

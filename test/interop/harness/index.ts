@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { startBird } from './peers/bird.js';
 import { startFrr } from './peers/frr.js';
 import { startGobgp } from './peers/gobgp.js';
-import type { DaemonKind, PeerOptions, RunningPeer } from './peers/peer.js';
+import type { DaemonKind, PeerOptions, ReceivedRoute, RunningPeer } from './peers/peer.js';
 
 export { addLan, kernelNextHops, type Lan, type LanOptions } from './lan.js';
 export * from './netns.js';
@@ -41,4 +41,9 @@ export function interopUnavailable(kinds: DaemonKind[] = ['gobgp', 'bird', 'frr'
   const needed = ['/usr/sbin/ip', '/usr/sbin/nft', ...kinds.flatMap((k) => BINARIES[k])];
   const missing = needed.filter((b) => !existsSync(b) && !existsSync(b.replace('/usr/sbin/', '/sbin/')));
   return missing.length ? `missing ${missing.join(', ')}` : undefined;
+}
+
+/** The IPv4 unicast route `peer` holds for `prefix` (the first path), if any. */
+export async function receivedRoute(peer: RunningPeer, prefix: string): Promise<ReceivedRoute | undefined> {
+  return (await peer.receivedRoutes('ipv4-unicast')).find((r) => r.prefix === prefix);
 }

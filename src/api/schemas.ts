@@ -50,9 +50,15 @@ export const NeighborViewSchema = Type.Object({
     advertised: Type.Integer(),
     stale: Type.Integer(),
     rejectedAsLoop: Type.Integer({
-      description: 'Announcements dropped on import: our ASN in AS_PATH, or our router id as ORIGINATOR_ID',
+      description:
+        'Announcements dropped on import as loops: our ASN in AS_PATH, our router id as ORIGINATOR_ID, our cluster id in CLUSTER_LIST',
+    }),
+    rejectedInvalid: Type.Integer({
+      description:
+        'Announcements dropped on import as invalid (RFC 7606 treat-as-withdraw, route validity rules)',
     }),
   }),
+  routeReflectorClient: Type.Boolean({ description: 'Our route-reflector client (RFC 4456)' }),
   routesNotSent: Type.Array(Type.Object({ prefix: Type.String(), reason: Type.String() }), {
     description: 'Routes this peer should get but cannot be sent, and why',
   }),

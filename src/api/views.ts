@@ -39,7 +39,9 @@ export function neighborView(daemon: Daemon, p: Peer): NeighborView {
       advertised: routes?.adjRibOut.size ?? 0,
       stale: routes?.stale?.size ?? 0,
       rejectedAsLoop: routes?.counters.rejectedAsLoop ?? 0,
+      rejectedInvalid: routes?.counters.rejectedInvalid ?? 0,
     },
+    routeReflectorClient: daemon.neighborConfig(p.address)?.routeReflectorClient === true,
     routesNotSent: [...(routes?.adjRibOut.unsent() ?? [])].map((r) => ({
       prefix: formatPrefix(r.prefix),
       reason: r.reason,
@@ -54,6 +56,7 @@ export function* adjRibOutRoutes(p: NeighborRibs): Generator<RouteView> {
   for (const r of p.adjRibOut.routes()) {
     yield {
       prefix: formatPrefix(r.prefix),
+      ...(r.prefix.pathId ? { pathId: r.prefix.pathId } : {}),
       neighbor: p.address,
       ...viewAttributes(r.attributes),
       best: true,

@@ -18,6 +18,7 @@ export function neighborText(n: NeighborView): string {
     `BGP neighbor is ${n.address}, remote AS ${n.peerAsn ?? '?'}, local AS ${n.localAsn}${link}`,
   ];
   if (n.description) lines.push(`  Description: ${n.description}`);
+  if (n.routeReflectorClient) lines.push('  Route-reflector client');
   lines.push(
     `  BGP state = ${n.state}${n.uptimeSeconds === null ? '' : `, up for ${duration(n.uptimeSeconds)}`}`,
   );
@@ -27,7 +28,7 @@ export function neighborText(n: NeighborView): string {
   const p = n.prefixes;
   lines.push(
     `  Prefixes: ${p.received} received, ${p.accepted} accepted, ${p.advertised} advertised, ` +
-      `${p.stale} stale, ${p.rejectedAsLoop} rejected as AS loop`,
+      `${p.stale} stale, ${p.rejectedAsLoop} rejected as loops, ${p.rejectedInvalid} rejected as invalid`,
     `  Flaps: ${n.flaps}, UPDATEs treated as withdraw: ${n.treatAsWithdraw}`,
     '',
     indent(

@@ -24,7 +24,8 @@ function neighbor(over: Partial<NeighborView> = {}): NeighborView {
     lastError: null,
     holdTime: 90,
     capabilities: ['multiprotocol', 'route-refresh', 'route-refresh-old'],
-    prefixes: { received: 7, accepted: 5, advertised: 2, stale: 0, rejectedAsLoop: 1 },
+    prefixes: { received: 7, accepted: 5, advertised: 2, stale: 0, rejectedAsLoop: 1, rejectedInvalid: 0 },
+    routeReflectorClient: false,
     routesNotSent: [],
     messages: { sent: counters(2), received: counters(7) },
     flaps: 0,
@@ -76,6 +77,11 @@ describe('herald neighbor ADDR', () => {
     expect(lines).toContain('  BGP state = Active');
     expect(lines).toContain('  Last error: connect: ECONNREFUSED');
     expect(text).toContain('2 advertised');
+    expect(text).toContain('1 rejected as loops, 0 rejected as invalid');
+    expect(lines).not.toContain('  Route-reflector client');
+    expect(neighborText(neighbor({ routeReflectorClient: true })).split('\n')).toContain(
+      '  Route-reflector client',
+    );
     expect(text).toMatch(/update\s+2\s+7/);
     expect(() => JSON.parse(text)).toThrow();
   });

@@ -11,6 +11,7 @@ import {
   CeaseSubcode,
   cease,
   encodeRouteRefresh,
+  endsSessionHard,
   familyKey,
   hardReset,
   IPV4_UNICAST,
@@ -126,10 +127,11 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /**
-   * Ends the session with `notification` (a Cease) and stays down until `start`. With `hardReset`,
-   * an Established session that negotiated RFC 8538's N bit gets it inside a Cease/Hard Reset (§3:
-   * "a Hard Reset message is used to indicate to the peer that the session is to be fully
-   * terminated"); otherwise the peer would keep our routes as for a graceful restart.
+   * Ends the session with `notification` (a Cease) and stays down until `start`. With `hardReset`
+   * (by default: when RFC 8538 §5 lists the Cease subcode as Hard), an Established session that
+   * negotiated RFC 8538's N bit gets it inside a Cease/Hard Reset (§3: "a Hard Reset message is
+   * used to indicate to the peer that the session is to be fully terminated"); otherwise the peer
+   * keeps our routes as for a graceful restart.
    */
   stop(
     notification: Notification = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN),
@@ -137,7 +139,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   ): void {
     this.pending?.dispose();
     this.pending = undefined;
-    const wrap = opts.hardReset === true && this.session?.gracefulRestart?.notification === true;
+    const hard = opts.hardReset ?? endsSessionHard(notification);
+    const wrap = hard && this.session?.gracefulRestart?.notification === true;
     this.driver.stop(wrap ? hardReset(notification) : notification);
   }
 

@@ -83,6 +83,24 @@ export function hardReset(inner: Pick<Notification, 'code' | 'subcode' | 'data' 
 }
 
 /**
+ * RFC 8538 §5: the Cease subcodes sent inside a Hard Reset when the N bit was negotiated — Maximum
+ * Number of Prefixes Reached, Administrative Shutdown, Peer De-configured ("Hard") and
+ * Administrative Reset ("Provisional"; Hard here, as FRR does by default). The others (Connection
+ * Rejected, Other Configuration Change, Collision Resolution, Out of Resources) stay graceful.
+ */
+const HARD_RESET_SUBCODES: ReadonlySet<number> = new Set([
+  CeaseSubcode.MAX_PREFIXES,
+  CeaseSubcode.ADMINISTRATIVE_SHUTDOWN,
+  CeaseSubcode.PEER_DECONFIGURED,
+  CeaseSubcode.ADMINISTRATIVE_RESET,
+]);
+
+/** Whether a NOTIFICATION we send ends the session for good (RFC 8538 §5), not as a restart. */
+export function endsSessionHard(n: Pick<Notification, 'code' | 'subcode'>): boolean {
+  return n.code === ErrorCode.CEASE && HARD_RESET_SUBCODES.has(n.subcode);
+}
+
+/**
  * The RFC 9003 Shutdown Communication of a Cease/Administrative Shutdown or Reset, or undefined.
  * RFC 9003 §3: a malformed one (length past the data, invalid UTF-8) is not to be shown as text.
  */

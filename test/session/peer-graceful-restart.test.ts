@@ -155,7 +155,11 @@ describe('graceful restart helper', () => {
 
 describe('RFC 8538 Hard Reset', () => {
   /** Herald stops an Established session with `hardReset`; what the router receives and what Herald keeps. */
-  async function stopWithHardReset(nBit: boolean) {
+  async function stopWithHardReset(
+    nBit: boolean,
+    notification = cease(CeaseSubcode.BFD_DOWN),
+    opts: { hardReset?: boolean } = { hardReset: true },
+  ) {
     const clock = new ManualClock();
     const { peer, routes } = herald(clock);
     const r = router(clock, FAMILIES, nBit);
@@ -165,7 +169,7 @@ describe('RFC 8538 Hard Reset', () => {
     await settle(() => routes.adjRibIn.size === 2);
     const received: Notification[] = [];
     r.on('notificationReceived', (n) => received.push(n));
-    peer.stop(cease(CeaseSubcode.BFD_DOWN), { hardReset: true });
+    peer.stop(notification, opts);
     await settle(() => received.length > 0);
     peer.dispose();
     r.dispose();
@@ -179,6 +183,21 @@ describe('RFC 8538 Hard Reset', () => {
     expect(encodeNotification(received[0]).subarray(19)).toEqual(Buffer.from([6, 9, 6, 10]));
     expect(routes.stale).toBeUndefined();
     expect(routes.adjRibIn.size).toBe(0);
+  });
+
+  it('§5: Maximum Number of Prefixes, Administrative Shutdown/Reset, Peer De-configured are Hard by default', async () => {
+    for (const subcode of [
+      CeaseSubcode.MAX_PREFIXES,
+      CeaseSubcode.ADMINISTRATIVE_SHUTDOWN,
+      CeaseSubcode.PEER_DECONFIGURED,
+      CeaseSubcode.ADMINISTRATIVE_RESET,
+    ]) {
+      const { received } = await stopWithHardReset(true, cease(subcode), {});
+      expect(encodeNotification(received[0]).subarray(19, 23)).toEqual(Buffer.from([6, 9, 6, subcode]));
+    }
+    // Other Configuration Change stays graceful: the peer may keep our routes while we come back.
+    const { received } = await stopWithHardReset(true, cease(CeaseSubcode.OTHER_CONFIGURATION_CHANGE), {});
+    expect(encodeNotification(received[0]).subarray(19)).toEqual(Buffer.from([6, 6]));
   });
 
   it('without the N bit, the plain Cease/BFD Down is sent (a NOTIFICATION is never graceful then)', async () => {

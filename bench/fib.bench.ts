@@ -12,10 +12,12 @@
 //
 // Env: BENCH_FIB_DAEMONS=herald,bird,frr (order and subset), BENCH_FIB_ROUTES (a smaller table: the
 // first messages of the capture up to this many prefixes; default all), BENCH_ROUNDS=1,
-// BENCH_TIMEOUT_S=300 (per phase), BENCH_RUN_LIMIT_S=900, HERALD_MRT_DIR.
+// BENCH_TIMEOUT_S=300 (per phase), BENCH_RUN_LIMIT_S=900, HERALD_MRT_DIR, BENCH_HERALD_PROF=1 (a V8
+// CPU profile of Herald: the top functions over the install window are printed, the file kept in
+// bench/results/).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   createLink,
   delay,
@@ -26,7 +28,7 @@ import {
 import { startBirdKernel } from './fib/bird-kernel.js';
 import { kernelPrefixes, kernelRoutesOfProtocol } from './fib/kernel.js';
 import { FULL_TABLE_MRT, loadUpdates } from './ingest/data.js';
-import { cpuSeconds, rssBytes } from './ingest/proc.js';
+import { cpuSeconds, rssBytes, summarizeProfile } from './ingest/proc.js';
 import { ASN, type Receiver, startReceiver } from './ingest/receivers.js';
 import type { SpeakerArgs } from './ingest/speaker.js';
 import { SpeakerProcess } from './ingest/speaker-process.js';
@@ -53,6 +55,11 @@ const MB = 1024 * 1024;
 const hr = (): bigint => process.hrtime.bigint();
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+/** Where Herald's CPU profile goes (git-ignored), with BENCH_HERALD_PROF=1. */
+const PROFILE_DIR =
+  process.env.BENCH_HERALD_PROF === '1'
+    ? resolve(import.meta.dirname, '../../bench/results/fib-prof')
+    : undefined;
 
 interface Run {
   daemon: Daemon;
@@ -70,6 +77,8 @@ interface Run {
   crossCheck?: string;
   /** [seconds since the first UPDATE octet, routes in the kernel]. */
   series: Array<[number, number]>;
+  /** The install window (CLOCK_MONOTONIC ns), for the CPU profile. */
+  window?: { from: bigint; to: bigint };
 }
 
 async function start(daemon: Daemon, t: LinkTopology): Promise<Receiver> {
@@ -80,6 +89,7 @@ async function start(daemon: Daemon, t: LinkTopology): Promise<Receiver> {
     case 'herald':
       return startReceiver('herald', t, {
         neighbors,
+        heraldProfileDir: PROFILE_DIR,
         heraldConfig: (c) => {
           c.fib = { enabled: true };
         },
@@ -151,6 +161,7 @@ async function runOne(daemon: Daemon, file: string, expected: number): Promise<R
     const doneAt = await follow(t.b.ns, go.t, (c) => c - baseline >= expected, series, `${daemon} install`);
     result.series = series.map(([s, c]) => [s, c - baseline]);
     result.installSeconds = seconds(go.t, doneAt);
+    result.window = { from: go.t, to: doneAt };
     result.routes = series[series.length - 1][1] - baseline;
     result.routesPerSecond = result.routes / result.installSeconds;
     result.cpuSeconds = sum(pids.map(cpuSeconds)) - cpu0;
@@ -247,6 +258,19 @@ async function main(): Promise<number> {
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+  const profiled = runs.filter((r) => r.daemon === 'herald' && r.window).pop();
+  if (PROFILE_DIR && profiled) {
+    const p = summarizeProfile(PROFILE_DIR, 25, profiled.window);
+    console.log(
+      `\nHerald CPU profile over the install window (${fmt((p.windowMs ?? 0) / 1000)} s, ` +
+        `${fmt(p.busyMs / 1000)} s busy on the main thread), self time; ${p.file}:`,
+    );
+    for (const e of p.entries) {
+      console.log(
+        `  ${(e.share * 100).toFixed(1).padStart(5)}%  ${e.ms.toFixed(0).padStart(6)} ms  ${e.name}  ${e.where}`,
+      );
+    }
   }
   const rows = DAEMONS.map((d) => summarize(d, runs));
   const herald = rows.find((r) => r.daemon === 'herald');

@@ -163,7 +163,7 @@ async function runOne(kind: (typeof KINDS)[number], files: string[]): Promise<Ro
 }
 
 async function main(): Promise<number> {
-  const why = interopUnavailable(KINDS.filter((k): k is 'bird' | 'gobgp' | 'frr' => k !== 'herald'));
+  const why = interopUnavailable(KINDS.filter((k): k is 'bird' | 'gobgp' | 'frr' => !k.startsWith('herald')));
   if (why) {
     console.error(`bench:propagation needs the interop environment: ${why}`);
     return 1;

@@ -147,6 +147,18 @@ export class Fields {
     return out;
   }
 
+  /** Fails on the first key not in `allowed` (a strict format such as MetalLB's legacy ConfigMap). */
+  onlyKeys(allowed: readonly string[]): void {
+    for (const k of Object.keys(this.obj)) {
+      if (!allowed.includes(k)) this.fail(k, `unknown key (expected one of ${allowed.join(', ')})`);
+    }
+  }
+
+  /** The keys present, in order. */
+  keys(): string[] {
+    return Object.keys(this.obj);
+  }
+
   /** Fails with `reason` when the list at `key` holds the same value twice (MetalLB rejects duplicates). */
   noDuplicates(key: string, values: readonly string[]): void {
     const seen = new Set<string>();

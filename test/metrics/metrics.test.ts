@@ -119,9 +119,9 @@ describe('metrics', () => {
     expect(sample(body, 'herald_rib_routes', { table: 'adj-rib-in' })).toBe(1);
     expect(sample(body, 'herald_rib_routes', { table: 'adj-rib-out' })).toBe(1);
     expect(sample(body, 'herald_attribute_sets')).toBe(1);
-    // An empty Ipv4Table holds 1024 slots of 16 octets.
+    // An Ipv4Table holding one route has its minimum 16 slots of 16 octets.
     expect(sample(body, 'herald_rib_memory_bytes', { table: 'adj-rib-in', component: 'ipv4-routes' })).toBe(
-      16384,
+      256,
     );
     expect(
       sample(body, 'herald_rib_memory_bytes', { table: 'adj-rib-in', component: 'attributes' }),

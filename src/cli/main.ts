@@ -8,6 +8,7 @@ import { runDaemon } from '../daemon/run.js';
 import { VERSION } from '../version.js';
 import { addApiCommands } from './api-commands.js';
 import { completionScript } from './completion.js';
+import { importMetalLbCommand } from './import-metallb.js';
 import { mrtDump } from './mrt-dump.js';
 
 function exitWith(code: number): void {
@@ -53,6 +54,13 @@ export function buildProgram(): Command {
     .argument('<file>', 'MRT file')
     .option('--json', 'one JSON object per route')
     .action(async (file: string, opts: { json?: boolean }) => exitWith(await mrtDump(file, opts)));
+
+  program
+    .command('import-metallb')
+    .description("convert MetalLB's legacy ConfigMap into metallb.io resources (YAML for kubectl apply)")
+    .argument('<file>', 'the ConfigMap manifest, or its data.config text; - for stdin')
+    .option('-n, --namespace <ns>', "namespace of the resources (default: the ConfigMap's)")
+    .action((file: string, opts: { namespace?: string }) => exitWith(importMetalLbCommand(file, opts)));
 
   addApiCommands(program);
   program

@@ -24,6 +24,10 @@ export interface Service {
   ipFamilies: string[];
   ipFamilyPolicy?: string;
   ports: { port: number; protocol: string }[];
+  /** spec.selector: services sharing an IP with policy Local must select the same pods. */
+  selector: Record<string, string>;
+  /** metadata.creationTimestamp (ISO text, '' when absent): older services keep a contested IP. */
+  createdAt: string;
 }
 
 export interface Endpoint {

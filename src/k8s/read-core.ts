@@ -52,6 +52,8 @@ export function readService(raw: unknown): Service {
       port: p.int('port', 0, 65535) ?? 0,
       protocol: p.string('protocol') ?? 'TCP',
     })),
+    selector: spec.stringMap('selector'),
+    createdAt: root.object('metadata').string('creationTimestamp') ?? '',
   };
 }
 

@@ -6,10 +6,9 @@
 // ends (timeoutSeconds) is resumed from the resourceVersion, an ERROR 410 Gone (history compacted)
 // re-lists. A failing list or watch is reported through 'error' and the cache is kept: the caller
 // retries with start() (resuming the watch when it still has a resourceVersion).
-import type { ClientRequest, IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { ClientRequest } from 'node:http';
 import type { KubeTarget } from './kube-config.js';
+import { KubeApiError, kubeJson, openKubeRequest } from './kube-request.js';
 
 export interface KubeObject {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
@@ -18,73 +17,7 @@ export interface KubeObject {
 type Phase = 'add' | 'update' | 'delete';
 type Handler = (obj: KubeObject) => void;
 
-/** An HTTP status or Kubernetes Status from the API server. */
-export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-
-/** Starts a GET; resolves with the response once its headers arrived (status checked). */
-function get(
-  target: KubeTarget,
-  path: string,
-  query: Record<string, string>,
-  onRequest?: (r: ClientRequest) => void,
-) {
-  const url = new URL(path, target.server);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const token = target.token();
-  const https = url.protocol === 'https:';
-  const options = {
-    method: 'GET',
-    headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(https
-      ? {
-          ca: target.ca,
-          cert: target.cert,
-          key: target.key,
-          rejectUnauthorized: !target.insecureSkipTlsVerify,
-        }
-      : {}),
-  };
-  return new Promise<IncomingMessage>((resolve, reject) => {
-    const req = (https ? httpsRequest : httpRequest)(url, options, (res) => {
-      if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) return resolve(res);
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-      });
-      res.on('end', () => {
-        let message = text.slice(0, 500);
-        try {
-          message = (JSON.parse(text) as { message?: string }).message ?? message;
-        } catch {}
-        reject(new KubeApiError(res.statusCode ?? 0, `HTTP ${res.statusCode}: ${message}`));
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${url.pathname}: no answer within 30 s`)));
-    req.on('error', reject);
-    onRequest?.(req);
-    req.end();
-  });
-}
-
-async function getJson(target: KubeTarget, path: string): Promise<unknown> {
-  const res = await get(target, path, {});
-  let text = '';
-  res.setEncoding('utf8');
-  for await (const chunk of res) text += chunk;
-  return JSON.parse(text);
-}
 
 export class ListWatch {
   private readonly objects = new Map<string, KubeObject>();
@@ -156,7 +89,7 @@ export class ListWatch {
   }
 
   private async relist(): Promise<void> {
-    const list = (await getJson(this.target, this.path)) as {
+    const list = (await kubeJson(this.target, 'GET', this.path)) as {
       metadata?: { resourceVersion?: string };
       items?: KubeObject[];
     };
@@ -182,8 +115,11 @@ export class ListWatch {
       resourceVersion: this.resourceVersion,
       timeoutSeconds: String(this.timeoutSeconds()),
     };
-    const res = await get(this.target, this.path, query, (r) => {
-      this.request = r;
+    const res = await openKubeRequest(this.target, 'GET', this.path, {
+      query,
+      onRequest: (r) => {
+        this.request = r;
+      },
     });
     if (this.stopped) {
       res.destroy();

@@ -39,6 +39,9 @@ const PLURALS: Record<string, string> = {
   Community: 'communities',
   BFDProfile: 'bfdprofiles',
   FRRConfiguration: 'frrconfigurations',
+  Lease: 'leases',
+  Event: 'events',
+  Namespace: 'namespaces',
 };
 
 function collectionOf(o: Obj): string {
@@ -51,18 +54,44 @@ function keyOf(o: Obj): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-/** Parses /api/v1[/namespaces/ns]/plural and /apis/group/version[/namespaces/ns]/plural. */
-function parsePath(pathname: string): { collection: string; namespace?: string } | undefined {
+interface Target {
+  collection: string;
+  namespace?: string;
+  /** One object of the collection, and whether its status subresource. */
+  name?: string;
+  status?: boolean;
+}
+
+/**
+ * Parses /api/v1[/namespaces/ns]/plural[/name[/status]] and the same under /apis/group/version
+ * (GET /api/v1/namespaces itself is the Namespace collection).
+ */
+function parsePath(pathname: string): Target | undefined {
+  const tail = '(?:\\/namespaces\\/([^/]+))?\\/([a-z]+)(?:\\/([^/]+)(\\/status)?)?$';
   const m =
-    /^\/api\/(v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(pathname) ??
-    /^\/apis\/([^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(pathname);
+    new RegExp(`^\\/api\\/(v1)${tail}`).exec(pathname) ??
+    new RegExp(`^\\/apis\\/([^/]+\\/[^/]+)${tail}`).exec(pathname);
   if (!m) return undefined;
-  return { collection: `${m[1]}/${m[3]}`, namespace: m[2] };
+  return { collection: `${m[1]}/${m[3]}`, namespace: m[2], name: m[4], status: m[5] !== undefined };
 }
 
 export interface RequestRecord {
+  method: string;
   path: string;
   query: Record<string, string>;
+  body?: unknown;
+}
+
+/** RFC 7386 JSON merge patch. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as object) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }
 
 export class FakeApiServer {
@@ -184,32 +213,133 @@ export class FakeApiServer {
     res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ path: url.pathname, query });
     const target = parsePath(url.pathname);
-    if (req.method !== 'GET' || !target) {
-      this.status(res, 404, 'NotFound', `no route ${req.method} ${url.pathname}`);
-      return;
+    if (req.method === 'GET') {
+      this.requests.push({ method: 'GET', path: url.pathname, query });
+      if (!target) return this.status(res, 404, 'NotFound', `no route GET ${url.pathname}`);
+      return this.read(target, query, res);
     }
-    const watch = query.watch === 'true' || query.watch === '1';
-    if (watch) {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      text += c;
+    });
+    req.on('end', () => {
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        return this.status(res, 400, 'BadRequest', 'body is not JSON');
+      }
+      this.requests.push({ method: req.method ?? '', path: url.pathname, query, body });
+      if (!target) return this.status(res, 404, 'NotFound', `no route ${req.method} ${url.pathname}`);
+      this.write(req.method ?? '', target, body as Obj, req.headers['content-type'] ?? '', res);
+    });
+  }
+
+  private read(target: Target, query: Record<string, string>, res: ServerResponse) {
+    if (target.name !== undefined) {
+      const o = this.objects.get(target.collection)?.get(`${target.namespace ?? ''}/${target.name}`);
+      if (!o) return this.status(res, 404, 'NotFound', `${target.collection} "${target.name}" not found`);
+      return this.json(res, 200, o);
+    }
+    if (query.watch === 'true' || query.watch === '1') {
       this.watch(target.collection, target.namespace, query, res);
       return;
     }
     const items = [...(this.objects.get(target.collection)?.values() ?? [])].filter(
       (o) => !target.namespace || o.metadata.namespace === target.namespace,
     );
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        kind: 'List',
-        apiVersion: 'v1',
-        metadata: { resourceVersion: String(this.rv) },
-        items,
-      }),
-    );
+    this.json(res, 200, {
+      kind: 'List',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(this.rv) },
+      items,
+    });
+  }
+
+  /**
+   * POST creates (409 AlreadyExists); PUT replaces the object or, on /status, only its status —
+   * with metadata.resourceVersion required and current (else 409 Conflict, as optimistic
+   * concurrency works on the real server); PATCH applies a JSON merge patch.
+   */
+  private write(method: string, target: Target, body: Obj, contentType: string, res: ServerResponse) {
+    const store = this.objects.get(target.collection) ?? new Map<string, Obj>();
+    this.objects.set(target.collection, store);
+    const name = target.name ?? body?.metadata?.name;
+    const key = `${target.namespace ?? ''}/${name}`;
+    const existing = store.get(key);
+    let next: Obj;
+    if (method === 'POST' && target.name === undefined) {
+      if (!name) return this.status(res, 422, 'Invalid', 'metadata.name: Required value');
+      if (existing)
+        return this.status(res, 409, 'AlreadyExists', `${target.collection} "${name}" already exists`);
+      next = structuredClone(body);
+      next.metadata.namespace = target.namespace;
+      (next.metadata as Record<string, unknown>).creationTimestamp = new Date().toISOString();
+    } else if (method === 'PUT' && target.name !== undefined) {
+      if (!existing) return this.status(res, 404, 'NotFound', `${target.collection} "${name}" not found`);
+      const rv = body?.metadata?.resourceVersion;
+      if (!rv)
+        return this.status(res, 422, 'Invalid', 'metadata.resourceVersion: must be specified for an update');
+      if (rv !== existing.metadata.resourceVersion)
+        return this.status(
+          res,
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${target.collection} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
+      next = target.status
+        ? ({
+            ...structuredClone(existing),
+            status: structuredClone((body as { status?: unknown }).status),
+          } as Obj)
+        : structuredClone(body);
+    } else if (method === 'PATCH' && target.name !== undefined && !target.status) {
+      if (!existing) return this.status(res, 404, 'NotFound', `${target.collection} "${name}" not found`);
+      if (contentType !== 'application/merge-patch+json')
+        return this.status(
+          res,
+          415,
+          'UnsupportedMediaType',
+          `the fake server takes merge patches, not ${contentType}`,
+        );
+      next = mergePatch(existing, body) as Obj;
+      next.metadata = {
+        ...next.metadata,
+        name: existing.metadata.name,
+        namespace: existing.metadata.namespace,
+      };
+    } else {
+      return this.status(res, 405, 'MethodNotAllowed', `${method} not supported here`);
+    }
+    next.metadata.resourceVersion = String(++this.rv);
+    store.set(key, next);
+    this.publish({
+      type: existing ? 'MODIFIED' : 'ADDED',
+      rv: this.rv,
+      collection: target.collection,
+      object: next,
+    });
+    this.json(res, existing ? 200 : 201, next);
+  }
+
+  /** The stored object (tests read what Herald wrote). */
+  get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Obj | undefined {
+    return this.objects.get(`${apiVersion}/${PLURALS[kind]}`)?.get(`${namespace ?? ''}/${name}`);
+  }
+
+  /** Every stored object of a kind. */
+  all(apiVersion: string, kind: string): Obj[] {
+    return [...(this.objects.get(`${apiVersion}/${PLURALS[kind]}`)?.values() ?? [])];
+  }
+
+  private json(res: ServerResponse, code: number, body: unknown): void {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
   }
 
   private watch(

@@ -326,6 +326,13 @@ export const KubernetesSchema = Type.Object(
           'Also read FRR-K8s FRRConfigurations in the namespace and merge every source as FRR-K8s does (docs/kubernetes.md)',
       }),
     ),
+    allocate: Opt(
+      Type.Boolean({
+        default: false,
+        description:
+          "Assign LoadBalancer IPs from the IPAddressPools (MetalLB's controller): the instance holding the Lease herald-allocator in the namespace writes them",
+      }),
+    ),
   },
   { ...Closed, default: {} },
 );

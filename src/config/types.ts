@@ -67,7 +67,7 @@ export interface ApiConfig
 /** The `kubernetes` section (MetalLB resources → announcements and sessions). */
 export type KubernetesConfig = WithDefaults<
   RawKubernetes,
-  'enabled' | 'namespace' | 'ignoreExcludeLb' | 'debounceMs' | 'frrk8s'
+  'enabled' | 'namespace' | 'ignoreExcludeLb' | 'debounceMs' | 'frrk8s' | 'allocate'
 >;
 
 export interface HeraldConfig extends RawPolicyConfig {

@@ -5,7 +5,10 @@
 // the router id when the config has none. The watcher hands over only complete, successful views
 // and keeps the last one through an API-server outage, so an outage withdraws nothing.
 import type { KubernetesConfig } from '../config/types.js';
+import type { AllocationController } from '../k8s/allocation-controller.js';
 import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from '../k8s/index.js';
+import type { KubeTarget } from '../k8s/kube-config.js';
+import type { LeaderElector } from '../k8s/leader-election.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
@@ -33,6 +36,8 @@ export interface KubernetesModeView {
   peerAddress(name: string): string | undefined;
   /** FRR-K8s mode (`kubernetes.frrk8s`): the merged configuration last applied. */
   frrk8s(): FrrK8sPlan | undefined;
+  /** `kubernetes.allocate`: the address allocator (it writes only while this instance leads). */
+  readonly allocator?: AllocationController;
 }
 
 export interface KubernetesModeOptions {
@@ -44,9 +49,13 @@ export interface KubernetesModeOptions {
 }
 
 const SOURCE = 'kubernetes';
+/** The Lease whose holder allocates addresses (in kubernetes.namespace). */
+export const ALLOCATOR_LEASE = 'herald-allocator';
 
 export class KubernetesMode implements KubernetesModeView {
   private watcher?: K8sWatcher;
+  allocator?: AllocationController;
+  private elector?: LeaderElector;
   private last?: DesiredState;
   private own: ResourceProblem[] = [];
   private peerAddresses = new Map<string, string>();
@@ -86,11 +95,16 @@ export class KubernetesMode implements KubernetesModeView {
     mode.releaseFirst = daemon.initialState.hold('first Kubernetes snapshot');
     mode.unsubscribe = daemon.onNeighborsChanged(() => mode.retarget());
     const { startWatcher } = await import('../k8s/watcher.js');
+    const { loadKubeConfig } = await import('../k8s/kube-config.js');
     try {
+      const target = loadKubeConfig(opts.kubeconfig ?? config.kubeconfig);
+      if (config.allocate) await mode.startAllocator(target, config);
       mode.watcher = await startWatcher({
         nodeName,
         namespace: config.namespace,
-        kubeconfig: opts.kubeconfig ?? config.kubeconfig,
+        kubeConfig: target,
+        allocate: config.allocate,
+        onResources: (raw) => mode.allocator?.update(raw),
         loadBalancerClass: config.loadBalancerClass,
         ignoreExcludeLb: config.ignoreExcludeLb,
         debounceMs: config.debounceMs,
@@ -105,8 +119,14 @@ export class KubernetesMode implements KubernetesModeView {
     } catch (e) {
       throw new KubernetesModeError(`kubernetes: cannot use the kubeconfig: ${(e as Error).message}`);
     }
+    mode.elector?.start();
     log.info(
-      { event: LogEvent.kubernetesStarted, node: nodeName, namespace: config.namespace },
+      {
+        event: LogEvent.kubernetesStarted,
+        node: nodeName,
+        namespace: config.namespace,
+        allocate: config.allocate,
+      },
       'watching Kubernetes',
     );
     // Without a configured router id the node's address gives it: wait (bounded) for the first view.
@@ -114,6 +134,47 @@ export class KubernetesMode implements KubernetesModeView {
     while (!daemon.config.routerId && !mode.last && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     return mode;
+  }
+
+  /**
+   * kubernetes.allocate: the allocator, and the election of the one instance that runs it (Lease
+   * `herald-allocator` in the MetalLB namespace; this node's name is the candidate's identity).
+   */
+  private async startAllocator(target: KubeTarget, config: KubernetesConfig): Promise<void> {
+    const { AllocationController } = await import('../k8s/allocation-controller.js');
+    const { LeaderElector } = await import('../k8s/leader-election.js');
+    const log = this.log.child({ component: 'allocator' });
+    const allocator = new AllocationController({
+      target,
+      identity: this.nodeName,
+      loadBalancerClass: config.loadBalancerClass,
+      onError: (what, e) =>
+        log.warn({ event: LogEvent.allocatorError, what, err: e.message }, `allocator ${what} failed`),
+      onWritten: (service, ips) =>
+        log.info(
+          { event: LogEvent.ipAllocated, service, ips },
+          ips.length > 0 ? 'IPs assigned' : 'IPs cleared',
+        ),
+    });
+    this.allocator = allocator;
+    this.elector = new LeaderElector({
+      target,
+      namespace: config.namespace,
+      name: ALLOCATOR_LEASE,
+      identity: this.nodeName,
+      onStartedLeading: () => {
+        log.info(
+          { event: LogEvent.allocatorLeading, leading: true },
+          'this instance allocates addresses now',
+        );
+        allocator.setLeader(true);
+      },
+      onStoppedLeading: () => {
+        log.info({ event: LogEvent.allocatorLeading, leading: false }, 'this instance no longer allocates');
+        allocator.setLeader(false);
+      },
+      onError: (e) => log.debug({ event: LogEvent.allocatorError, what: 'lease', err: e.message }, 'lease'),
+    });
   }
 
   state(): DesiredState | undefined {
@@ -153,6 +214,8 @@ export class KubernetesMode implements KubernetesModeView {
   async stop(): Promise<void> {
     this.unsubscribe();
     this.releaseFirst();
+    await this.elector?.stop();
+    await this.allocator?.idle();
     await this.watcher?.stop();
   }
 

@@ -40,6 +40,8 @@ export interface RawResources {
   secrets: readonly unknown[];
   /** FRR-K8s FRRConfigurations; absent: `kubernetes.frrk8s` is off. */
   frrConfigurations?: readonly unknown[];
+  /** Namespaces (their labels, for pools' namespaceSelectors); watched only when allocating. */
+  namespaces?: readonly unknown[];
 }
 
 export function emptyRawResources(): RawResources {

@@ -17,8 +17,8 @@ const METALLB: { key: keyof RawResources; version: string; plural: string }[] = 
   { key: 'bfdProfiles', version: 'v1beta1', plural: 'bfdprofiles' },
 ];
 
-/** FRR-K8s mode adds the FRRConfigurations of the same namespace. */
-export function watchSources(namespace: string, frrk8s = false): WatchSource[] {
+/** FRR-K8s mode adds the FRRConfigurations of the same namespace; the allocator, Namespaces. */
+export function watchSources(namespace: string, frrk8s = false, allocate = false): WatchSource[] {
   const frr: WatchSource[] = frrk8s
     ? [
         {
@@ -27,8 +27,10 @@ export function watchSources(namespace: string, frrk8s = false): WatchSource[] {
         },
       ]
     : [];
+  const namespaces: WatchSource[] = allocate ? [{ key: 'namespaces', path: '/api/v1/namespaces' }] : [];
   return [
     ...frr,
+    ...namespaces,
     { key: 'services', path: '/api/v1/services' },
     { key: 'endpointSlices', path: '/apis/discovery.k8s.io/v1/endpointslices' },
     { key: 'nodes', path: '/api/v1/nodes' },

@@ -26,6 +26,10 @@ export interface WatcherOptions extends DecideOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Server-side watch timeout in seconds, renewed from the resourceVersion (default 300–600 s, random). */
   watchTimeoutSeconds?: () => number;
+  /** Also watch Namespaces and hand every complete view to `onResources` (kubernetes.allocate). */
+  allocate?: boolean;
+  /** Every complete view of the raw resources (before the desired state is derived). */
+  onResources?(raw: RawResources): void;
   /** A complete desired state: first once every collection has listed, then after each change. */
   onDesired(state: DesiredState): void;
   /** A list or watch failed (the watcher keeps the last state and retries). */
@@ -84,20 +88,23 @@ export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher>
   let current: DesiredState | undefined;
   let lastJson = '';
 
-  const collections: Collection[] = watchSources(namespace, options.frrk8s).map((source) => ({
-    source,
-    informer: new ListWatch(kc, source.path, timeoutSeconds),
-    synced: false,
-    healthy: false,
-    failed: false,
-    delayMs: backoff.initialMs,
-  }));
+  const collections: Collection[] = watchSources(namespace, options.frrk8s, options.allocate).map(
+    (source) => ({
+      source,
+      informer: new ListWatch(kc, source.path, timeoutSeconds),
+      synced: false,
+      healthy: false,
+      failed: false,
+      delayMs: backoff.initialMs,
+    }),
+  );
 
   const emit = () => {
     pending = undefined;
     if (stopped || !collections.every((c) => c.synced)) return;
     const raw = emptyRawResources() as { [K in keyof RawResources]: unknown[] };
     for (const c of collections) raw[c.source.key] = [...c.informer.list()];
+    options.onResources?.(raw);
     const state = desiredState(raw, decideOptions);
     const json = JSON.stringify(state);
     if (json === lastJson) return;

@@ -60,6 +60,32 @@ export function registerMetallbMetrics(registry: Registry, daemon: Daemon): void
         this.set({ peer: label }, daemon.engine.neighbor(peer.address)?.adjRibOut.size ?? 0);
     },
   });
+  // The allocator's pools, from the instance that allocates (kubernetes.allocate, Lease holder).
+  const pools = () => {
+    const allocator = daemon.kubernetes?.allocator;
+    return allocator?.isLeader() ? allocator.pools() : [];
+  };
+  new Gauge({
+    name: 'metallb_allocator_addresses_total',
+    help: 'Number of usable IP addresses, per pool',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of pools())
+        this.set({ pool: p.pool }, p.assignedIPv4 + p.availableIPv4 + p.assignedIPv6 + p.availableIPv6);
+    },
+  });
+  new Gauge({
+    name: 'metallb_allocator_addresses_in_use_total',
+    help: 'Number of IP addresses in use, per pool',
+    labelNames: ['pool'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of pools()) this.set({ pool: p.pool }, p.assignedIPv4 + p.assignedIPv6);
+    },
+  });
   new Gauge({
     name: 'metallb_k8s_client_config_loaded_bool',
     help: '1 if the MetalLB configuration was successfully loaded at least once',

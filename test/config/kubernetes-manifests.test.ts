@@ -1,6 +1,6 @@
 // The shipped Kubernetes manifests: the config they carry is valid, the DaemonSet gives the pod
 // what Kubernetes mode needs (NODE_NAME, host network, probes on the API) and nothing more (two
-// capabilities, read-only root), and RBAC only reads.
+// capabilities, read-only root), and RBAC reads, writing only what the allocator writes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -17,6 +17,7 @@ describe('deploy/kubernetes/herald.yaml', () => {
   it('carries a valid Herald config with Kubernetes mode on', () => {
     const config = parseConfig(byKind('ConfigMap')[0].data['config.yaml']);
     expect(config.kubernetes?.enabled).toBe(true);
+    expect(config.kubernetes?.allocate).toBe(true);
     expect(config.api ? config.api.listen : undefined).toBe('127.0.0.1:9179');
   });
 
@@ -37,9 +38,17 @@ describe('deploy/kubernetes/herald.yaml', () => {
     });
   });
 
-  it('RBAC only reads (get, list, watch)', () => {
+  it('RBAC reads, and writes only service status, the pool annotation, Events and the Lease', () => {
     const rules = [...byKind('ClusterRole'), ...byKind('Role')].flatMap((r) => r.rules);
-    expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) expect(r.verbs.sort()).toEqual(['get', 'list', 'watch']);
+    const writes = rules
+      .filter((r) => r.verbs.some((v: string) => !['get', 'list', 'watch'].includes(v)))
+      .map((r) => `${r.resources.join(',')}: ${r.verbs.sort().join(',')}`);
+    expect(writes.sort()).toEqual([
+      'events: create',
+      'ipaddresspools/status: update',
+      'leases: create,get,update',
+      'services/status: update',
+      'services: patch',
+    ]);
   });
 });

@@ -50,8 +50,8 @@ interface ServicesView {
 }
 
 /** The kernel route the router's zebra installed for PREFIX: its next hops (none when absent). */
-async function kernelNextHops(ns: string): Promise<string[]> {
-  const r = await run('ip', ['-n', ns, '-j', 'route', 'show', PREFIX]);
+async function kernelNextHops(ns: string, prefix = PREFIX): Promise<string[]> {
+  const r = await run('ip', ['-n', ns, '-j', 'route', 'show', prefix]);
   const routes = JSON.parse(r.stdout || '[]') as Array<{
     gateway?: string;
     nexthops?: { gateway: string }[];
@@ -61,8 +61,8 @@ async function kernelNextHops(ns: string): Promise<string[]> {
   return (route.nexthops?.map((h) => h.gateway) ?? [route.gateway ?? '']).sort();
 }
 
-async function waitNextHops(ns: string, expected: string[], what: string): Promise<void> {
-  await waitFor(async () => JSON.stringify(await kernelNextHops(ns)) === JSON.stringify(expected), {
+async function waitNextHops(ns: string, expected: string[], what: string, prefix = PREFIX): Promise<void> {
+  await waitFor(async () => JSON.stringify(await kernelNextHops(ns, prefix)) === JSON.stringify(expected), {
     timeoutMs: 15_000,
     intervalMs: 100,
     what,
@@ -149,7 +149,11 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         maximumPaths: 8,
         neighbors: NODES.map((n) => ({ address: n.address, asn: HERALD_ASN, holdTime: 9 })),
       });
-      const config = { asn: HERALD_ASN, listen: false, kubernetes: { enabled: true, debounceMs: 50 } };
+      const config = {
+        asn: HERALD_ASN,
+        listen: false,
+        kubernetes: { enabled: true, debounceMs: 50, allocate: true },
+      };
       heralds.push(
         ...(await Promise.all(
           NODES.map((n, i) =>
@@ -241,6 +245,27 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         expect(logs.some((l) => l.event === 'serviceAnnounced')).toBe(true);
         expect(logs.some((l) => l.event === 'serviceWithdrawn')).toBe(true);
       }
-    }, 80_000);
+
+      // kubernetes.allocate: a new service without an IP gets the pool's lowest address, written by
+      // the one elected node, and every node announces it.
+      api.apply(service('api'));
+      api.apply(slice('api', [{ node: 'node-3' }]));
+      await waitNextHops(
+        r,
+        NODES.map((n) => n.address),
+        'the allocated address at the router',
+        '203.0.113.0/32',
+      );
+      const stored = api.get('v1', 'Service', 'default', 'api') as unknown as {
+        metadata: { annotations: Record<string, string> };
+        status: { loadBalancer: { ingress: { ip: string }[] } };
+      };
+      expect(stored.status.loadBalancer.ingress).toEqual([{ ip: '203.0.113.0' }]);
+      expect(stored.metadata.annotations['metallb.io/ip-allocated-from-pool']).toBe('lb');
+      const writers = heralds.filter((h) =>
+        h.logs().some((l) => l.event === 'ipAllocated' && l.service === 'default/api'),
+      );
+      expect(writers).toHaveLength(1);
+    }, 100_000);
   },
 );

@@ -51,13 +51,14 @@ function runLab(name: string): Promise<{ code: number | null; out: string; err: 
 }
 
 describe.skipIf(interopUnavailable(['frr', 'bird']) !== undefined)('labs', () => {
-  it('has the four scenarios', () => {
+  it('has the five scenarios', () => {
     expect(labs).toEqual(
       expect.arrayContaining([
         'ebgp-multihop-distribution-switch',
         'ecmp-across-nodes',
         'fabric-routes-into-host',
         'home-lab-router',
+        'route-reflectors-multihop',
       ]),
     );
   });

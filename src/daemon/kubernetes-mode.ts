@@ -9,6 +9,7 @@ import type { AllocationController } from '../k8s/allocation-controller.js';
 import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from '../k8s/index.js';
 import type { KubeTarget } from '../k8s/kube-config.js';
 import type { LeaderElector } from '../k8s/leader-election.js';
+import type { ServiceEvents } from '../k8s/service-events.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
@@ -54,6 +55,8 @@ export const ALLOCATOR_LEASE = 'herald-allocator';
 
 export class KubernetesMode implements KubernetesModeView {
   private watcher?: K8sWatcher;
+  /** Events on Services when this node starts or stops announcing them. */
+  private events?: ServiceEvents;
   allocator?: AllocationController;
   private elector?: LeaderElector;
   private last?: DesiredState;
@@ -96,8 +99,10 @@ export class KubernetesMode implements KubernetesModeView {
     mode.unsubscribe = daemon.onNeighborsChanged(() => mode.retarget());
     const { startWatcher } = await import('../k8s/watcher.js');
     const { loadKubeConfig } = await import('../k8s/kube-config.js');
+    const { ServiceEvents } = await import('../k8s/service-events.js');
     try {
       const target = loadKubeConfig(opts.kubeconfig ?? config.kubeconfig);
+      mode.events = new ServiceEvents(target, 'herald-speaker', nodeName);
       if (config.allocate) await mode.startAllocator(target, config);
       mode.watcher = await startWatcher({
         nodeName,
@@ -296,6 +301,19 @@ export class KubernetesMode implements KubernetesModeView {
     this.own = [...this.sessionProblems, ...routes.problems];
   }
 
+  /** An Event on the Service; a failure to record it is logged at debug and changes nothing else. */
+  private serviceEvent(service: string, reason: string, message: string): void {
+    const [namespace, name] = service.split('/');
+    this.events
+      ?.record({ namespace, name }, 'Normal', reason, message)
+      .catch((e: Error) =>
+        this.log.debug(
+          { event: LogEvent.kubernetesProblem, service, err: e.message },
+          'cannot record an Event',
+        ),
+      );
+  }
+
   /** Logs what changed since the last snapshot: new problems, services announced or withdrawn. */
   private report(state: DesiredState): void {
     const problems = new Set(this.problems().map((p) => p.message));
@@ -314,16 +332,29 @@ export class KubernetesMode implements KubernetesModeView {
       if (s.announced) {
         const prefixes = [...new Set(s.routes.map((r) => r.prefix))].join(',');
         announced.set(s.service, prefixes);
-        if (was !== prefixes)
+        if (was !== prefixes) {
           this.log.info(
             { event: LogEvent.serviceAnnounced, service: s.service, ips: s.ips, prefixes },
             'service announced',
           );
-      } else if (was !== undefined)
+          if (was === undefined)
+            this.serviceEvent(
+              s.service,
+              'nodeAssigned',
+              `announcing from node "${this.nodeName}" with protocol "bgp"`,
+            );
+        }
+      } else if (was !== undefined) {
         this.log.info(
           { event: LogEvent.serviceWithdrawn, service: s.service, reason: s.reason, detail: s.detail },
           `service withdrawn: ${s.reason}`,
         );
+        this.serviceEvent(
+          s.service,
+          'nodeUnassigned',
+          `not announcing from node "${this.nodeName}": ${s.reason}${s.detail ? ` (${s.detail})` : ''}`,
+        );
+      }
     }
     for (const [service] of this.logged.announced)
       if (!state.services.some((s) => s.service === service))

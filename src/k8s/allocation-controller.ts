@@ -10,6 +10,7 @@ import { type AllocationPlan, allocate, isAllocation, type PoolCounters } from '
 import { buildClusterView, type RawResources } from './cluster-view.js';
 import type { KubeTarget } from './kube-config.js';
 import { KubeApiError, kubeJson } from './kube-request.js';
+import { ServiceEvents } from './service-events.js';
 
 const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
 /** Writes in flight at once: a thousand new services are assigned in a few round trips' time. */
@@ -72,11 +73,11 @@ export class AllocationController {
   private running = false;
   private again = false;
   private last?: AllocationPlan;
-  /** Per service, the Event last recorded (reason + message), so each is recorded once. */
-  private readonly recorded = new Map<string, string>();
-  private eventSeq = 0;
+  private readonly events: ServiceEvents;
 
-  constructor(private readonly o: AllocationControllerOptions) {}
+  constructor(private readonly o: AllocationControllerOptions) {
+    this.events = new ServiceEvents(o.target, 'herald-allocator', o.identity);
+  }
 
   /** The latest complete view of pools and services (and namespaces, for namespaceSelectors). */
   update(input: AllocationInput): void {
@@ -233,39 +234,13 @@ export class AllocationController {
     await this.annotate(o, null);
   }
 
-  /** A core/v1 Event on the Service, once per (service, reason, message). */
-  private async record(o: ServiceObject, type: string, reason: string, message: string): Promise<void> {
-    const key = `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
-    if (this.recorded.get(key) === `${reason}\u0000${message}`) return;
-    this.recorded.set(key, `${reason}\u0000${message}`);
-    const now = new Date().toISOString();
-    const namespace = o.metadata.namespace ?? 'default';
-    await kubeJson(this.o.target, 'POST', `/api/v1/namespaces/${namespace}/events`, {
-      body: {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: {
-          name: `${o.metadata.name}.${Date.now().toString(16)}${(++this.eventSeq).toString(16)}`,
-          namespace,
-        },
-        involvedObject: {
-          apiVersion: 'v1',
-          kind: 'Service',
-          namespace,
-          name: o.metadata.name,
-          uid: o.metadata.uid,
-          resourceVersion: o.metadata.resourceVersion,
-        },
-        type,
-        reason,
-        message,
-        source: { component: 'herald-allocator', host: this.o.identity },
-        reportingComponent: 'herald-allocator',
-        reportingInstance: this.o.identity,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      },
-    });
+  private record(
+    o: ServiceObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const { name, namespace = 'default', uid, resourceVersion } = o.metadata;
+    return this.events.record({ name, namespace, uid, resourceVersion }, type, reason, message);
   }
 }

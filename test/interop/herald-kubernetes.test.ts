@@ -262,6 +262,21 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       };
       expect(stored.status.loadBalancer.ingress).toEqual([{ ip: '203.0.113.0' }]);
       expect(stored.metadata.annotations['metallb.io/ip-allocated-from-pool']).toBe('lb');
+      // Each node recorded on the Service when it started and stopped announcing it, and why.
+      const events = api.all('v1', 'Event').map((e) => e as unknown as Record<string, string>);
+      const of = (reason: string) =>
+        events
+          .filter(
+            (e) => e.reason === reason && (e.involvedObject as unknown as { name: string }).name === 'web',
+          )
+          .map((e) => `${e.reportingInstance}: ${e.message}`);
+      for (const n of NODES)
+        expect(of('nodeAssigned')).toContain(
+          `${n.name}: announcing from node "${n.name}" with protocol "bgp"`,
+        );
+      expect(of('nodeUnassigned')).toContainEqual(
+        expect.stringMatching(/^node-1: not announcing from node "node-1": noLocalEndpoints/),
+      );
       const writers = heralds.filter((h) =>
         h.logs().some((l) => l.event === 'ipAllocated' && l.service === 'default/api'),
       );

@@ -1,0 +1,64 @@
+// Kubernetes Events on Services (core/v1), as `kubectl describe service` shows them: the
+// allocator's IPAllocated / AllocationFailed and the speaker's nodeAssigned / nodeUnassigned.
+// Each (service, reason, message) is recorded once until the service's next different event, so a
+// reconciliation that finds nothing new records nothing.
+import type { KubeTarget } from './kube-config.js';
+import { kubeJson } from './kube-request.js';
+
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+export class ServiceEvents {
+  private readonly recorded = new Map<string, string>();
+  private seq = 0;
+
+  constructor(
+    private readonly target: KubeTarget,
+    /** "herald-allocator", "herald-speaker" */
+    private readonly component: string,
+    /** This instance (the node name). */
+    private readonly instance: string,
+  ) {}
+
+  /** Records the event unless it is the service's last one already. */
+  async record(
+    service: ServiceRef,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const key = `${service.namespace}/${service.name}`;
+    if (this.recorded.get(key) === `${reason}\u0000${message}`) return;
+    this.recorded.set(key, `${reason}\u0000${message}`);
+    const now = new Date().toISOString();
+    await kubeJson(this.target, 'POST', `/api/v1/namespaces/${service.namespace}/events`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: {
+          name: `${service.name}.${Date.now().toString(16)}${(++this.seq).toString(16)}`,
+          namespace: service.namespace,
+        },
+        involvedObject: { apiVersion: 'v1', kind: 'Service', ...service },
+        type,
+        reason,
+        message,
+        source: { component: this.component, host: this.instance },
+        reportingComponent: this.component,
+        reportingInstance: this.instance,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
+  }
+
+  /** Forgets a deleted service. */
+  forget(namespace: string, name: string): void {
+    this.recorded.delete(`${namespace}/${name}`);
+  }
+}

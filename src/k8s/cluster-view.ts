@@ -91,6 +91,30 @@ export interface ClusterView {
   problems: ResourceProblem[];
 }
 
+/**
+ * What each raw object read to (or the error it read to). The watcher's objects are never changed
+ * in place (a change replaces the object), so a view after one change re-reads one object, not
+ * thousands; the results are the same objects, which lets desired.ts reuse decisions too.
+ */
+const readCache = new WeakMap<object, { read: unknown; ok: boolean; value: unknown }>();
+
+function readOnce<T>(raw: unknown, read: (raw: unknown) => T): T {
+  if (typeof raw !== 'object' || raw === null) return read(raw);
+  const hit = readCache.get(raw);
+  if (hit && hit.read === read) {
+    if (hit.ok) return hit.value as T;
+    throw hit.value;
+  }
+  try {
+    const value = read(raw);
+    readCache.set(raw, { read, ok: true, value });
+    return value;
+  } catch (e) {
+    readCache.set(raw, { read, ok: false, value: e });
+    throw e;
+  }
+}
+
 function readAll<T>(
   kind: string,
   raws: readonly unknown[],
@@ -100,7 +124,7 @@ function readAll<T>(
   const out: T[] = [];
   for (const raw of raws) {
     try {
-      out.push(read(raw));
+      out.push(readOnce(raw, read));
     } catch (e) {
       problems.push(problemOf(e, `${kind} (unreadable)`));
     }

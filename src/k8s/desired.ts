@@ -3,7 +3,7 @@
 // communities), the BGP sessions from BGPPeers, and the resources that could not be used. The
 // daemon diffs it against what is announced; nothing here withdraws by itself. Pure.
 import { buildClusterView, type ClusterView, type RawResources } from './cluster-view.js';
-import type { Node } from './core-types.js';
+import type { EndpointSlice, Node, Service } from './core-types.js';
 import { type DecideOptions, decide, type ServiceDecision, type ServiceRoute } from './decide.js';
 import type { MergeSource } from './frrk8s/merge.js';
 import { frrSources } from './frrk8s/sources.js';
@@ -122,10 +122,61 @@ export function mergeAnnouncements(decisions: readonly ServiceDecision[]): Annou
     .flatMap((prefix) => announcementsFor(prefix, byPrefix.get(prefix) ?? []));
 }
 
-export function desiredFromView(view: ClusterView, options: DecideOptions): DesiredState {
+/**
+ * A decision is reused while the service, its slices and the node are the same objects (readers
+ * return the same object for an unchanged resource) and nothing else it depends on changed
+ * (`context`: the identity of every other resource and the options).
+ */
+interface CachedDecision {
+  context: string;
+  slices: readonly EndpointSlice[];
+  node: Node | undefined;
+  decision: ServiceDecision;
+}
+const decisions = new WeakMap<Service, CachedDecision>();
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function decideOnce(
+  s: Service,
+  slices: readonly EndpointSlice[],
+  node: Node | undefined,
+  view: ClusterView,
+  options: DecideOptions,
+  context: string | undefined,
+): ServiceDecision {
+  const hit = context === undefined ? undefined : decisions.get(s);
+  if (hit && hit.context === context && hit.node === node && sameList(hit.slices, slices))
+    return hit.decision;
+  const decision = decide(s, slices, node, view, options);
+  if (context !== undefined) decisions.set(s, { context, slices, node, decision });
+  return decision;
+}
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+function objectId(o: unknown): number {
+  if (typeof o !== 'object' || o === null) return -1;
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = ++nextObjectId;
+    objectIds.set(o, id);
+  }
+  return id;
+}
+
+/** The identity of everything a decision depends on besides its service, slices and node. */
+function decisionContext(raw: RawResources, options: DecideOptions): string {
+  const lists = [raw.ipAddressPools, raw.bgpAdvertisements, raw.bgpPeers, raw.communities, raw.bfdProfiles];
+  return `${lists.map((l) => l.map(objectId).join(',')).join('|')}|${JSON.stringify(options)}`;
+}
+
+export function desiredFromView(view: ClusterView, options: DecideOptions, context?: string): DesiredState {
   const node = view.nodes.get(options.nodeName);
   const services = view.services.map((s) =>
-    decide(s, view.endpointSlices.get(`${s.namespace}/${s.name}`) ?? [], node, view, options),
+    decideOnce(s, view.endpointSlices.get(`${s.namespace}/${s.name}`) ?? [], node, view, options, context),
   );
   const frr = view.frrConfigurations && frrSources(view.frrConfigurations, view.secrets, node);
   return {
@@ -141,5 +192,5 @@ export function desiredFromView(view: ClusterView, options: DecideOptions): Desi
 
 /** The desired state from raw resource JSON (what the watcher holds). */
 export function desiredState(raw: RawResources, options: DecideOptions): DesiredState {
-  return desiredFromView(buildClusterView(raw), options);
+  return desiredFromView(buildClusterView(raw), options, decisionContext(raw, options));
 }

@@ -245,3 +245,28 @@ describe('seed deployments', () => {
     }
   });
 });
+
+describe('desiredState reuses what did not change', () => {
+  it('answers for the objects it is given: a replaced slice, pool or node changes the answer', () => {
+    const raw = groupByKind([
+      pool('p', { addresses: ['10.0.0.0/24'] }),
+      advertisement('a'),
+      node('n1'),
+      service('web', { ips: ['10.0.0.1'], policy: 'Local' }),
+      slice('web', [{ node: 'n1' }]),
+    ]);
+    const announced = (r: typeof raw) => desiredState(r, { nodeName: 'n1' }).services[0];
+    expect(announced(raw)).toMatchObject({ announced: true });
+    expect(announced(raw)).toMatchObject({ announced: true });
+    const moved = { ...raw, endpointSlices: [slice('web', [{ node: 'n2' }])] };
+    expect(announced(moved)).toMatchObject({ announced: false, reason: 'noLocalEndpoints' });
+    const shrunk = { ...raw, ipAddressPools: [pool('p', { addresses: ['10.0.1.0/24'] })] };
+    expect(announced(shrunk)).toMatchObject({ announced: false });
+    const excluded = {
+      ...raw,
+      nodes: [node('n1', { labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' } })],
+    };
+    expect(announced(excluded)).toMatchObject({ announced: false, reason: 'nodeLabeledExcludeBalancers' });
+    expect(announced(raw)).toMatchObject({ announced: true });
+  });
+});

@@ -35,6 +35,28 @@ export const ServicesViewSchema = Type.Object({
   synced: Type.Boolean({ description: 'Every collection listed at least once' }),
   stale: Type.Boolean({ description: 'A list or watch is failing; the last complete view is in force' }),
   services: Type.Array(ServiceViewSchema),
+  allocator: Nullable(
+    Type.Object(
+      {
+        leader: Type.Boolean({ description: 'This instance holds the Lease herald-allocator and allocates' }),
+        holder: Type.String({ description: "The Lease's holder as last read ('' none)" }),
+        pools: Type.Array(
+          Type.Object({
+            pool: Type.String(),
+            assignedIPv4: Type.Integer(),
+            availableIPv4: Type.Integer(),
+            assignedIPv6: Type.Integer(),
+            availableIPv6: Type.Integer(),
+          }),
+        ),
+        failed: Type.Array(
+          Type.Object({ service: Type.String(), reason: Type.String(), detail: Type.String() }),
+          { description: 'Services that could not get IPs (leader only)' },
+        ),
+      },
+      { description: 'kubernetes.allocate; null when off' },
+    ),
+  ),
   problems: Type.Array(
     Type.Object({ resource: Type.String(), field: Type.String(), message: Type.String() }),
   ),
@@ -60,10 +82,33 @@ function neighborsOf(
   return all.filter((a) => !named.has(a)).sort();
 }
 
+function allocatorView(k8s: KubernetesModeView): ServicesView['allocator'] {
+  const allocator = k8s.allocator;
+  if (!allocator) return null;
+  const leader = allocator.isLeader();
+  const plan = leader ? allocator.plan() : undefined;
+  return {
+    leader,
+    holder: k8s.allocatorHolder() ?? '',
+    pools: leader ? allocator.pools() : [],
+    failed: (plan?.results ?? []).flatMap((r) =>
+      'reason' in r ? [{ service: r.service, reason: r.reason, detail: r.detail }] : [],
+    ),
+  };
+}
+
 export function servicesView(daemon: Daemon): ServicesView {
   const k8s = daemon.kubernetes;
   if (!k8s)
-    return { enabled: false, nodeName: null, synced: false, stale: false, services: [], problems: [] };
+    return {
+      enabled: false,
+      nodeName: null,
+      synced: false,
+      stale: false,
+      services: [],
+      allocator: null,
+      problems: [],
+    };
   const all = [...daemon.peers.keys()];
   return {
     enabled: true,
@@ -89,6 +134,7 @@ export function servicesView(daemon: Daemon): ServicesView {
           }))
         : [],
     })),
+    allocator: allocatorView(k8s),
     problems: k8s.problems(),
   };
 }

@@ -39,6 +39,8 @@ export interface KubernetesModeView {
   frrk8s(): FrrK8sPlan | undefined;
   /** `kubernetes.allocate`: the address allocator (it writes only while this instance leads). */
   readonly allocator?: AllocationController;
+  /** `kubernetes.allocate`: who allocates (the Lease holder as last read; '' none). */
+  allocatorHolder(): string | undefined;
 }
 
 export interface KubernetesModeOptions {
@@ -184,6 +186,10 @@ export class KubernetesMode implements KubernetesModeView {
 
   state(): DesiredState | undefined {
     return this.last;
+  }
+
+  allocatorHolder(): string | undefined {
+    return this.elector?.holder();
   }
 
   synced(): boolean {

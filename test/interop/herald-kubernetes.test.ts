@@ -47,6 +47,7 @@ interface ServicesView {
     reason: string | null;
     routes: Array<{ prefix: string; peers: string[] | null; neighbors: string[] }>;
   }>;
+  allocator: { leader: boolean; holder: string; pools: unknown[] } | null;
 }
 
 /** The kernel route the router's zebra installed for PREFIX: its next hops (none when absent). */
@@ -277,6 +278,14 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       expect(of('nodeUnassigned')).toContainEqual(
         expect.stringMatching(/^node-1: not announcing from node "node-1": noLocalEndpoints/),
       );
+      const allocators = await Promise.all(
+        heralds.map(async (h) => (await h.api<ServicesView>('GET', '/api/v1/services')).body.allocator),
+      );
+      const leaders = allocators.filter((a) => a?.leader);
+      expect(leaders).toHaveLength(1);
+      expect(leaders[0]?.pools).toEqual([
+        { pool: 'lb', assignedIPv4: 1, availableIPv4: 255, assignedIPv6: 0, availableIPv6: 0 },
+      ]);
       const writers = heralds.filter((h) =>
         h.logs().some((l) => l.event === 'ipAllocated' && l.service === 'default/api'),
       );

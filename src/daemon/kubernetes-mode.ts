@@ -10,6 +10,7 @@ import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from
 import type { KubeTarget } from '../k8s/kube-config.js';
 import type { LeaderElector } from '../k8s/leader-election.js';
 import type { ServiceEvents } from '../k8s/service-events.js';
+import type { SessionStates } from '../k8s/session-states.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
@@ -54,6 +55,7 @@ export interface KubernetesModeOptions {
 const SOURCE = 'kubernetes';
 /** The Lease whose holder allocates addresses (in kubernetes.namespace). */
 export const ALLOCATOR_LEASE = 'herald-allocator';
+const SESSION_STATES_EVERY_MS = 2000;
 
 export class KubernetesMode implements KubernetesModeView {
   private watcher?: K8sWatcher;
@@ -61,6 +63,9 @@ export class KubernetesMode implements KubernetesModeView {
   private events?: ServiceEvents;
   allocator?: AllocationController;
   private elector?: LeaderElector;
+  /** FRR-K8s mode: BGPSessionState resources for this node's sessions. */
+  private sessionStates?: SessionStates;
+  private sessionStatesTimer?: NodeJS.Timeout;
   private last?: DesiredState;
   private own: ResourceProblem[] = [];
   private peerAddresses = new Map<string, string>();
@@ -105,6 +110,12 @@ export class KubernetesMode implements KubernetesModeView {
     try {
       const target = loadKubeConfig(opts.kubeconfig ?? config.kubeconfig);
       mode.events = new ServiceEvents(target, 'herald-speaker', nodeName);
+      if (config.frrk8s) {
+        const { SessionStates } = await import('../k8s/session-states.js');
+        mode.sessionStates = new SessionStates(target, config.namespace, nodeName, (e) =>
+          log.debug({ event: LogEvent.kubernetesProblem, err: e.message }, 'cannot write BGPSessionState'),
+        );
+      }
       if (config.allocate) await mode.startAllocator(target, config);
       mode.watcher = await startWatcher({
         nodeName,
@@ -127,6 +138,11 @@ export class KubernetesMode implements KubernetesModeView {
       throw new KubernetesModeError(`kubernetes: cannot use the kubeconfig: ${(e as Error).message}`);
     }
     mode.elector?.start();
+    if (mode.sessionStates) {
+      // FRR-K8s polls FRR for the same picture; sessions change rarely and only differences are written.
+      mode.sessionStatesTimer = setInterval(() => mode.reportSessions(), SESSION_STATES_EVERY_MS);
+      mode.sessionStatesTimer.unref();
+    }
     log.info(
       {
         event: LogEvent.kubernetesStarted,
@@ -188,6 +204,18 @@ export class KubernetesMode implements KubernetesModeView {
     return this.last;
   }
 
+  /** FRR-K8s mode: every session of this node as a BGPSessionState. */
+  private reportSessions(): void {
+    const bfd = new Map(this.daemon.bfd.views().map((v) => [v.neighbor, v.session?.state]));
+    const sessions = [...this.daemon.peers.values()].map((p) => ({
+      address: p.address,
+      vrf: this.daemon.neighborConfig(p.address)?.vrf ?? '',
+      bgpState: p.state,
+      bfdState: bfd.get(p.address),
+    }));
+    void this.sessionStates?.report(sessions);
+  }
+
   allocatorHolder(): string | undefined {
     return this.elector?.holder();
   }
@@ -225,6 +253,7 @@ export class KubernetesMode implements KubernetesModeView {
   async stop(): Promise<void> {
     this.unsubscribe();
     this.releaseFirst();
+    if (this.sessionStatesTimer) clearInterval(this.sessionStatesTimer);
     await this.elector?.stop();
     await this.allocator?.idle();
     await this.watcher?.stop();

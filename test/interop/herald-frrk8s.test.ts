@@ -128,6 +128,22 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
 
     it('one session with the prefixes of both; toReceive filters; deleting one keeps the session', async () => {
       await frr.waitEstablished(NODE.address, 20_000);
+      // The session as FRR-K8s shows it: a BGPSessionState of this node, Established.
+      await waitFor(
+        async () =>
+          api.all('frrk8s.metallb.io/v1beta1', 'BGPSessionState').some(
+            (o) =>
+              JSON.stringify((o as { status?: unknown }).status) ===
+              JSON.stringify({
+                node: NODE.name,
+                peer: ROUTER,
+                vrf: '',
+                bgpStatus: 'Established',
+                bfdStatus: 'N/A',
+              }),
+          ),
+        { timeoutMs: 10_000, what: 'a BGPSessionState Established for the router' },
+      );
       const advertisedAtRouter = async () =>
         (await frr.receivedRoutes('ipv4-unicast')).map((p) => p.prefix).sort();
       await waitFor(async () => JSON.stringify(await advertisedAtRouter()) === JSON.stringify([P2, P1]), {

@@ -42,6 +42,7 @@ const PLURALS: Record<string, string> = {
   Lease: 'leases',
   Event: 'events',
   Namespace: 'namespaces',
+  BGPSessionState: 'bgpsessionstates',
 };
 
 function collectionOf(o: Obj): string {
@@ -80,6 +81,12 @@ export interface RequestRecord {
   path: string;
   query: Record<string, string>;
   body?: unknown;
+}
+
+/** metadata.generateName + 5 random characters, as the API server names it. */
+function withName(body: Obj, prefix: string): Obj {
+  const suffix = Math.random().toString(36).slice(2, 7).padEnd(5, 'x');
+  return { ...body, metadata: { ...body.metadata, name: `${prefix}${suffix}` } };
 }
 
 /** RFC 7386 JSON merge patch. */
@@ -154,8 +161,7 @@ export class FakeApiServer {
     this.publish({ type, rv: this.rv, collection, object: stored });
   }
 
-  delete(object: Obj): void {
-    const collection = collectionOf(object);
+  delete(object: Obj, collection = collectionOf(object)): void {
     const stored = this.objects.get(collection)?.get(keyOf(object));
     if (!stored) return;
     this.objects.get(collection)?.delete(keyOf(object));
@@ -250,8 +256,14 @@ export class FakeApiServer {
       this.watch(target.collection, target.namespace, query, res);
       return;
     }
+    const selector = (query.labelSelector ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((term) => term.split('='));
     const items = [...(this.objects.get(target.collection)?.values() ?? [])].filter(
-      (o) => !target.namespace || o.metadata.namespace === target.namespace,
+      (o) =>
+        (!target.namespace || o.metadata.namespace === target.namespace) &&
+        selector.every(([k, v]) => (o.metadata as { labels?: Record<string, string> }).labels?.[k] === v),
     );
     this.json(res, 200, {
       kind: 'List',
@@ -267,12 +279,19 @@ export class FakeApiServer {
    * concurrency works on the real server); PATCH applies a JSON merge patch.
    */
   private write(method: string, target: Target, body: Obj, contentType: string, res: ServerResponse) {
+    const generate = (body?.metadata as { generateName?: string } | undefined)?.generateName;
+    if (method === 'POST' && !body?.metadata?.name && generate) body = withName(body, generate);
     const store = this.objects.get(target.collection) ?? new Map<string, Obj>();
     this.objects.set(target.collection, store);
     const name = target.name ?? body?.metadata?.name;
     const key = `${target.namespace ?? ''}/${name}`;
     const existing = store.get(key);
     let next: Obj;
+    if (method === 'DELETE' && target.name !== undefined && !target.status) {
+      if (!existing) return this.status(res, 404, 'NotFound', `${target.collection} "${name}" not found`);
+      this.delete(existing, target.collection);
+      return this.json(res, 200, existing);
+    }
     if (method === 'POST' && target.name === undefined) {
       if (!name) return this.status(res, 422, 'Invalid', 'metadata.name: Required value');
       if (existing)

@@ -5,6 +5,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { Daemon } from '../daemon/daemon.js';
 import type { KubernetesModeView } from '../daemon/kubernetes-mode.js';
+import { neighborsOf } from '../daemon/service-neighbors.js';
 import type { Api } from './server.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -63,24 +64,6 @@ export const ServicesViewSchema = Type.Object({
 });
 
 export type ServicesView = Static<typeof ServicesViewSchema>;
-
-/** The neighbors a prefix with `peers` goes to (null: those no named variant of the prefix takes). */
-function neighborsOf(
-  k8s: KubernetesModeView,
-  all: readonly string[],
-  prefix: string,
-  peers: readonly string[] | null,
-): string[] {
-  const addresses = (names: readonly string[]) =>
-    names.flatMap((n) => k8s.peerAddress(n) ?? []).filter((a) => all.includes(a));
-  if (peers !== null) return [...new Set(addresses(peers))].sort();
-  const named = new Set(
-    (k8s.state()?.announcements ?? [])
-      .filter((a) => a.prefix === prefix && a.peers !== null)
-      .flatMap((a) => addresses(a.peers ?? [])),
-  );
-  return all.filter((a) => !named.has(a)).sort();
-}
 
 function allocatorView(k8s: KubernetesModeView): ServicesView['allocator'] {
   const allocator = k8s.allocator;

@@ -10,12 +10,14 @@ import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from
 import type { KubeTarget } from '../k8s/kube-config.js';
 import type { LeaderElector } from '../k8s/leader-election.js';
 import type { ServiceEvents } from '../k8s/service-events.js';
+import type { ServiceStatuses } from '../k8s/service-statuses.js';
 import type { SessionStates } from '../k8s/session-states.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
 import { kubernetesRoutes } from './kubernetes-routes.js';
 import { sessionNeighbors } from './kubernetes-sessions.js';
+import { neighborsOf } from './service-neighbors.js';
 
 /** Kubernetes mode cannot start (NODE_NAME missing, no usable kubeconfig). */
 export class KubernetesModeError extends Error {
@@ -55,7 +57,7 @@ export interface KubernetesModeOptions {
 const SOURCE = 'kubernetes';
 /** The Lease whose holder allocates addresses (in kubernetes.namespace). */
 export const ALLOCATOR_LEASE = 'herald-allocator';
-const SESSION_STATES_EVERY_MS = 2000;
+const STATUS_EVERY_MS = 2000;
 
 export class KubernetesMode implements KubernetesModeView {
   private watcher?: K8sWatcher;
@@ -63,8 +65,9 @@ export class KubernetesMode implements KubernetesModeView {
   private events?: ServiceEvents;
   allocator?: AllocationController;
   private elector?: LeaderElector;
-  /** FRR-K8s mode: BGPSessionState resources for this node's sessions. */
+  /** BGPSessionState and ServiceBGPStatus resources for this node. */
   private sessionStates?: SessionStates;
+  private serviceStatuses?: ServiceStatuses;
   private sessionStatesTimer?: NodeJS.Timeout;
   private last?: DesiredState;
   private own: ResourceProblem[] = [];
@@ -110,12 +113,20 @@ export class KubernetesMode implements KubernetesModeView {
     try {
       const target = loadKubeConfig(opts.kubeconfig ?? config.kubeconfig);
       mode.events = new ServiceEvents(target, 'herald-speaker', nodeName);
-      if (config.frrk8s) {
-        const { SessionStates } = await import('../k8s/session-states.js');
-        mode.sessionStates = new SessionStates(target, config.namespace, nodeName, (e) =>
-          log.debug({ event: LogEvent.kubernetesProblem, err: e.message }, 'cannot write BGPSessionState'),
-        );
-      }
+      const { SessionStates } = await import('../k8s/session-states.js');
+      const { ServiceStatuses } = await import('../k8s/service-statuses.js');
+      const statusError = (what: string) => (e: Error) =>
+        log.debug({ event: LogEvent.kubernetesProblem, err: e.message }, `cannot write ${what}`);
+      mode.sessionStates = new SessionStates(target, config.namespace, nodeName, {
+        frrk8s: config.frrk8s,
+        onError: statusError('BGPSessionState'),
+      });
+      mode.serviceStatuses = new ServiceStatuses(
+        target,
+        config.namespace,
+        nodeName,
+        statusError('ServiceBGPStatus'),
+      );
       if (config.allocate) await mode.startAllocator(target, config);
       mode.watcher = await startWatcher({
         nodeName,
@@ -138,11 +149,9 @@ export class KubernetesMode implements KubernetesModeView {
       throw new KubernetesModeError(`kubernetes: cannot use the kubeconfig: ${(e as Error).message}`);
     }
     mode.elector?.start();
-    if (mode.sessionStates) {
-      // FRR-K8s polls FRR for the same picture; sessions change rarely and only differences are written.
-      mode.sessionStatesTimer = setInterval(() => mode.reportSessions(), SESSION_STATES_EVERY_MS);
-      mode.sessionStatesTimer.unref();
-    }
+    // FRR-K8s polls FRR for the same picture; states change rarely and only differences are written.
+    mode.sessionStatesTimer = setInterval(() => mode.reportStatus(), STATUS_EVERY_MS);
+    mode.sessionStatesTimer.unref();
     log.info(
       {
         event: LogEvent.kubernetesStarted,
@@ -204,14 +213,37 @@ export class KubernetesMode implements KubernetesModeView {
     return this.last;
   }
 
-  /** FRR-K8s mode: every session of this node as a BGPSessionState. */
-  private reportSessions(): void {
+  /** Every session of this node as a BGPSessionState, every service as this node's ServiceBGPStatus. */
+  private reportStatus(): void {
+    const owner = this.last?.node?.uid;
+    this.sessionStates?.setOwner(owner);
+    this.serviceStatuses?.setOwner(owner);
+    const state = this.last;
+    if (state) {
+      const all = [...this.daemon.peers.keys()];
+      void this.serviceStatuses?.report(
+        state.services.map((s) => ({
+          service: s.service,
+          ips: s.ips,
+          announced: s.announced,
+          reason: s.announced ? null : s.reason,
+          detail: s.announced ? null : s.detail,
+          prefixes: s.announced
+            ? s.routes.map((r) => ({
+                prefix: r.prefix,
+                neighbors: neighborsOf(this, all, r.prefix, r.peers),
+              }))
+            : [],
+        })),
+      );
+    }
     const bfd = new Map(this.daemon.bfd.views().map((v) => [v.neighbor, v.session?.state]));
     const sessions = [...this.daemon.peers.values()].map((p) => ({
       address: p.address,
       vrf: this.daemon.neighborConfig(p.address)?.vrf ?? '',
       bgpState: p.state,
       bfdState: bfd.get(p.address),
+      lastError: p.stats.lastError ?? null,
     }));
     void this.sessionStates?.report(sessions);
   }

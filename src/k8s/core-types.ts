@@ -49,6 +49,8 @@ export interface EndpointSlice {
 
 export interface Node {
   name: string;
+  /** metadata.uid: status objects Herald writes for the node name it as their owner. */
+  uid?: string;
   labels: Record<string, string>;
   addresses: { type: string; address: string }[];
   /** The NetworkUnavailable condition is True. */

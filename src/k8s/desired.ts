@@ -31,6 +31,7 @@ export interface Announcement {
 
 export interface NodeInfo {
   name: string;
+  uid?: string;
   labels: Record<string, string>;
   /** First InternalIP (else ExternalIP) of each family: router id and next hop when the config has none. */
   ipv4?: string;
@@ -59,7 +60,7 @@ function nodeInfo(node: Node): NodeInfo {
     }
     return undefined;
   };
-  return { name: node.name, labels: node.labels, ipv4: pick(4), ipv6: pick(6) };
+  return { name: node.name, uid: node.uid, labels: node.labels, ipv4: pick(4), ipv6: pick(6) };
 }
 
 interface Contribution {

@@ -87,7 +87,8 @@ export function readNode(raw: unknown): Node {
   const networkUnavailable = status
     .objectArray('conditions')
     .some((c) => c.string('type') === 'NetworkUnavailable' && c.string('status') === 'True');
-  return { name: meta.name, labels: meta.labels, addresses, networkUnavailable };
+  const uid = root.object('metadata').string('uid');
+  return { name: meta.name, labels: meta.labels, addresses, networkUnavailable, ...(uid && { uid }) };
 }
 
 export function readSecret(raw: unknown): Secret {

@@ -38,17 +38,37 @@ describe('deploy/kubernetes/herald.yaml', () => {
     });
   });
 
-  it('RBAC reads, and writes only service status, the pool annotation, Events and the Lease', () => {
+  it('RBAC reads, and writes only service status, the pool annotation, Events, the Lease and its status objects', () => {
     const rules = [...byKind('ClusterRole'), ...byKind('Role')].flatMap((r) => r.rules);
     const writes = rules
       .filter((r) => r.verbs.some((v: string) => !['get', 'list', 'watch'].includes(v)))
       .map((r) => `${r.resources.join(',')}: ${r.verbs.sort().join(',')}`);
     expect(writes.sort()).toEqual([
+      'bgpsessionstates,servicebgpstatuses: create,delete,get,list',
+      'bgpsessionstates/status,servicebgpstatuses/status: update',
       'events: create',
       'ipaddresspools/status: update',
       'leases: create,get,update',
       'services/status: update',
       'services: patch',
     ]);
+  });
+});
+
+describe('deploy/kubernetes/crds.yaml', () => {
+  const crds = parseAllDocuments(
+    readFileSync(new URL('../../deploy/kubernetes/crds.yaml', import.meta.url), 'utf8'),
+  ).map((d) => d.toJS()) as Manifest[];
+
+  it('defines the status kinds Herald writes, with a status subresource and every status field', () => {
+    expect(crds.map((c) => c.metadata.name)).toEqual([
+      'bgpsessionstates.herald.io',
+      'servicebgpstatuses.herald.io',
+    ]);
+    const fields = (c: Manifest) =>
+      Object.keys(c.spec.versions[0].schema.openAPIV3Schema.properties.status.properties).sort();
+    expect(fields(crds[0])).toEqual(['bfdStatus', 'bgpStatus', 'lastError', 'node', 'peer', 'vrf']);
+    expect(fields(crds[1])).toEqual(['announced', 'detail', 'ips', 'node', 'prefixes', 'reason', 'service']);
+    for (const c of crds) expect(c.spec.versions[0].subresources).toEqual({ status: {} });
   });
 });

@@ -125,6 +125,7 @@ describe('Kubernetes mode in the daemon', () => {
     await app.close();
     expect(view).toEqual({
       enabled: true,
+      allocator: null,
       nodeName: NODE,
       synced: true,
       stale: false,

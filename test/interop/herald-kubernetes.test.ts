@@ -193,6 +193,28 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         expect(p.asPath).toBe(String(HERALD_ASN));
       }
 
+      // The same, as status objects in the cluster: each node's session and its view of the service.
+      await waitFor(
+        async () => {
+          const sessions = api.all('herald.io/v1alpha1', 'BGPSessionState') as unknown as {
+            status?: { node: string; bgpStatus: string };
+          }[];
+          const services = api.all('herald.io/v1alpha1', 'ServiceBGPStatus') as unknown as {
+            status?: { announced: boolean; prefixes: { prefix: string; neighbors: string[] }[] };
+          }[];
+          return (
+            sessions.filter((o) => o.status?.bgpStatus === 'Established').length === 3 &&
+            services.filter(
+              (o) =>
+                o.status?.announced &&
+                JSON.stringify(o.status.prefixes) ===
+                  JSON.stringify([{ prefix: PREFIX, neighbors: [ROUTER] }]),
+            ).length === 3
+          );
+        },
+        { timeoutMs: 10_000, what: 'BGPSessionState and ServiceBGPStatus of the three nodes' },
+      );
+
       // What each node says about the service: the API and the CLI.
       const view = (await heralds[0].api<ServicesView>('GET', '/api/v1/services')).body;
       expect(view).toMatchObject({ nodeName: 'node-1', synced: true, stale: false });

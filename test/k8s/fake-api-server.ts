@@ -43,6 +43,7 @@ const PLURALS: Record<string, string> = {
   Event: 'events',
   Namespace: 'namespaces',
   BGPSessionState: 'bgpsessionstates',
+  ServiceBGPStatus: 'servicebgpstatuses',
 };
 
 function collectionOf(o: Obj): string {

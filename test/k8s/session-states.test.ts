@@ -1,12 +1,15 @@
-// FRR-K8s BGPSessionState resources written as FRR-K8s writes them, against the fake API server:
-// created per (peer, VRF) with the node/peer/vrf labels, status changed in place, removed with
-// the neighbor, other nodes' left alone, and the label form of IPv6 peers and BFD states.
+// BGPSessionState resources (FRR-K8s's, written as FRR-K8s writes them, and Herald's own with the
+// last error) and ServiceBGPStatus, against the fake API server: created per key with the node's
+// labels and owner, status changed in place, removed when gone, other nodes' left alone, and the
+// label form of IPv6 peers and BFD states.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeTarget } from '../../src/k8s/kube-config.js';
-import { bfdStatusWord, NODE_LABEL, peerLabel, SessionStates } from '../../src/k8s/session-states.js';
+import { ServiceStatuses } from '../../src/k8s/service-statuses.js';
+import { bfdStatusWord, peerLabel, SessionStates } from '../../src/k8s/session-states.js';
 import { FakeApiServer } from './fake-api-server.js';
 
 const NS = 'frr-k8s-system';
+const NODE_LABEL = 'frrk8s.metallb.io/node';
 let server: FakeApiServer;
 let errors: string[];
 let states: SessionStates;
@@ -24,6 +27,7 @@ const session = (address: string, bgpState: string, o: { vrf?: string; bfd?: str
   vrf: o.vrf ?? '',
   bgpState,
   bfdState: o.bfd,
+  lastError: null,
 });
 
 beforeEach(async () => {
@@ -31,7 +35,7 @@ beforeEach(async () => {
   await server.start();
   errors = [];
   const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
-  states = new SessionStates(target, NS, 'node-a', (e) => errors.push(e.message));
+  states = new SessionStates(target, NS, 'node-a', { frrk8s: true, onError: (e) => errors.push(e.message) });
 });
 afterEach(() => server.stop());
 
@@ -77,9 +81,71 @@ describe('BGPSessionState', () => {
   it('picks up what a previous run left (listing by its node label) instead of creating duplicates', async () => {
     await states.report([session('10.0.0.1', 'Idle')]);
     const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
-    const restarted = new SessionStates(target, NS, 'node-a');
+    const restarted = new SessionStates(target, NS, 'node-a', { frrk8s: true });
     await restarted.report([session('10.0.0.1', 'Established')]);
     expect(stored().map((s) => s.status.bgpStatus)).toEqual(['Established']);
+  });
+
+  it("Herald's own BGPSessionState carries the last error and names the Node as owner", async () => {
+    states.setOwner('uid-of-node-a');
+    await states.report([{ ...session('10.0.0.1', 'Active'), lastError: 'connect: EHOSTUNREACH' }]);
+    const [own] = server.all('herald.io/v1alpha1', 'BGPSessionState') as unknown as (State & {
+      metadata: { ownerReferences: unknown[] };
+    })[];
+    expect(own.metadata.labels).toEqual({
+      'herald.io/node': 'node-a',
+      'herald.io/peer': '10.0.0.1',
+      'herald.io/vrf': '',
+    });
+    expect(own.metadata.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'Node', name: 'node-a', uid: 'uid-of-node-a' },
+    ]);
+    expect(own.status).toEqual({
+      node: 'node-a',
+      peer: '10.0.0.1',
+      vrf: '',
+      bgpStatus: 'Active',
+      bfdStatus: 'N/A',
+      lastError: 'connect: EHOSTUNREACH',
+    });
+  });
+
+  it('ServiceBGPStatus: per service, announced or why not, which neighbors get which prefix', async () => {
+    const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
+    const services = new ServiceStatuses(target, NS, 'node-a');
+    const web = {
+      service: 'default/web',
+      ips: ['192.0.2.10'],
+      announced: true,
+      reason: null,
+      detail: null,
+      prefixes: [{ prefix: '192.0.2.10/32', neighbors: ['10.0.0.1'] }],
+    };
+    await services.report([web]);
+    await services.report([
+      { ...web, announced: false, reason: 'noLocalEndpoints', detail: 'x', prefixes: [] },
+    ]);
+    const all = server.all('herald.io/v1alpha1', 'ServiceBGPStatus') as unknown as State[];
+    expect(all.map((o) => [o.metadata.labels, o.status])).toEqual([
+      [
+        {
+          'herald.io/node': 'node-a',
+          'herald.io/service-namespace': 'default',
+          'herald.io/service-name': 'web',
+        },
+        {
+          node: 'node-a',
+          service: 'default/web',
+          ips: ['192.0.2.10'],
+          announced: false,
+          reason: 'noLocalEndpoints',
+          detail: 'x',
+          prefixes: [],
+        },
+      ],
+    ]);
+    await services.report([]);
+    expect(server.all('herald.io/v1alpha1', 'ServiceBGPStatus')).toEqual([]);
   });
 
   it('writes IPv6 peers as label values and BFD states in FRR words', () => {

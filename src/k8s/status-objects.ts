@@ -1,0 +1,148 @@
+// Status resources one node keeps about itself (a session, a service as this node announces it):
+// one object per key in a namespace, named `<node>-<random>`, labelled with the node and what
+// identifies it, its state in `status`. The writer lists its node's objects once (by the node
+// label), then writes only differences — create, status update with the resourceVersion held (409
+// → read again), delete what is no longer desired — one pass at a time. An owner reference to the
+// Node, when its uid is known, lets Kubernetes remove the objects with the node.
+import type { KubeTarget } from './kube-config.js';
+import { KubeApiError, kubeJson } from './kube-request.js';
+
+/** How long a kind the API server does not serve is left alone. */
+const ABSENT_RETRY_MS = 60_000;
+
+export interface StatusKind {
+  apiVersion: string;
+  kind: string;
+  /** The namespaced collection path, e.g. /apis/herald.io/v1alpha1/namespaces/ns/bgpsessionstates. */
+  collection: string;
+  nodeLabel: string;
+  /** The labels that identify an object (besides the node label), in order: its key. */
+  keyLabels: readonly string[];
+}
+
+export interface DesiredStatus {
+  /** Values of kind.keyLabels, in order. */
+  key: readonly string[];
+  status: Record<string, unknown>;
+}
+
+interface StatusObject {
+  metadata: { name: string; resourceVersion?: string; labels?: Record<string, string> };
+  status?: Record<string, unknown>;
+}
+
+export class StatusObjects {
+  private held?: Map<string, StatusObject>;
+  private running?: Promise<void>;
+  private again?: DesiredStatus[];
+  private ownerUid?: string;
+  /** The kind is not served (its CRD is not installed): ask again after this (ms since epoch). */
+  private absentUntil = 0;
+
+  constructor(
+    private readonly target: KubeTarget,
+    private readonly kind: StatusKind,
+    private readonly nodeName: string,
+    private readonly onError: (e: Error) => void = () => {},
+  ) {}
+
+  /** The Node's uid (objects created from now on name the Node as their owner). */
+  setOwner(uid: string | undefined): void {
+    this.ownerUid = uid;
+  }
+
+  update(desired: DesiredStatus[]): Promise<void> {
+    if (Date.now() < this.absentUntil) return Promise.resolve();
+    if (this.running) {
+      this.again = desired;
+      return this.running;
+    }
+    this.running = this.reconcile(desired)
+      .catch((e: Error) => {
+        this.held = undefined; // read the truth again next time
+        if (e instanceof KubeApiError && e.statusCode === 404 && this.held === undefined)
+          this.absentUntil = Date.now() + ABSENT_RETRY_MS;
+        this.onError(e);
+      })
+      .finally(() => {
+        this.running = undefined;
+        const next = this.again;
+        this.again = undefined;
+        if (next) void this.update(next);
+      });
+    return this.running;
+  }
+
+  private keyOf(labels: Record<string, string>): string {
+    return this.kind.keyLabels.map((l) => labels[l] ?? '').join('\u0000');
+  }
+
+  private async reconcile(desired: DesiredStatus[]): Promise<void> {
+    const held = this.held ?? (await this.list());
+    this.held = held;
+    const want = new Map(desired.map((d) => [d.key.join('\u0000'), d]));
+    for (const [key, obj] of [...held]) {
+      if (want.has(key)) continue;
+      await this.remove(obj);
+      held.delete(key);
+    }
+    for (const [key, d] of want) {
+      const current = held.get(key);
+      if (current && JSON.stringify(current.status) === JSON.stringify(d.status)) continue;
+      held.set(key, await this.write(current ?? (await this.create(d)), d.status));
+    }
+  }
+
+  private async list(): Promise<Map<string, StatusObject>> {
+    const list = (await kubeJson(this.target, 'GET', this.kind.collection, {
+      query: { labelSelector: `${this.kind.nodeLabel}=${this.nodeName}` },
+    })) as { items: StatusObject[] };
+    const out = new Map<string, StatusObject>();
+    for (const o of list.items) {
+      const key = this.keyOf(o.metadata.labels ?? {});
+      if (out.has(key))
+        await this.remove(o); // a duplicate (should not exist)
+      else out.set(key, o);
+    }
+    return out;
+  }
+
+  private async create(d: DesiredStatus): Promise<StatusObject> {
+    const labels: Record<string, string> = { [this.kind.nodeLabel]: this.nodeName };
+    this.kind.keyLabels.forEach((l, i) => {
+      labels[l] = d.key[i];
+    });
+    const owner = this.ownerUid
+      ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.ownerUid }] }
+      : {};
+    return (await kubeJson(this.target, 'POST', this.kind.collection, {
+      body: {
+        apiVersion: this.kind.apiVersion,
+        kind: this.kind.kind,
+        metadata: { generateName: `${this.nodeName}-`, labels, ...owner },
+        spec: {},
+      },
+    })) as StatusObject;
+  }
+
+  /** The status subresource, with the resourceVersion held; on 409 Conflict read again and retry once. */
+  private async write(obj: StatusObject, status: Record<string, unknown>): Promise<StatusObject> {
+    const path = `${this.kind.collection}/${obj.metadata.name}`;
+    const put = async (base: StatusObject) =>
+      (await kubeJson(this.target, 'PUT', `${path}/status`, { body: { ...base, status } })) as StatusObject;
+    try {
+      return await put(obj);
+    } catch (e) {
+      if (!(e instanceof KubeApiError) || e.statusCode !== 409) throw e;
+      return put((await kubeJson(this.target, 'GET', path)) as StatusObject);
+    }
+  }
+
+  private async remove(obj: StatusObject): Promise<void> {
+    try {
+      await kubeJson(this.target, 'DELETE', `${this.kind.collection}/${obj.metadata.name}`);
+    } catch (e) {
+      if (!(e instanceof KubeApiError) || e.statusCode !== 404) throw e;
+    }
+  }
+}

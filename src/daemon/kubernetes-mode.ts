@@ -334,9 +334,29 @@ export class KubernetesMode implements KubernetesModeView {
         message: `${this.policyProblem}; nothing accepted`,
       });
     this.plan = plan;
+    this.recordRejected(plan);
     this.peerAddresses = plan.peerAddress;
     this.daemon.setSourcedNeighbors(SOURCE, plan.neighbors);
     this.sessionProblems = plan.problems;
+  }
+
+  /** A Warning Event on each source left out of the merge (once per reason). */
+  private recordRejected(plan: FrrK8sPlan): void {
+    for (const r of plan.merged.rejected) {
+      const m = /^(FRRConfiguration|BGPPeer) ([^/\s]+)\/(\S+)$/.exec(r.source);
+      if (!m) continue;
+      const apiVersion = m[1] === 'BGPPeer' ? 'metallb.io/v1beta2' : 'frrk8s.metallb.io/v1beta1';
+      this.events
+        ?.record(
+          { kind: m[1], apiVersion, namespace: m[2], name: m[3] },
+          'Warning',
+          'ConfigurationRejected',
+          r.reason,
+        )
+        .catch((e: Error) =>
+          this.log.debug({ event: LogEvent.kubernetesProblem, err: e.message }, 'cannot record an Event'),
+        );
+    }
   }
 
   frrk8s(): FrrK8sPlan | undefined {

@@ -1,5 +1,6 @@
-// Kubernetes Events on Services (core/v1), as `kubectl describe service` shows them: the
-// allocator's IPAllocated / AllocationFailed and the speaker's nodeAssigned / nodeUnassigned.
+// Kubernetes Events (core/v1), as `kubectl describe` shows them: on Services the allocator's
+// IPAllocated / AllocationFailed and the speaker's nodeAssigned / nodeUnassigned; on an
+// FRRConfiguration or BGPPeer left out of the FRR-K8s merge, ConfigurationRejected.
 // Each (service, reason, message) is recorded once until the service's next different event, so a
 // reconciliation that finds nothing new records nothing.
 import type { KubeTarget } from './kube-config.js';
@@ -10,6 +11,9 @@ export interface ServiceRef {
   name: string;
   uid?: string;
   resourceVersion?: string;
+  /** The object's kind when not a Service (an FRRConfiguration left out of the merge). */
+  kind?: string;
+  apiVersion?: string;
 }
 
 export class ServiceEvents {
@@ -31,7 +35,7 @@ export class ServiceEvents {
     reason: string,
     message: string,
   ): Promise<void> {
-    const key = `${service.namespace}/${service.name}`;
+    const key = `${service.kind ?? 'Service'} ${service.namespace}/${service.name}`;
     if (this.recorded.get(key) === `${reason}\u0000${message}`) return;
     this.recorded.set(key, `${reason}\u0000${message}`);
     const now = new Date().toISOString();
@@ -59,6 +63,6 @@ export class ServiceEvents {
 
   /** Forgets a deleted service. */
   forget(namespace: string, name: string): void {
-    this.recorded.delete(`${namespace}/${name}`);
+    this.recorded.delete(`Service ${namespace}/${name}`);
   }
 }

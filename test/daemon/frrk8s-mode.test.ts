@@ -151,6 +151,24 @@ describe('FRR-K8s mode', () => {
       'FRRConfiguration metallb-system/c: neighbor 10.0.0.1 asn: 65099 here, 65000 in BGPPeer metallb-system/tor, FRRConfiguration metallb-system/a, FRRConfiguration metallb-system/b; left out',
     );
     expect(routes(d).map((r) => r.prefix)).not.toContain('100.64.0.0/24');
+    // And as a Warning Event on the configuration left out (kubectl describe frrconfiguration c).
+    const rejectedEvents = () =>
+      server
+        .all('v1', 'Event')
+        .map((e) => e as unknown as { type: string; reason: string; involvedObject: Record<string, string> })
+        .filter((e) => e.reason === 'ConfigurationRejected');
+    await waitUntil(() => rejectedEvents().length > 0, 5000, 'the Event');
+    expect(rejectedEvents()).toMatchObject([
+      {
+        type: 'Warning',
+        involvedObject: {
+          kind: 'FRRConfiguration',
+          apiVersion: 'frrk8s.metallb.io/v1beta1',
+          namespace: 'metallb-system',
+          name: 'c',
+        },
+      },
+    ]);
     server.delete(B);
     await waitUntil(() => !routes(d).some((r) => r.prefix === '203.0.113.0/24'), 5000, 'B withdrawn');
     expect(routes(d).map((r) => r.prefix)).toEqual(['192.0.2.10/32', '198.51.100.0/24']);

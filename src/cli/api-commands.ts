@@ -1,6 +1,7 @@
 // CLI commands that talk to a running daemon through its REST API.
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BfdSessionView } from '../api/bfd.js';
+import type { FrrK8sView } from '../api/frrk8s.js';
 import type { PolicyTestView } from '../api/policy-test.js';
 import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { ServicesView } from '../api/services.js';
@@ -10,6 +11,7 @@ import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
+import { configSourcesTable } from './config-sources.js';
 import { neighborText } from './neighbor-text.js';
 import { servicesTable } from './services-table.js';
 import {
@@ -258,6 +260,12 @@ export function addApiCommands(program: Command): void {
       .command('services')
       .description('Kubernetes services: announced from this node or why not, to which neighbors'),
   ).action((o: Common) => run(o, (b) => callApi<ServicesView>(b, 'GET', '/api/v1/services'), servicesTable));
+  const config = program.command('config').description('the configuration this node runs');
+  withCommon(
+    config
+      .command('sources')
+      .description('FRR-K8s mode: each source, merged or left out and why, what it contributes'),
+  ).action((o: Common) => run(o, (b) => callApi<FrrK8sView>(b, 'GET', '/api/v1/frrk8s'), configSourcesTable));
   withCommon(
     program.command('reload').description('re-read the config file and apply the differences (like SIGHUP)'),
   ).action((o: Common) =>

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/server.js';
+import { configSourcesTable } from '../../src/cli/config-sources.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { KubernetesMode } from '../../src/daemon/kubernetes-mode.js';
@@ -158,6 +159,14 @@ describe('FRR-K8s mode', () => {
         .map((e) => e as unknown as { type: string; reason: string; involvedObject: Record<string, string> })
         .filter((e) => e.reason === 'ConfigurationRejected');
     await waitUntil(() => rejectedEvents().length > 0, 5000, 'the Event');
+    // And in `herald config sources`.
+    const table = configSourcesTable(await frrView(d)).split('\n');
+    expect(table.find((l) => l.startsWith('FRRConfiguration metallb-system/c'))).toMatch(
+      /^FRRConfiguration metallb-system\/c\s+no\s+-\s+-\s+FRRConfiguration metallb-system\/c: neighbor 10\.0\.0\.1 asn: 65099/,
+    );
+    expect(table.find((l) => l.startsWith('FRRConfiguration metallb-system/a'))).toMatch(
+      /^FRRConfiguration metallb-system\/a\s+yes\s+AS64512\s+10\.0\.0\.1\s+-$/,
+    );
     expect(rejectedEvents()).toMatchObject([
       {
         type: 'Warning',

@@ -2,7 +2,8 @@
 // so a lab can run it inside one of its network namespaces: the nodes reach it over the lab's
 // links and nothing is added to the host's network. The lab changes the cluster through a control
 // socket (a unix socket in the lab's temp dir, reachable from any namespace): POST / with
-// {"op": "apply" | "delete", "object": {...}}.
+// {"op": "apply" | "delete" | "get", "object": {...}}; `get` answers the stored object (what the
+// nodes wrote, e.g. a Service's status), 404 when there is none.
 //
 // Run (inside a namespace): node --import tsx fake-api-process.ts HOST PORT CONTROL_SOCKET
 import { createServer, request } from 'node:http';
@@ -20,15 +21,26 @@ export interface FakeApi {
   readonly process: TrackedChild;
   apply(object: unknown): Promise<void>;
   delete(object: unknown): Promise<void>;
+  /** The stored object named like `object` (apiVersion, kind, metadata.namespace/name), if any. */
+  get<T = unknown>(object: unknown): Promise<T | undefined>;
 }
 
-function control(socket: string, op: 'apply' | 'delete' | 'ping', object?: unknown): Promise<void> {
+type Op = 'apply' | 'delete' | 'get' | 'ping';
+
+/** One control request: the answer's body on 200, undefined on 404 (get), else an error. */
+function control(socket: string, op: Op, object?: unknown): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: socket, path: '/', method: 'POST', timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve() : reject(new Error(`fake API ${op}: HTTP ${res.statusCode}`)),
-      );
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => {
+        if (res.statusCode === 200) resolve(body);
+        else if (res.statusCode === 404 && op === 'get') resolve(undefined);
+        else reject(new Error(`fake API ${op}: HTTP ${res.statusCode} ${body}`));
+      });
     });
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`fake API ${op} timed out`)));
@@ -56,8 +68,16 @@ export async function startFakeApi(t: Topology, ns: string, host: string, port: 
   return {
     url: `http://${host}:${port}`,
     process: child,
-    apply: (o) => control(socket, 'apply', o),
-    delete: (o) => control(socket, 'delete', o),
+    apply: async (o) => {
+      await control(socket, 'apply', o);
+    },
+    delete: async (o) => {
+      await control(socket, 'delete', o);
+    },
+    get: async (o) => {
+      const body = await control(socket, 'get', o);
+      return body === undefined ? undefined : JSON.parse(body);
+    },
   };
 }
 
@@ -75,6 +95,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     req.on('end', () => {
       try {
         const { op, object } = JSON.parse(body || '{}') as { op: string; object?: Obj };
+        if (op === 'get' && object) {
+          const { apiVersion = '', kind = '', metadata } = object;
+          const found = api.get(apiVersion, kind, metadata.namespace, metadata.name);
+          res.statusCode = found ? 200 : 404;
+          res.end(found ? JSON.stringify(found) : 'not found');
+          return;
+        }
         if (op === 'apply' && object) api.apply(object);
         else if (op === 'delete' && object) api.delete(object);
         else if (op !== 'ping') throw new Error(`unknown op ${op}`);

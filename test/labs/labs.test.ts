@@ -51,13 +51,15 @@ function runLab(name: string): Promise<{ code: number | null; out: string; err: 
 }
 
 describe.skipIf(interopUnavailable(['frr', 'bird']) !== undefined)('labs', () => {
-  it('has the five scenarios', () => {
+  it('has the seven scenarios', () => {
     expect(labs).toEqual(
       expect.arrayContaining([
         'ebgp-multihop-distribution-switch',
         'ecmp-across-nodes',
         'fabric-routes-into-host',
+        'graceful-restart-rollout',
         'home-lab-router',
+        'openwrt-home-lab',
         'route-reflectors-multihop',
       ]),
     );

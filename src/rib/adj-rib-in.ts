@@ -41,6 +41,16 @@ export interface IngestResult {
   rejectedInvalid: number;
 }
 
+/**
+ * Told of each path a table stores, replaces or removes, with its attribute set ids before and
+ * after (-1: none), while both sets are still held. Not told when a path is announced again with
+ * the set it has.
+ */
+export interface PathObserver {
+  ipv4(addr: number, length: number, before: number, after: number): void;
+  prefix(prefix: Prefix, before: number, after: number): void;
+}
+
 /** The attribute block with MP_REACH/MP_UNREACH cut out, and those two decoded. */
 interface SplitBlock {
   rest: Buffer;
@@ -108,22 +118,29 @@ export class AdjRibIn {
    */
   private changed?: Prefix[];
 
+  /** Told of every path change (the import policy's count of rejected paths), when set. */
+  private observer?: PathObserver;
+
   private readonly keepV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
     if (this.checkPrefixes && len >= 4 && b[off] >= 224 && b[off] < 240) {
       this.ignorePrefix({ afi: Afi.IPV4, length: len, bytes: b.subarray(off, off + ((len + 7) >> 3)) });
       return;
     }
-    const old = this.ipv4.set(v4Addr(b, off, len), len, pathId, this.currentSet);
+    const addr = v4Addr(b, off, len);
+    const old = this.ipv4.set(addr, len, pathId, this.currentSet);
     this.attributes.retain(this.currentSet);
+    if (this.observer && old !== this.currentSet) this.observer.ipv4(addr, len, old, this.currentSet);
     if (old >= 0) this.attributes.release(old);
     this.current.announced++;
     if (this.changed) this.noteV4(b, off, len);
   };
 
   private readonly dropV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
-    const old = this.ipv4.delete(v4Addr(b, off, len), len, pathId);
+    const addr = v4Addr(b, off, len);
+    const old = this.ipv4.delete(addr, len, pathId);
     this.current.withdrawn++;
     if (old < 0) return;
+    this.observer?.ipv4(addr, len, old, -1);
     this.attributes.release(old);
     if (this.changed) this.noteV4(b, off, len);
   };
@@ -136,6 +153,11 @@ export class AdjRibIn {
   /** Starts (or stops) collecting the prefixes each UPDATE changes. */
   trackChanges(on: boolean): void {
     this.changed = on ? (this.changed ?? []) : undefined;
+  }
+
+  /** Tells `observer` of every path change from now on (none: stops). */
+  observePaths(observer: PathObserver | undefined): void {
+    this.observer = observer;
   }
 
   /** The prefixes changed since the last call (possibly repeated), when tracking. */
@@ -176,15 +198,22 @@ export class AdjRibIn {
   /** Removes every route of address family `afi` (a stale family swept, RFC 4724 §4.2); returns how many. */
   dropFamily(afi: number): number {
     let removed = 0;
-    const release = (_k: unknown, _l: number, _p: number, set: number) => {
+    const release = (set: number) => {
       this.attributes.release(set);
       removed++;
     };
+    const o = this.observer;
     if (afi === Afi.IPV4) {
-      this.ipv4.forEach(release);
+      this.ipv4.forEach((addr, length, _pathId, set) => {
+        o?.ipv4(addr, length, set, -1);
+        release(set);
+      });
       this.ipv4 = new Ipv4Table();
     } else if (afi === Afi.IPV6) {
-      this.ipv6.forEach(release);
+      this.ipv6.forEach((bytes, length, _pathId, set) => {
+        o?.prefix({ afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) }, set, -1);
+        release(set);
+      });
       this.ipv6 = new Ipv6Table();
     }
     return removed;
@@ -333,6 +362,7 @@ export class AdjRibIn {
     }
     const old = this.ipv6.set(p.bytes, 0, p.length, p.pathId ?? 0, id);
     this.attributes.retain(id);
+    if (this.observer && old !== id) this.observer.prefix(p, old, id);
     if (old >= 0) this.attributes.release(old);
     this.current.announced++;
     this.changed?.push({ afi: p.afi, length: p.length, bytes: p.bytes });
@@ -346,6 +376,7 @@ export class AdjRibIn {
     const old = this.ipv6.delete(p.bytes, 0, p.length, p.pathId ?? 0);
     this.current.withdrawn++;
     if (old < 0) return;
+    this.observer?.prefix(p, old, -1);
     this.attributes.release(old);
     this.changed?.push({ afi: p.afi, length: p.length, bytes: p.bytes });
   }

@@ -13,19 +13,15 @@ import {
   IPV6_UNICAST,
   type PathAttributes,
   type Prefix,
-  prefixKey,
   RouteRefreshSubtype,
 } from '../wire/index.js';
 import { AdjRibIn, type IngestResult } from './adj-rib-in.js';
 import { AdjRibOut, type DesiredRoutes, type NotSent, type Sink } from './adj-rib-out.js';
-import { decodedAttributes } from './attribute-store.js';
 import type { ImportRules } from './import-rules.js';
+import { ImportVerdicts } from './import-verdicts.js';
 import { nextHopSelf } from './learned-export.js';
-import { pathsOf } from './loc-rib.js';
 import type { OutSetRegistry } from './out-sets.js';
 import { prefixesOf } from './route-view.js';
-
-const NO_ATTRIBUTES: PathAttributes = Object.freeze({}) as PathAttributes;
 
 /** Seconds stale routes may wait for End-of-RIB once the peer is back (FRR's stalepath-time). */
 export const STALE_PATH_TIME = 360;
@@ -139,9 +135,8 @@ export class NeighborRibs implements RouteExchange {
   /** The Loc-RIB has followers: changed prefixes are reported. */
   private following = false;
   private importPolicy?: Policy;
-  /** Paths of the current Adj-RIB-In the import policy rejects: prefix key → path ids. */
-  private rejected = new Map<string, Set<number>>();
-  private rejectedCount = 0;
+  /** Counts the paths of the current Adj-RIB-In the import policy rejects (while it has one). */
+  private verdicts?: ImportVerdicts;
 
   constructor(private readonly opts: NeighborRibsOptions) {
     this.adjRibIn = this.freshTable();
@@ -151,12 +146,7 @@ export class NeighborRibs implements RouteExchange {
   /** Reports changed prefixes from now on (the Loc-RIB has followers), or stops. */
   trackChanges(on: boolean): void {
     this.following = on;
-    this.adjRibIn.trackChanges(this.tracking);
-  }
-
-  /** Changes are collected while someone follows the Loc-RIB or an import policy must see them. */
-  private get tracking(): boolean {
-    return this.following || this.importPolicy !== undefined;
+    this.adjRibIn.trackChanges(on);
   }
 
   /** Routes received, after the loop checks and before policy (FRR's received-routes). */
@@ -166,7 +156,7 @@ export class NeighborRibs implements RouteExchange {
 
   /** Routes the import policy accepted: what `show ip bgp summary` calls PfxRcd. */
   get acceptedCount(): number {
-    return this.adjRibIn.size - this.rejectedCount;
+    return this.adjRibIn.size - (this.verdicts?.rejected ?? 0);
   }
 
   /**
@@ -175,12 +165,10 @@ export class NeighborRibs implements RouteExchange {
    */
   setImportPolicy(policy: Policy | undefined): void {
     this.importPolicy = policy;
-    this.adjRibIn.trackChanges(this.tracking);
-    this.rejected.clear();
-    this.rejectedCount = 0;
-    const all = [...prefixesOf(this.adjRibIn, IPV4_UNICAST), ...prefixesOf(this.adjRibIn, IPV6_UNICAST)];
-    if (policy) for (const p of all) this.judge(p);
-    if (this.following) this.report(all);
+    this.countRejected(this.adjRibIn);
+    this.verdicts?.recount(this.adjRibIn.ipv4, this.adjRibIn.ipv6);
+    if (this.following)
+      this.report([...prefixesOf(this.adjRibIn, IPV4_UNICAST), ...prefixesOf(this.adjRibIn, IPV6_UNICAST)]);
   }
 
   /**
@@ -218,30 +206,11 @@ export class NeighborRibs implements RouteExchange {
   /** The import policy's context, rebuilt when the session changes. */
   private context?: PolicyContext;
 
-  /** Re-evaluates the import policy for every path of one prefix of the current Adj-RIB-In. */
-  private judge(prefix: Prefix): void {
-    let key: string | undefined;
-    if (this.rejected.size > 0) {
-      key = prefixKey(prefix);
-      const before = this.rejected.get(key);
-      if (before) this.rejectedCount -= before.size;
-      this.rejected.delete(key);
-    }
+  /** Counts (from now on) the paths of `table` the import policy rejects; nothing without a policy. */
+  private countRejected(table: AdjRibIn): void {
     const policy = this.importPolicy;
-    if (!policy) return;
-    let now: Set<number> | undefined;
-    for (const [pathId, setId] of pathsOf(this.adjRibIn, prefix)) {
-      const set = this.adjRibIn.attributes.get(setId);
-      if (!set) continue;
-      // A policy that reads no attribute (a prefix list, say) is judged without decoding them.
-      const attributes = policy.needsAttributes ? decodedAttributes(set) : NO_ATTRIBUTES;
-      if (evaluate(policy, { prefix, attributes }, this.policyContext()).accepted) continue;
-      now ??= new Set();
-      now.add(pathId);
-    }
-    if (!now) return;
-    this.rejected.set(key ?? prefixKey(prefix), now);
-    this.rejectedCount += now.size;
+    this.verdicts = policy && new ImportVerdicts(policy, table.attributes, () => this.policyContext());
+    table.observePaths(this.verdicts);
   }
 
   get address(): string {
@@ -261,7 +230,7 @@ export class NeighborRibs implements RouteExchange {
     try {
       result = this.adjRibIn.apply(body, session.receive);
     } finally {
-      if (this.tracking) this.changed(this.adjRibIn.takeChanges());
+      if (this.following) this.report(this.adjRibIn.takeChanges());
     }
     this.counters.rejectedAsLoop += result.rejectedAsLoop;
     this.counters.rejectedInvalid += result.rejectedInvalid;
@@ -302,6 +271,7 @@ export class NeighborRibs implements RouteExchange {
     }
     this.stale = this.adjRibIn;
     this.stale.trackChanges(false);
+    this.stale.observePaths(undefined);
     this.adjRibIn = this.freshTable();
     // RFC 4724 §4.2: "the Receiving Speaker MUST ... delete all the stale routes from the peer
     // that it is retaining" when the restart timer expires before the session is back.
@@ -383,9 +353,8 @@ export class NeighborRibs implements RouteExchange {
 
   private freshTable(): AdjRibIn {
     const t = new AdjRibIn(this.sessionRules());
-    t.trackChanges(this.tracking);
-    this.rejected = new Map();
-    this.rejectedCount = 0;
+    t.trackChanges(this.following);
+    this.countRejected(t);
     return t;
   }
 
@@ -407,15 +376,10 @@ export class NeighborRibs implements RouteExchange {
     };
   }
 
-  /** Prefixes of the current table changed: re-judge them by the import policy, then report them. */
-  private changed(prefixes: readonly Prefix[]): void {
-    if (this.importPolicy) for (const p of prefixes) this.judge(p);
-    if (this.following) this.report(prefixes);
-  }
-
   /** A new, empty Adj-RIB-In; the old one's prefixes are reported as changed. */
   private replaceTable(): void {
     const old = this.adjRibIn;
+    old.observePaths(undefined);
     this.adjRibIn = this.freshTable();
     this.dropTable(old);
   }

@@ -158,8 +158,8 @@ describe.skipIf(interopUnavailable(['bird']) !== undefined)('adversarial input o
       expect(logged).toEqual([{ type: 8, outcome: 'treat-as-withdraw' }]);
       const sent = [open, routes, hostile, sync].reduce((n, b) => n + b.length, 19 /* KEEPALIVE */);
       // About one segment per octet (ACKs for Herald's data add to the count; a retransmission on a
-      // loaded machine may carry several octets at once, so a tenth of them may be coalesced).
-      expect(await segments.packets()).toBeGreaterThanOrEqual(Math.floor(sent * 0.9));
+      // loaded machine may carry several octets at once, so a quarter of them may be coalesced).
+      expect(await segments.packets()).toBeGreaterThanOrEqual(Math.floor(sent * 0.75));
       expect(s.closed).toBe(false);
       await expectUndisturbed(lab, flaps);
     } finally {

@@ -63,6 +63,10 @@ export async function startLab(
   // Linux coalesces small writes queued behind unsent data (autocorking); the byte-by-byte row
   // needs one segment per write.
   await t.exec(t.b.ns, 'sysctl', ['-qw', 'net.ipv4.tcp_autocorking=0']);
+  // And it merges writes queued behind a full congestion window: with one octet per segment the
+  // initial window (10 segments) fills whenever Herald's ACKs lag (a loaded machine), so the route
+  // to Herald gets a window that the whole session fits in.
+  await t.exec(t.b.ns, 'ip', ['route', 'replace', `${t.a.ipv4}/32`, 'dev', t.b.ifname, 'initcwnd', '1000']);
   const relayDir = t.workDir('relay');
   const relay = join(relayDir, 'relay.sock');
   const agent = t.spawn(t.b.ns, process.execPath, ['--import', 'tsx', RELAY, relay], {

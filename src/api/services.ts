@@ -5,7 +5,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { Daemon } from '../daemon/daemon.js';
 import type { KubernetesModeView } from '../daemon/kubernetes-mode.js';
-import { neighborsOf } from '../daemon/service-neighbors.js';
+import { serviceNodeViews } from '../daemon/service-neighbors.js';
 import type { Api } from './server.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -98,25 +98,7 @@ export function servicesView(daemon: Daemon): ServicesView {
     nodeName: k8s.nodeName,
     synced: k8s.synced(),
     stale: k8s.stale(),
-    services: (k8s.state()?.services ?? []).map((s) => ({
-      service: s.service,
-      ips: s.ips,
-      pool: s.pool ?? null,
-      announced: s.announced,
-      reason: s.announced ? null : s.reason,
-      detail: s.announced ? null : s.detail,
-      routes: s.announced
-        ? s.routes.map((r) => ({
-            prefix: r.prefix,
-            advertisement: r.advertisement,
-            communities: r.communities,
-            largeCommunities: r.largeCommunities,
-            localPref: r.localPref ?? null,
-            peers: r.peers,
-            neighbors: neighborsOf(k8s, all, r.prefix, r.peers),
-          }))
-        : [],
-    })),
+    services: serviceNodeViews(k8s, all),
     allocator: allocatorView(k8s),
     problems: k8s.problems(),
   };

@@ -17,7 +17,7 @@ import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
 import { kubernetesRoutes } from './kubernetes-routes.js';
 import { sessionNeighbors } from './kubernetes-sessions.js';
-import { neighborsOf } from './service-neighbors.js';
+import { serviceNodeViews } from './service-neighbors.js';
 
 /** Kubernetes mode cannot start (NODE_NAME missing, no usable kubeconfig). */
 export class KubernetesModeError extends Error {
@@ -218,22 +218,12 @@ export class KubernetesMode implements KubernetesModeView {
     const owner = this.last?.node?.uid;
     this.sessionStates?.setOwner(owner);
     this.serviceStatuses?.setOwner(owner);
-    const state = this.last;
-    if (state) {
-      const all = [...this.daemon.peers.keys()];
+    if (this.last) {
+      const views = serviceNodeViews(this, [...this.daemon.peers.keys()]);
       void this.serviceStatuses?.report(
-        state.services.map((s) => ({
-          service: s.service,
-          ips: s.ips,
-          announced: s.announced,
-          reason: s.announced ? null : s.reason,
-          detail: s.announced ? null : s.detail,
-          prefixes: s.announced
-            ? s.routes.map((r) => ({
-                prefix: r.prefix,
-                neighbors: neighborsOf(this, all, r.prefix, r.peers),
-              }))
-            : [],
+        views.map((v) => ({
+          ...v,
+          prefixes: v.routes.map((r) => ({ prefix: r.prefix, neighbors: r.neighbors })),
         })),
       );
     }

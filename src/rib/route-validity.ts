@@ -60,13 +60,31 @@ function isUnspecified6(b: Uint8Array): boolean {
   return b.every((x) => x === 0);
 }
 
+/**
+ * Address text → octets (null: not an address), remembered: a peer's routes carry few distinct
+ * next hops, and every new attribute set would otherwise parse them (and our own address) again.
+ */
+const parsed = new Map<string, Uint8Array | null>();
+const PARSED_MAX = 4096;
+
+function octetsOf(text: string): Uint8Array | null {
+  let b = parsed.get(text);
+  if (b !== undefined) return b;
+  try {
+    b = parseAddress(text);
+  } catch {
+    b = null;
+  }
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, b);
+  return b;
+}
+
 function sameAddress(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
-  try {
-    return Buffer.from(parseAddress(unmapIpv4(a))).equals(Buffer.from(parseAddress(unmapIpv4(b))));
-  } catch {
-    return false;
-  }
+  const x = octetsOf(unmapIpv4(a));
+  const y = octetsOf(unmapIpv4(b));
+  return x !== null && y !== null && x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 /** The problem with a next hop (IPv4 or IPv6 text, with RFC 2545's link-local), or undefined. */
@@ -77,12 +95,8 @@ function nextHopProblem(
 ): string | undefined {
   // RFC 4271 §6.3: "It MUST NOT be the IP address of the receiving speaker."
   if (sameAddress(nextHop, session?.localAddress)) return `${nextHop} is our own address`;
-  let b: Uint8Array;
-  try {
-    b = parseAddress(nextHop);
-  } catch {
-    return `${nextHop} is not an address`;
-  }
+  const b = octetsOf(nextHop);
+  if (b === null) return `${nextHop} is not an address`;
   if (b.length === 4) {
     const p = ipv4HostProblem(b);
     return p && `${nextHop} ${p}`;

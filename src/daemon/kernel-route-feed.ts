@@ -38,25 +38,55 @@ export function kernelRoutesFor(
   if (!selection) return [];
   const list = fib.prefixList === undefined ? undefined : policies.prefixLists.get(fib.prefixList);
   if (list && !list.matches(prefix)) return [];
+  const out: DesiredRoute[] = [];
+  for (const [table, paths] of pathsByTable(selection.paths, fib.table, tableOf)) {
+    const nextHops = nextHopsOf(chosenPaths(paths, table !== fib.table));
+    if (nextHops !== undefined) out.push({ prefix, nextHops, table, metric: fib.metric });
+  }
+  return out;
+}
+
+/** A table's paths that make its route: its ECMP-set ones (all of them, the common case: no copy). */
+function chosenPaths(paths: readonly RoutePath[], vrf: boolean): readonly RoutePath[] {
+  if (paths.every((p) => p.multipath)) return paths;
+  const chosen = paths.filter((p) => p.multipath);
+  // A VRF whose paths all lost to another table's: its best-ranked candidate (paths come ranked).
+  return chosen.length === 0 && vrf ? paths.filter(candidate).slice(0, 1) : chosen;
+}
+
+/** The distinct next hops of the chosen paths, in order; undefined: none, or one is Herald's own. */
+function nextHopsOf(chosen: readonly RoutePath[]): DesiredRoute['nextHops'] | undefined {
+  const hops: { address: string }[] = [];
+  for (const p of chosen) {
+    if (p.neighbor === 'local') return undefined;
+    const address = p.nextHop;
+    if (address !== undefined && !hops.some((h) => h.address === address)) hops.push({ address });
+  }
+  return hops.length > 0 ? hops : undefined;
+}
+
+/** The paths by table, in order (one table, the common case: the paths as they are). */
+function pathsByTable(
+  paths: readonly RoutePath[],
+  main: number,
+  tableOf: (neighbor: string) => number | undefined,
+): Iterable<[number, readonly RoutePath[]]> {
+  if (paths.length === 1) {
+    const only = paths[0].neighbor === 'local' ? main : tableOf(paths[0].neighbor);
+    return only === undefined ? [] : [[only, paths]];
+  }
+  const tables = paths.map((p) => (p.neighbor === 'local' ? main : tableOf(p.neighbor)));
+  const first = tables[0];
+  if (first !== undefined && tables.every((t) => t === first)) return [[first, paths]];
   const byTable = new Map<number, RoutePath[]>();
-  for (const p of selection.paths) {
-    const table = p.neighbor === 'local' ? fib.table : tableOf(p.neighbor);
-    if (table === undefined) continue;
+  paths.forEach((p, i) => {
+    const table = tables[i];
+    if (table === undefined) return;
     const group = byTable.get(table) ?? [];
     group.push(p);
     byTable.set(table, group);
-  }
-  const out: DesiredRoute[] = [];
-  for (const [table, paths] of byTable) {
-    let chosen = paths.filter((p) => p.multipath);
-    // A VRF whose paths all lost to another table's: its best-ranked candidate (paths come ranked).
-    if (chosen.length === 0 && table !== fib.table) chosen = paths.filter(candidate).slice(0, 1);
-    if (chosen.length === 0 || chosen.some((p) => p.neighbor === 'local')) continue;
-    const hops = [...new Set(chosen.map((p) => p.nextHop).filter((h) => h !== undefined))];
-    if (hops.length === 0) continue;
-    out.push({ prefix, nextHops: hops.map((address) => ({ address })), table, metric: fib.metric });
-  }
-  return out;
+  });
+  return byTable;
 }
 
 /** A path the decision process ranked (not refused by import policy, not our own). */
@@ -122,16 +152,22 @@ export class KernelRouteFeed {
     if (!kernel) return;
     const fib = this.config().fib;
     const routes = kernelRoutesFor(prefix, selection, fib, this.policies(), (n) => this.tableOf(n, fib));
-    const key = prefixKey(prefix);
-    const before = this.inVrfTables.get(key);
-    const now = new Set<number>();
+    let inMain = false;
+    let now: Set<number> | undefined;
     for (const r of routes) {
       kernel.set(r);
-      if (r.table !== fib.table) now.add(r.table as number);
+      if (r.table === fib.table) inMain = true;
+      else {
+        now ??= new Set();
+        now.add(r.table as number);
+      }
     }
-    if (!routes.some((r) => r.table === fib.table)) kernel.delete(prefix, fib.table, fib.metric);
-    for (const t of before ?? []) if (!now.has(t)) kernel.delete(prefix, t, fib.metric);
-    if (now.size > 0) this.inVrfTables.set(key, now);
+    if (!inMain) kernel.delete(prefix, fib.table, fib.metric);
+    // Without VRFs (the common case) there is nothing to track: no key is made.
+    if (now === undefined && this.inVrfTables.size === 0) return;
+    const key = prefixKey(prefix);
+    for (const t of this.inVrfTables.get(key) ?? []) if (!now?.has(t)) kernel.delete(prefix, t, fib.metric);
+    if (now !== undefined) this.inVrfTables.set(key, now);
     else this.inVrfTables.delete(key);
   }
 

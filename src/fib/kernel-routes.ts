@@ -18,15 +18,27 @@
 import { EventEmitter } from 'node:events';
 import { NetlinkSocket, NetlinkSocketError, type RequestError } from '../sys/netlink-socket.js';
 import type { Prefix } from '../wire/prefix.js';
-import { type DesiredNextHop, type DesiredRoute, type RouteId, routeId, routeKey } from './desired-route.js';
+import type { DesiredNextHop, DesiredRoute } from './desired-route.js';
+import { DirtyQueue } from './dirty-queue.js';
 import { Flag, Group, MessageType, RouteProtocol, Scope, Table } from './netlink/constants.js';
 import { NetlinkDecodeError } from './netlink/errors.js';
 import type { Message } from './netlink/header.js';
+import type { Family } from './netlink/ip.js';
 import { decodeLink, encodeLink, linkIsUp } from './netlink/link.js';
-import { decodeRoute, encodeRoute, encodeRouteDump, type Route } from './netlink/route.js';
+import { decodeRoute, encodeRoute, encodeRouteDump, type Route, type RouteSpec } from './netlink/route.js';
 import { NetlinkWriter } from './netlink/writer.js';
 import { NextHopResolver } from './next-hop-resolver.js';
-import { type KernelNextHop, kernelSignature, planRoute, type UnusableNextHop } from './route-plan.js';
+import { type NextHopSet, NextHopSets } from './next-hop-sets.js';
+import {
+  type AddressKey,
+  addressKeyOf,
+  addressKeyOfRoute,
+  asPrefix,
+  dstOfKey,
+  familyOfPrefix,
+  formatKey,
+} from './route-key.js';
+import { type KernelNextHop, kernelSignature, type UnusableNextHop } from './route-plan.js';
 import { HERALD_RT_PROTOCOL } from './rt-protocol.js';
 
 export interface KernelRoutesOptions {
@@ -71,22 +83,38 @@ export interface KernelRoutesEvents {
   error: [Error];
 }
 
+/** The routes of one family, table, metric and prefix length, by network address. */
+interface RouteGroup {
+  readonly family: Family;
+  readonly table: number;
+  readonly metric: number;
+  readonly length: number;
+  readonly routes: Map<AddressKey, Entry>;
+}
+
+/** One route (kept small: a full table holds hundreds of thousands). */
 interface Entry {
-  id: RouteId;
-  desired?: readonly DesiredNextHop[];
+  readonly group: RouteGroup;
+  readonly key: AddressKey;
+  /** Shared with every route with the same next hops. */
+  desired?: NextHopSet;
   /** Signature of the route the kernel holds (undefined: none). */
   installed?: string;
   /** A previous run's route kept for a graceful restart, not yet desired again. */
   stale: boolean;
+  /** Waiting to be written (DirtyQueue). */
+  queued: boolean;
   state: RouteState;
 }
 
-interface Op {
-  entry: Entry;
-  /** Signature written (undefined: deleted). */
-  signature?: string;
+/** The messages of one datagram, in order: their routes and the signatures written (undefined: deleted). */
+interface Ops {
+  readonly entries: Entry[];
+  readonly signatures: (string | undefined)[];
 }
 
+/** The kernel stores an IPv6 route given metric 0 with metric 1024 (IP6_RT_PRIO_USER). */
+const IP6_RT_PRIO_USER = 1024;
 const ESRCH = 3;
 const EEXIST = 17;
 const RESYNC_DELAY_MS = 50;
@@ -99,10 +127,19 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   private readonly defaultMetric: number;
   private readonly tables: Set<number>;
   private readonly resolver: NextHopResolver;
-  private readonly entries = new Map<string, Entry>();
-  private readonly dirty = new Set<string>();
-  /** Next-hop key → routes using it, and its last resolution signature. */
-  private readonly byNextHop = new Map<string, { routes: Set<string>; last: string }>();
+  /** "family|table|metric|length" → its routes. */
+  private readonly groups = new Map<string, RouteGroup>();
+  private lastGroup?: RouteGroup;
+  private readonly dirty = new DirtyQueue<Entry>();
+  private readonly hopSets = new NextHopSets(
+    (s) => this.index(s),
+    (s) => this.unindex(s),
+  );
+  /** Next-hop key → the next-hop sets using it, and its last resolution signature. */
+  private readonly byNextHop = new Map<string, { sets: Set<NextHopSet>; last: string }>();
+  /** Scratch for destination octets (the encoder copies them). */
+  private readonly dst4 = new Uint8Array(4);
+  private readonly dst16 = new Uint8Array(16);
   private cmd?: NetlinkSocket;
   private mon?: NetlinkSocket;
   private readonly writer: NetlinkWriter;
@@ -132,11 +169,13 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
 
   /** Opens the sockets, reads the kernel's state and handles leftovers. Throws when netlink is unavailable. */
   async start(): Promise<void> {
+    this.cmd = NetlinkSocket.open({ receiveBufferBytes: 4 * 1024 * 1024 });
     this.mon = NetlinkSocket.open({
       groups: [Group.LINK, Group.IPV4_ROUTE, Group.IPV6_ROUTE],
       receiveBufferBytes: this.opts.receiveBufferBytes ?? 32 * 1024 * 1024,
+      // Our own changes come back as one notification per route: dropped in the kernel.
+      ignorePortId: this.cmd.portId,
     });
-    this.cmd = NetlinkSocket.open({ receiveBufferBytes: 4 * 1024 * 1024 });
     this.mon.on('notification', (m) => (this.dumping ? this.queued.push(m) : this.onNotification(m)));
     this.mon.on('overrun', () => {
       this.emit('overrun');
@@ -151,49 +190,60 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
 
   /** Adds or replaces one desired route. */
   set(route: DesiredRoute): void {
-    const id = routeId(route.prefix, route.table ?? this.defaultTable, route.metric ?? this.defaultMetric);
-    if (!this.tables.has(id.table)) {
+    this.setEntry(route);
+  }
+
+  private setEntry(route: DesiredRoute): Entry {
+    const table = route.table ?? this.defaultTable;
+    if (!this.tables.has(table)) {
       // A table first used now (a VRF's): its routes resolve next hops and its leftovers are ours.
-      this.tables.add(id.table);
-      this.scheduleResync(`table ${id.table}`);
+      this.tables.add(table);
+      this.scheduleResync(`table ${table}`);
     }
-    let e = this.entries.get(id.key);
+    const p = asPrefix(route.prefix);
+    const group = this.group(familyOfPrefix(p), table, route.metric ?? this.defaultMetric, p.length);
+    const key = addressKeyOf(p);
+    let e = group.routes.get(key);
     if (e === undefined) {
-      e = { id, stale: false, state: { state: 'pending' } };
-      this.entries.set(id.key, e);
-    } else if (e.desired) {
-      this.unindex(e);
+      e = { group, key, stale: false, queued: false, state: { state: 'pending' } };
+      group.routes.set(key, e);
     }
-    e.desired = route.nextHops;
-    this.index(e);
-    this.touch(e.id.key);
+    const before = e.desired;
+    e.desired = this.hopSets.acquire(table, route.nextHops);
+    if (before !== undefined) this.hopSets.release(before);
+    // The same next hops, planned already and not changed since (a resolver change re-plans the
+    // routes it affects): nothing to do.
+    if (before === e.desired && !this.dirty.has(e) && settledState(e)) return e;
+    this.touch(e);
+    return e;
   }
 
   /** Withdraws one route (no-op if unknown). */
   delete(prefix: string | Prefix, table = this.defaultTable, metric = this.defaultMetric): void {
-    const e = this.entries.get(routeId(prefix, table, metric).key);
+    const e = this.find(prefix, table, metric);
     if (e?.desired === undefined) return;
-    this.unindex(e);
+    this.hopSets.release(e.desired);
     e.desired = undefined;
-    this.touch(e.id.key);
+    this.touch(e);
   }
 
   /** Makes the desired set exactly `routes` (a complete snapshot). */
   replaceAll(routes: Iterable<DesiredRoute>): void {
-    const keep = new Set<string>();
-    for (const r of routes) {
-      this.set(r);
-      keep.add(routeId(r.prefix, r.table ?? this.defaultTable, r.metric ?? this.defaultMetric).key);
-    }
-    for (const e of this.entries.values()) {
-      if (e.desired !== undefined && !keep.has(e.id.key)) this.delete(e.id.prefix, e.id.table, e.id.metric);
+    const keep = new Set<Entry>();
+    for (const r of routes) keep.add(this.setEntry(r));
+    for (const e of this.allEntries()) {
+      if (e.desired !== undefined && !keep.has(e)) {
+        this.hopSets.release(e.desired);
+        e.desired = undefined;
+        this.touch(e);
+      }
     }
   }
 
   /** After a graceful restart, once the desired set is complete: removes the kept routes not desired again. */
   sweep(): Promise<void> {
     this.keeping = false;
-    for (const e of this.entries.values()) if (e.stale) this.touch(e.id.key);
+    for (const e of this.allEntries()) if (e.stale) this.touch(e);
     return this.settled();
   }
 
@@ -215,7 +265,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     table = this.defaultTable,
     metric = this.defaultMetric,
   ): RouteStatus | undefined {
-    const e = this.entries.get(routeId(prefix, table, metric).key);
+    const e = this.find(prefix, table, metric);
     return e?.desired === undefined ? undefined : statusOf(e);
   }
 
@@ -227,7 +277,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   /** Desired routes not in the kernel, with why. */
   held(): RouteStatus[] {
     const out: RouteStatus[] = [];
-    for (const e of this.entries.values()) {
+    for (const e of this.allEntries()) {
       if (e.desired !== undefined && (e.state.state === 'held' || e.state.state === 'failed'))
         out.push(statusOf(e));
     }
@@ -236,7 +286,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
 
   counts(): { desired: number; installed: number; held: number; failed: number; pending: number } {
     const c = { desired: 0, installed: 0, held: 0, failed: 0, pending: 0 };
-    for (const e of this.entries.values()) {
+    for (const e of this.allEntries()) {
       if (e.desired === undefined) continue;
       c.desired++;
       c[e.state.state]++;
@@ -255,9 +305,10 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     if (!opts.keep && this.cmd) {
       await this.settled();
       this.keeping = false;
-      for (const e of this.entries.values()) {
+      for (const e of this.allEntries()) {
+        if (e.desired !== undefined) this.hopSets.release(e.desired);
         e.desired = undefined;
-        this.touch(e.id.key);
+        this.touch(e);
       }
       await this.settled();
       // What a lost ack or a concurrent writer may have left: one filtered dump, then deletes.
@@ -268,30 +319,75 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     await Promise.all([this.cmd?.close(), this.mon?.close()]);
   }
 
+  // ------------------------------------------------------------------------------ route entries
+
+  /** The group of a family, table, metric and prefix length (created when missing). */
+  private group(family: Family, table: number, metricIn: number, length: number): RouteGroup {
+    const metric = family === 6 && metricIn === 0 ? IP6_RT_PRIO_USER : metricIn;
+    const last = this.lastGroup;
+    if (
+      last !== undefined &&
+      last.length === length &&
+      last.family === family &&
+      last.table === table &&
+      last.metric === metric
+    )
+      return last;
+    const k = `${family}|${table}|${metric}|${length}`;
+    let g = this.groups.get(k);
+    if (g === undefined) {
+      g = { family, table, metric, length, routes: new Map() };
+      this.groups.set(k, g);
+    }
+    this.lastGroup = g;
+    return g;
+  }
+
+  private find(prefix: string | Prefix, table: number, metric: number): Entry | undefined {
+    const p = asPrefix(prefix);
+    return this.group(familyOfPrefix(p), table, metric, p.length).routes.get(addressKeyOf(p));
+  }
+
+  /** The group and key of a route as the kernel reports it (its metric as is). */
+  private reported(r: Route): [RouteGroup, AddressKey] {
+    return [
+      this.group(r.family, r.table, r.priority ?? 0, r.dstLength),
+      addressKeyOfRoute(r.family, r.dst, r.dstLength),
+    ];
+  }
+
+  private *allEntries(): IterableIterator<Entry> {
+    for (const g of this.groups.values()) yield* g.routes.values();
+  }
+
+  private forget(e: Entry): void {
+    if (e.group.routes.get(e.key) === e) e.group.routes.delete(e.key);
+  }
+
   // ------------------------------------------------------------------------------ next-hop index
 
   private static nhKey(table: number, nh: DesiredNextHop): string {
     return `${table}|${nh.address}|${nh.ifindex ?? 0}`;
   }
 
-  private index(e: Entry): void {
-    for (const nh of e.desired ?? []) {
-      const k = KernelRoutes.nhKey(e.id.table, nh);
+  private index(s: NextHopSet): void {
+    for (const nh of s.hops) {
+      const k = KernelRoutes.nhKey(s.table, nh);
       let slot = this.byNextHop.get(k);
       if (slot === undefined) {
-        slot = { routes: new Set(), last: this.resolutionOf(e.id.table, nh) };
+        slot = { sets: new Set(), last: this.resolutionOf(s.table, nh) };
         this.byNextHop.set(k, slot);
       }
-      slot.routes.add(e.id.key);
+      slot.sets.add(s);
     }
   }
 
-  private unindex(e: Entry): void {
-    for (const nh of e.desired ?? []) {
-      const k = KernelRoutes.nhKey(e.id.table, nh);
+  private unindex(s: NextHopSet): void {
+    for (const nh of s.hops) {
+      const k = KernelRoutes.nhKey(s.table, nh);
       const slot = this.byNextHop.get(k);
-      slot?.routes.delete(e.id.key);
-      if (slot?.routes.size === 0) this.byNextHop.delete(k);
+      slot?.sets.delete(s);
+      if (slot?.sets.size === 0) this.byNextHop.delete(k);
     }
   }
 
@@ -305,20 +401,23 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     this.reresolveScheduled = true;
     setImmediate(() => {
       this.reresolveScheduled = false;
+      const changed = new Set<NextHopSet>();
       for (const [k, slot] of this.byNextHop) {
         const [table, address, ifindex] = k.split('|');
         const now = this.resolutionOf(Number(table), { address, ifindex: Number(ifindex) || undefined });
         if (now === slot.last) continue;
         slot.last = now;
-        for (const key of slot.routes) this.touch(key);
+        for (const s of slot.sets) changed.add(s);
       }
+      if (changed.size === 0) return;
+      for (const e of this.allEntries()) if (e.desired !== undefined && changed.has(e.desired)) this.touch(e);
     });
   }
 
   // ------------------------------------------------------------------------------ kernel view
 
-  private touch(key: string): void {
-    this.dirty.add(key);
+  private touch(e: Entry): void {
+    this.dirty.add(e);
     this.kick();
   }
 
@@ -355,12 +454,11 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       if (r.protocol === this.protocol) {
         // Someone else edited a route of Herald's protocol.
         if (!this.tables.has(r.table)) return;
-        const e = this.entries.get(
-          routeKey(r.table, r.priority ?? 0, `${r.dst ?? defaultDst(r)}/${r.dstLength}`),
-        );
+        const [group, key] = this.reported(r);
+        const e = group.routes.get(key);
         if (e === undefined) return void this.scheduleResync('foreign change to a Herald route');
         e.installed = m.type === MessageType.NEWROUTE ? kernelSignature(r) : undefined;
-        this.touch(e.id.key);
+        this.touch(e);
         return;
       }
       const changed =
@@ -393,7 +491,10 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       if (this.pumping) await this.pumping;
       const t0 = performance.now();
       const cmd = this.cmd!;
-      const ours = new Map<string, string>();
+      /** Herald's routes in the kernel: entry group → prefix key → signature. */
+      const ours = new Map<RouteGroup, Map<AddressKey, string>>();
+      /** One string per distinct signature (a kept full table has a handful). */
+      const signatures = new Map<string, string>();
       this.dumping = true;
       try {
         for (let attempt = 0; ; attempt++) {
@@ -417,10 +518,12 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
                   }
                   if (r.protocol !== this.protocol) this.resolver.addRoute(r);
                   else if (this.tables.has(r.table)) {
-                    ours.set(
-                      routeKey(r.table, r.priority ?? 0, `${r.dst ?? defaultDst(r)}/${r.dstLength}`),
-                      kernelSignature(r),
-                    );
+                    const [g, key] = this.reported(r);
+                    const inGroup = ours.get(g) ?? new Map<AddressKey, string>();
+                    ours.set(g, inGroup);
+                    const sig = kernelSignature(r);
+                    if (!signatures.has(sig)) signatures.set(sig, sig);
+                    inGroup.set(key, signatures.get(sig)!);
                   }
                 },
               );
@@ -435,22 +538,31 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       } finally {
         this.dumping = false;
       }
-      for (const e of this.entries.values()) {
-        e.installed = ours.get(e.id.key);
-        ours.delete(e.id.key);
-        this.dirty.add(e.id.key);
+      for (const e of this.allEntries()) {
+        const inGroup = ours.get(e.group);
+        e.installed = inGroup?.get(e.key);
+        inGroup?.delete(e.key);
+        this.dirty.add(e);
       }
-      for (const [key, signature] of ours) {
-        const [table, metric, prefix] = key.split('|');
-        const id = routeId(prefix, Number(table), Number(metric));
-        this.entries.set(key, { id, installed: signature, stale: true, state: { state: 'pending' } });
-        this.dirty.add(key);
+      for (const [group, inGroup] of ours) {
+        for (const [key, signature] of inGroup) {
+          const e: Entry = {
+            group,
+            key,
+            installed: signature,
+            stale: true,
+            queued: false,
+            state: { state: 'pending' },
+          };
+          group.routes.set(key, e);
+          this.dirty.add(e);
+        }
       }
       for (const m of this.queued.splice(0)) this.onNotification(m);
       for (const slot of this.byNextHop.values()) slot.last = '';
       this.scheduleReresolve();
       let count = 0;
-      for (const e of this.entries.values()) if (e.installed !== undefined) count++;
+      for (const e of this.allEntries()) if (e.installed !== undefined) count++;
       this.emit('resync', { reason, ours: count, durationMs: performance.now() - t0 });
     };
     const p = (this.resyncing ?? Promise.resolve()).then(run).finally(() => {
@@ -474,32 +586,29 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     const maxInFlight = this.opts.maxInFlight ?? 8;
     while (this.dirty.size > 0 && !this.stopped && !this.resyncing) {
       const sends: Promise<void>[] = [];
-      const keys = this.dirty.values();
       // One round: up to maxInFlight datagrams or ROUND_BUDGET_MS of work, then wait and yield.
       const deadline = performance.now() + ROUND_BUDGET_MS;
       let more = true;
       while (more && sends.length < maxInFlight && performance.now() < deadline) {
         const w = this.writer;
         w.rollback(0);
-        const ops: Op[] = [];
+        const ops: Ops = { entries: [], signatures: [] };
         for (let n = 1; w.pos < limit; n++) {
           if ((n & 63) === 0 && performance.now() >= deadline) break;
-          const k = keys.next();
-          if (k.done) {
+          const e = this.dirty.take();
+          if (e === undefined) {
             more = false;
             break;
           }
-          this.dirty.delete(k.value);
-          const e = this.entries.get(k.value);
-          if (e !== undefined) this.write(w, e, ops);
+          if (e.group.routes.get(e.key) === e) this.write(w, e, ops);
         }
-        if (ops.length === 0) continue;
+        if (ops.entries.length === 0) continue;
         const datagram = Buffer.from(w.buf.subarray(0, w.pos));
         sends.push(
           this.cmd!.request(datagram).then(
             (errors) => this.applied(ops, errors),
             (err: Error) => {
-              for (const op of ops) this.dirty.add(op.entry.id.key);
+              for (const e of ops.entries) this.dirty.add(e);
               this.scheduleResync(`request failed: ${err.message}`);
             },
           ),
@@ -511,37 +620,41 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   }
 
   /** Plans one route and writes the message that brings the kernel there (if any). */
-  private write(w: NetlinkWriter, e: Entry, ops: Op[]): void {
-    const { id } = e;
-    const base = {
-      family: id.family,
-      dst: id.dst,
-      dstLength: id.dstLength,
-      table: id.table,
+  private write(w: NetlinkWriter, e: Entry, ops: Ops): void {
+    const { group } = e;
+    // One spec per message, next hops filled in for an install (a delete names none).
+    const base: RouteSpec = {
+      family: group.family,
+      dst: dstOfKey(e.key, this.dst4, this.dst16),
+      dstLength: group.length,
+      table: group.table,
       protocol: this.protocol,
-      priority: id.metric,
+      scope: Scope.UNIVERSE,
+      priority: group.metric,
+      nextHops: undefined,
     };
     if (e.desired === undefined) {
       if (e.installed !== undefined && !(e.stale && this.keeping)) {
         encodeRoute(w, MessageType.DELROUTE, 0, 0, base);
-        ops.push({ entry: e });
+        pushOp(ops, e, undefined);
       } else if (e.installed === undefined) {
-        this.entries.delete(id.key);
+        this.forget(e);
       }
       return;
     }
-    const plan = planRoute(this.resolver, id.table, e.desired);
+    const shared = NextHopSets.plan(e.desired, this.resolver);
+    const { plan } = shared;
     if (plan.nextHops.length === 0) {
-      this.setState(e, { state: 'held', reason: 'noUsableNextHop', unusable: plan.unusable });
+      this.setState(e, shared.held);
       if (e.installed !== undefined) {
         encodeRoute(w, MessageType.DELROUTE, 0, 0, base);
-        ops.push({ entry: e });
+        pushOp(ops, e, undefined);
       }
       return;
     }
     if (plan.signature === e.installed) {
       e.stale = false;
-      this.setState(e, { state: 'installed', nextHops: plan.nextHops, unusable: plan.unusable });
+      this.setState(e, shared.installed);
       return;
     }
     // Replace only our own route; a new one must not overwrite another protocol's route with the
@@ -549,11 +662,8 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     const flags = Flag.CREATE | (e.installed !== undefined ? Flag.REPLACE : Flag.EXCL);
     const mark = w.mark();
     try {
-      encodeRoute(w, MessageType.NEWROUTE, flags, 0, {
-        ...base,
-        scope: Scope.UNIVERSE,
-        nextHops: plan.nextHops,
-      });
+      base.nextHops = shared.encode;
+      encodeRoute(w, MessageType.NEWROUTE, flags, 0, base);
     } catch (err) {
       w.rollback(mark);
       this.setState(e, {
@@ -564,29 +674,32 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       });
       return;
     }
-    e.state = { state: 'installed', nextHops: plan.nextHops, unusable: plan.unusable };
-    ops.push({ entry: e, signature: plan.signature });
+    e.state = shared.installed;
+    pushOp(ops, e, plan.signature);
   }
 
-  private applied(ops: Op[], errors: RequestError[]): void {
+  private applied(ops: Ops, errors: RequestError[]): void {
     const failed = new Map<number, RequestError>();
     for (const err of errors) failed.set(err.index, err);
-    ops.forEach((op, i) => {
-      const e = op.entry;
+    ops.entries.forEach((e, i) => {
+      const signature = ops.signatures[i];
       const err = failed.get(i);
-      if (op.signature === undefined) {
+      if (signature === undefined) {
         // Deleted (ESRCH: it was already gone).
         if (err === undefined || err.errno === ESRCH) {
           e.installed = undefined;
           e.stale = false;
-          if (e.desired === undefined && !this.dirty.has(e.id.key)) this.entries.delete(e.id.key);
+          if (e.desired === undefined && !this.dirty.has(e)) this.forget(e);
         } else {
-          this.emit('error', new Error(`deleting ${e.id.prefix}: ${err.code} ${err.message ?? ''}`));
+          this.emit(
+            'error',
+            new Error(`deleting ${formatKey(e.key, e.group.length)}: ${err.code} ${err.message ?? ''}`),
+          );
         }
         return;
       }
       if (err === undefined) {
-        e.installed = op.signature;
+        e.installed = signature;
         e.stale = false;
         return;
       }
@@ -603,16 +716,28 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   private setState(e: Entry, s: RouteState): void {
     const before = e.state;
     e.state = s;
+    if (before === s) return;
     if ((s.state === 'held' || s.state === 'failed') && JSON.stringify(before) !== JSON.stringify(s)) {
       this.emit('routeState', statusOf(e));
     }
   }
 }
 
-function statusOf(e: Entry): RouteStatus {
-  return { prefix: e.id.prefix, table: e.id.table, metric: e.id.metric, ...e.state };
+function pushOp(ops: Ops, e: Entry, signature: string | undefined): void {
+  ops.entries.push(e);
+  ops.signatures.push(signature);
 }
 
-function defaultDst(r: Route): string {
-  return r.family === 4 ? '0.0.0.0' : '::';
+function statusOf(e: Entry): RouteStatus {
+  return {
+    prefix: formatKey(e.key, e.group.length),
+    table: e.group.table,
+    metric: e.group.metric,
+    ...e.state,
+  };
+}
+
+/** Planned already, with nothing pending: installed (or being acknowledged), or held back. */
+function settledState(e: Entry): boolean {
+  return e.state.state === 'installed' || e.state.state === 'held';
 }

@@ -11,8 +11,9 @@
 //   <bits/poll.h>       POLLIN 1, POLLERR 8, POLLHUP 16, POLLNVAL 32; struct pollfd is 8 bytes
 //   <sys/eventfd.h>     EFD_CLOEXEC 0o2000000, EFD_NONBLOCK 0o4000
 //   <asm-generic/errno-base.h, errno.h> EINTR 4, EIO 5, EAGAIN 11, ENOBUFS 105
+//   <asm-generic/socket.h> SO_ATTACH_FILTER 26; struct sock_fprog { u16 len; struct sock_filter *filter; }
 
-import { type Libc, loadLibc, loadNativeLibrary } from './libc.js';
+import { type Libc, loadLibc, loadNativeLibrary, SOL_SOCKET } from './libc.js';
 
 export const AF_NETLINK = 16;
 export const SOCK_RAW = 3;
@@ -51,7 +52,11 @@ export interface IoLibc extends Libc {
   write(fd: number, buf: Buffer, len: number): number;
   /** poll(2) on a worker thread; `fds` (struct pollfd[]) must stay referenced until `done`. */
   pollAsync(fds: Buffer, nfds: number, timeoutMs: number, done: (err: unknown, rc: number) => void): void;
+  /** setsockopt(SO_ATTACH_FILTER) with `program`, `count` struct sock_filter (see netlink-filter.ts). */
+  attachFilter(fd: number, program: Buffer, count: number): number;
 }
+
+const SO_ATTACH_FILTER = 26;
 
 let cached: IoLibc | Error | undefined;
 
@@ -65,7 +70,7 @@ function doLoad(): IoLibc | Error {
   if (libc instanceof Error) return libc;
   const native = loadNativeLibrary();
   if (native instanceof Error) return native;
-  const { lib } = native;
+  const { koffi, lib } = native;
   try {
     const send = lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)');
     const recv = lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)');
@@ -76,6 +81,11 @@ function doLoad(): IoLibc | Error {
     // Plain `void *` (not _Inout_): koffi hands the Buffer's own memory to poll(), which fills in
     // revents where the callback reads them.
     const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
+    // koffi lays the struct out as the C ABI does and passes the Buffer's memory as the pointer.
+    const fprog = koffi.struct('herald_sock_fprog', { len: 'uint16', filter: 'void *' });
+    const setFilter = lib.func(
+      'int setsockopt(int fd, int level, int name, const herald_sock_fprog *v, uint32_t len)',
+    );
     return {
       ...libc,
       send: (fd, buf, len, flags) => Number(send(fd, buf, len, flags)),
@@ -87,6 +97,14 @@ function doLoad(): IoLibc | Error {
       read: (fd, buf, len) => Number(read(fd, buf, len)),
       write: (fd, buf, len) => Number(write(fd, buf, len)),
       pollAsync: (fds, nfds, timeoutMs, done) => poll.async(fds, nfds, timeoutMs, done),
+      attachFilter: (fd, program, count) =>
+        setFilter(
+          fd,
+          SOL_SOCKET,
+          SO_ATTACH_FILTER,
+          { len: count, filter: program },
+          koffi.sizeof(fprog),
+        ) as number,
     };
   } catch (err) {
     return new Error(`cannot bind libc I/O functions: ${(err as Error).message}`);

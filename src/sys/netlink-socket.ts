@@ -39,6 +39,7 @@ import {
   SOL_NETLINK,
 } from './io-libc.js';
 import { check, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL_SOCKET, type SysError, sysError } from './libc.js';
+import { dropPortIdFilter, SOCK_FILTER_LEN } from './netlink-filter.js';
 
 const NETLINK_ROUTE = 0;
 const NETLINK_ADD_MEMBERSHIP = 1;
@@ -56,6 +57,11 @@ export interface NetlinkSocketOptions {
   receiveBufferBytes?: number;
   /** NETLINK_GET_STRICT_CHK: dumps filtered by the kernel (table, protocol). Default true. */
   strictCheck?: boolean;
+  /**
+   * Drop the messages from this port id in the kernel (a socket filter): the notifications about
+   * changes another socket of ours requested. Best effort: without the filter they arrive as before.
+   */
+  ignorePortId?: number;
 }
 
 /** One message of a request batch that the kernel refused. */
@@ -149,6 +155,10 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
     check(libc, libc.bind(fd, sa, 12), 'bind', 'netlink');
     // After bind(): bind() sets the first 32 groups from nl_groups, so it would clear them.
     for (const g of opts.groups ?? []) setInt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g, `group ${g}`);
+    if (opts.ignorePortId !== undefined) {
+      const program = dropPortIdFilter(opts.ignorePortId);
+      libc.attachFilter(fd, program, program.length / SOCK_FILTER_LEN);
+    }
     const len = Buffer.alloc(4);
     len.writeUInt32LE(12);
     check(libc, libc.getsockname(fd, sa, len), 'getsockname');

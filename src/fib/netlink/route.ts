@@ -168,7 +168,8 @@ export function decodeRoute(m: Message): Route {
 /** What an encoder needs; the kernel fills in the rest. */
 export interface RouteSpec {
   family: Family;
-  dst?: string;
+  /** Text, or the octets (4 or 16, host bits cleared) when the caller has them. */
+  dst?: string | Uint8Array;
   dstLength: number;
   table: number;
   protocol: number;
@@ -185,17 +186,25 @@ export interface RouteSpec {
 }
 
 export interface RouteNextHopSpec {
-  /** Same family as the route → RTA_GATEWAY; the other family → RTA_VIA. */
-  gateway?: string;
+  /** Same family as the route → RTA_GATEWAY; the other family → RTA_VIA. Text or 4 / 16 octets. */
+  gateway?: string | Uint8Array;
   ifindex?: number;
   /** 1–256, default 1. */
   weight?: number;
   flags?: number;
 }
 
-function writeGateway(w: NetlinkWriter, family: Family, gateway: string): void {
-  const gwFamily = familyOf(gateway);
-  const bytes = addressBytes(gateway, gwFamily);
+/** Address octets given as text or as octets (checked: 4 for IPv4, 16 for IPv6). */
+function octets(address: string | Uint8Array, family: Family): Uint8Array {
+  if (typeof address === 'string') return addressBytes(address, family);
+  if (address.length !== (family === 4 ? 4 : 16))
+    fail('badValue', `${address.length} octets for IPv${family}`);
+  return address;
+}
+
+function writeGateway(w: NetlinkWriter, family: Family, gateway: string | Uint8Array): void {
+  const gwFamily = typeof gateway === 'string' ? familyOf(gateway) : gateway.length === 4 ? 4 : 6;
+  const bytes = octets(gateway, gwFamily);
   if (gwFamily === family) {
     w.attrBytes(RouteAttr.GATEWAY, bytes);
     return;
@@ -231,7 +240,7 @@ export function encodeRoute(
   w.u8(r.scope ?? Scope.UNIVERSE);
   w.u8(r.type ?? RouteType.UNICAST);
   w.u32(r.flags ?? 0);
-  if (r.dst !== undefined) w.attrBytes(RouteAttr.DST, addressBytes(r.dst, r.family));
+  if (r.dst !== undefined) w.attrBytes(RouteAttr.DST, octets(r.dst, r.family));
   if (r.table !== Table.UNSPEC) w.attrU32(RouteAttr.TABLE, r.table);
   if (r.priority !== undefined) w.attrU32(RouteAttr.PRIORITY, r.priority);
   if (r.prefsrc !== undefined) w.attrBytes(RouteAttr.PREFSRC, addressBytes(r.prefsrc, r.family));

@@ -85,13 +85,15 @@ run_lab() {
   local driver=$1
   shift
   lab_prerequisites "$@"
-  lab_build
   LAB_STATE_FILE=$(mktemp /tmp/herald-lab-XXXXXX.pid)
   export LAB_STATE_FILE
+  # Traps before the build: a signal while dist/ is rebuilt ends the lab there (once the build
+  # step returns), instead of being ignored.
   trap lab_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
   trap 'exit 129' HUP
+  lab_build
   cd "$LAB_ROOT" || exit 1
   npx --no-install tsx "$driver" &
   LAB_DRIVER_PID=$!

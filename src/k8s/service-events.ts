@@ -18,7 +18,6 @@ export interface ServiceRef {
 
 export class ServiceEvents {
   private readonly recorded = new Map<string, string>();
-  private seq = 0;
 
   constructor(
     private readonly target: KubeTarget,
@@ -43,10 +42,8 @@ export class ServiceEvents {
       body: {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: {
-          name: `${service.name}.${Date.now().toString(16)}${(++this.seq).toString(16)}`,
-          namespace: service.namespace,
-        },
+        // The server names it: several nodes record events on one Service at the same moment.
+        metadata: { generateName: `${service.name}.`, namespace: service.namespace },
         involvedObject: { apiVersion: 'v1', kind: 'Service', ...service },
         type,
         reason,

@@ -186,3 +186,21 @@ describe('allocation through the watcher', () => {
     expect(server.requests.some((r) => r.path === '/api/v1/namespaces' && r.method === 'GET')).toBe(true);
   });
 });
+
+describe('ServiceEvents', () => {
+  it('events from several nodes on one Service at the same moment all land (the server names them)', async () => {
+    const { ServiceEvents } = await import('../../src/k8s/service-events.js');
+    const nodes = ['node-1', 'node-2', 'node-3'].map((n) => new ServiceEvents(target(), 'herald-speaker', n));
+    await Promise.all(
+      nodes.map((e) =>
+        e.record({ namespace: 'default', name: 'web' }, 'Normal', 'nodeAssigned', 'announcing'),
+      ),
+    );
+    expect(
+      server
+        .all('v1', 'Event')
+        .map((e) => (e as unknown as { reportingInstance: string }).reportingInstance)
+        .sort(),
+    ).toEqual(['node-1', 'node-2', 'node-3']);
+  });
+});

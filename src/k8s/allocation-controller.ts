@@ -9,7 +9,7 @@
 import { type AllocationPlan, allocate, isAllocation, type PoolCounters } from './allocator.js';
 import { buildClusterView, type RawResources } from './cluster-view.js';
 import type { KubeTarget } from './kube-config.js';
-import { KubeApiError, kubeJson } from './kube-request.js';
+import { kubeJson, putStatus } from './kube-request.js';
 import { ServiceEvents } from './service-events.js';
 
 const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
@@ -192,7 +192,9 @@ export class AllocationController {
       const current = obj.status ?? {};
       if (Object.entries(status).every(([k, v]) => current[k] === v)) continue;
       const path = `/apis/metallb.io/v1beta1/namespaces/${obj.metadata.namespace}/ipaddresspools/${c.pool}`;
-      out.push(() => this.putStatus(path, obj, () => status));
+      out.push(async () => {
+        await putStatus(this.o.target, path, obj, () => status);
+      });
     }
     return out;
   }
@@ -201,24 +203,12 @@ export class AllocationController {
     return `/api/v1/namespaces/${o.metadata.namespace ?? 'default'}/services/${o.metadata.name}`;
   }
 
-  /** The service's IPs written to its status. */
-  private writeStatus(o: ServiceObject, ips: string[]): Promise<void> {
-    return this.putStatus(this.path(o), o, (base) => ({
+  /** The service's IPs written to its status (409 → read again, retry once). */
+  private async writeStatus(o: ServiceObject, ips: string[]): Promise<void> {
+    await putStatus(this.o.target, this.path(o), o, (base) => ({
       ...(base as ServiceObject).status,
       loadBalancer: { ingress: ips.map((ip) => ({ ip })) },
     }));
-  }
-
-  /** PUT a status with the resourceVersion read; on 409 Conflict read the object again and retry once. */
-  private async putStatus(path: string, o: object, status: (base: object) => unknown): Promise<void> {
-    const put = (base: object) =>
-      kubeJson(this.o.target, 'PUT', `${path}/status`, { body: { ...base, status: status(base) } });
-    try {
-      await put(o);
-    } catch (e) {
-      if (!(e instanceof KubeApiError) || e.statusCode !== 409) throw e;
-      await put((await kubeJson(this.o.target, 'GET', path)) as object);
-    }
   }
 
   private annotate(o: ServiceObject, pool: string | null): Promise<unknown> {

@@ -90,3 +90,23 @@ export async function kubeJson(
   for await (const chunk of res) text += chunk;
   return text === '' ? undefined : JSON.parse(text);
 }
+
+/**
+ * PUT `status(object)` to `path`/status with the object's resourceVersion; on 409 Conflict the
+ * object is read again and the PUT retried once on it (optimistic concurrency). Returns the answer.
+ */
+export async function putStatus(
+  target: KubeTarget,
+  path: string,
+  object: object,
+  status: (base: object) => unknown,
+): Promise<unknown> {
+  const put = (base: object) =>
+    kubeJson(target, 'PUT', `${path}/status`, { body: { ...base, status: status(base) } });
+  try {
+    return await put(object);
+  } catch (e) {
+    if (!(e instanceof KubeApiError) || e.statusCode !== 409) throw e;
+    return put((await kubeJson(target, 'GET', path)) as object);
+  }
+}

@@ -57,9 +57,4 @@ export class ServiceEvents {
       },
     });
   }
-
-  /** Forgets a deleted service. */
-  forget(namespace: string, name: string): void {
-    this.recorded.delete(`Service ${namespace}/${name}`);
-  }
 }

@@ -5,7 +5,7 @@
 // → read again), delete what is no longer desired — one pass at a time. An owner reference to the
 // Node, when its uid is known, lets Kubernetes remove the objects with the node.
 import type { KubeTarget } from './kube-config.js';
-import { KubeApiError, kubeJson } from './kube-request.js';
+import { KubeApiError, kubeJson, putStatus } from './kube-request.js';
 
 /** How long a kind the API server does not serve is left alone. */
 const ABSENT_RETRY_MS = 60_000;
@@ -60,7 +60,7 @@ export class StatusObjects {
     this.running = this.reconcile(desired)
       .catch((e: Error) => {
         this.held = undefined; // read the truth again next time
-        if (e instanceof KubeApiError && e.statusCode === 404 && this.held === undefined)
+        if (e instanceof KubeApiError && e.statusCode === 404)
           this.absentUntil = Date.now() + ABSENT_RETRY_MS;
         this.onError(e);
       })
@@ -125,17 +125,10 @@ export class StatusObjects {
     })) as StatusObject;
   }
 
-  /** The status subresource, with the resourceVersion held; on 409 Conflict read again and retry once. */
+  /** The status subresource, with the resourceVersion held (409 → read again, retry once). */
   private async write(obj: StatusObject, status: Record<string, unknown>): Promise<StatusObject> {
     const path = `${this.kind.collection}/${obj.metadata.name}`;
-    const put = async (base: StatusObject) =>
-      (await kubeJson(this.target, 'PUT', `${path}/status`, { body: { ...base, status } })) as StatusObject;
-    try {
-      return await put(obj);
-    } catch (e) {
-      if (!(e instanceof KubeApiError) || e.statusCode !== 409) throw e;
-      return put((await kubeJson(this.target, 'GET', path)) as StatusObject);
-    }
+    return (await putStatus(this.target, path, obj, () => status)) as StatusObject;
   }
 
   private async remove(obj: StatusObject): Promise<void> {

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests need on Debian/Ubuntu (run as root): the real BGP daemons the interop
 # tests peer with (GoBGP, BIRD 2, FRR, ExaBGP), tshark for captures, bgpdump as an independent MRT
-# decoder, iproute2 and nftables for the network namespaces. Only missing packages are installed.
+# decoder, iproute2 and nftables for the network namespaces, Go for the Helm chart's renderer.
+# Only missing packages are installed.
 set -euo pipefail
 
-PACKAGES=(gobgpd bird2 frr tshark bgpdump exabgp iproute2 nftables)
+# Go with sprig and sigs.k8s.io/yaml builds scripts/helm-render, which renders the Helm chart in the
+# tests the way `helm template` does (no helm package in Debian).
+PACKAGES=(gobgpd bird2 frr tshark bgpdump exabgp iproute2 nftables
+  golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

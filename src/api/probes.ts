@@ -2,13 +2,13 @@
 // OpenAPI document like every other route.
 import Type from 'typebox';
 import type { Daemon } from '../daemon/daemon.js';
-import { createMetrics } from '../metrics/metrics.js';
+import { metricsRegistry } from '../metrics/metrics.js';
 import type { Api } from './server.js';
 
 const tags = ['probes'];
 
 export function probeRoutes(app: Api, daemon: Daemon): void {
-  const metrics = createMetrics(daemon);
+  const metrics = metricsRegistry(daemon);
   app.get(
     '/metrics',
     {

@@ -288,6 +288,17 @@ export const FibSchema = Type.Object(
   { ...Closed, default: {} },
 );
 
+export const MetricsListenerSchema = Type.Object(
+  {
+    listen: Type.String({
+      format: 'host-port',
+      description:
+        'HOST:PORT of a read-only listener for /metrics, /healthz and /readyz, apart from the API (e.g. 0.0.0.0:7472 for a ServiceMonitor)',
+    }),
+  },
+  Closed,
+);
+
 export const KubernetesSchema = Type.Object(
   {
     enabled: Opt(
@@ -350,6 +361,7 @@ export const ConfigSchema = Type.Object(
     ),
     listen: Opt(Type.Union([Type.Literal(false), ListenSchema])),
     api: Opt(Type.Union([Type.Literal(false), ApiSchema])),
+    metrics: Opt(MetricsListenerSchema),
     log: Opt(LogSchema),
     maximumPaths: Opt(
       Type.Integer({

@@ -76,6 +76,8 @@ export interface HeraldConfig extends RawPolicyConfig {
   clusterId?: string;
   listen: { address: string; port: number } | false;
   api: ApiConfig | false;
+  /** The read-only metrics and probes listener (absent: /metrics is served by the API only). */
+  metrics?: { listen: string };
   log: { level: LogLevel };
   maximumPaths: number;
   fib: { enabled: boolean; table: number; metric: number; protocol: number; prefixList?: string };

@@ -172,6 +172,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
     clusterId: o.clusterId,
     listen: listen(problems, o.listen),
     api: api(problems, o.api),
+    metrics: o.metrics,
     log: o.log as HeraldConfig['log'],
     maximumPaths: o.maximumPaths,
     fib: o.fib as HeraldConfig['fib'],

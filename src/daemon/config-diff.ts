@@ -79,6 +79,7 @@ export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
     needsRestart: [
       ...(isDeepStrictEqual(apiListen(old), apiListen(next)) ? [] : ['api.listen']),
       ...(old.stateDir === next.stateDir ? [] : ['stateDir']),
+      ...(old.metrics?.listen === next.metrics?.listen ? [] : ['metrics.listen']),
     ],
   };
 }

@@ -2,11 +2,13 @@
 // POST /api/v1/config/reload), and on SIGTERM/SIGINT sends every peer Cease/Administrative
 // Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
 import { chmodSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { buildApi } from '../api/server.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import type { HeraldConfig } from '../config/types.js';
 import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
+import { startMetricsListener } from '../metrics/listener.js';
 import { VERSION } from '../version.js';
 import { Daemon, type ReloadResult } from './daemon.js';
 import type { KubernetesMode } from './kubernetes-mode.js';
@@ -105,6 +107,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   const reload = reloader(load, daemon, log, () => kubernetes?.refresh());
   // POST /api/v1/stop (`herald stop`): the same stop as the signals, once the daemon runs.
   let requestStop = (_why: string, _withdraw: boolean) => {};
+  let metricsListener: Server | undefined;
   const api = config.api
     ? buildApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) })
     : undefined;
@@ -126,8 +129,14 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
       warnIfApiOpen(log, config);
     }
+    if (config.metrics) {
+      const at = hostPort(config.metrics.listen) as { host: string; port: number };
+      metricsListener = await startMetricsListener(daemon, at);
+      log.info({ event: LogEvent.apiListening, metrics: config.metrics.listen }, 'metrics listening');
+    }
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
+    metricsListener?.close();
     await kubernetes?.stop();
     await daemon.stop('herald failed to start');
     process.off('SIGHUP', hangup);
@@ -170,6 +179,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
             (kubernetes?.wantsGracefulRestart() ?? false)),
       );
       await api?.close().catch(() => {});
+      metricsListener?.close();
       clearInterval(alive);
       removeHandlers();
       resolve();

@@ -111,6 +111,18 @@ const MESSAGE_TYPES: readonly (keyof MessageCounters)[] = [
   'routeRefresh',
 ];
 
+const registries = new WeakMap<Daemon, Registry>();
+
+/** The daemon's one registry, shared by the API's /metrics and the metrics listener. */
+export function metricsRegistry(daemon: Daemon): Registry {
+  let registry = registries.get(daemon);
+  if (!registry) {
+    registry = createMetrics(daemon);
+    registries.set(daemon, registry);
+  }
+  return registry;
+}
+
 export function createMetrics(daemon: Daemon): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: DEFAULT_METRICS_PREFIX });

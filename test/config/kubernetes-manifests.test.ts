@@ -1,5 +1,5 @@
 // The shipped Kubernetes manifests: the config they carry is valid, the DaemonSet gives the pod
-// what Kubernetes mode needs (NODE_NAME, host network, probes on the API) and nothing more (two
+// what Kubernetes mode needs (NODE_NAME, host network, probes on the metrics listener) and nothing more (two
 // capabilities, read-only root), and RBAC reads, writing only what the allocator writes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ describe('deploy/kubernetes/herald.yaml', () => {
     expect(config.kubernetes?.enabled).toBe(true);
     expect(config.kubernetes?.allocate).toBe(true);
     expect(config.api ? config.api.listen : undefined).toBe('127.0.0.1:9179');
+    // The probes and Prometheus reach the read-only metrics listener; the API stays on loopback.
+    expect(config.metrics?.listen).toBe('0.0.0.0:7472');
   });
 
   it('the DaemonSet: host network, NODE_NAME from the downward API, probes, least privilege', () => {
@@ -29,8 +31,9 @@ describe('deploy/kubernetes/herald.yaml', () => {
       name: 'NODE_NAME',
       valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } },
     });
-    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 9179 });
-    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 9179 });
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 7472 });
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 7472 });
+    expect(c.ports).toContainEqual({ name: 'metrics', containerPort: 7472, protocol: 'TCP' });
     expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE', 'NET_ADMIN'] });
     expect(c.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,

@@ -3,9 +3,15 @@
 // behind the access-layer gateway. The switch takes only what its inbound prefix list allows
 // (`ip prefix-list service-subnets seq 100 permit 192.168.0.0/24 ge 32`): the service /32s arrive
 // with next hop = each node's own address and resolve through the switch's table (a static route
-// to the access VLAN stands for the seed's EIGRP); the /24 aggregate is filtered. The seed's
-// MetalLB advertisements (aggregation length 32 with localpref 100 and the `no-advertise` alias
-// 64512:64534, aggregation length 24) are Herald static announcements here. See description.txt.
+// to the access VLAN stands for the seed's EIGRP); the /24 aggregate is filtered. The nodes run in
+// Kubernetes mode against the project's fake API server, holding the seed's MetalLB ConfigMap
+// (metallb-config.yaml) converted by `herald import-metallb` and applied unchanged: a BGPPeer, the
+// pool 192.168.0.0/24, advertisements with aggregation length 32 + localpref 100 + the
+// `no-advertise` alias 64512:64534 and aggregation length 24. See description.txt.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { type HeraldInstance, startHerald } from '../../test/interop/harness/herald.js';
 import {
   addLan,
@@ -15,6 +21,9 @@ import {
   startFrr,
   Topology,
 } from '../../test/interop/harness/index.js';
+import { kubeconfigFor } from '../../test/k8s/fake-api-server.js';
+import { node, service, slice } from '../../test/k8s/resources.js';
+import { startFakeApi } from '../lib/fake-api-process.js';
 import { Lab, loopback, note, p2p, reachable, timed } from '../lib/lab.js';
 
 const DIST = '10.0.0.1';
@@ -29,6 +38,18 @@ const NODE_ASN = 65002;
 const SERVICES = ['192.168.0.11/32', '192.168.0.12/32'];
 const AGGREGATE = '192.168.0.0/24';
 const NO_ADVERTISE_ALIAS = '64512:64534'; // the seed's bgp-communities alias "no-advertise"
+const API_PORT = 6443;
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** `herald import-metallb` on the seed's ConfigMap: the metallb.io resources, as kubectl would apply them. */
+function importedSeed(): unknown[] {
+  const out = execFileSync(
+    join(ROOT, 'bin/herald'),
+    ['import-metallb', join(ROOT, 'labs/ebgp-multihop-distribution-switch/metallb-config.yaml')],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  return parseAllDocuments(out).map((d) => d.toJS() as unknown);
+}
 
 interface FrrPrefix {
   paths?: Array<{
@@ -65,13 +86,36 @@ await new Lab('ebgp-multihop-distribution-switch').run(async (lab) => {
   await exec(dist, 'ip', ['route', 'add', '10.205.32.0/22', 'via', ACCESS_UPLINK]);
   note(`namespaces ${t.namespaces.join(' ')}`);
 
-  // Count how Herald's BGP packets arrive at the switch: sent with TTL 2, one hop on the way.
-  const ttl1 = await Promise.all(
-    NODES.map((n) => nftRule(dist, `ip saddr ${n.address} tcp dport 179 ip ttl 1`, { verdict: 'count' })),
+  // Count how Herald's BGP packets arrive at the switch: the imported BGPPeer is ebgpMultiHop (the
+  // native MetalLB speaker used the system's TTL), so they leave with TTL 255, one hop on the way.
+  const ttl254 = await Promise.all(
+    NODES.map((n) => nftRule(dist, `ip saddr ${n.address} tcp dport 179 ip ttl 254`, { verdict: 'count' })),
   );
   const ttlOther = await Promise.all(
-    NODES.map((n) => nftRule(dist, `ip saddr ${n.address} tcp dport 179 ip ttl != 1`, { verdict: 'count' })),
+    NODES.map((n) =>
+      nftRule(dist, `ip saddr ${n.address} tcp dport 179 ip ttl != 254`, { verdict: 'count' }),
+    ),
   );
+
+  // The cluster, served from the switch's side (the nodes reach it through the access layer): the
+  // seed's ConfigMap imported, the two nodes, two LoadBalancer services with endpoints on both.
+  const api = await startFakeApi(t, dist, DIST, API_PORT);
+  const imported = importedSeed();
+  note(`imported: ${imported.map((o) => (o as { kind: string }).kind).join(', ')}`);
+  for (const o of [
+    ...imported,
+    ...NODES.map((n) => node(n.name, { address: n.address })),
+    ...SERVICES.map((p, i) => service(`svc${i + 1}`, { ips: [p.split('/')[0]] })),
+    ...SERVICES.map((_, i) =>
+      slice(
+        `svc${i + 1}`,
+        NODES.map((n) => ({ node: n.name })),
+      ),
+    ),
+  ])
+    await api.apply(o);
+  const kubeconfig = join(t.dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(api.url));
 
   const frr = await startFrr({
     ns: dist,
@@ -90,29 +134,17 @@ await new Lab('ebgp-multihop-distribution-switch').run(async (lab) => {
   for (const [i, n] of NODES.entries())
     heralds.push(
       lab.herald(
-        await startHerald(t, nodeNs[i], {
-          asn: NODE_ASN,
-          routerId: n.address,
-          listen: false,
-          neighbors: [
-            {
-              address: DIST,
-              peerAsn: DIST_ASN,
-              ebgpMultihop: 2,
-              connectRetry: 1,
-              description: 'distribution',
-            },
-          ],
-          announce: [
-            ...SERVICES.map((prefix) => ({ prefix, localPref: 100, communities: [NO_ADVERTISE_ALIAS] })),
-            { prefix: AGGREGATE },
-          ],
-        }),
+        await startHerald(
+          t,
+          nodeNs[i],
+          { asn: NODE_ASN, listen: false, kubernetes: { enabled: true, debounceMs: 50 } },
+          { env: { NODE_NAME: n.name }, args: ['--kubeconfig', kubeconfig] },
+        ),
       ),
     );
 
   await lab.check(
-    'both nodes Established with the distribution switch two hops away (ebgpMultihop: 2)',
+    'both nodes Established with the distribution switch two hops away (the imported BGPPeer)',
     async () => {
       for (const [i] of NODES.entries()) await heralds[i].waitState(DIST, 'Established', 20_000);
       for (const n of NODES) await frr.waitEstablished(n.address, 10_000);
@@ -121,17 +153,17 @@ await new Lab('ebgp-multihop-distribution-switch').run(async (lab) => {
   );
 
   await lab.check(
-    "Herald's BGP packets reach the switch with TTL 1 (sent with TTL 2, one router between)",
+    "Herald's BGP packets reach the switch with TTL 254 (sent with 255, one router between)",
     async () => {
       const counts: string[] = [];
       for (const [i, n] of NODES.entries()) {
-        const good = await ttl1[i].packets();
+        const good = await ttl254[i].packets();
         const bad = await ttlOther[i].packets();
         if (good === 0 || bad !== 0)
-          throw new Error(`${n.name}: ${good} packets with TTL 1, ${bad} with another TTL`);
+          throw new Error(`${n.name}: ${good} packets with TTL 254, ${bad} with another TTL`);
         counts.push(`${n.name} ${good}`);
       }
-      return `packets with TTL 1: ${counts.join(', ')}; none with another TTL`;
+      return `packets with TTL 254: ${counts.join(', ')}; none with another TTL`;
     },
   );
 

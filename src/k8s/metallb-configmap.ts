@@ -4,7 +4,10 @@
 // BGP pool's bgp-advertisements a BGPAdvertisement of that pool (bgpadvertisement1, …; a BGP pool
 // without any gets one with the defaults), the bgp-communities one Community "communities", each
 // bfd-profile a BFDProfile. The legacy defaults are written out (hold time 90 s, keepalive a third
-// of it, auto-assign true). The result is plain resource JSON, read by the same readers and
+// of it, auto-assign true). An eBGP peer without `ebgp-multihop` gets `ebgpMultiHop: true`: MetalLB's
+// native speaker, which read this format, never set the TTL of its BGP connections (the system's
+// default, 64), so eBGP peers several hops away worked — as in the seed deployments — where a
+// BGPPeer without ebgpMultiHop sends TTL 1. The result is plain resource JSON, read by the same readers and
 // cross-checked by the same cluster view as the CRDs. The format is strict, as MetalLB parsed it
 // (yaml UnmarshalStrict): an unknown key or a bad value is a ResourceError naming its path, e.g.
 // `ConfigMap metallb-system/config: config.peers[1].peer-asn: must be an integer 1..4294967295`.
@@ -138,7 +141,7 @@ function peerSpec(peer: Fields, bfdName: (name: string) => string): Record<strin
     routerID: ipText(peer, 'router-id', 4),
     password: peer.string('password') || undefined,
     bfdProfile: peer.string('bfd-profile') ? bfdName(peer.string('bfd-profile') as string) : undefined,
-    ebgpMultiHop: peer.bool('ebgp-multihop') || undefined,
+    ebgpMultiHop: (peer.bool('ebgp-multihop') ?? myASN !== peerASN) || undefined,
   };
   const nodeSelectors = selectors(peer);
   if (nodeSelectors.length > 0) optional.nodeSelectors = nodeSelectors;

@@ -72,7 +72,22 @@ describe('herald import-metallb', () => {
       ['192.168.0.0/24', [], undefined],
       ['192.168.0.11/32', ['64512:64534'], 100],
     ]);
-    expect(s.sessions).toMatchObject([{ address: '10.0.0.1', peerAsn: 65001, localAsn: 65002 }]);
+    // The switch is two hops away: MetalLB's native speaker reached it with the system's TTL.
+    expect(s.sessions).toMatchObject([
+      { address: '10.0.0.1', peerAsn: 65001, localAsn: 65002, ebgpMultihop: 255 },
+    ]);
+  });
+
+  it("keeps the native speaker's TTL: eBGP peers multihop unless ebgp-multihop says otherwise", () => {
+    const peer = (o: Record<string, unknown>) => ({ 'peer-address': '10.0.0.1', 'my-asn': 65002, ...o });
+    const { resources } = convertLegacyConfig({
+      peers: [
+        peer({ 'peer-asn': 65001 }),
+        peer({ 'peer-asn': 65002 }),
+        peer({ 'peer-asn': 65001, 'ebgp-multihop': false }),
+      ],
+    });
+    expect(resources.map((r) => r.spec.ebgpMultiHop)).toEqual([true, undefined, undefined]);
   });
 
   it('writes every legacy field onto its CRD field, with the legacy defaults spelled out', () => {

@@ -19,7 +19,8 @@
 // issue 19's targets, not with MetalLB.
 //
 // Env: BENCH_K8S_SIZES=1000,5000, BENCH_K8S_TRIALS=20 (per size; each moves the endpoint twice),
-// BENCH_K8S_DEBOUNCE_MS=200 (Herald's default), BENCH_K8S_SETTLE_S=5, BENCH_RUN_LIMIT_S=600.
+// BENCH_K8S_DEBOUNCE_MS=200 (Herald's default), BENCH_K8S_SETTLE_S=5, BENCH_RUN_LIMIT_S=600,
+// BENCH_K8S_ONLY=idle (phases 1 and 2 alone).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HeraldInstance, startHerald } from '../test/interop/harness/herald.js';
@@ -45,6 +46,7 @@ const TRIALS = Math.max(1, Number(process.env.BENCH_K8S_TRIALS ?? 20));
 const DEBOUNCE_MS = Number(process.env.BENCH_K8S_DEBOUNCE_MS ?? 200);
 const SETTLE_MS = Number(process.env.BENCH_K8S_SETTLE_S ?? 5) * 1000;
 const IDLE_SERVICES = 100;
+const ONLY_IDLE = process.env.BENCH_K8S_ONLY === 'idle';
 const PROBE_IP = '10.201.0.1';
 const MB = 1024 * 1024;
 const hr = (): bigint => process.hrtime.bigint();
@@ -152,68 +154,70 @@ async function main(): Promise<number> {
     );
 
     // 3 + 4. bulk creation, then endpoint moves, per size
-    for (let i = 0; i < IDLE_SERVICES; i++) {
-      api.delete(service(`svc-${i}`));
-      api.delete(slice(`svc-${i}`, []));
-    }
-    api.apply(service('probe', { ips: [PROBE_IP], policy: 'Local' }));
-    api.apply(slice('probe', [{ node: 'node-1', ready: true }]));
-    const before = router.sessions;
-    herald = await startK8s();
-    await waitFor(() => router.sessions > before && router.held.has(`${PROBE_IP}/32`), {
-      timeoutMs: 60_000,
-      intervalMs: 20,
-      what: 'probe service at the router',
-    });
-    const sizes: Array<Record<string, unknown>> = [];
-    let have = 0;
-    for (const size of SIZES) {
-      const t0 = hr();
-      applyServices(api, have, size);
-      await waitHeld(router, size + 1, 120_000, `${size} services at the router`);
-      const bulkSeconds = ms(t0, router.lastAnnounce) / 1000;
-      have = size;
-      console.log(
-        `${size - (sizes.length ? SIZES[sizes.length - 1] : 0)} services created at once (${size} in all): all routes at the router after ${fmt(bulkSeconds)} s`,
-      );
-      await delay(1000);
-      const latencies: number[] = [];
-      for (let i = 0; i < TRIALS; i++) {
-        for (const [where, kind] of [
-          ['node-2', 'w'],
-          ['node-1', 'a'],
-        ] as const) {
-          const at = hr();
-          api.apply(slice('probe', [{ node: where, ready: true }]));
-          let seen: bigint | undefined;
-          await waitFor(
-            () => {
-              seen = router.first(`${PROBE_IP}/32`, kind, at)?.t;
-              return seen !== undefined;
-            },
-            { timeoutMs: 10_000, intervalMs: 5, what: `probe ${kind === 'w' ? 'withdrawn' : 'announced'}` },
-          );
-          latencies.push(ms(at, seen as bigint));
-          await delay(DEBOUNCE_MS + 100 + Math.random() * 100);
-        }
+    if (!ONLY_IDLE) {
+      for (let i = 0; i < IDLE_SERVICES; i++) {
+        api.delete(service(`svc-${i}`));
+        api.delete(slice(`svc-${i}`, []));
       }
-      const d = distribution(latencies);
-      console.log(
-        `  EndpointSlice change → UPDATE at the router with ${size} services: p50 ${fmt(d.p50, 1)} ms, ` +
-          `p99 ${fmt(d.p99, 1)} ms, max ${fmt(d.max, 1)} ms (${d.n} changes; debounce ${DEBOUNCE_MS} ms)`,
-      );
-      sizes.push({
-        services: size,
-        bulkSeconds,
-        propagation: d,
-        beyondDebounce: { p50: (d.p50 ?? 0) - DEBOUNCE_MS, p99: (d.p99 ?? 0) - DEBOUNCE_MS },
-        latenciesMs: latencies,
-        rssBytes: rssBytes(herald.process.pid),
+      api.apply(service('probe', { ips: [PROBE_IP], policy: 'Local' }));
+      api.apply(slice('probe', [{ node: 'node-1', ready: true }]));
+      const before = router.sessions;
+      herald = await startK8s();
+      await waitFor(() => router.sessions > before && router.held.has(`${PROBE_IP}/32`), {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+        what: 'probe service at the router',
       });
+      const sizes: Array<Record<string, unknown>> = [];
+      let have = 0;
+      for (const size of SIZES) {
+        const t0 = hr();
+        applyServices(api, have, size);
+        await waitHeld(router, size + 1, 120_000, `${size} services at the router`);
+        const bulkSeconds = ms(t0, router.lastAnnounce) / 1000;
+        have = size;
+        console.log(
+          `${size - (sizes.length ? SIZES[sizes.length - 1] : 0)} services created at once (${size} in all): all routes at the router after ${fmt(bulkSeconds)} s`,
+        );
+        await delay(1000);
+        const latencies: number[] = [];
+        for (let i = 0; i < TRIALS; i++) {
+          for (const [where, kind] of [
+            ['node-2', 'w'],
+            ['node-1', 'a'],
+          ] as const) {
+            const at = hr();
+            api.apply(slice('probe', [{ node: where, ready: true }]));
+            let seen: bigint | undefined;
+            await waitFor(
+              () => {
+                seen = router.first(`${PROBE_IP}/32`, kind, at)?.t;
+                return seen !== undefined;
+              },
+              { timeoutMs: 10_000, intervalMs: 5, what: `probe ${kind === 'w' ? 'withdrawn' : 'announced'}` },
+            );
+            latencies.push(ms(at, seen as bigint));
+            await delay(DEBOUNCE_MS + 100 + Math.random() * 100);
+          }
+        }
+        const d = distribution(latencies);
+        console.log(
+          `  EndpointSlice change → UPDATE at the router with ${size} services: p50 ${fmt(d.p50, 1)} ms, ` +
+            `p99 ${fmt(d.p99, 1)} ms, max ${fmt(d.max, 1)} ms (${d.n} changes; debounce ${DEBOUNCE_MS} ms)`,
+        );
+        sizes.push({
+          services: size,
+          bulkSeconds,
+          propagation: d,
+          beyondDebounce: { p50: (d.p50 ?? 0) - DEBOUNCE_MS, p99: (d.p99 ?? 0) - DEBOUNCE_MS },
+          latenciesMs: latencies,
+          rssBytes: rssBytes(herald.process.pid),
+        });
+      }
+      result.sizes = sizes;
+      await herald.stop();
+      herald = undefined;
     }
-    result.sizes = sizes;
-    await herald.stop();
-    herald = undefined;
     await router.stop();
   } catch (e) {
     errors.push((e as Error).message.split('\n')[0]);
@@ -245,7 +249,7 @@ async function main(): Promise<number> {
       `services): ${mark(targets.idleK8sWithin80MB)}; ≤ 60 MB (bare metal): ${mark(targets.idleBareWithin60MB)}. ` +
       'MetalLB not compared: it needs a cluster, which cannot run here.',
   );
-  emitResult('k8s', { ...result, errors, targets });
+  emitResult(ONLY_IDLE ? 'k8s-idle' : 'k8s', { ...result, errors, targets });
   return errors.length > 0 ? 1 : 0;
 }
 

@@ -5,10 +5,12 @@
 // trace ("Session to X changed state from Up to Down"), bfdd's `debug bfd peer` state-change line.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHerald } from '../../test/interop/harness/herald.js';
+import { type HeraldInstance, startHerald } from '../../test/interop/harness/herald.js';
 import { Fatal, run, spawnIn, startFrr, type Topology, waitFor } from '../../test/interop/harness/index.js';
 
 export type SideKind = 'herald' | 'bird' | 'frr';
+/** Herald's AS in this bench (its BFD peers are AS 65002). */
+export const HERALD_ASN = 65001;
 export const SIDE_NAMES: Record<SideKind, string> = { herald: 'Herald', bird: 'BIRD', frr: 'FRR bfdd' };
 
 export interface BfdTimers {
@@ -22,12 +24,16 @@ export interface SideOptions {
   /** One session per peer address (single hop). */
   peers: Array<{ peer: string; local?: string }>;
   timers: BfdTimers;
+  /** Herald only: also a passive BGP neighbor (it then listens on `local`:179), e.g. a load sender. */
+  bgpNeighbor?: { address: string; peerAsn: number; holdTime: number };
 }
 
 export interface BfdSide {
   readonly kind: SideKind;
   /** The processes doing BFD (CPU is summed over them). */
   readonly pids: number[];
+  /** Herald's API and logs (for the load part). */
+  readonly herald?: HeraldInstance;
   /** Up, with the negotiated (fast) timers in place. */
   isUp(peer: string): Promise<boolean>;
   /** Wall-clock ms of every Up → Down the side logged for `peer`. */
@@ -49,21 +55,28 @@ const readOr = (file: string): string => {
 const localMs = (s: string): number => new Date(s.replace(/\//g, '-').replace(' ', 'T')).getTime();
 const esc = (s: string): string => s.replace(/\./g, '\\.');
 
+/** When Herald's BFD declared Down: `detectedAt` (its BFD worker's clock), else the log line's time. */
+export const heraldDownAt = (l: Record<string, unknown>): number =>
+  Date.parse(String(l.detectedAt ?? l.time));
+
 async function heraldSide(t: Topology, o: SideOptions): Promise<BfdSide> {
   const h = await startHerald(
     t,
     o.ns,
     {
-      asn: 65001,
+      asn: HERALD_ASN,
       routerId: o.local,
-      listen: false,
-      neighbors: o.peers.map((p) => ({
-        address: p.peer,
-        peerAsn: 65002,
-        passive: true,
-        localAddress: p.local ?? o.local,
-        bfd: { minRx: o.timers.intervalMs, minTx: o.timers.intervalMs, multiplier: o.timers.multiplier },
-      })),
+      listen: o.bgpNeighbor ? { address: o.local, port: 179 } : false,
+      neighbors: [
+        ...(o.bgpNeighbor ? [{ ...o.bgpNeighbor, passive: true }] : []),
+        ...o.peers.map((p) => ({
+          address: p.peer,
+          peerAsn: 65002,
+          passive: true,
+          localAddress: p.local ?? o.local,
+          bfd: { minRx: o.timers.intervalMs, minTx: o.timers.intervalMs, multiplier: o.timers.multiplier },
+        })),
+      ],
     },
     { env: { HERALD_LOG_LEVEL: 'info' } },
   );
@@ -71,6 +84,7 @@ async function heraldSide(t: Topology, o: SideOptions): Promise<BfdSide> {
   return {
     kind: 'herald',
     pids: [h.process.pid],
+    herald: h,
     async isUp(peer) {
       const r = await h.api<View[]>('GET', '/api/v1/bfd');
       const s = r.body.find((v) => v.neighbor === peer);
@@ -80,7 +94,7 @@ async function heraldSide(t: Topology, o: SideOptions): Promise<BfdSide> {
       h
         .logs()
         .filter((l) => l.event === 'bfdDown' && l.peer === peer)
-        .map((l) => Date.parse(String(l.time))),
+        .map(heraldDownAt),
     logTail: () => h.process.output().slice(-1500),
     stop: () => h.stop(),
   };

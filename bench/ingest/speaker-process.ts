@@ -19,9 +19,17 @@ export class SpeakerProcess {
   private wake?: () => void;
   private exited = false;
 
-  /** `script`: another child that speaks the same JSON-line events (default: the speaker). */
-  constructor(ns: string, args: SpeakerArgs | object, script = join(import.meta.dirname, 'speaker.js')) {
-    this.child = spawnIn(ns, process.execPath, [script, JSON.stringify(args)]);
+  /**
+   * `script`: another child that speaks the same JSON-line events (default: the speaker);
+   * `nodeArgs`: flags for its node (`['--import', 'tsx']` to run a .ts script from a tsx bench).
+   */
+  constructor(
+    ns: string,
+    args: SpeakerArgs | object,
+    script = join(import.meta.dirname, 'speaker.js'),
+    nodeArgs: readonly string[] = [],
+  ) {
+    this.child = spawnIn(ns, process.execPath, [...nodeArgs, script, JSON.stringify(args)]);
     let partial = '';
     this.child.stdout?.on('data', (d: Buffer) => {
       partial += d.toString('utf8');

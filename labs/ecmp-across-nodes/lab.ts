@@ -7,9 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HeraldInstance, startHerald } from '../../test/interop/harness/herald.js';
-import { addLan, kernelNextHops, startFrr, Topology } from '../../test/interop/harness/index.js';
+import { addLan, kernelNextHops, nftDrop, startFrr, Topology } from '../../test/interop/harness/index.js';
 import { kubeconfigFor } from '../../test/k8s/fake-api-server.js';
-import { advertisement, node, peer, pool, service, slice } from '../../test/k8s/resources.js';
+import { advertisement, bfdProfile, node, peer, pool, service, slice } from '../../test/k8s/resources.js';
 import { startFakeApi } from '../lib/fake-api-process.js';
 import { Lab, loopback, note, reachable, timed } from '../lib/lab.js';
 
@@ -22,6 +22,10 @@ const LEAF_ASN = 65320; // the seed's leaf AS
 const API_PORT = 6443;
 const WEB = '203.0.113.10';
 const SHOP = '203.0.113.11';
+/** BFD between each node and the leaf (BGPPeer.bfdProfile, FRR `neighbor metallb bfd profile`). */
+const BFD = { intervalMs: 200, multiplier: 3 };
+/** A dead node's path must leave the leaf within a second (issue 23). */
+const FAILOVER_LIMIT_MS = 1000;
 
 interface ServicesView {
   services: Array<{ service: string; announced: boolean; reason: string | null }>;
@@ -47,12 +51,18 @@ await new Lab('ecmp-across-nodes').run(async (lab) => {
   for (const o of [
     pool('services', { addresses: ['203.0.113.0/24'] }),
     advertisement('ecmp', {}),
+    bfdProfile('fast', {
+      receiveInterval: BFD.intervalMs,
+      transmitInterval: BFD.intervalMs,
+      detectMultiplier: BFD.multiplier,
+    }),
     peer('leaf', {
       myASN: NODE_ASN,
       peerASN: LEAF_ASN,
       peerAddress: LEAF,
       holdTime: '9s',
       connectTime: '1s',
+      bfdProfile: 'fast',
     }),
     ...NODES.map((n) => node(n.name, { address: n.address })),
     service('web', { ips: [WEB] }),
@@ -73,11 +83,15 @@ await new Lab('ecmp-across-nodes').run(async (lab) => {
     hostname: 'leaf',
     maximumPaths: 8,
     neighbors: [],
+    bfd: [],
+    bfdProfiles: [{ name: 'fast', minRx: BFD.intervalMs, minTx: BFD.intervalMs, multiplier: BFD.multiplier }],
     extraConfig: {
       bgp: [
         'neighbor metallb peer-group',
         `neighbor metallb remote-as ${NODE_ASN}`,
         'neighbor metallb timers 3 9',
+        'neighbor metallb bfd',
+        'neighbor metallb bfd profile fast',
         `bgp listen range ${NET}.0/24 peer-group metallb`,
         'bgp bestpath as-path multipath-relax',
       ],
@@ -181,5 +195,57 @@ await new Lab('ecmp-across-nodes').run(async (lab) => {
   await api.delete(service('shop'));
   await lab.check('a deleted service is withdrawn from every node', async () => {
     await waitHops(`${SHOP}/32`, [], 'shop withdrawn');
+  });
+
+  // A node dies: nothing leaves or reaches node-3 any more (its BGP TCP connection stays open at
+  // the leaf, so only BFD can tell within a second; the hold timer would take 9 s).
+  await lab.check(
+    `BFD Up between the leaf and every node (${BFD.intervalMs} ms x ${BFD.multiplier})`,
+    async () => {
+      await timed(
+        async () => {
+          const peers = (await frr.bfdPeers()).filter((p) => p.status === 'up').map((p) => String(p.peer));
+          return peers.sort().join() === ALL.join();
+        },
+        { timeoutMs: 15_000, intervalMs: 200, what: 'three BFD sessions up at the leaf' },
+      );
+      const view = (await heralds[2].api<Array<{ peer: string; state: string }>>('GET', '/api/v1/bfd')).body;
+      if (view.find((s) => s.peer === LEAF)?.state !== 'Up')
+        throw new Error(`node-3: ${JSON.stringify(view)}`);
+      return 'three sessions up at the leaf; node-3 reports Up';
+    },
+  );
+  const survivors = [NODES[0].address, NODES[1].address];
+  const cuts = [
+    await nftDrop(nodeNs[2], `ip saddr ${LEAF}`),
+    await nftDrop(nodeNs[2], `ip daddr ${LEAF}`, { chain: 'output' }),
+  ];
+  const cutAt = Date.now();
+  await lab.check(
+    `node-3 dies (all its packets dropped): its path leaves the leaf's kernel within ${FAILOVER_LIMIT_MS} ms`,
+    async () => {
+      await timed(async () => (await kernelNextHops(leaf, `${WEB}/32`)).join() === survivors.join(), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: 'web via node-1 and node-2 only',
+      });
+      const ms = Date.now() - cutAt;
+      if (ms > FAILOVER_LIMIT_MS) throw new Error(`node-3's next hop left after ${ms} ms`);
+      return `${WEB}/32 via ${survivors.join(', ')} after ${ms} ms`;
+    },
+  );
+  await lab.check("the leaf's BGP session with node-3 went down with BFD, not the hold timer", async () => {
+    const summary = (await leafFrr('show bgp ipv4 unicast summary json')) as {
+      peers?: Record<string, { state: string }>;
+    };
+    const state = summary.peers?.[NODES[2].address]?.state ?? 'gone';
+    if (state === 'Established') throw new Error('node-3 still Established at the leaf');
+    return `node-3 at the leaf: ${state}, ${Date.now() - cutAt} ms after the cut (hold time 9 s)`;
+  });
+  for (const c of cuts) await c.remove();
+  const restoredAt = Date.now();
+  await lab.check('node-3 back: BFD Up, BGP Established, three next hops again', async () => {
+    await waitHops(`${WEB}/32`, ALL, 'web via three nodes');
+    return `${Date.now() - restoredAt} ms after the rules went`;
   });
 });

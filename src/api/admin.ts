@@ -1,7 +1,7 @@
 // Administration: the running config (secrets redacted), reload, and the log level.
-import Type from 'typebox';
 import { redactConfig } from '../config/load-config.js';
 import { LOG_LEVELS } from '../config/schema.js';
+import { Type } from '../config/schema-type.js';
 import { ConfigError } from '../config/validate.js';
 import type { Daemon, ReloadResult } from '../daemon/daemon.js';
 import { LogEvent, setLogLevel } from '../log/logger.js';

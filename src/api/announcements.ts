@@ -1,11 +1,11 @@
 // /api/v1/announcements: the routes Herald originates, with their health; run-time additions
 // and withdrawals for scripts (the ExaBGP-style API).
-import Type from 'typebox';
 import { AnnouncementBodySchema } from '../config/schema.js';
+import { Type } from '../config/schema-type.js';
 import { announcementReports, announceWarnings } from '../daemon/announcement-reach.js';
 import { RouteTooLarge } from '../daemon/announcements.js';
 import type { Daemon } from '../daemon/daemon.js';
-import { formatPrefix } from '../wire/index.js';
+import { formatPrefix, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import { AnnouncementViewSchema, ErrorResponses, PrefixSchema, WithdrawnSchema } from './schemas.js';
 import type { Api } from './server.js';
@@ -21,7 +21,12 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
       throw new ApiError(400, 'invalidRequest', (e as Error).message, [`prefix: ${(e as Error).message}`]);
     }
     if (!gone) throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
-    return { withdrawn: text };
+    // API routes are their own source: withdrawing one that overrode a configured route brings that back.
+    const prefix = formatPrefix(parsePrefix(text));
+    const configured = daemon.announcements
+      .views()
+      .some((v) => v.prefix === prefix && v.source === 'config' && !v.withdrawn);
+    return configured ? { withdrawn: text, configuredInForce: true } : { withdrawn: text };
   };
 
   app.get(

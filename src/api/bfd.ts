@@ -1,7 +1,8 @@
 // GET /api/v1/bfd: every neighbor's BFD session (RFC 5880): state, discriminators, negotiated
 // intervals, diagnostics, uptime, counters, and whether it holds the BGP session down.
-import Type, { type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { diagName } from '../bfd/registry.js';
+import { Type } from '../config/schema-type.js';
 import type { NeighborBfdView } from '../daemon/bfd-sessions.js';
 import type { Daemon } from '../daemon/daemon.js';
 import type { Api } from './server.js';

@@ -2,9 +2,11 @@
 // FRRNodeState: each source (config file, BGPPeers, FRRConfigurations) merged or left out and
 // why, the routers per VRF, and per neighbor the sources behind it, the prefixes it is sent with
 // their attributes, what it may send us (toReceive), and the BGP state of its session.
-import Type, { type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
 import { importPolicyName } from '../daemon/frrk8s-plan.js';
+import { rejectedSources } from '../daemon/frrk8s-status.js';
 import type { Api } from './server.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -74,7 +76,9 @@ export function frrk8sView(daemon: Daemon): FrrK8sView {
       problems: [],
     };
   const { merged } = plan;
-  const rejected = new Map(merged.rejected.map((r) => [r.source, r.reason]));
+  // Left out: FRRConfigurations that could not be read (spec.raw, an invalid field), then conflicts.
+  const left = rejectedSources(plan, k8s.state()?.problems ?? []);
+  const rejected = new Map(left.map((r) => [r.source, r.reason]));
   return {
     enabled: true,
     nodeName: k8s.nodeName,

@@ -2,7 +2,7 @@
 // prefix, or what the neighbor gets for it on export — and the term that decided (`herald policy
 // test NEIGHBOR PREFIX`).
 import type { Static } from 'typebox';
-import Type from 'typebox';
+import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
 import { viewAttributes } from '../rib/route-view.js';
 import { formatPrefix, parsePrefix } from '../wire/index.js';

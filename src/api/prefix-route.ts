@@ -2,7 +2,7 @@
 // (best, multipath, stale) and, for each path that is not best, why: the question operators ask
 // most ("why is this not the best path").
 import type { Static } from 'typebox';
-import Type from 'typebox';
+import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
 import type { LostReason, PrefixSelection } from '../rib/loc-rib.js';
 import { viewAttributes } from '../rib/route-view.js';

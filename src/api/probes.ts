@@ -1,14 +1,12 @@
 // /healthz, /readyz (liveness and readiness probes) and /metrics (Prometheus text), described in the
 // OpenAPI document like every other route.
-import Type from 'typebox';
+import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
-import { metricsRegistry } from '../metrics/metrics.js';
 import type { Api } from './server.js';
 
 const tags = ['probes'];
 
 export function probeRoutes(app: Api, daemon: Daemon): void {
-  const metrics = metricsRegistry(daemon);
   app.get(
     '/metrics',
     {
@@ -20,6 +18,8 @@ export function probeRoutes(app: Api, daemon: Daemon): void {
       },
     },
     async (_req, reply) => {
+      // prom-client is loaded by the first scrape, not at start (issue 19: idle memory).
+      const metrics = (await import('../metrics/metrics.js')).metricsRegistry(daemon);
       reply.type(metrics.contentType);
       return metrics.metrics();
     },

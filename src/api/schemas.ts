@@ -1,6 +1,7 @@
 // JSON shapes of the REST API (TypeBox): requests are validated with them, responses are
 // serialized with them, and the OpenAPI document at /api/v1/openapi.json is built from them.
-import Type, { type TSchema } from 'typebox';
+import type { TSchema } from 'typebox';
+import { Type } from '../config/schema-type.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -56,6 +57,10 @@ export const NeighborViewSchema = Type.Object({
     rejectedInvalid: Type.Integer({
       description:
         'Announcements dropped on import as invalid (RFC 7606 treat-as-withdraw, route validity rules)',
+    }),
+    rejectedAlwaysBlock: Type.Integer({
+      description:
+        'Received routes for an always-blocked prefix (alwaysBlock, --always-block), never accepted; counted in received, not in accepted',
     }),
   }),
   routeReflectorClient: Type.Boolean({ description: 'Our route-reflector client (RFC 4456)' }),
@@ -183,4 +188,11 @@ export const PrefixSchema = Type.Object(
   { prefix: Type.Optional(Type.String({ format: 'prefix' })) },
   { additionalProperties: false },
 );
-export const WithdrawnSchema = Type.Object({ withdrawn: Type.String() });
+export const WithdrawnSchema = Type.Object({
+  withdrawn: Type.String(),
+  configuredInForce: Type.Optional(
+    Type.Boolean({
+      description: 'The withdrawn API route had overridden a configured one, which is in force again',
+    }),
+  ),
+});

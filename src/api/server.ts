@@ -4,7 +4,6 @@
 // views and changes things only through daemon methods.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -17,6 +16,7 @@ import { bfdRoutes } from './bfd.js';
 import { ApiError } from './errors.js';
 import { fibRoutes } from './fib.js';
 import { frrk8sRoutes } from './frrk8s.js';
+import { fastifySerializers, lazySerializers, lazyValidators } from './lazy-compilers.js';
 import { neighborRoutes } from './neighbors.js';
 import { policyTest } from './policy-test.js';
 import { prefixRoute } from './prefix-route.js';
@@ -45,8 +45,15 @@ export interface ApiOptions {
 
 export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
   const api = daemon.config.api;
+  const serializers = fastifySerializers();
   const app: Api = Fastify({
     logger: false,
+    // Schemas compile on their route's first request, not at start (lazy-compilers.ts).
+    schemaController: {
+      compilersFactory: {
+        buildSerializer: (external, fjsOptions) => lazySerializers(serializers(external, fjsOptions)),
+      },
+    },
     // Bodies past this size are refused with 413 before they are read into memory.
     bodyLimit: api ? api.bodyLimit : undefined,
     schemaErrorFormatter: (errors, dataVar) => {
@@ -55,7 +62,7 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Bodies are checked without coercion, query strings and parameters with it (validators.ts).
-  app.setValidatorCompiler(requestValidators());
+  app.setValidatorCompiler(lazyValidators(requestValidators()));
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ApiError)
@@ -73,7 +80,8 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
   );
   app.addHook('onRequest', async (req) => authenticate(req, daemon.config.api));
   if (api && api.rateLimit > 0)
-    void app.register(rateLimit, {
+    // Loaded only when on (its IPv6 address library is ~0.5 MB of heap).
+    void app.register(import('@fastify/rate-limit'), {
       max: api.rateLimit,
       timeWindow: 60_000,
       // Liveness and readiness probes are never throttled.

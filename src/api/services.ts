@@ -2,7 +2,8 @@
 // IPs, whether this node announces it and, if not, why (MetalLB's reasons), the prefixes with
 // their attributes and the neighbors that get them; plus the resources Herald could not use and
 // whether the view is stale (the API server is unreachable: the last complete view stays).
-import Type, { type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
+import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
 import type { KubernetesModeView } from '../daemon/kubernetes-mode.js';
 import { serviceNodeViews } from '../daemon/service-neighbors.js';

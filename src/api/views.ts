@@ -40,6 +40,7 @@ export function neighborView(daemon: Daemon, p: Peer): NeighborView {
       stale: routes?.stale?.size ?? 0,
       rejectedAsLoop: routes?.counters.rejectedAsLoop ?? 0,
       rejectedInvalid: routes?.counters.rejectedInvalid ?? 0,
+      rejectedAlwaysBlock: routes?.blockedCount ?? 0,
     },
     routeReflectorClient: daemon.neighborConfig(p.address)?.routeReflectorClient === true,
     routesNotSent: [...(routes?.adjRibOut.unsent() ?? [])].map((r) => ({

@@ -67,6 +67,16 @@ export interface BfdSessionEvents {
   pollComplete: [];
 }
 
+/** A session's counters before its first packet. */
+export const zeroCounters = (): BfdCounters => ({
+  packetsIn: 0,
+  packetsOut: 0,
+  discarded: 0,
+  discardedBy: {},
+  upTransitions: 0,
+  downTransitions: 0,
+});
+
 /** Periodic transmission interval with RFC 5880 §6.8.7 jitter applied (µs in, µs out). */
 export function jitteredInterval(intervalUs: number, detectMult: number, random: () => number): number {
   // "The periodic transmission of BFD Control packets MUST be jittered on a per-packet basis by up
@@ -109,14 +119,7 @@ export class BfdSession extends EventEmitter<BfdSessionEvents> {
   private closed = false;
   private lastDown?: { diag: BfdDiag; at: number };
   private upSince?: number;
-  readonly counters: BfdCounters = {
-    packetsIn: 0,
-    packetsOut: 0,
-    discarded: 0,
-    discardedBy: {},
-    upTransitions: 0,
-    downTransitions: 0,
-  };
+  readonly counters: BfdCounters = zeroCounters();
 
   constructor(private readonly opts: BfdSessionOptions) {
     super();

@@ -28,3 +28,4 @@ export type { BfdAttachment, BfdEndpoint, BfdNetwork, BfdPacketSink } from './ne
 export { BfdPacketError, type ControlPacket, decodeControl, encodeControl } from './packet.js';
 export * from './registry.js';
 export { BfdUdpNetwork, type BfdUdpOptions } from './udp-transport.js';
+export { type BfdSessionRunner, BfdWorkerManager } from './worker-manager.js';

@@ -24,8 +24,11 @@ export interface BfdPeerSpec extends BfdTimingConfig {
 
 export interface BfdListener {
   up?(): void;
-  down?(diag: BfdDiag): void;
+  /** `at`: when the session went Down (ms), if it was earlier than this call (worker-manager.ts). */
+  down?(diag: BfdDiag, at?: number): void;
   stateChange?(from: BfdState, to: BfdState, diag: BfdDiag): void;
+  /** The session could not be created after acquire() returned (worker-manager.ts). */
+  error?(message: string): void;
 }
 
 export interface BfdHandle {

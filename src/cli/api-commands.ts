@@ -3,7 +3,6 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { BfdSessionView } from '../api/bfd.js';
 import type { FrrK8sView } from '../api/frrk8s.js';
 import type { PolicyTestView } from '../api/policy-test.js';
-import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { ServicesView } from '../api/services.js';
 import type { NeighborView } from '../api/views.js';
 import { formatProblem } from '../config/formats.js';
@@ -13,6 +12,7 @@ import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
 import { configSourcesTable } from './config-sources.js';
 import { neighborText } from './neighbor-text.js';
+import { routeDetail } from './route-lookup.js';
 import { servicesTable } from './services-table.js';
 import {
   announcementsTable,
@@ -51,12 +51,14 @@ async function run(
 }
 
 /**
- * An API error for the terminal, each problem once: the message alone when it says everything, the
- * code and one problem per line when there are several.
+ * An API error for the terminal, each problem once: the message alone when it says everything, a
+ * lone problem alone (it is the message with the path in front), the code and one problem per line
+ * when there are several.
  */
 export function errorText(e: ApiRequestError): string {
   const problems = e.problems.filter((p) => p !== e.message);
   if (problems.length === 0) return `herald: ${e.code}: ${e.message}\n`;
+  if (e.problems.length === 1) return `herald: ${e.code}: ${e.problems[0]}\n`;
   const head = e.message === e.problems.join('; ') ? '' : ` ${e.message}`;
   return `herald: ${e.code}:${head}\n${problems.map((p) => `  ${p}\n`).join('')}`;
 }
@@ -133,20 +135,13 @@ export function addApiCommands(program: Command): void {
   withCommon(
     program
       .command('route')
-      .argument('<prefix>', 'a prefix, e.g. 10.0.0.0/8')
+      .argument(
+        '<prefix>',
+        'a prefix, e.g. 10.0.0.0/8, or an address: the longest prefix holding it',
+        checked('prefix-or-ip'),
+      )
       .description('one prefix: every path, best and ECMP set, and why the others are not best'),
-  ).action((prefix: string, o: Common) =>
-    run(
-      o,
-      (b) =>
-        callApi<PrefixRouteView>(
-          b,
-          'GET',
-          `/api/v1/routes/${prefix.split('/').map(encodeURIComponent).join('/')}`,
-        ),
-      prefixRouteText,
-    ),
-  );
+  ).action((prefix: string, o: Common) => run(o, (b) => routeDetail(b, prefix), prefixRouteText));
   withCommon(
     program
       .command('policy')
@@ -235,14 +230,17 @@ export function addApiCommands(program: Command): void {
   withCommon(
     program
       .command('withdraw')
-      .argument('<prefix>')
+      .argument('<prefix>', 'the prefix, e.g. 192.0.2.10/32', checked('prefix'))
       .description('withdraw a route (a configured one comes back at the next reload or restart)'),
   ).action((prefix: string, o: Common) =>
     run(
       o,
       (b) =>
         callApi(b, 'DELETE', `/api/v1/announcements/${prefix.split('/').map(encodeURIComponent).join('/')}`),
-      () => `withdrawn ${prefix}`,
+      (r: { configuredInForce?: boolean }) =>
+        r.configuredInForce
+          ? `withdrawn ${prefix} (the API route); the configured route for ${prefix} is in force again`
+          : `withdrawn ${prefix}`,
     ),
   );
   withCommon(

@@ -1,15 +1,14 @@
-// The `herald` command line (commander). Each subcommand lives in its own module.
+// The `herald` command line (commander). Each subcommand lives in its own module; the daemon, MRT and
+// MetalLB-import modules are loaded only by the command that runs them (a daemon's memory, issue 19).
 import { Command } from 'commander';
+import { parseAlwaysBlock } from '../config/always-block-flag.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { ConfigError } from '../config/validate.js';
 import { localPrefConfigWarnings } from '../daemon/announcement-reach.js';
 import { multihopWarnings } from '../daemon/multihop-hint.js';
-import { runDaemon } from '../daemon/run.js';
 import { VERSION } from '../version.js';
 import { addApiCommands } from './api-commands.js';
 import { completionScript } from './completion.js';
-import { importMetalLbCommand } from './import-metallb.js';
-import { mrtDump } from './mrt-dump.js';
 
 function exitWith(code: number): void {
   process.exitCode = code;
@@ -26,8 +25,23 @@ export function buildProgram(): Command {
     .requiredOption('-c, --config <file>', 'configuration file (YAML)')
     .option('--kubeconfig <file>', 'Kubernetes mode: kubeconfig file (default: KUBECONFIG, else in-cluster)')
     .option('--state-dir <dir>', 'keep API route changes across restarts here (wins over stateDir)')
-    .action(async (opts: { config: string; kubeconfig?: string; stateDir?: string }) =>
-      exitWith(await runDaemon(opts.config, { kubeconfig: opts.kubeconfig, stateDir: opts.stateDir })),
+    .option(
+      '--always-block <cidrs>',
+      'never accept routes for these comma-separated CIDRs or inside them, added to alwaysBlock (default: HERALD_ALWAYS_BLOCK)',
+    )
+    .action(
+      async (opts: { config: string; kubeconfig?: string; stateDir?: string; alwaysBlock?: string }) => {
+        let alwaysBlock: string[];
+        try {
+          alwaysBlock = parseAlwaysBlock(opts.alwaysBlock ?? process.env.HERALD_ALWAYS_BLOCK ?? '');
+        } catch (e) {
+          process.stderr.write(`${(e as Error).message}\n`);
+          return exitWith(2);
+        }
+        const options = { kubeconfig: opts.kubeconfig, stateDir: opts.stateDir, alwaysBlock };
+        const { runDaemon } = await import('../daemon/run.js');
+        exitWith(await runDaemon(opts.config, options));
+      },
     );
 
   program
@@ -53,14 +67,20 @@ export function buildProgram(): Command {
     .description('print every route in an MRT file (.gz or plain) as bgpdump -m lines')
     .argument('<file>', 'MRT file')
     .option('--json', 'one JSON object per route')
-    .action(async (file: string, opts: { json?: boolean }) => exitWith(await mrtDump(file, opts)));
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { mrtDump } = await import('./mrt-dump.js');
+      exitWith(await mrtDump(file, opts));
+    });
 
   program
     .command('import-metallb')
     .description("convert MetalLB's legacy ConfigMap into metallb.io resources (YAML for kubectl apply)")
     .argument('<file>', 'the ConfigMap manifest, or its data.config text; - for stdin')
     .option('-n, --namespace <ns>', "namespace of the resources (default: the ConfigMap's)")
-    .action((file: string, opts: { namespace?: string }) => exitWith(importMetalLbCommand(file, opts)));
+    .action(async (file: string, opts: { namespace?: string }) => {
+      const { importMetalLbCommand } = await import('./import-metallb.js');
+      exitWith(importMetalLbCommand(file, opts));
+    });
 
   addApiCommands(program);
   program

@@ -28,7 +28,8 @@ export function neighborText(n: NeighborView): string {
   const p = n.prefixes;
   lines.push(
     `  Prefixes: ${p.received} received, ${p.accepted} accepted, ${p.advertised} advertised, ` +
-      `${p.stale} stale, ${p.rejectedAsLoop} rejected as loops, ${p.rejectedInvalid} rejected as invalid`,
+      `${p.stale} stale, ${p.rejectedAsLoop} rejected as loops, ${p.rejectedInvalid} rejected as invalid` +
+      (p.rejectedAlwaysBlock > 0 ? `, ${p.rejectedAlwaysBlock} always blocked` : ''),
     `  Flaps: ${n.flaps}, UPDATEs treated as withdraw: ${n.treatAsWithdraw}`,
     '',
     indent(

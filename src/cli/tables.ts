@@ -29,9 +29,12 @@ function upDown(seconds: number | null): string {
 
 const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
 
-/** `herald neighbors`: FRR's `show ip bgp summary` columns (PfxSnt: routes advertised now). */
+/**
+ * `herald neighbors`: FRR's `show ip bgp summary` columns (PfxSnt: routes advertised now), then why
+ * each neighbor that is not up is not (its last error: a refused connect, a NOTIFICATION, …).
+ */
 export function neighborsTable(list: NeighborView[]): string {
-  return formatTable(
+  const table = formatTable(
     ['Neighbor', 'AS', 'MsgRcvd', 'MsgSent', 'Up/Down', 'State/PfxRcd', 'PfxSnt', 'Desc'],
     list.map((n) => [
       n.address,
@@ -44,6 +47,10 @@ export function neighborsTable(list: NeighborView[]): string {
       n.description ?? '',
     ]),
   );
+  const notes = list
+    .filter((n) => n.state !== 'Established' && n.lastError)
+    .map((n) => `${n.address} is ${n.state}: ${n.lastError}`);
+  return notes.length > 0 ? `${table}\n\n${notes.join('\n')}` : table;
 }
 
 /** FRR's weight of a locally originated route: it wins over every learned path of its prefix. */

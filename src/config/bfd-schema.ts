@@ -1,9 +1,10 @@
 // The BFD part of Herald's configuration (TypeBox → JSON Schema): named profiles (top-level
 // `bfdProfiles`) and the per-neighbor `bfd` key. config/schema.ts adds these pieces; bfd-config.ts
 // resolves a neighbor's profile, fills the defaults and reads the authentication secret.
-import Type, { type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { AUTH_TYPE_NAMES } from '../bfd/registry.js';
 import { Closed, Opt, Text } from './schema-kit.js';
+import { Type } from './schema-type.js';
 
 const Interval = (description: string) => Type.Integer({ minimum: 10, maximum: 60_000, description });
 

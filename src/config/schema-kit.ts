@@ -1,5 +1,6 @@
 // Small builders shared by the config schema pieces (config/schema.ts, policy/policy-schema.ts).
-import Type, { type TSchema } from 'typebox';
+import type { TSchema } from 'typebox';
+import { Type } from './schema-type.js';
 
 export const ASN = (description: string) => Type.Integer({ minimum: 1, maximum: 0xffffffff, description });
 export const U32 = (description: string) => Type.Integer({ minimum: 0, maximum: 0xffffffff, description });

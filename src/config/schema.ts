@@ -1,11 +1,12 @@
 // The one schema of Herald's configuration (TypeBox → JSON Schema). validate.ts checks YAML
 // against it, the REST API validates request bodies with the same pieces, and the OpenAPI
 // document publishes them. Every key carries its description and default here, nowhere else.
-import Type, { type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { LOG_LEVELS } from '../log/logger.js';
 import { neighborPolicyFields, policyConfigFields } from '../policy/policy-schema.js';
 import { bfdConfigFields, neighborBfdFields } from './bfd-schema.js';
 import { ASN, Closed, Opt, Text, U32 } from './schema-kit.js';
+import { Type } from './schema-type.js';
 
 export const FAMILY_NAMES = ['ipv4-unicast', 'ipv6-unicast'] as const;
 export { LOG_LEVELS };
@@ -395,6 +396,14 @@ export const ConfigSchema = Type.Object(
     dynamicNeighbors: Opt(Type.Array(DynamicNeighborSchema, { default: [] })),
     announce: Opt(Type.Array(AnnouncementSchema, { default: [] })),
     kubernetes: Opt(KubernetesSchema),
+    alwaysBlock: Opt(
+      Type.Array(Type.String({ format: 'prefix' }), {
+        default: [],
+        maxItems: 1000,
+        description:
+          'Routes for these prefixes, or any prefix inside them, are never accepted from any neighbor (pod and service CIDRs; FRR-K8s --always-block); herald run --always-block and HERALD_ALWAYS_BLOCK add to them',
+      }),
+    ),
     stateDir: Opt(
       Text(
         'Directory where routes announced and withdrawn through the API are kept across restarts (default: not kept)',

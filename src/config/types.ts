@@ -91,6 +91,8 @@ export interface HeraldConfig extends RawPolicyConfig {
   /** Named BFD parameter sets, keys read (neighbors' `bfd` already has its profile resolved). */
   bfdProfiles: BfdProfileConfig[];
   kubernetes: KubernetesConfig;
+  /** Prefixes (and every prefix inside them) never accepted from any neighbor, whatever the policy. */
+  alwaysBlock: string[];
   /** Where the API's route changes are kept across restarts (absent: not kept). */
   stateDir?: string;
 }

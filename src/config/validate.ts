@@ -38,9 +38,20 @@ export class ConfigError extends Error {
   }
 }
 
+const newAjv = () =>
+  addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
 // Defaults inside a union (listen: false | {...}) are filled by a second pass over that branch.
-const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
+const ajv = newAjv();
 const compiled = new Map<TSchema, ValidateFunction>();
+
+// The whole-document validator is Herald's largest piece of generated code (~270 KB of source); it
+// has an Ajv of its own so that the running daemon can drop it until the next reload (issue 19).
+let configValidator: ValidateFunction | undefined;
+
+/** Lets the whole-document validator be collected; the next validateConfig compiles it again. */
+export function forgetConfigValidator(): void {
+  configValidator = undefined;
+}
 
 /** Validates `value` against `schema` in place (defaults filled); problems are named under `root`. */
 export function checkSchema(schema: TSchema, value: unknown, root = ''): string[] {
@@ -81,6 +92,7 @@ type FilledConfig = WithDefaults<
   | 'announce'
   | 'kubernetes'
   | 'bfdProfiles'
+  | 'alwaysBlock'
 >;
 
 function neighbor(
@@ -161,7 +173,8 @@ export function normalizeNeighbor(raw: unknown, path: string): NeighborConfig {
 /** Validates a parsed document; throws ConfigError listing every problem. */
 export function validateConfig(doc: unknown): HeraldConfig {
   const raw = structuredClone(doc ?? {});
-  const schemaProblems = checkSchema(ConfigSchema, raw);
+  configValidator ??= newAjv().compile(ConfigSchema);
+  const schemaProblems = configValidator(raw) ? [] : describeSchemaErrors(configValidator.errors ?? [], '');
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const o = raw as FilledConfig;
   const problems: string[] = [];
@@ -189,6 +202,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
     kubernetes: o.kubernetes as HeraldConfig['kubernetes'],
+    alwaysBlock: o.alwaysBlock,
     stateDir: o.stateDir,
     prefixLists: o.prefixLists,
     asPathLists: o.asPathLists,

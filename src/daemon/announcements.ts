@@ -7,7 +7,7 @@ import type { AnnouncementConfig, HealthCheckConfig } from '../config/types.js';
 import { HealthMonitor, type HealthState, type ProbeResult } from '../health/index.js';
 import { type LocalRoute, type LocalRouteSpec, localRoute, localRouteKey } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
-import { formatPrefix } from '../wire/index.js';
+import { formatPrefix, type Prefix } from '../wire/index.js';
 import type { RouteState } from './route-state.js';
 
 export type AnnouncementSource = 'config' | 'api' | 'kubernetes';
@@ -72,8 +72,8 @@ interface Entry {
 }
 
 export interface AnnouncementEvents {
-  /** The set of announced routes (or their attributes) changed. */
-  changed(): void;
+  /** The set of announced routes (or their attributes) changed; `only`: just this prefix's. */
+  changed(only?: Prefix): void;
   /** A health check changed state; `effect` is what the route is now. */
   healthChanged(
     prefix: string,
@@ -173,7 +173,7 @@ export class Announcements {
     const tooLarge = routeSizeProblem(route);
     if (tooLarge) throw new RouteTooLarge(`${spec.prefix}: ${tooLarge}`);
     this.runtime.set(localRouteKey(route), { spec, route, source: 'api' });
-    this.recompute();
+    this.recompute(route.prefix);
     return route;
   }
 
@@ -182,14 +182,15 @@ export class Announcements {
    * next configure() (reload) or restart. False when neither announces it.
    */
   remove(prefixText: string): boolean {
-    const key = localRouteKey(localRoute({ prefix: prefixText }));
+    const route = localRoute({ prefix: prefixText });
+    const key = localRouteKey(route);
     if (this.runtime.delete(key)) {
-      this.recompute();
+      this.recompute(route.prefix);
       return true;
     }
     if (!this.configured.has(key) || this.suppressed.has(key)) return false;
     this.suppressed.add(key);
-    this.recompute();
+    this.recompute(route.prefix);
     return true;
   }
 
@@ -261,7 +262,7 @@ export class Announcements {
     const monitor = new HealthMonitor(h, (state, last) => {
       // The monitor moves to the new entry when a reload changes the route but not the check.
       if (this.configured.get(key)?.monitor !== monitor) return;
-      this.recompute();
+      this.recompute(e.route.prefix);
       // After the route changed (and went to the peers' queues), so End-of-RIB follows it.
       this.firstResult(monitor);
       const now = this.effective.find((r) => localRouteKey(r) === key);
@@ -303,7 +304,8 @@ export class Announcements {
     return e.degraded;
   }
 
-  private recompute(): void {
+  /** `only`: the one prefix whose entries changed (the engine then looks at it alone). */
+  private recompute(only?: Prefix): void {
     const next: LocalRoute[] = [];
     for (const [key, e] of this.merged()) {
       const r = this.current(key, e);
@@ -312,7 +314,7 @@ export class Announcements {
     const same = next.length === this.effective.length && next.every((r, i) => r === this.effective[i]);
     if (same) return;
     this.effective = next;
-    this.events.changed();
+    this.events.changed(only);
   }
 }
 

@@ -1,23 +1,28 @@
 // BFD beside the BGP sessions: one BFD session per neighbor that asks for it (`bfd:` in its config),
 // run by one BfdManager over one network created on first use (no socket while no neighbor wants
 // BFD). BFD Down takes that neighbor's BGP session down at once and holds it down until BFD is Up
-// again; a BFD session that never came up does not block BGP unless the neighbor is `strict`.
+// again, or until the peer stops sending BFD altogether (bfd-silence.ts); a BFD session that never
+// came up does not block BGP unless the neighbor is `strict`.
 // The daemon tells this file which neighbors exist (bind on add, sync after a reload); the
-// routing engine removes the routes through the normal session-down path.
+// routing engine removes the routes through the normal session-down path. On UDP the sessions run
+// on the BFD worker thread (src/bfd/worker.ts), so a busy event loop here delays what BGP does
+// about a Down, not BFD's packets or its detection; an injected network (tests) runs them here.
 import {
   type BfdHandle,
   BfdManager,
   type BfdNetwork,
   type BfdPeerSpec,
   type BfdSessionInfo,
-  BfdUdpNetwork,
+  type BfdSessionRunner,
+  BfdWorkerManager,
   diagName,
 } from '../bfd/index.js';
 import type { NeighborConfig } from '../config/types.js';
 import { LogEvent, type Logger } from '../log/logger.js';
-import type { Clock } from '../session/clock.js';
+import { type Clock, systemClock } from '../session/clock.js';
 import type { Peer } from '../session/peer.js';
 import { CeaseSubcode, cease } from '../wire/index.js';
+import { BfdSilenceWatch } from './bfd-silence.js';
 
 export interface BfdSessionsOptions {
   readonly log: Logger;
@@ -46,8 +51,10 @@ interface Binding {
   peer: Peer;
   handle?: BfdHandle;
   error?: string;
-  /** BFD went Down from Up: BGP stays down until BFD is Up again. */
+  /** BFD went Down from Up: BGP stays down until BFD is Up again (or the peer goes silent). */
   heldByDown: boolean;
+  /** While held by a Down: ends the hold when the peer sends no BFD any more. */
+  silence?: BfdSilenceWatch;
   /** The hold last applied to the peer (stopped by us, not yet started again). */
   holding: boolean;
   /** Shut down by the operator: the end of a hold does not start it. */
@@ -87,8 +94,7 @@ function sameSession(a: BfdPeerSpec, b: BfdPeerSpec): boolean {
 }
 
 export class BfdSessions {
-  private network?: BfdNetwork;
-  private manager?: BfdManager;
+  private manager?: BfdSessionRunner;
   private readonly bindings = new Map<string, Binding>();
 
   constructor(private readonly opts: BfdSessionsOptions) {}
@@ -170,11 +176,11 @@ export class BfdSessions {
 
   /** AdminDown to every peer, sockets closed. */
   async close(): Promise<void> {
+    for (const b of this.bindings.values()) b.silence?.stop();
     this.bindings.clear();
-    this.manager?.closeAll();
-    await this.network?.close();
+    const manager = this.manager;
     this.manager = undefined;
-    this.network = undefined;
+    await manager?.close();
   }
 
   private held(b: Binding): boolean {
@@ -193,13 +199,7 @@ export class BfdSessions {
   private acquire(b: Binding): void {
     const log = this.opts.log.child({ peer: b.address });
     try {
-      if (!this.manager) {
-        this.network = this.opts.network?.() ?? new BfdUdpNetwork();
-        this.manager = new BfdManager({
-          network: this.network,
-          ...(this.opts.clock && { clock: this.opts.clock }),
-        });
-      }
+      this.manager ??= this.runner();
       b.handle = this.manager.acquire(b.spec, {
         stateChange: (from, to, diag) =>
           log.debug(
@@ -209,14 +209,20 @@ export class BfdSessions {
         up: () => {
           if (this.bindings.get(b.address) !== b) return;
           b.heldByDown = false;
+          b.silence?.stop();
           log.info({ event: LogEvent.bfdUp, bgpReleased: b.holding }, 'BFD session up');
           this.applyHold(b);
         },
-        down: (diag) => {
+        down: (diag, at) => {
           if (this.bindings.get(b.address) !== b) return;
           b.heldByDown = true;
           log.warn(
-            { event: LogEvent.bfdDown, diag: diagName(diag), bgpState: b.peer.state },
+            {
+              event: LogEvent.bfdDown,
+              diag: diagName(diag),
+              bgpState: b.peer.state,
+              ...(at !== undefined && { detectedAt: new Date(at).toISOString() }),
+            },
             'BFD session down: BGP session taken down until BFD is Up again',
           );
           // RFC 9384 defines Cease subcode 10 (BFD Down) "for use when a BGP connection is being
@@ -224,23 +230,68 @@ export class BfdSessions {
           // Hard Reset when the N bit was negotiated (RFC 8538 §3), so the peer drops our routes
           // at once rather than keeping them stale across a "restart".
           this.applyHold(b);
+          this.watchSilence(b, log);
+        },
+        error: (message) => {
+          if (this.bindings.get(b.address) === b) this.unavailable(b, message);
         },
       });
       b.error = undefined;
     } catch (e) {
-      b.handle = undefined;
-      b.error = (e as Error).message;
-      // BGP keeps running without BFD (a strict neighbor too: there is no BFD to wait for).
-      log.error(
-        { event: LogEvent.bfdUnavailable, err: b.error, multihop: b.spec.multihop },
+      this.unavailable(b, (e as Error).message);
+    }
+  }
+
+  /** Ends a Down's hold once the peer has sent no BFD packet for a while (bfd-silence.ts). */
+  private watchSilence(b: Binding, log: Logger): void {
+    b.silence?.stop();
+    b.silence = new BfdSilenceWatch(
+      this.opts.clock ?? systemClock,
+      () => b.handle?.view().counters.packetsIn ?? 0,
+      () => {
+        if (this.bindings.get(b.address) !== b || !b.heldByDown) return;
+        b.heldByDown = false;
+        log.info(
+          { event: LogEvent.bfdPeerSilent, bgpReleased: b.holding },
+          'the peer sends no BFD any more: BGP runs as with a BFD session that never came up',
+        );
+        this.applyHold(b);
+      },
+    );
+  }
+
+  /** The session could not be created: BGP keeps running without BFD (a strict neighbor too: there
+   * is no BFD to wait for). */
+  private unavailable(b: Binding, message: string): void {
+    b.handle = undefined;
+    b.error = message;
+    this.opts.log
+      .child({ peer: b.address })
+      .error(
+        { event: LogEvent.bfdUnavailable, err: message, multihop: b.spec.multihop },
         `cannot run BFD with this neighbor (UDP port ${b.spec.multihop ? 4784 : 3784}): BGP runs without it`,
       );
-    }
+    this.applyHold(b);
+  }
+
+  /** The BFD worker on UDP; a BfdManager on this thread over an injected network (tests). */
+  private runner(): BfdSessionRunner {
+    if (!this.opts.network) return new BfdWorkerManager();
+    const network = this.opts.network();
+    const manager = new BfdManager({ network, ...(this.opts.clock && { clock: this.opts.clock }) });
+    return {
+      acquire: (spec, listener) => manager.acquire(spec, listener),
+      close: async () => {
+        manager.closeAll();
+        await network.close();
+      },
+    };
   }
 
   /** Ends a binding; `restart` lets a peer held down by BFD start again (it stays configured). */
   private release(b: Binding, restart: boolean): void {
     this.bindings.delete(b.address);
+    b.silence?.stop();
     b.handle?.release();
     if (restart && b.holding && !b.shutDown) b.peer.start();
   }

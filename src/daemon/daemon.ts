@@ -12,7 +12,7 @@ import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
-import { type CompiledPolicies, compilePolicies } from '../policy/index.js';
+import { alwaysBlockTerm, type CompiledPolicies, compilePolicies } from '../policy/index.js';
 import type { LocalRoute, LocalRouteSpec } from '../rib/local-routes.js';
 import { RoutingEngine } from '../rib/routing-engine.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
@@ -24,6 +24,7 @@ import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
+import { explainConnectError } from './connect-hint.js';
 import { InitialState, settleTimeoutMs } from './initial-state.js';
 import { KernelRouteFeed } from './kernel-route-feed.js';
 import type { KubernetesModeView } from './kubernetes-mode.js';
@@ -171,9 +172,10 @@ export class Daemon {
     });
     this.policies = this.sourcedPolicies.over(compilePolicies(opts.config));
     this.engine.setPolicies(this.policies);
+    this.engine.setAlwaysBlock(alwaysBlockTerm(opts.config.alwaysBlock));
     this.announcements = new Announcements(
       {
-        changed: () => this.engine.localRoutesChanged(),
+        changed: (only) => this.engine.localRoutesChanged(only),
         healthChanged: (prefix, state, last, effect) =>
           log.info(
             { event: LogEvent.healthCheckChanged, prefix, state, result: last.detail, route: effect },
@@ -360,6 +362,8 @@ export class Daemon {
     this.current = next;
     this.policies = this.sourcedPolicies.over(compilePolicies(next));
     this.engine.setPolicies(this.policies);
+    if (!isDeepStrictEqual(previous.alwaysBlock, next.alwaysBlock))
+      this.engine.setAlwaysBlock(alwaysBlockTerm(next.alwaysBlock));
     if (diff.identityChanged) {
       this.routerId = routerIdOf(next, this.fallbackRouterId);
       // Dynamic peers run on the old ASN and identifier too: reset them; they come back on the new.
@@ -607,7 +611,10 @@ export class Daemon {
       clock: systemClock,
       dial: passive
         ? undefined
-        : () => (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.current.asn)),
+        : () =>
+            (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.current.asn)).catch((e: unknown) => {
+              throw explainConnectError(e, n, this.current.asn);
+            }),
       routes: this.engine.addNeighbor({
         address,
         importPolicy: n.importPolicy,

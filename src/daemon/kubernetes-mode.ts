@@ -6,6 +6,8 @@
 // and keeps the last one through an API-server outage, so an outage withdraws nothing.
 import type { KubernetesConfig } from '../config/types.js';
 import type { AllocationController } from '../k8s/allocation-controller.js';
+import type { FrrNodeState } from '../k8s/frrk8s/node-state.js';
+import type { RejectionEvents } from '../k8s/frrk8s/rejection-events.js';
 import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from '../k8s/index.js';
 import type { KubeTarget } from '../k8s/kube-config.js';
 import type { LeaderElector } from '../k8s/leader-election.js';
@@ -15,6 +17,7 @@ import type { SessionStates } from '../k8s/session-states.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
+import { nodeStateOf, rejectedSources } from './frrk8s-status.js';
 import { kubernetesRoutes } from './kubernetes-routes.js';
 import { sessionNeighbors } from './kubernetes-sessions.js';
 import { serviceNodeViews } from './service-neighbors.js';
@@ -68,6 +71,9 @@ export class KubernetesMode implements KubernetesModeView {
   /** BGPSessionState and ServiceBGPStatus resources for this node. */
   private sessionStates?: SessionStates;
   private serviceStatuses?: ServiceStatuses;
+  /** FRR-K8s mode: this node's FRRNodeState, and Events on the sources left out. */
+  private nodeState?: FrrNodeState;
+  private rejections?: RejectionEvents;
   private sessionStatesTimer?: NodeJS.Timeout;
   private last?: DesiredState;
   private own: ResourceProblem[] = [];
@@ -127,6 +133,12 @@ export class KubernetesMode implements KubernetesModeView {
         nodeName,
         statusError('ServiceBGPStatus'),
       );
+      if (config.frrk8s) {
+        const { FrrNodeState } = await import('../k8s/frrk8s/node-state.js');
+        const { RejectionEvents } = await import('../k8s/frrk8s/rejection-events.js');
+        mode.nodeState = new FrrNodeState(target, nodeName, statusError('FRRNodeState'));
+        mode.rejections = new RejectionEvents(target, mode.events, statusError('an Event'));
+      }
       if (config.allocate) await mode.startAllocator(target, config);
       mode.watcher = await startWatcher({
         nodeName,
@@ -324,29 +336,12 @@ export class KubernetesMode implements KubernetesModeView {
         message: `${this.policyProblem}; nothing accepted`,
       });
     this.plan = plan;
-    this.recordRejected(plan);
+    this.rejections?.record(rejectedSources(plan, state.problems));
+    this.nodeState?.setOwner(state.node?.uid);
+    void this.nodeState?.report(nodeStateOf(plan, state.problems, this.daemon.config.alwaysBlock ?? []));
     this.peerAddresses = plan.peerAddress;
     this.daemon.setSourcedNeighbors(SOURCE, plan.neighbors);
     this.sessionProblems = plan.problems;
-  }
-
-  /** A Warning Event on each source left out of the merge (once per reason). */
-  private recordRejected(plan: FrrK8sPlan): void {
-    for (const r of plan.merged.rejected) {
-      const m = /^(FRRConfiguration|BGPPeer) ([^/\s]+)\/(\S+)$/.exec(r.source);
-      if (!m) continue;
-      const apiVersion = m[1] === 'BGPPeer' ? 'metallb.io/v1beta2' : 'frrk8s.metallb.io/v1beta1';
-      this.events
-        ?.record(
-          { kind: m[1], apiVersion, namespace: m[2], name: m[3] },
-          'Warning',
-          'ConfigurationRejected',
-          r.reason,
-        )
-        .catch((e: Error) =>
-          this.log.debug({ event: LogEvent.kubernetesProblem, err: e.message }, 'cannot record an Event'),
-        );
-    }
   }
 
   frrk8s(): FrrK8sPlan | undefined {

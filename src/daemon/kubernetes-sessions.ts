@@ -2,8 +2,9 @@
 // normalized by the same code as the config file's neighbors, so defaults and checks are the
 // same. What Herald cannot do for a session is reported as a problem naming the BGPPeer, never
 // silently dropped: a myASN other than the config's asn (Herald speaks one AS), dynamicASN
-// external, BGP unnumbered (interface), localASN; a BFD profile or a per-session router id are
-// reported and the session runs without them. A config-file neighbor on the same address wins.
+// external, BGP unnumbered (interface), localASN; a per-session router id or BFD echo mode are
+// reported and the session runs without them. The BGPPeer's bfdProfile becomes the neighbor's BFD
+// session (MetalLB's defaults: 300 ms × 3). A config-file neighbor on the same address wins.
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { ConfigError, normalizeNeighbor } from '../config/validate.js';
 import type { PeerSession, ResourceProblem } from '../k8s/index.js';
@@ -32,6 +33,22 @@ function unsupported(s: PeerSession, asn: number): { field: string; reason: stri
   return undefined;
 }
 
+/** A BFDProfile as a neighbor's `bfd` block; its absent fields take Herald's defaults (MetalLB's). */
+function bfdOf(profile: NonNullable<PeerSession['bfdProfile']>, multihop: boolean): Record<string, unknown> {
+  const bfd: Record<string, unknown> = {
+    enabled: true,
+    minRx: profile.receiveInterval,
+    minTx: profile.transmitInterval,
+    multiplier: profile.detectMultiplier,
+    passive: profile.passiveMode,
+    multihop,
+    // RFC 5883: the lowest TTL a multihop session accepts (single hop always requires 255).
+    minTtl: multihop ? profile.minimumTtl : undefined,
+  };
+  for (const [k, v] of Object.entries(bfd)) if (v === undefined) delete bfd[k];
+  return bfd;
+}
+
 function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
   const n: Record<string, unknown> = {
     address: s.address,
@@ -50,6 +67,7 @@ function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
     ebgpMultihop: s.ebgpMultihop,
     // MetalLB's BGPPeer.vrf: the session runs in that VRF, and its routes install there.
     vrf: s.bindDevice,
+    bfd: s.bfdProfile && bfdOf(s.bfdProfile, s.ebgpMultihop !== undefined),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) n[k] = v;
   return n;
@@ -87,8 +105,12 @@ export function sessionNeighbors(
     }
     seen.set(n.address, s.resource);
     out.peerAddress.set(s.name, n.address);
-    if (s.bfdProfile)
-      problem(s, 'spec.bfdProfile', 'BFD is not wired to BGP sessions yet; the session runs without it');
+    if (s.bfdProfile?.echoMode)
+      problem(
+        s,
+        'spec.bfdProfile',
+        `BFDProfile ${s.bfdProfile.name}: echo mode is not supported; the session runs in asynchronous mode`,
+      );
     if (s.routerId && s.routerId !== routerId)
       problem(s, 'spec.routerID', `a per-session router id is not supported; the session uses ${routerId}`);
     if (configured.has(n.address))

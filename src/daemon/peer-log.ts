@@ -39,10 +39,19 @@ export function logPeerEvents(peer: Peer, log: Logger): void {
       'NOTIFICATION received',
     ),
   );
-  // A neighbor that cannot be reached says why once at info, then at debug while it fails the same way.
-  peer.on('connectFailed', (reason, changed) =>
-    log[changed ? 'info' : 'debug']({ event: LogEvent.connectFailed, reason }, 'connection attempt failed'),
-  );
+  // A neighbor that cannot be reached says why once at info, then at debug while it fails the same
+  // way; a session that came up in between makes the next failure news again.
+  let told: string | undefined;
+  peer.on('sessionUp', () => {
+    told = undefined;
+  });
+  peer.on('connectFailed', (reason) => {
+    log[reason === told ? 'debug' : 'info'](
+      { event: LogEvent.connectFailed, reason },
+      'connection attempt failed',
+    );
+    told = reason;
+  });
   peer.on('internalError', (e) =>
     log.error({ event: LogEvent.internalError, err: e.message, stack: e.stack }, 'internal error'),
   );

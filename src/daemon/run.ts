@@ -3,17 +3,26 @@
 // Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
 import { chmodSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { buildApi } from '../api/server.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
+import { loadConfigOffThread } from '../config/load-config-off-thread.js';
 import type { HeraldConfig } from '../config/types.js';
-import { ConfigError } from '../config/validate.js';
+import { ConfigError, forgetConfigValidator } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
-import { startMetricsListener } from '../metrics/listener.js';
+import { releaseFreeMemory } from '../sys/malloc-trim.js';
 import { VERSION } from '../version.js';
 import { Daemon, type ReloadResult } from './daemon.js';
 import type { KubernetesMode } from './kubernetes-mode.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { notifySystemd, reloadingState } from './systemd-notify.js';
+
+/**
+ * Once running (and after each reload): the config validator is dropped until the next reload, and
+ * start-up's scratch memory, freed but still resident in the C heap, goes back to the kernel.
+ */
+function settleMemory(): void {
+  forgetConfigValidator();
+  releaseFreeMemory();
+}
 
 /** "127.0.0.1:9179" or "[::1]:9179" → host and port; "/run/herald/api.sock" → a unix socket. */
 function hostPort(text: string): { host: string; port: number } | { path: string } {
@@ -38,7 +47,7 @@ function warnIfApiOpen(log: Logger, config: HeraldConfig): void {
 
 /** Re-reads the file and applies it, one reload at a time; a bad file leaves everything as it was. */
 function reloader(
-  load: () => HeraldConfig,
+  load: () => Promise<HeraldConfig>,
   daemon: Daemon,
   log: Logger,
   afterReload: () => void,
@@ -47,9 +56,10 @@ function reloader(
   const reloadOnce = async (): Promise<ReloadResult> => {
     notifySystemd(reloadingState());
     try {
-      const next = load();
+      const next = await load();
       const result = await daemon.reload(next);
       afterReload();
+      settleMemory();
       applyLogLevel(log, next);
       warnIfApiOpen(log, next);
       log.info({ event: LogEvent.configReloaded, ...result }, 'configuration reloaded');
@@ -77,6 +87,8 @@ export interface RunOptions {
   readonly kubeconfig?: string;
   /** `--state-dir`: wins over the file's `stateDir` (the systemd unit sets it). */
   readonly stateDir?: string;
+  /** `--always-block` / HERALD_ALWAYS_BLOCK: added to the file's `alwaysBlock`. */
+  readonly alwaysBlock?: readonly string[];
 }
 
 export async function runDaemon(configPath: string, options: RunOptions = {}): Promise<number> {
@@ -85,10 +97,13 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   let onHangup = () => log.warn({ event: LogEvent.configReloadFailed }, 'SIGHUP before start: ignored');
   const hangup = () => onHangup();
   process.on('SIGHUP', hangup);
-  const load = (): HeraldConfig => {
-    const c = loadConfig(configPath);
-    return options.stateDir ? { ...c, stateDir: options.stateDir } : c;
+  const withOptions = (c: HeraldConfig): HeraldConfig => {
+    const alwaysBlock = [...new Set([...c.alwaysBlock, ...(options.alwaysBlock ?? [])])];
+    return { ...c, alwaysBlock, ...(options.stateDir && { stateDir: options.stateDir }) };
   };
+  const load = () => withOptions(loadConfig(configPath));
+  // A reload parses off the main thread: keepalives and other sessions' timers keep running.
+  const loadForReload = async () => withOptions(await loadConfigOffThread(configPath));
   let config: HeraldConfig;
   try {
     config = load();
@@ -104,12 +119,16 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   log.debug({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'configuration in effect');
   const daemon = new Daemon({ config, log });
   let kubernetes: KubernetesMode | undefined;
-  const reload = reloader(load, daemon, log, () => kubernetes?.refresh());
+  const reload = reloader(loadForReload, daemon, log, () => kubernetes?.refresh());
   // POST /api/v1/stop (`herald stop`): the same stop as the signals, once the daemon runs.
   let requestStop = (_why: string, _withdraw: boolean) => {};
   let metricsListener: Server | undefined;
+  // Fastify and the routes are loaded only when the API is on (api: false saves ~7 MB of RSS).
   const api = config.api
-    ? buildApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) })
+    ? (await import('../api/server.js')).buildApi(daemon, {
+        reload,
+        stop: (withdraw) => requestStop('API', withdraw),
+      })
     : undefined;
   try {
     // Kubernetes code is loaded only when enabled; its first view may give the router id.
@@ -131,6 +150,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     }
     if (config.metrics) {
       const at = hostPort(config.metrics.listen) as { host: string; port: number };
+      const { startMetricsListener } = await import('../metrics/listener.js');
       metricsListener = await startMetricsListener(daemon, at);
       log.info({ event: LogEvent.apiListening, metrics: config.metrics.listen }, 'metrics listening');
     }
@@ -152,6 +172,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     'configuration loaded',
   );
   notifySystemd(`READY=1\nSTATUS=${config.neighbors.length} neighbors configured`);
+  settleMemory();
   onHangup = () => void reload().catch(() => {});
   let exitCode = 0;
   await new Promise<void>((resolve) => {

@@ -3,7 +3,8 @@
 // identifies it, its state in `status`. The writer lists its node's objects once (by the node
 // label), then writes only differences — create, status update with the resourceVersion held (409
 // → read again), delete what is no longer desired — one pass at a time. An owner reference to the
-// Node, when its uid is known, lets Kubernetes remove the objects with the node.
+// Node, when its uid is known, lets Kubernetes remove the objects with the node. A kind with one
+// object per node (FRRNodeState) names it after the node and reads it by name instead.
 import type { KubeTarget } from './kube-config.js';
 import { KubeApiError, kubeJson, putStatus } from './kube-request.js';
 
@@ -18,6 +19,8 @@ export interface StatusKind {
   nodeLabel: string;
   /** The labels that identify an object (besides the node label), in order: its key. */
   keyLabels: readonly string[];
+  /** One object per node, named after it (FRRNodeState, cluster-scoped): no key labels. */
+  namedAfterNode?: boolean;
 }
 
 export interface DesiredStatus {
@@ -94,6 +97,7 @@ export class StatusObjects {
   }
 
   private async list(): Promise<Map<string, StatusObject>> {
+    if (this.kind.namedAfterNode) return this.readNamed();
     const list = (await kubeJson(this.target, 'GET', this.kind.collection, {
       query: { labelSelector: `${this.kind.nodeLabel}=${this.nodeName}` },
     })) as { items: StatusObject[] };
@@ -105,6 +109,21 @@ export class StatusObjects {
       else out.set(key, o);
     }
     return out;
+  }
+
+  /** The node's object, whoever created it (FRR-K8s's own carries no labels). */
+  private async readNamed(): Promise<Map<string, StatusObject>> {
+    try {
+      const o = (await kubeJson(
+        this.target,
+        'GET',
+        `${this.kind.collection}/${this.nodeName}`,
+      )) as StatusObject;
+      return new Map([['', o]]);
+    } catch (e) {
+      if (e instanceof KubeApiError && e.statusCode === 404) return new Map();
+      throw e;
+    }
   }
 
   private async create(d: DesiredStatus): Promise<StatusObject> {
@@ -119,7 +138,11 @@ export class StatusObjects {
       body: {
         apiVersion: this.kind.apiVersion,
         kind: this.kind.kind,
-        metadata: { generateName: `${this.nodeName}-`, labels, ...owner },
+        metadata: {
+          ...(this.kind.namedAfterNode ? { name: this.nodeName } : { generateName: `${this.nodeName}-` }),
+          labels,
+          ...owner,
+        },
         spec: {},
       },
     })) as StatusObject;

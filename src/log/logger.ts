@@ -4,9 +4,13 @@
 //   HERALD_LOG_FORMAT=json|pretty   forces one or the other (default: pretty on a TTY, else JSON)
 //   HERALD_LOG_LEVEL=trace|debug|info|warn|error|fatal|silent   the initial level (default info)
 // The level can be changed while running with `setLogLevel`.
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+// pino-pretty (~30 modules) is loaded only when a terminal or HERALD_LOG_FORMAT=pretty asks for it.
+const loadPretty = (): typeof PinoPretty => createRequire(import.meta.url)('pino-pretty');
 
 /** Log event names (camelCase, one catalogue). */
 export const LogEvent = {
@@ -62,6 +66,7 @@ export const LogEvent = {
   uncaughtException: 'uncaughtException',
   bfdUp: 'bfdUp',
   bfdDown: 'bfdDown',
+  bfdPeerSilent: 'bfdPeerSilent',
   bfdStateChange: 'bfdStateChange',
   bfdUnavailable: 'bfdUnavailable',
 } as const;
@@ -129,7 +134,7 @@ export function createLogger(level?: string, opts: LoggerOptions = {}): Logger {
   if (format === 'json') {
     return opts.destination ? pino(options, opts.destination as DestinationStream) : pino(options);
   }
-  const stream = pretty({
+  const stream = loadPretty()({
     // Colours only for a terminal (not for a test buffer or a pipe forced to pretty).
     colorize: opts.destination ? false : process.stdout.isTTY === true,
     destination: opts.destination ?? 1,

@@ -1,5 +1,6 @@
 // Public surface of the routing-policy language: config schema pieces, the compiler, the
 // evaluator and the well-known community export rules. Pure: no node:* imports.
+export { ALWAYS_BLOCK, alwaysBlockTerm, withAlwaysBlock } from './always-block.js';
 export { asPathRegex, asPathText } from './as-path-list.js';
 export {
   type AsPathList,
@@ -13,5 +14,5 @@ export {
 export { evaluate } from './evaluate.js';
 export { nextHopOf } from './next-hop.js';
 export * from './policy-schema.js';
-export type { Policy, PolicyContext, PolicyResult, Route } from './types.js';
+export type { CompiledTerm, Policy, PolicyContext, PolicyResult, Route } from './types.js';
 export { type ExportTarget, type WellKnownBlock, wellKnownExportBlocked } from './well-known.js';

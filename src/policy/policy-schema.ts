@@ -2,8 +2,9 @@
 // AS-path lists, community lists and route-map style policies, plus the per-neighbor keys that
 // name a policy. config/schema.ts adds these pieces as top-level and neighbor keys; compile.ts
 // checks what a schema cannot say (names that must exist, ge/le ranges, regular expressions).
-import Type, { type Static } from 'typebox';
+import type { Static } from 'typebox';
 import { ASN, Closed, Text as Name, Opt, U32 } from '../config/schema-kit.js';
+import { Type } from '../config/schema-type.js';
 
 /** Families a policy term can match (the config's family names). */
 export const POLICY_FAMILIES = ['ipv4-unicast', 'ipv6-unicast'] as const;

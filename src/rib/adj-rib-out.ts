@@ -69,6 +69,8 @@ const FORCE = 0x80000000;
 const ID_BITS = 0x7fffffff;
 /** Routes staged by a full sync between two yields to the event loop. */
 const WALK_BATCH = 2048;
+/** UPDATEs written in a row (none waiting for drain) before yielding to the event loop. */
+const MESSAGES_PER_TURN = 32;
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -88,6 +90,8 @@ export class AdjRibOut {
   private queuedDrain?: Promise<SyncResult>;
   /** Bumped by `clear()`: work begun before it stops. */
   private generation = 0;
+  /** Messages written since the event loop last turned. */
+  private sinceYield = 0;
 
   constructor(
     readonly registry: OutSetRegistry = new OutSetRegistry(),
@@ -503,7 +507,15 @@ export class AdjRibOut {
 
   private async emit(sink: Sink): Promise<boolean> {
     if (!sink.open) return false;
-    if (!sink.send(Buffer.from(this.writer.view()))) await sink.drained();
+    if (!sink.send(Buffer.from(this.writer.view()))) {
+      await sink.drained();
+      this.sinceYield = 0;
+    } else if (++this.sinceYield >= MESSAGES_PER_TURN) {
+      // A socket that takes everything (a fast peer, a large send buffer) never says wait: the
+      // event loop is given a turn anyway, so a full table does not hold other sessions' timers.
+      await this.yieldTurn();
+      this.sinceYield = 0;
+    }
     return sink.open;
   }
 }

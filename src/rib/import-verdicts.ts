@@ -4,7 +4,13 @@
 // (one session), so judging a path again when it goes gives the verdict it had when it came;
 // nothing is kept per prefix. IPv4 paths are judged through one reused prefix object: the ingest
 // path allocates nothing here. Pure: no node:* imports.
-import { evaluate, type Policy, type PolicyContext } from '../policy/index.js';
+import {
+  ALWAYS_BLOCK,
+  evaluate,
+  type Policy,
+  type PolicyContext,
+  type PolicyResult,
+} from '../policy/index.js';
 import { Afi, type PathAttributes, type Prefix } from '../wire/index.js';
 import type { PathObserver } from './adj-rib-in.js';
 import { type AttributeStore, decodedAttributes } from './attribute-store.js';
@@ -22,6 +28,8 @@ interface Scratch {
 export class ImportVerdicts implements PathObserver {
   /** Paths of the table the policy rejects now. */
   rejected = 0;
+  /** Of those, the paths rejected because their prefix is always blocked (always-block.ts). */
+  blocked = 0;
   private readonly octets = new Uint8Array(4);
   /** Views of `octets` by octet count (0..4), so a prefix of any length has its own size. */
   private readonly views = [0, 1, 2, 3, 4].map((n) => this.octets.subarray(0, n));
@@ -56,6 +64,7 @@ export class ImportVerdicts implements PathObserver {
   /** Counts every path of the tables from scratch (a new policy, or a new counter). */
   recount(ipv4: Ipv4Table, ipv6: Ipv6Table): void {
     this.rejected = 0;
+    this.blocked = 0;
     ipv4.forEach((addr, length, _pathId, set) => {
       this.ipv4(addr, length, -1, set);
     });
@@ -65,18 +74,26 @@ export class ImportVerdicts implements PathObserver {
   }
 
   private count(prefix: Prefix, before: number, after: number): void {
-    if (before >= 0 && this.rejects(prefix, before)) this.rejected--;
-    if (after >= 0 && this.rejects(prefix, after)) this.rejected++;
+    if (before >= 0) this.tally(prefix, before, -1);
+    if (after >= 0) this.tally(prefix, after, 1);
   }
 
-  /** Whether the policy rejects the path of `prefix` with attribute set `id`. */
-  private rejects(prefix: Prefix, id: number): boolean {
+  /** Adds `by` to the counts the verdict on the path of `prefix` with attribute set `id` falls in. */
+  private tally(prefix: Prefix, id: number, by: number): void {
+    const verdict = this.judge(prefix, id);
+    if (!verdict || verdict.accepted) return;
+    this.rejected += by;
+    if (verdict.decidedBy === ALWAYS_BLOCK) this.blocked += by;
+  }
+
+  /** The policy's verdict on the path of `prefix` with attribute set `id` (none: no such set). */
+  private judge(prefix: Prefix, id: number): PolicyResult | undefined {
     const set = this.sets.get(id);
-    if (!set) return false;
+    if (!set) return undefined;
     const route = this.scratch.route;
     route.prefix = prefix;
     // A policy that reads no attribute (a prefix list, say) is judged without decoding them.
     route.attributes = this.policy.needsAttributes ? decodedAttributes(set) : NO_ATTRIBUTES;
-    return !evaluate(this.policy, route, this.context()).accepted;
+    return evaluate(this.policy, route, this.context());
   }
 }

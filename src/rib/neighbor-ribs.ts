@@ -159,6 +159,11 @@ export class NeighborRibs implements RouteExchange {
     return this.adjRibIn.size - (this.verdicts?.rejected ?? 0);
   }
 
+  /** Routes received for an always-blocked prefix (counted in what the policy rejects too). */
+  get blockedCount(): number {
+    return this.verdicts?.blocked ?? 0;
+  }
+
   /**
    * Sets (or clears) the import policy and re-evaluates every route held — soft reconfiguration
    * inbound, without asking the peer to resend: every route is kept as received.

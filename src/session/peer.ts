@@ -255,7 +255,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     d.on('connectFailed', (e) => {
       const error = connectErrorText(e);
       this.stats.connectFailures.set(error, (this.stats.connectFailures.get(error) ?? 0) + 1);
-      const reason = `connect: ${error}`;
+      const hint = (e as Error & { hint?: string }).hint;
+      const reason = `connect: ${error}${hint ? ` (${hint})` : ''}`;
       const changed = reason !== this.stats.lastError;
       this.stats.lastError = reason;
       this.emit('connectFailed', reason, changed);

@@ -69,3 +69,26 @@ describe('API output', () => {
     expect(r.json().problems[0]).toMatch(/^querystring\.prefix: /);
   });
 });
+
+// API routes are their own source: withdrawing one that overrode a configured route brings the
+// configured one back, and the answer says so instead of a bare "withdrawn" while the prefix is
+// still announced. (Last in the file: it withdraws a configured route.)
+describe('DELETE /api/v1/announcements', () => {
+  const prefix = '2001:db8:7::/48';
+  const withdraw = () => app.inject({ method: 'DELETE', url: `/api/v1/announcements?prefix=${prefix}` });
+  const view = () => daemon.announcements.views().filter((v) => v.prefix === prefix);
+
+  it('says when the configured route is in force again, and not when nothing is left', async () => {
+    const announced = await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: { prefix, med: 7 },
+    });
+    expect(announced.statusCode).toBe(201);
+    expect((await withdraw()).json()).toEqual({ withdrawn: prefix, configuredInForce: true });
+    expect(view()).toMatchObject([{ source: 'config', announced: true, med: null }]);
+    // Now the configured route itself is withdrawn: nothing of the prefix is left.
+    expect((await withdraw()).json()).toEqual({ withdrawn: prefix });
+    expect(view()).toMatchObject([{ source: 'config', announced: false, withdrawn: true }]);
+  });
+});

@@ -52,6 +52,18 @@ describe('herald CLI', () => {
     expect(r.stderr).not.toContain('cannot reach');
   });
 
+  it.each([
+    [['withdraw', 'foo'], 'invalid prefix "foo"'],
+    [['withdraw', '198.51.100.20'], 'did you mean 198.51.100.20/32?'],
+    [['withdraw', '10.1.1.5/24'], 'host bits set (did you mean 10.1.1.0/24?)'],
+    [['route', 'foo'], 'must be a prefix (192.0.2.0/24) or an address'],
+  ])('%j is refused before anything is sent (not "no such API route")', (args, message) => {
+    const r = spawnSync(HERALD, [...args, '--api', 'unix:/nonexistent'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('cannot reach');
+  });
+
   it('check-config exits 2 and names the path of a bad value', () => {
     const file = join(tmpdir(), `herald-bad-${process.pid}.yaml`);
     writeFileSync(file, 'asn: 64512\nneighbors:\n  - { address: 10.0.0.1, peerAsn: -1 }\n');

@@ -24,7 +24,15 @@ function neighbor(over: Partial<NeighborView> = {}): NeighborView {
     lastError: null,
     holdTime: 90,
     capabilities: ['multiprotocol', 'route-refresh', 'route-refresh-old'],
-    prefixes: { received: 7, accepted: 5, advertised: 2, stale: 0, rejectedAsLoop: 1, rejectedInvalid: 0 },
+    prefixes: {
+      received: 7,
+      accepted: 5,
+      advertised: 2,
+      stale: 0,
+      rejectedAsLoop: 1,
+      rejectedInvalid: 0,
+      rejectedAlwaysBlock: 0,
+    },
     routeReflectorClient: false,
     routesNotSent: [],
     messages: { sent: counters(2), received: counters(7) },
@@ -63,6 +71,23 @@ describe('herald neighbors', () => {
     );
     expect(lines[1]).toMatch(/^10\.0\.0\.1\s+65001\s+11\s+6\s+01:02:03\s+5\s+2\s+core-1 \(FRR\)$/);
     expect(lines[2]).toMatch(/^10\.0\.0\.2\s+65001\s+11\s+6\s+never\s+Active\s+2$/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('says under the table why a neighbor is not up: its last error (not for an Established one)', () => {
+    const text = neighborsTable([
+      neighbor({ lastError: 'received Cease/Administrative Reset' }),
+      neighbor({
+        address: '10.0.0.2',
+        state: 'Active',
+        uptimeSeconds: null,
+        lastError: 'connect: EHOSTUNREACH',
+      }),
+      neighbor({ address: '10.0.0.3', state: 'Idle', uptimeSeconds: null }),
+    ]);
+    const [table, notes] = text.split('\n\n');
+    expect(table.split('\n')).toHaveLength(4);
+    expect(notes).toBe('10.0.0.2 is Active: connect: EHOSTUNREACH');
   });
 });
 
@@ -154,6 +179,12 @@ describe('API errors in the terminal', () => {
     const problem = 'body.prefix: invalid prefix "203.0.113.5/33"';
     const text = errorText(new ApiRequestError(400, 'invalidRequest', problem, [problem]));
     expect(text).toBe(`herald: invalidRequest: ${problem}\n`);
+  });
+
+  it('print a lone problem that repeats the message with its path once, with the path', () => {
+    const message = 'invalid prefix "10.10.5.0/33": length must be 0..32';
+    const text = errorText(new ApiRequestError(400, 'invalidRequest', message, [`params: ${message}`]));
+    expect(text).toBe(`herald: invalidRequest: params: ${message}\n`);
   });
 
   it('print several problems one per line, not joined and then again', () => {

@@ -67,11 +67,15 @@ describe('deploy/kubernetes/crds.yaml', () => {
     expect(crds.map((c) => c.metadata.name)).toEqual([
       'bgpsessionstates.herald.io',
       'servicebgpstatuses.herald.io',
+      'frrnodestates.frrk8s.metallb.io',
     ]);
     const fields = (c: Manifest) =>
       Object.keys(c.spec.versions[0].schema.openAPIV3Schema.properties.status.properties).sort();
     expect(fields(crds[0])).toEqual(['bfdStatus', 'bgpStatus', 'lastError', 'node', 'peer', 'vrf']);
     expect(fields(crds[1])).toEqual(['announced', 'detail', 'ips', 'node', 'prefixes', 'reason', 'service']);
+    // FRR-K8s's own shape: cluster-scoped, the three fields FRR-K8s writes.
+    expect(fields(crds[2])).toEqual(['lastConversionResult', 'lastReloadResult', 'runningConfig']);
+    expect(crds[2].spec.scope).toBe('Cluster');
     for (const c of crds) expect(c.spec.versions[0].subresources).toEqual({ status: {} });
   });
 });

@@ -9,6 +9,7 @@ import { BfdManager } from '../../src/bfd/manager.js';
 import type { BfdNetwork } from '../../src/bfd/network.js';
 import type { NeighborConfig } from '../../src/config/types.js';
 import { BfdSessions, bfdSpecOf } from '../../src/daemon/bfd-sessions.js';
+import { BFD_SILENT_RELEASE_MS } from '../../src/daemon/bfd-silence.js';
 import { createLogger } from '../../src/log/logger.js';
 import { ManualClock } from '../../src/session/clock.js';
 import type { Peer } from '../../src/session/peer.js';
@@ -84,13 +85,34 @@ describe('BfdSessions', () => {
     expect(calls).toEqual(['stop 6/10']);
     expect(sessions.allowsStart(B)).toBe(false);
     expect(sessions.views()[0]).toMatchObject({ bgpHeld: true, session: { lastDownDiag: 1 } });
-    clock.advance(10_000);
+    clock.advance(3_000);
     expect(calls).toEqual(['stop 6/10']);
 
     fabric.cut(B, false);
     clock.advance(5000);
     expect(calls).toEqual(['stop 6/10', 'start']);
     expect(sessions.allowsStart(B)).toBe(true);
+  });
+
+  it('the hold lasts while the peer keeps its BFD session, and ends when the peer goes silent', () => {
+    const { clock, fabric, sessions, remote } = setup();
+    const { peer, calls } = fakePeer();
+    sessions.bind(neighbor({}), peer);
+    const handle = remote.acquire({ peer: A, local: B, minTx: 300, minRx: 300, multiplier: 3 });
+    clock.advance(5000);
+    // Our packets no longer reach the peer: it declares the session Down and keeps sending Down
+    // packets (the slow rate), so its session lives on and may come back Up: BGP stays held.
+    fabric.cut(A);
+    clock.advance(2000);
+    expect(calls).toEqual(['stop 6/10']);
+    clock.advance(30_000);
+    expect(calls).toEqual(['stop 6/10']);
+    // The peer drops its session (FRR does with a dynamic neighbor's BGP session): nothing comes
+    // any more, so nothing could bring BFD Up; after the silent time BGP runs again without it.
+    handle.release();
+    clock.advance(BFD_SILENT_RELEASE_MS + 1000);
+    expect(calls).toEqual(['stop 6/10', 'start']);
+    expect(sessions.views()[0]).toMatchObject({ bgpHeld: false });
   });
 
   it('a session that never comes up holds nothing, unless strict', () => {

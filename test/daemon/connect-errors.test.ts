@@ -34,3 +34,40 @@ describe('connect errors', () => {
     );
   });
 });
+
+describe('a connect that times out with an MD5 password set', () => {
+  // RFC 2385 §2.0: a peer drops SYNs whose signature fails with no answer: the connect times out.
+  const timedOut = () =>
+    Promise.reject(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', errno: -110 }));
+  const md5 = parseConfig(
+    'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\nneighbors:\n' +
+      // iBGP, so that no ebgpMultihop hint joins in whatever this host's subnets are.
+      '  - { address: 10.0.0.1, peerAsn: 64512, password: s3cret, connectRetry: 1 }\n' +
+      '  - { address: 10.0.0.2, peerAsn: 64512, connectRetry: 1 }\n',
+  );
+  const d = new Daemon({ config: md5, log: createLogger('silent'), dial: timedOut });
+  const api = buildApi(d);
+
+  afterAll(async () => {
+    await d.stop('test over');
+    await api.close();
+  });
+
+  it('says "no MD5 answer" in lastError; without a password it is a plain timeout', async () => {
+    await d.start();
+    const lastError = async (a: string): Promise<string | null> =>
+      (await api.inject(`/api/v1/neighbors/${a}`)).json().lastError;
+    for (
+      let i = 0;
+      i < 100 && ((await lastError('10.0.0.1')) === null || (await lastError('10.0.0.2')) === null);
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await lastError('10.0.0.1')).toMatch(/^connect: ETIMEDOUT \(no MD5 answer: .*password/);
+    expect(await lastError('10.0.0.2')).toBe('connect: ETIMEDOUT');
+    // The metric keeps the error code as its label.
+    expect((await api.inject('/metrics')).body).toMatch(
+      /^herald_connect_failures_total\{peer="10\.0\.0\.1",error="ETIMEDOUT"\} [1-9]/m,
+    );
+  });
+});

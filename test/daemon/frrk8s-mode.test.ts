@@ -185,6 +185,45 @@ describe('FRR-K8s mode', () => {
     expect(d.peers.get('10.0.0.1')).toBe(session);
   });
 
+  it("keeps the node's FRRNodeState: what runs, and spec.raw as a conversion failure and an Event", async () => {
+    const { d } = await start();
+    type NodeState = { metadata: { name: string }; status?: Record<string, string> };
+    const state = () => server.get('frrk8s.metallb.io/v1beta1', 'FRRNodeState', undefined, NODE) as NodeState;
+    await waitUntil(() => state()?.status?.lastConversionResult === 'success', 5000, 'the FRRNodeState');
+    expect(state().status?.lastReloadResult).toBe('success');
+    expect(state().status?.runningConfig).toContain('address: 10.0.0.1');
+    const raw = frrConfiguration('raw', { raw: { rawConfig: 'router bgp 64512\n' } }, '2026-01-05T00:00:00Z');
+    server.apply({ ...raw, metadata: { ...raw.metadata, uid: 'uid-of-raw' } } as never);
+    await waitUntil(() => state().status?.lastConversionResult !== 'success', 5000, 'the raw configuration');
+    expect(state().status?.lastConversionResult).toMatch(
+      /^failed: FRRConfiguration metallb-system\/raw: spec\.raw: raw FRR configuration is not supported/,
+    );
+    // What runs stays the valid sources' configuration.
+    expect(state().status?.runningConfig).toContain('203.0.113.0/24');
+    // And `herald config sources` lists it as left out, with why.
+    expect(configSourcesTable(await frrView(d))).toMatch(
+      /^FRRConfiguration metallb-system\/raw\s+no\s+-\s+-\s+FRRConfiguration metallb-system\/raw: spec\.raw:/m,
+    );
+    const events = () =>
+      server
+        .all('v1', 'Event')
+        .map(
+          (e) => e as unknown as { reason: string; message: string; involvedObject: Record<string, string> },
+        )
+        .filter((e) => e.reason === 'ConfigurationRejected' && e.involvedObject.name === 'raw');
+    await waitUntil(() => events().length > 0, 5000, 'the Event on the raw configuration');
+    expect(events()[0].message).toMatch(/spec\.raw: raw FRR configuration is not supported/);
+    // With the object's uid: `kubectl describe frrconfiguration raw` selects its Events by it.
+    expect(events()[0].involvedObject).toMatchObject({ kind: 'FRRConfiguration', uid: 'uid-of-raw' });
+    // Once per reason: the next snapshots record nothing more.
+    server.apply(
+      frrConfiguration('later', router(['100.64.2.0/24'], { toAdvertise: { allowed: { mode: 'all' } } })),
+    );
+    const later = () => state().status?.runningConfig?.includes('100.64.2.0/24') === true;
+    await waitUntil(later, 5000, 'a later snapshot');
+    expect(events()).toHaveLength(1);
+  });
+
   it('turns toReceive into the import policy and follows changes to it', async () => {
     const { d, m } = await start();
     server.apply(

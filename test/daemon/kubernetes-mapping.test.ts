@@ -181,14 +181,14 @@ describe('sessionNeighbors', () => {
     ]);
   });
 
-  it('a config-file neighbor on the same address wins; BFD and router id are reported, the session kept', () => {
+  it('a config-file neighbor on the same address wins; echo mode and router id are reported, the session kept', () => {
     const out = sessionNeighbors(
       [
         session('cfg', { address: '10.0.0.5' }),
         session('bfd', {
           address: '10.0.0.7',
           routerId: '192.0.2.99',
-          bfdProfile: { name: 'fast' } as PeerSession['bfdProfile'],
+          bfdProfile: { name: 'fast', echoMode: true, passiveMode: false } as PeerSession['bfdProfile'],
         }),
       ],
       config,
@@ -207,5 +207,55 @@ describe('sessionNeighbors', () => {
       'spec.routerID',
     ]);
     expect(out.problems[0].message).toContain('is a neighbor in the config file');
+    expect(out.problems[1].message).toContain('echo mode is not supported');
+  });
+
+  it("a BGPPeer's bfdProfile becomes the neighbor's BFD session, MetalLB's defaults for absent fields", () => {
+    const profile = (p: Partial<NonNullable<PeerSession['bfdProfile']>>) =>
+      ({ name: 'p', echoMode: false, passiveMode: false, ...p }) as PeerSession['bfdProfile'];
+    const out = sessionNeighbors(
+      [
+        session('fast', {
+          address: '10.0.0.8',
+          bfdProfile: profile({
+            receiveInterval: 200,
+            transmitInterval: 250,
+            detectMultiplier: 4,
+            passiveMode: true,
+            minimumTtl: 250,
+          }),
+        }),
+        session('defaults', { address: '10.0.0.9', bfdProfile: profile({}) }),
+        session('multihop', {
+          address: '10.1.0.1',
+          ebgpMultihop: 3,
+          bfdProfile: profile({ minimumTtl: 250 }),
+        }),
+        session('none', { address: '10.0.0.10' }),
+      ],
+      config,
+      '192.0.2.1',
+    );
+    expect(out.problems).toEqual([]);
+    const bfd = Object.fromEntries(out.neighbors.map((n) => [n.address, n.bfd]));
+    // Single hop: RFC 5881 accepts TTL 255 only, so the profile's minimumTtl does not apply.
+    expect(bfd['10.0.0.8']).toEqual({
+      minRx: 200,
+      minTx: 250,
+      multiplier: 4,
+      passive: true,
+      multihop: false,
+      strict: false,
+    });
+    expect(bfd['10.0.0.9']).toEqual({
+      minRx: 300,
+      minTx: 300,
+      multiplier: 3,
+      passive: false,
+      multihop: false,
+      strict: false,
+    });
+    expect(bfd['10.1.0.1']).toMatchObject({ multihop: true, minTtl: 250 });
+    expect(bfd['10.0.0.10']).toBeUndefined();
   });
 });

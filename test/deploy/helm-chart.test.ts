@@ -162,14 +162,23 @@ describe('deploy/helm/herald values', () => {
     ]);
   });
 
-  it('kubernetes.frrk8s=true reads FRRConfigurations, and may', () => {
-    const docs = render({ kubernetes: { frrk8s: true } });
+  it('kubernetes.frrk8s=true reads FRRConfigurations, and may; alwaysBlock reaches the config', () => {
+    const docs = render({ kubernetes: { frrk8s: true, alwaysBlock: ['10.244.0.0/16', '10.96.0.0/12'] } });
     expect(heraldConfig(docs).kubernetes.frrk8s).toBe(true);
+    expect(heraldConfig(docs).alwaysBlock).toEqual(['10.244.0.0/16', '10.96.0.0/12']);
+    expect(heraldConfig(render()).alwaysBlock).toEqual([]);
     expect(of(docs, 'Role')[0].rules).toContainEqual({
       apiGroups: ['frrk8s.metallb.io'],
       resources: ['frrconfigurations'],
       verbs: ['get', 'list', 'watch'],
     });
+    // Each node's FRRNodeState, cluster-scoped.
+    expect(of(docs, 'ClusterRole')[0].rules).toEqual(
+      expect.arrayContaining([
+        { apiGroups: ['frrk8s.metallb.io'], resources: ['frrnodestates'], verbs: ['get', 'create'] },
+        { apiGroups: ['frrk8s.metallb.io'], resources: ['frrnodestates/status'], verbs: ['update'] },
+      ]),
+    );
   });
 
   it('names, image, scheduling and extra environment', () => {

@@ -4,7 +4,10 @@
 // and the neighbors, for each neighbor merging all the filters"): one session at the router,
 // carrying the prefixes of both configurations; of the two routes the router sends, only the one
 // toReceive allows is accepted; deleting one configuration withdraws its prefix alone while the
-// session stays up (the router's uptime keeps counting).
+// session stays up (the router's uptime keeps counting). Herald runs with FRR-K8s's flag
+// `--always-block` on a pod CIDR that toReceive opens: the router's route inside it is received
+// but never accepted (FRR-K8s: a deny in front of the inbound route-map), and the node's
+// FRRNodeState says what runs.
 //
 // Network: node n and router r on a bridge in r (198.18.78.0/24: the node .1, the router .254); the
 // fake API server listens on the host end of one more veth on that bridge (.100).
@@ -26,6 +29,8 @@ const P1 = '203.0.113.0/24';
 const P2 = '198.51.100.0/24';
 const ALLOWED = '10.99.1.0/24';
 const FILTERED = '10.99.2.0/24';
+const POD_CIDR = '10.244.0.0/16';
+const BLOCKED = '10.244.1.0/24';
 
 /** One router section for ROUTER, as FRR-K8s's README writes it. */
 function routerSpec(prefix: string, neighbor: Record<string, unknown>) {
@@ -54,14 +59,16 @@ function routerSpec(prefix: string, neighbor: Record<string, unknown>) {
 
 const A = frrConfiguration(
   'metallb-like',
-  routerSpec(P1, { toReceive: { allowed: { prefixes: [{ prefix: ALLOWED }] } } }),
+  routerSpec(P1, {
+    toReceive: { allowed: { prefixes: [{ prefix: ALLOWED }, { prefix: POD_CIDR, le: 24 }] } },
+  }),
   '2026-01-01T00:00:00Z',
 );
 const B = frrConfiguration('extra', routerSpec(P2, {}), '2026-01-02T00:00:00Z');
 
 interface Neighbor {
   state: string;
-  prefixes: { received: number; accepted: number };
+  prefixes: { received: number; accepted: number; rejectedAlwaysBlock: number };
 }
 
 interface FrrK8sView {
@@ -107,7 +114,7 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         asn: ROUTER_ASN,
         localAddress: ROUTER,
         neighbors: [{ address: NODE.address, asn: HERALD_ASN, holdTime: 9 }],
-        routes: [{ prefix: ALLOWED }, { prefix: FILTERED }],
+        routes: [{ prefix: ALLOWED }, { prefix: FILTERED }, { prefix: BLOCKED }],
       });
       const config = {
         asn: HERALD_ASN,
@@ -116,7 +123,7 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       };
       herald = await startHerald(t, `${t.id}n`, config, {
         env: { NODE_NAME: NODE.name },
-        args: ['--kubeconfig', kubeconfig],
+        args: ['--kubeconfig', kubeconfig, '--always-block', POD_CIDR],
       });
     }, 60_000);
 
@@ -166,20 +173,28 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         }),
       ]);
 
-      // The router sends two routes; toReceive lets ALLOWED in, not FILTERED.
+      // The router sends three routes; toReceive lets ALLOWED in, not FILTERED, and would let
+      // BLOCKED in, but it is inside the always-blocked pod CIDR.
       await waitFor(
         async () =>
-          (await herald.api<Neighbor>('GET', `/api/v1/neighbors/${ROUTER}`)).body.prefixes.received === 2,
-        { timeoutMs: 15_000, what: 'both routes received' },
+          (await herald.api<Neighbor>('GET', `/api/v1/neighbors/${ROUTER}`)).body.prefixes.received === 3,
+        { timeoutMs: 15_000, what: 'the three routes received' },
       );
       const nb = (await herald.api<Neighbor>('GET', `/api/v1/neighbors/${ROUTER}`)).body;
-      expect(nb.prefixes).toMatchObject({ received: 2, accepted: 1 });
+      expect(nb.prefixes).toMatchObject({ received: 3, accepted: 1, rejectedAlwaysBlock: 1 });
       const best = async (prefix: string) =>
         (await herald.api<{ best: boolean }[]>('GET', `/api/v1/routes?table=loc&prefix=${prefix}`)).body.some(
           (row) => row.best,
         );
       expect(await best(ALLOWED)).toBe(true);
       expect(await best(FILTERED)).toBe(false);
+      expect(await best(BLOCKED)).toBe(false);
+      // The node's FRRNodeState, as FRR-K8s keeps it.
+      const state = api.get('frrk8s.metallb.io/v1beta1', 'FRRNodeState', undefined, NODE.name) as unknown as {
+        status: Record<string, string>;
+      };
+      expect(state.status).toMatchObject({ lastConversionResult: 'success', lastReloadResult: 'success' });
+      expect(state.status.runningConfig).toContain(`- ${POD_CIDR}`);
 
       // Deleting one configuration withdraws its prefix only; the session is not reset.
       const uptime = await frr.sessionUptimeSeconds(NODE.address);

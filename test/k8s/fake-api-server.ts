@@ -44,6 +44,7 @@ const PLURALS: Record<string, string> = {
   Namespace: 'namespaces',
   BGPSessionState: 'bgpsessionstates',
   ServiceBGPStatus: 'servicebgpstatuses',
+  FRRNodeState: 'frrnodestates',
 };
 
 function collectionOf(o: Obj): string {

@@ -122,6 +122,69 @@ describe('AdjRibOut', () => {
     expect(out.size).toBe(0);
   });
 
+  it('a peer that stops reading gets one message; changes meanwhile are coalesced per prefix', async () => {
+    const out = new AdjRibOut();
+    const sent: DecodedUpdate[] = [];
+    let reading = false;
+    let release = () => {};
+    const sink: Sink = {
+      send: (m) => {
+        expect(m.length).toBeLessThanOrEqual(4096);
+        sent.push(decodeUpdate(m.subarray(19), ctx));
+        return reading;
+      },
+      drained: () => new Promise<void>((r) => (release = r)),
+      open: true,
+    };
+    const prefixes = Array.from({ length: 5000 }, (_, i) => parsePrefix(`10.${i >> 8}.${i & 255}.0/24`));
+    const a = new OutSet(attrs(1));
+    const b = new OutSet(attrs(2));
+    for (const p of prefixes) out.stage(p, a);
+    const first = out.flush(ctx, sink);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(sent).toHaveLength(1); // the socket is full: nothing more is handed to it
+    for (let round = 0; round < 3; round++) for (const p of prefixes) out.stage(p, b);
+    reading = true;
+    release();
+    await first;
+    await out.flush(ctx, sink);
+    const withB = sent.filter((u) => u.attributes.med === 2).flatMap((u) => u.nlri);
+    expect(withB).toHaveLength(prefixes.length); // three stagings, each prefix sent once
+    expect([...out.routes()].every((r) => r.attributes.med === 2)).toBe(true);
+    expect(out.size).toBe(prefixes.length);
+  });
+
+  it('a peer that takes everything still lets the event loop turn between batches of UPDATEs', async () => {
+    let turns = 0;
+    const out = new AdjRibOut(undefined, async () => {
+      turns++;
+    });
+    const sink = recorder();
+    // 100 attribute sets → 100 UPDATEs, none of which the sink asks to wait for.
+    const sets = Array.from({ length: 100 }, (_, i) => new OutSet(attrs(i)));
+    for (let i = 0; i < 3000; i++) out.stage(parsePrefix(`10.${i >> 8}.${i & 255}.0/24`), sets[i % 100]);
+    await out.flush(ctx, sink);
+    expect(sink.updates).toHaveLength(100);
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a session that goes while its writes are stalled ends the drain and frees every reference', async () => {
+    const out = new AdjRibOut();
+    let release = () => {};
+    const sink = { send: () => false, drained: () => new Promise<void>((r) => (release = r)), open: true };
+    for (let i = 0; i < 3000; i++)
+      out.stage(parsePrefix(`10.${i >> 8}.${i & 255}.0/24`), new OutSet(attrs(i % 7)));
+    const drain = out.flush(ctx, sink);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(out.registry.size).toBeGreaterThan(0);
+    sink.open = false; // the session went down: the driver's 'down' resolves drained()
+    out.clear();
+    release();
+    await drain;
+    expect(out.registry.size).toBe(0);
+    expect(out.size).toBe(0);
+  });
+
   it('clear() gives every reference back and stops a drain under way', async () => {
     const out = new AdjRibOut();
     const sink = recorder();
@@ -193,6 +256,34 @@ describe('export groups', () => {
     expect(heard.sort()).toEqual(['198.51.100.2/32', '198.51.100.3/32', '198.51.100.4/32']);
     expect(announced(sink).sort()).toEqual(['198.51.100.2/32', '198.51.100.4/32']);
     expect(sink.updates.flatMap((u) => u.withdrawn.map(formatPrefix))).toEqual(['198.51.100.3/32']);
+  });
+
+  it('a change named by prefix (an API route) patches the own-route index and sends only that prefix', async () => {
+    let routes = ['198.51.100.1/32', '198.51.100.2/32'].map((prefix) => localRoute({ prefix }));
+    const engine = testEngine({ localAsn: 65000, localRoutes: () => routes });
+    engine.localRoutesChanged();
+    const n = engine.addNeighbor({ address: '10.0.0.1', configuredAsns: [65001] });
+    const sink = recorder();
+    n.up(sessionFacts({ peerAsn: 65001, localAddress: '10.0.0.2' }), sink);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    sink.updates.length = 0;
+    const added = localRoute({ prefix: '198.51.100.3/32' });
+    // 198.51.100.1 changes too, but the caller named .3 only: .1 is not looked at.
+    routes = [localRoute({ prefix: '198.51.100.1/32', med: 9 }), routes[1], added];
+    engine.localRoutesChanged(added.prefix);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(announced(sink)).toEqual(['198.51.100.3/32']);
+    expect(engine.select(added.prefix)?.paths).toHaveLength(1);
+    routes = routes.filter((r) => r !== added);
+    engine.localRoutesChanged(added.prefix);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(withdrawn(sink)).toEqual(['198.51.100.3/32']);
+    // A full look afterwards finds .1 alone changed: the patched index was kept exact.
+    sink.updates.length = 0;
+    engine.localRoutesChanged();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(announced(sink)).toEqual(['198.51.100.1/32']);
+    expect(withdrawn(sink)).toEqual([]);
   });
 
   it('neighbors whose sessions look alike share one out set per path', async () => {

@@ -2,21 +2,10 @@
 // receive filter, one session per VRF + address, and a conflicting source left out with a reason
 // naming both sources while the others keep working.
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { type MergeSource, mergeSources } from '../../../src/k8s/frrk8s/merge.js';
-import { readFrrConfiguration } from '../../../src/k8s/frrk8s/read-frr-configuration.js';
+import { mergeSources } from '../../../src/k8s/frrk8s/merge.js';
 import { metallbSources } from '../../../src/k8s/frrk8s/sources.js';
 import type { PeerSession } from '../../../src/k8s/sessions.js';
-
-function source(name: string, specYaml: string): MergeSource {
-  const c = readFrrConfiguration({
-    apiVersion: 'frrk8s.metallb.io/v1beta1',
-    kind: 'FRRConfiguration',
-    metadata: { name, namespace: 'frr-k8s-system' },
-    spec: parse(specYaml),
-  });
-  return { name: `FRRConfiguration frr-k8s-system/${name}`, routers: c.routers, bfdProfiles: c.bfdProfiles };
-}
+import { source } from './frr-source.js';
 
 const A = source(
   'a',

@@ -56,6 +56,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- if .Values.stateDir.enabled -}}
 {{- $_ := set $derived "stateDir" "/var/lib/herald" -}}
 {{- end -}}
+{{- if $k.alwaysBlock -}}
+{{- $_ := set $derived "alwaysBlock" $k.alwaysBlock -}}
+{{- end -}}
 {{- toYaml (mustMergeOverwrite $derived (deepCopy .Values.config)) -}}
 {{- end -}}
 

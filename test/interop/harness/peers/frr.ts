@@ -45,12 +45,22 @@ export interface BfdPeerConfig {
   minTtl?: number;
 }
 
+/** A bfdd `profile` block: intervals in ms. */
+export interface BfdProfileConfig {
+  name: string;
+  minRx: number;
+  minTx: number;
+  multiplier: number;
+}
+
 /**
  * PeerOptions plus BFD sessions (bfdd runs only when `bfd` is given) and ECMP: `maximumPaths`
  * equal paths per prefix (FRR `maximum-paths`, eBGP and iBGP) installed as one multipath route.
  */
 export type FrrPeerOptions = PeerOptions & {
   bfd?: BfdPeerConfig[];
+  /** Named bfdd profiles (`neighbor X bfd profile NAME` in extraConfig uses them). */
+  bfdProfiles?: BfdProfileConfig[];
   maximumPaths?: number;
   /**
    * Verbatim bgpd.conf lines: `global` before `router bgp` (prefix lists, route-maps), `bgp` inside
@@ -60,8 +70,16 @@ export type FrrPeerOptions = PeerOptions & {
   extraConfig?: { global?: string[]; bgp?: string[]; ipv4?: string[] };
 };
 
-function bfddConfig(dir: string, peers: BfdPeerConfig[]): string {
+function bfddConfig(dir: string, peers: BfdPeerConfig[], profiles: BfdProfileConfig[] = []): string {
   const l = [`log file ${join(dir, 'bfdd.log')} informational`, 'bfd'];
+  for (const p of profiles)
+    l.push(
+      ` profile ${p.name}`,
+      `  receive-interval ${p.minRx}`,
+      `  transmit-interval ${p.minTx}`,
+      `  detect-multiplier ${p.multiplier}`,
+      ' !',
+    );
   for (const p of peers) {
     l.push(` peer ${p.peer}${p.multihop ? ' multihop' : ''}${p.local ? ` local-address ${p.local}` : ''}`);
     if (p.minRx !== undefined) l.push(`  receive-interval ${p.minRx}`);
@@ -261,7 +279,7 @@ export class FrrPeer implements RunningPeer {
   }
 
   private async startBfdd(peers: BfdPeerConfig[]): Promise<void> {
-    writeFileSync(join(this.dir, 'bfdd.conf'), bfddConfig(this.dir, peers));
+    writeFileSync(join(this.dir, 'bfdd.conf'), bfddConfig(this.dir, peers, this.opts.bfdProfiles));
     await run('chown', ['-R', 'frr:frr', this.dir]);
     const args = ['-f', join(this.dir, 'bfdd.conf'), '-i', join(this.dir, 'bfdd.pid')];
     args.push('-z', join(this.dir, 'zserv.api'), '--vty_socket', this.dir, '-P', '0');

@@ -3,11 +3,16 @@
 // deletes the BFD session of a dynamic (listen range) neighbor together with that BGP session, and
 // creates it again only when a new BGP connection arrives. Holding BGP down for such a peer would
 // wait forever. So a hold ends once no BFD packet has come from the peer for `silentMs`: BGP then
-// runs as it does with a BFD session that never came up, and the next Up → Down holds it again.
+// runs as it does with a BFD session that never came up (which blocks nothing unless strict), and
+// the next Up → Down holds it again.
 import type { Clock } from '../session/clock.js';
 
-/** How long a held peer may send no BFD packet before its hold ends (the 1 s slow rate × 3, and margin). */
-export const BFD_SILENT_RELEASE_MS = 5_000;
+/**
+ * How long a held peer may send no BFD packet before its hold ends. A peer with a session sends at
+ * least at its slow rate while not Up (RFC 5880 §6.8.3: not less than one second, a few seconds at
+ * most in practice — BIRD's idle tx interval is configurable): 10 s is several such intervals.
+ */
+export const BFD_SILENT_RELEASE_MS = 10_000;
 
 export class BfdSilenceWatch {
   private timer: unknown;

@@ -374,10 +374,10 @@ export class KubernetesMode implements KubernetesModeView {
   }
 
   /** An Event on the Service; a failure to record it is logged at debug and changes nothing else. */
-  private serviceEvent(service: string, reason: string, message: string): void {
+  private serviceEvent(service: string, uid: string | undefined, reason: string, message: string): void {
     const [namespace, name] = service.split('/');
     this.events
-      ?.record({ namespace, name }, 'Normal', reason, message)
+      ?.record({ namespace, name, ...(uid && { uid }) }, 'Normal', reason, message)
       .catch((e: Error) =>
         this.log.debug(
           { event: LogEvent.kubernetesProblem, service, err: e.message },
@@ -412,6 +412,7 @@ export class KubernetesMode implements KubernetesModeView {
           if (was === undefined)
             this.serviceEvent(
               s.service,
+              s.uid,
               'nodeAssigned',
               `announcing from node "${this.nodeName}" with protocol "bgp"`,
             );
@@ -423,6 +424,7 @@ export class KubernetesMode implements KubernetesModeView {
         );
         this.serviceEvent(
           s.service,
+          s.uid,
           'nodeUnassigned',
           `not announcing from node "${this.nodeName}": ${s.reason}${s.detail ? ` (${s.detail})` : ''}`,
         );

@@ -6,6 +6,8 @@ export type ExternalTrafficPolicy = 'Cluster' | 'Local';
 export interface Service {
   namespace: string;
   name: string;
+  /** metadata.uid: Events on the Service name it, or `kubectl describe` does not show them. */
+  uid?: string;
   labels: Record<string, string>;
   /** "LoadBalancer", "ClusterIP", … (default ClusterIP). */
   type: string;

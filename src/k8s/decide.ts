@@ -65,9 +65,18 @@ export interface ServiceRoute {
 }
 
 export type ServiceDecision =
-  | { service: string; ips: string[]; pool: string; announced: true; routes: ServiceRoute[] }
   | {
       service: string;
+      /** The Service's metadata.uid, for the Events recorded on it. */
+      uid?: string;
+      ips: string[];
+      pool: string;
+      announced: true;
+      routes: ServiceRoute[];
+    }
+  | {
+      service: string;
+      uid?: string;
       ips: string[];
       pool?: string;
       announced: false;
@@ -160,6 +169,7 @@ export function decide(
   const ips = service.ingressIps;
   const no = (reason: NotAnnouncedReason, detail: string, pool?: string): ServiceDecision => ({
     service: key,
+    ...(service.uid && { uid: service.uid }),
     ips,
     pool,
     announced: false,
@@ -221,5 +231,12 @@ export function decide(
     );
   }
   if (!hasHealthyEndpoint(slices)) return no('noEndpoints', 'no ready endpoint', pool.name);
-  return { service: key, ips, pool: pool.name, announced: true, routes: routesFor(parsed, ips, ads) };
+  return {
+    service: key,
+    ...(service.uid && { uid: service.uid }),
+    ips,
+    pool: pool.name,
+    announced: true,
+    routes: routesFor(parsed, ips, ads),
+  };
 }

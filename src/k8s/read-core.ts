@@ -23,9 +23,11 @@ export function readService(raw: unknown): Service {
   }
   const requested = annotation(meta.annotations, 'loadBalancerIPs');
   const legacyIp = spec.string('loadBalancerIP');
+  const uid = root.object('metadata').string('uid');
   return {
     namespace: meta.namespace ?? 'default',
     name: meta.name,
+    ...(uid && { uid }),
     labels: meta.labels,
     type: spec.string('type') ?? 'ClusterIP',
     loadBalancerClass: spec.string('loadBalancerClass') || undefined,

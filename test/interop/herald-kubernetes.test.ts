@@ -260,6 +260,7 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       await api.start(port, API_HOST);
 
       // Deleting the service withdraws it from every node.
+      const web = api.get('v1', 'Service', 'default', 'web') as unknown as { metadata: { uid: string } };
       api.delete(service('web'));
       await waitNextHops(r, [], 'the route withdrawn everywhere');
       expect((await frr.receivedRoutes('ipv4-unicast')).filter((p) => p.prefix === PREFIX)).toEqual([]);
@@ -300,6 +301,14 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       expect(of('nodeUnassigned')).toContainEqual(
         expect.stringMatching(/^node-1: not announcing from node "node-1": noLocalEndpoints/),
       );
+      // They name the Service's uid: `kubectl describe service` selects its Events by it.
+      const speakerUids = events
+        .filter((e) => e.reason === 'nodeAssigned' || e.reason === 'nodeUnassigned')
+        .map((e) => e.involvedObject as unknown as { name: string; uid?: string })
+        .filter((o) => o.name === 'web')
+        .map((o) => o.uid);
+      expect(web.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set(speakerUids)).toEqual(new Set([web.metadata.uid]));
       const allocators = await Promise.all(
         heralds.map(async (h) => (await h.api<ServicesView>('GET', '/api/v1/services')).body.allocator),
       );

@@ -4,13 +4,14 @@
 // events after N then stream new ones as chunked JSON lines (ADDED, MODIFIED, DELETED, BOOKMARK
 // when allowWatchBookmarks=true, ERROR), and a 410 Gone ERROR Status event when N is older than
 // the retained history (after `compact()`), as the real server answers an expired watch.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 type Obj = {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; resourceVersion?: string };
+  metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string };
 };
 
 interface Event {
@@ -156,9 +157,12 @@ export class FakeApiServer {
     const collection = collectionOf(object);
     const store = this.objects.get(collection) ?? new Map<string, Obj>();
     this.objects.set(collection, store);
-    const type = store.has(keyOf(object)) ? 'MODIFIED' : 'ADDED';
+    const previous = store.get(keyOf(object));
+    const type = previous ? 'MODIFIED' : 'ADDED';
     const stored = structuredClone(object);
     stored.metadata.resourceVersion = String(++this.rv);
+    // The API server gives each object a uid at creation and keeps it across updates.
+    stored.metadata.uid = previous?.metadata.uid ?? object.metadata.uid ?? randomUUID();
     store.set(keyOf(object), stored);
     this.publish({ type, rv: this.rv, collection, object: stored });
   }
@@ -300,6 +304,7 @@ export class FakeApiServer {
         return this.status(res, 409, 'AlreadyExists', `${target.collection} "${name}" already exists`);
       next = structuredClone(body);
       next.metadata.namespace = target.namespace;
+      next.metadata.uid = randomUUID();
       (next.metadata as Record<string, unknown>).creationTimestamp = new Date().toISOString();
     } else if (method === 'PUT' && target.name !== undefined) {
       if (!existing) return this.status(res, 404, 'NotFound', `${target.collection} "${name}" not found`);
@@ -338,6 +343,7 @@ export class FakeApiServer {
       return this.status(res, 405, 'MethodNotAllowed', `${method} not supported here`);
     }
     next.metadata.resourceVersion = String(++this.rv);
+    if (existing) next.metadata.uid = existing.metadata.uid;
     store.set(key, next);
     this.publish({
       type: existing ? 'MODIFIED' : 'ADDED',

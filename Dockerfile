@@ -15,6 +15,6 @@ COPY package.json config.example.yaml ./
 COPY bin ./bin
 # BGP needs port 179 and, for TTL/GTSM/MD5, NET_ADMIN; run with those capabilities, not as root.
 USER node
-EXPOSE 179 9179
+EXPOSE 179 7472
 ENTRYPOINT ["/app/bin/herald"]
 CMD ["run", "--config", "/etc/herald/config.yaml"]

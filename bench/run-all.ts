@@ -4,7 +4,7 @@
 // tables with median, range and ratios, the targets, charts rendered headless from Vega-Lite).
 //
 //   npx tsx bench/run-all.ts
-// Env: BENCH_ONLY=ingest,fib,bfd,k8s,propagation (also rib, api-routes: long), BENCH_REPEATS=3,
+// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation (also rib, api-routes: long), BENCH_REPEATS=3,
 // BENCH_QUICK=1 (small sizes, one repeat: a check that everything runs), BENCH_NO_BUILD=1,
 // BENCH_REPORT_ONLY=1 (rewrite the document from bench/results/run-all.json, run nothing),
 // BENCH_MERGE=1 (keep the stored results of the benches not run this time).
@@ -79,6 +79,15 @@ const BENCHES: BenchDef[] = [
     what: 'Kubernetes mode against the fake API server: bulk services, slice change → UPDATE, idle RSS',
   },
   {
+    name: 'frrk8s',
+    prefix: 'BENCH_FRRK8S_',
+    compiled: false,
+    env: {},
+    quick: { BENCH_FRRK8S_TRIALS: '5', BENCH_FRRK8S_SETTLE_S: '2' },
+    timeoutS: 600,
+    what: 'FRR-K8s mode: 100 FRRConfigurations, 10 peers, 1,000 prefixes: RSS and a merged change → UPDATE',
+  },
+  {
     name: 'propagation',
     prefix: 'BENCH_PROP_',
     compiled: true,
@@ -107,7 +116,9 @@ const BENCHES: BenchDef[] = [
   },
 ];
 
-const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,propagation').split(',').map((s) => s.trim());
+const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation')
+  .split(',')
+  .map((s) => s.trim());
 const SELECTED = BENCHES.filter((b) => ONLY.includes(b.name));
 
 /** The bench's settings: its defaults, the quick ones, and any of those keys set by the caller. */

@@ -110,6 +110,17 @@ function k8s(j: Json, out: Metric[]): void {
   }
 }
 
+function frrk8s(j: Json, out: Metric[]): void {
+  const T = `FRR-K8s mode: 100 FRRConfigurations, 10 peers, 1,000 prefixes (debounce ${j.debounceMs} ms)`;
+  const row = 'Herald';
+  push(out, T, row, 'RSS without them MB', mb(j.withoutRssBytes), 'lower');
+  push(out, T, row, 'RSS with them MB', mb(j.withRssBytes), 'lower');
+  push(out, T, row, 'more MB (target ≤ 10)', mb(j.rssDeltaBytes), 'lower');
+  const d = (j.change ?? {}) as Json;
+  push(out, T, row, 'change → UPDATE p50 ms', d.p50, 'lower');
+  push(out, T, row, 'p99 ms (target < 100)', d.p99, 'lower');
+}
+
 function propagation(j: Json, out: Metric[]): void {
   const T = `Propagation: one route in → out to ${j.peers} eBGP peers (ms, write at the sender → arrival)`;
   for (const r of (j.rows ?? []) as Json[]) {
@@ -142,6 +153,7 @@ const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   fib,
   bfd,
   k8s,
+  frrk8s,
   propagation,
   rib,
   'api-routes': apiRoutes,

@@ -1,6 +1,7 @@
 // What a failed connect means for the neighbor it was for, when the config tells: the error's code
 // stays (metrics count by it), a `hint` joins it in the neighbor's lastError and the log.
 import type { NeighborConfig } from '../config/types.js';
+import { CONNECT_RETRY_EXPIRED } from '../session/driver.js';
 import { type Interfaces, multihopProblem } from './multihop-hint.js';
 import { neighborKey } from './transport.js';
 
@@ -39,4 +40,23 @@ export function explainConnectError(
 ): unknown {
   const hint = hintFor((e as NodeJS.ErrnoException | undefined)?.code, n, localAsn, interfaces);
   return hint ? Object.assign(e as Error, { hint }) : e;
+}
+
+/**
+ * The error of a dial that failed: an attempt abandoned when the ConnectRetryTimer expired is the
+ * timeout it is (the peer did not answer in that time), explained like any other.
+ */
+export function dialError(
+  e: unknown,
+  signal: AbortSignal,
+  n: NeighborConfig,
+  localAsn: number,
+  interfaces?: Interfaces,
+): unknown {
+  if (signal.reason !== CONNECT_RETRY_EXPIRED) return explainConnectError(e, n, localAsn, interfaces);
+  const timeout = Object.assign(
+    new Error(`connect ETIMEDOUT ${n.address}:${n.port} (no answer before the connect retry timer expired)`),
+    { code: 'ETIMEDOUT' },
+  );
+  return explainConnectError(timeout, n, localAsn, interfaces);
 }

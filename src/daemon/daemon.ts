@@ -24,7 +24,7 @@ import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
-import { explainConnectError } from './connect-hint.js';
+import { dialError } from './connect-hint.js';
 import { InitialState, settleTimeoutMs } from './initial-state.js';
 import { KernelRouteFeed } from './kernel-route-feed.js';
 import type { KubernetesModeView } from './kubernetes-mode.js';
@@ -71,7 +71,7 @@ export interface DaemonOptions {
   readonly config: HeraldConfig;
   readonly log: Logger;
   /** Replaces TCP dialling (tests); default node:net. */
-  readonly dial?: (n: NeighborConfig) => Promise<Duplex>;
+  readonly dial?: (n: NeighborConfig, signal?: AbortSignal) => Promise<Duplex>;
   /** Replaces BFD over UDP (tests); default ports 3784/4784, opened when a neighbor first needs BFD. */
   readonly bfdNetwork?: () => BfdNetwork;
 }
@@ -611,10 +611,12 @@ export class Daemon {
       clock: systemClock,
       dial: passive
         ? undefined
-        : () =>
-            (this.opts.dial ? this.opts.dial(n) : dialNeighbor(n, this.current.asn)).catch((e: unknown) => {
-              throw explainConnectError(e, n, this.current.asn);
-            }),
+        : (signal: AbortSignal) =>
+            (this.opts.dial ? this.opts.dial(n, signal) : dialNeighbor(n, this.current.asn, signal)).catch(
+              (e: unknown) => {
+                throw dialError(e, signal, n, this.current.asn);
+              },
+            ),
       routes: this.engine.addNeighbor({
         address,
         importPolicy: n.importPolicy,

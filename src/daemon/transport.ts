@@ -42,7 +42,7 @@ export function isSingleHop(t: TtlPolicy): boolean {
   return t.ttl === 1 || (t.minTtl ?? 0) >= GTSM_TTL - 1;
 }
 
-export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.Socket> {
+export function dialNeighbor(n: NeighborConfig, localAsn: number, signal?: AbortSignal): Promise<net.Socket> {
   const { ttl, minTtl } = ttlPolicy(n, localAsn);
   const key = neighborKey(n);
   return connectTcp({
@@ -55,6 +55,7 @@ export function dialNeighbor(n: NeighborConfig, localAsn: number): Promise<net.S
     // A VRF neighbor's socket lives in the VRF (bindDevice may name one of its interfaces instead).
     bindDevice: n.bindDevice ?? n.vrf,
     timeoutMs: 10_000,
+    signal,
   });
 }
 

@@ -83,11 +83,21 @@ function errorCodeFor(type: number): number {
   return ErrorCode.CEASE;
 }
 
+/**
+ * The abort reason of a connection attempt still pending when the ConnectRetryTimer expired: the
+ * dialler reports it as a timeout (it is one: the peer did not answer in that time).
+ */
+export const CONNECT_RETRY_EXPIRED = 'connectRetryExpired';
+
 export interface DriverOptions {
   readonly config: FsmConfig;
   readonly clock: Clock;
-  /** Opens an outgoing connection; undefined for connections we only accept. */
-  readonly dial?: () => Promise<Duplex>;
+  /**
+   * Opens an outgoing connection; undefined for connections we only accept. `signal` aborts an
+   * attempt the driver gave up on before it completed, its reason saying why
+   * (CONNECT_RETRY_EXPIRED, or anything else for a stop).
+   */
+  readonly dial?: (signal: AbortSignal) => Promise<Duplex>;
   readonly random?: () => number;
   /** Where to count messages: counters shared across connections (a peer's cumulative totals). Default: this driver's own. */
   readonly totals?: { readonly sent: MessageCounters; readonly received: MessageCounters };
@@ -102,6 +112,8 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   private budget = MESSAGES_PER_TURN;
   private refillScheduled = false;
   private dialing = 0;
+  /** Aborts the connection attempt still pending, if any. */
+  private pendingDial?: AbortController;
   private processing = false;
   /** Messages by type (in `DriverOptions.totals` when given). */
   readonly sent: MessageCounters;
@@ -131,6 +143,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t.handle);
     this.timers.clear();
     this.dialing++;
+    this.abortDial('stopped');
     this.stream?.destroy();
     this.stream = undefined;
     this.removeAllListeners();
@@ -255,11 +268,24 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     this.timers.delete(name);
   }
 
+  private abortDial(reason: string): void {
+    this.pendingDial?.abort(reason);
+    this.pendingDial = undefined;
+  }
+
   private dial(): void {
     if (!this.opts.dial) return;
+    // RFC 4271 §8.2.2, Connect state, ConnectRetryTimer_Expires: the local system "drops the TCP
+    // connection, restarts the ConnectRetryTimer, ... initiates a TCP connection to the other BGP
+    // peer". An attempt still pending is abandoned now rather than left to connect and be closed
+    // at once (a peer that makes a dynamic neighbor of each connection would see it come and go).
+    this.abortDial(CONNECT_RETRY_EXPIRED);
+    const controller = new AbortController();
+    this.pendingDial = controller;
     const attempt = ++this.dialing;
-    this.opts.dial().then(
+    this.opts.dial(controller.signal).then(
       (stream) => {
+        if (this.pendingDial === controller) this.pendingDial = undefined;
         // A newer attempt, a stop or an accepted connection superseded this one.
         if (attempt !== this.dialing || this.stream || this.fsm.state !== SessionState.CONNECT) {
           stream.destroy();
@@ -270,6 +296,9 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         this.handle({ type: 'tcpConnected' });
       },
       (e: unknown) => {
+        if (this.pendingDial === controller) this.pendingDial = undefined;
+        // Given up because we stop: not a reason why nothing came up.
+        if (controller.signal.aborted && controller.signal.reason !== CONNECT_RETRY_EXPIRED) return;
         // Reported even when a newer attempt superseded this one: it is still why nothing came up.
         this.emit('connectFailed', e instanceof Error ? e : new Error(String(e)));
         if (attempt === this.dialing && !this.stream && this.fsm.state === SessionState.CONNECT) {

@@ -34,7 +34,7 @@ export interface PeerOptions {
    */
   readonly steadyConfig?: FsmConfig;
   readonly clock: Clock;
-  readonly dial?: () => Promise<Duplex>;
+  readonly dial?: (signal: AbortSignal) => Promise<Duplex>;
   /** Where this neighbor's routes live (the routing engine): UPDATEs in, what to send out. */
   readonly routes: RouteExchange;
   /** Act as graceful-restart helper: keep the peer's routes stale across its restart (RFC 4724). */

@@ -71,3 +71,32 @@ describe('a connect that times out with an MD5 password set', () => {
     );
   });
 });
+
+describe('a connect still pending when the ConnectRetryTimer expires', () => {
+  // SYNs nobody answers (a wrong MD5 key, an absent host): the attempt ends only when abandoned.
+  const hanging = (_n: unknown, signal?: AbortSignal) =>
+    new Promise<never>((_, reject) =>
+      signal?.addEventListener('abort', () => reject(new Error('The operation was aborted'))),
+    );
+  const md5 = parseConfig(
+    'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\nneighbors:\n' +
+      '  - { address: 10.0.0.1, peerAsn: 64512, password: s3cret, connectRetry: 1 }\n',
+  );
+  const d = new Daemon({ config: md5, log: createLogger('silent'), dial: hanging });
+  const api = buildApi(d);
+
+  afterAll(async () => {
+    await d.stop('test over');
+    await api.close();
+  });
+
+  it('is abandoned (RFC 4271 §8.2.2) and reported as the timeout it is, with the MD5 hint', async () => {
+    await d.start();
+    let lastError: string | null = null;
+    for (let i = 0; i < 100 && lastError === null; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      lastError = (await api.inject('/api/v1/neighbors/10.0.0.1')).json().lastError;
+    }
+    expect(lastError).toMatch(/^connect: ETIMEDOUT \(no MD5 answer: /);
+  });
+});

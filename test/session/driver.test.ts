@@ -2,7 +2,7 @@
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/session/clock.js';
-import { SessionDriver } from '../../src/session/driver.js';
+import { CONNECT_RETRY_EXPIRED, SessionDriver } from '../../src/session/driver.js';
 import { type FsmConfig, SessionState } from '../../src/session/fsm-types.js';
 import {
   type Capability,
@@ -151,5 +151,38 @@ describe('SessionDriver', () => {
     clock.advance(9_000);
     expect(downs).toEqual(['holdTimerExpired']);
     expect(active.state).toBe('Idle');
+  });
+
+  it('abandons a connect still pending when ConnectRetry expires (RFC 4271 §8.2.2) and says why', async () => {
+    const clock = new ManualClock();
+    const signals: AbortSignal[] = [];
+    const failures: string[] = [];
+    const driver = new SessionDriver({
+      config: config(65001, 65002, '10.0.0.1', false),
+      clock,
+      random: () => 1,
+      // A SYN nobody answers: the attempt ends only when aborted.
+      dial: (signal) =>
+        new Promise<Duplex>((_, reject) => {
+          signals.push(signal);
+          signal.addEventListener('abort', () => reject(new Error(`aborted: ${signal.reason}`)));
+        }),
+    });
+    driver.on('connectFailed', (e: Error) => failures.push(e.message));
+    driver.start();
+    await settle();
+    expect(signals).toHaveLength(1);
+    clock.advance(5_000); // the first ConnectRetryTimer
+    await settle();
+    expect(signals).toHaveLength(2);
+    expect(signals[0].reason).toBe(CONNECT_RETRY_EXPIRED);
+    expect(signals[1].aborted).toBe(false);
+    expect(driver.state).toBe('Connect');
+    // The abandoned attempt is why nothing came up; a stop is not.
+    expect(failures).toEqual([`aborted: ${CONNECT_RETRY_EXPIRED}`]);
+    driver.dispose();
+    await settle();
+    expect(signals[1].aborted).toBe(true);
+    expect(failures).toHaveLength(1);
   });
 });

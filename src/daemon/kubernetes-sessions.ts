@@ -33,24 +33,32 @@ function unsupported(s: PeerSession, asn: number): { field: string; reason: stri
   return undefined;
 }
 
+/** `required` with the keys of `optional` that have a value (the schema refuses an undefined one). */
+function withDefined(
+  required: Record<string, unknown>,
+  optional: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...required };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
 /** A BFDProfile as a neighbor's `bfd` block; its absent fields take Herald's defaults (MetalLB's). */
 function bfdOf(profile: NonNullable<PeerSession['bfdProfile']>, multihop: boolean): Record<string, unknown> {
-  const bfd: Record<string, unknown> = {
-    enabled: true,
-    minRx: profile.receiveInterval,
-    minTx: profile.transmitInterval,
-    multiplier: profile.detectMultiplier,
-    passive: profile.passiveMode,
-    multihop,
-    // RFC 5883: the lowest TTL a multihop session accepts (single hop always requires 255).
-    minTtl: multihop ? profile.minimumTtl : undefined,
-  };
-  for (const [k, v] of Object.entries(bfd)) if (v === undefined) delete bfd[k];
-  return bfd;
+  return withDefined(
+    { enabled: true, passive: profile.passiveMode, multihop },
+    {
+      minRx: profile.receiveInterval,
+      minTx: profile.transmitInterval,
+      multiplier: profile.detectMultiplier,
+      // RFC 5883: the lowest TTL a multihop session accepts (single hop always requires 255).
+      minTtl: multihop ? profile.minimumTtl : undefined,
+    },
+  );
 }
 
 function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
-  const n: Record<string, unknown> = {
+  const required = {
     address: s.address,
     peerAsn,
     port: s.port,
@@ -69,8 +77,7 @@ function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
     vrf: s.bindDevice,
     bfd: s.bfdProfile && bfdOf(s.bfdProfile, s.ebgpMultihop !== undefined),
   };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) n[k] = v;
-  return n;
+  return withDefined(required, optional);
 }
 
 export function sessionNeighbors(

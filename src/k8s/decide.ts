@@ -165,11 +165,11 @@ export function decide(
   view: Pick<ClusterView, 'pools' | 'advertisements'>,
   options: DecideOptions,
 ): ServiceDecision {
-  const key = `${service.namespace}/${service.name}`;
+  // Which service, in every answer (the uid for the Events recorded on it).
+  const who = { service: `${service.namespace}/${service.name}`, ...(service.uid && { uid: service.uid }) };
   const ips = service.ingressIps;
   const no = (reason: NotAnnouncedReason, detail: string, pool?: string): ServiceDecision => ({
-    service: key,
-    ...(service.uid && { uid: service.uid }),
+    ...who,
     ips,
     pool,
     announced: false,
@@ -232,8 +232,7 @@ export function decide(
   }
   if (!hasHealthyEndpoint(slices)) return no('noEndpoints', 'no ready endpoint', pool.name);
   return {
-    service: key,
-    ...(service.uid && { uid: service.uid }),
+    ...who,
     ips,
     pool: pool.name,
     announced: true,

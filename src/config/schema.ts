@@ -291,11 +291,22 @@ export const FibSchema = Type.Object(
 
 export const MetricsListenerSchema = Type.Object(
   {
-    listen: Type.String({
-      format: 'host-port',
-      description:
-        'HOST:PORT of a read-only listener for /metrics, /healthz and /readyz, apart from the API (e.g. 0.0.0.0:7472 for a ServiceMonitor)',
-    }),
+    listen: Opt(
+      Type.String({
+        format: 'host-port',
+        description:
+          'HOST:PORT of a read-only listener for /metrics, /healthz and /readyz, apart from the API (e.g. 0.0.0.0:7472 for a ServiceMonitor)',
+      }),
+    ),
+    prefixSeriesLimit: Opt(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 10_000,
+        description:
+          'Per-prefix series (herald_announcement_active, herald_health_check_*) while Herald originates at most this many routes; above it only the per-source counts (herald_announcements) are exported',
+      }),
+    ),
   },
   Closed,
 );

@@ -76,8 +76,11 @@ export interface HeraldConfig extends RawPolicyConfig {
   clusterId?: string;
   listen: { address: string; port: number } | false;
   api: ApiConfig | false;
-  /** The read-only metrics and probes listener (absent: /metrics is served by the API only). */
-  metrics?: { listen: string };
+  /**
+   * The read-only metrics and probes listener (`listen` absent: /metrics is served by the API only)
+   * and the bound on per-prefix series.
+   */
+  metrics?: { listen?: string; prefixSeriesLimit?: number };
   log: { level: LogLevel };
   maximumPaths: number;
   fib: { enabled: boolean; table: number; metric: number; protocol: number; prefixList?: string };

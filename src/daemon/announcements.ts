@@ -205,8 +205,23 @@ export class Announcements {
     };
   }
 
-  views(): AnnouncementView[] {
-    return [...this.merged(true)].map(([key, e]) => {
+  /** How many rows `views()` has (a configured route shadowed by the API is one more). */
+  get size(): number {
+    let n = 0;
+    for (const _ of this.merged(true)) n++;
+    return n;
+  }
+
+  /** Each originated route's source and whether it is announced now: `views()` without the details. */
+  *states(): Generator<{ readonly source: AnnouncementSource; readonly announced: boolean }> {
+    for (const [key, e] of this.merged())
+      yield { source: e.source, announced: this.current(key, e) !== undefined };
+  }
+
+  /** Every originated route as the API shows it; `healthChecked`: only those with a health check. */
+  views(healthChecked = false): AnnouncementView[] {
+    const entries = [...this.merged(true)];
+    return (healthChecked ? entries.filter(([, e]) => e.spec.healthCheck) : entries).map(([key, e]) => {
       const shadowed = e.source === 'config' && this.runtime.has(key);
       const now = shadowed ? undefined : this.current(key, e);
       const m = e.monitor;

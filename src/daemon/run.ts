@@ -148,11 +148,12 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
       warnIfApiOpen(log, config);
     }
-    if (config.metrics) {
-      const at = hostPort(config.metrics.listen) as { host: string; port: number };
+    const metricsAt = config.metrics?.listen;
+    if (metricsAt) {
+      const at = hostPort(metricsAt) as { host: string; port: number };
       const { startMetricsListener } = await import('../metrics/listener.js');
       metricsListener = await startMetricsListener(daemon, at);
-      log.info({ event: LogEvent.apiListening, metrics: config.metrics.listen }, 'metrics listening');
+      log.info({ event: LogEvent.apiListening, metrics: metricsAt }, 'metrics listening');
     }
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');

@@ -12,6 +12,7 @@ import type { NeighborRibs } from '../rib/neighbor-ribs.js';
 import type { MessageCounters } from '../session/driver.js';
 import type { Peer } from '../session/peer.js';
 import { describeError } from '../wire/index.js';
+import { registerAnnouncementMetrics } from './announcement-metrics.js';
 import { registerBfdMetrics } from './bfd-metrics.js';
 import { registerMetallbMetrics } from './metallb-metrics.js';
 
@@ -332,42 +333,7 @@ export function createMetrics(daemon: Daemon): Registry {
       this.set(ribs().reduce((n, p) => n + p.adjRibIn.attributes.size + (p.stale?.attributes.size ?? 0), 0));
     },
   });
-  new Gauge({
-    name: 'herald_announcement_active',
-    help: 'Routes Herald originates: 1 while announced to peers, 0 while withdrawn by a health check',
-    labelNames: ['prefix', 'source'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const a of daemon.announcements.views())
-        this.set({ prefix: a.prefix, source: a.source }, a.announced ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'herald_health_check_up',
-    help: 'Health check of an announcement: 1 healthy, 0 unhealthy or not yet probed',
-    labelNames: ['prefix'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const a of daemon.announcements.views())
-        if (a.health) this.set({ prefix: a.prefix }, a.health.state === 'up' ? 1 : 0);
-    },
-  });
-  new Counter({
-    name: 'herald_health_check_probes_total',
-    help: 'Health-check probes of an announcement by result',
-    labelNames: ['prefix', 'result'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const a of daemon.announcements.views()) {
-        if (!a.health) continue;
-        this.inc({ prefix: a.prefix, result: 'success' }, a.health.successes);
-        this.inc({ prefix: a.prefix, result: 'failure' }, a.health.failures);
-      }
-    },
-  });
+  registerAnnouncementMetrics(registry, daemon);
   registerBfdMetrics(registry, daemon);
   registerMetallbMetrics(registry, daemon);
   return registry;

@@ -237,7 +237,7 @@ describe('learned routes on the way out', () => {
         },
         ctx(true),
       ).subarray(19);
-    sources.forEach((n, i) => n.ribs.received(anycast(i + 1, 100 + i)));
+    for (const [i, n] of sources.entries()) n.ribs.received(anycast(i + 1, 100 + i));
     await settle();
     const live = (n: Neighbor) => {
       const held = new Map<number, string>();

@@ -5,9 +5,11 @@
 // BGPAdvertisement, one BGPPeer (the router), the Node.
 //
 //  1. idle, Kubernetes mode: 100 LoadBalancer services (each with a ready endpoint on node-1);
-//     Herald's RSS once the router holds the 100 routes and a few seconds passed.
+//     Herald's RSS once the router holds the 100 routes and a few seconds passed. Nothing queries
+//     Herald's API, as in a DaemonSet (probes and scrapes go to the metrics listener), so the API
+//     is not loaded (src/api/lazy-api.ts); the figure with it loaded is `idle…ApiLoadedRssBytes`.
 //  2. idle, bare metal: a fresh Herald from a config file, 2 neighbors (the router and one that
-//     never answers), 100 announcements; its RSS the same way.
+//     never answers), 100 announcements; its RSS the same way, before and after one API request.
 //  3. bulk: a fresh Herald in Kubernetes mode, then N services (default 1,000, then up to 5,000)
 //     created at once: seconds from the first object written to the API server until the router
 //     received the last of their routes.
@@ -65,6 +67,13 @@ async function waitHeld(router: RouterProcess, n: number, timeoutMs: number, wha
   await waitFor(() => router.held.size >= n, { timeoutMs, intervalMs: 20, what: `${what} (${n} routes)` });
 }
 
+/** RSS once the API has answered a request (Fastify and the routes loaded) and the settle time passed. */
+async function rssAfterApiRequest(herald: HeraldInstance): Promise<number> {
+  await herald.api('GET', '/api/v1/status');
+  await delay(SETTLE_MS);
+  return rssBytes(herald.process.pid);
+}
+
 async function main(): Promise<number> {
   const why = interopUnavailable([]);
   if (why) {
@@ -109,6 +118,8 @@ async function main(): Promise<number> {
       startHerald(t, n, k8sConfig, {
         env: { NODE_NAME: 'node-1', HERALD_LOG_LEVEL: 'info' },
         args: ['--kubeconfig', kubeconfig],
+        // As a DaemonSet runs: nothing queries the API (probes go to the metrics listener).
+        readyWhen: 'log',
       });
 
     // 1. idle in Kubernetes mode with 100 services
@@ -117,10 +128,12 @@ async function main(): Promise<number> {
     await waitHeld(router, IDLE_SERVICES, 60_000, 'idle services at the router');
     await delay(SETTLE_MS);
     result.idleK8sRssBytes = rssBytes(herald.process.pid);
+    result.idleK8sApiLoadedRssBytes = await rssAfterApiRequest(herald);
     await herald.stop();
     herald = undefined;
     console.log(
-      `idle, Kubernetes mode, ${IDLE_SERVICES} services: RSS ${fmt((result.idleK8sRssBytes as number) / MB, 1)} MB`,
+      `idle, Kubernetes mode, ${IDLE_SERVICES} services: RSS ${fmt((result.idleK8sRssBytes as number) / MB, 1)} MB ` +
+        `(${fmt((result.idleK8sApiLoadedRssBytes as number) / MB, 1)} MB once the API answered a request)`,
     );
 
     // 2. idle bare metal: 2 neighbors, 100 announcements
@@ -138,7 +151,7 @@ async function main(): Promise<number> {
         ],
         announce: Array.from({ length: IDLE_SERVICES }, (_, i) => ({ prefix: `10.210.0.${i}/32` })),
       },
-      { env: { HERALD_LOG_LEVEL: 'info' } },
+      { env: { HERALD_LOG_LEVEL: 'info' }, readyWhen: 'log' },
     );
     await waitFor(() => router.sessions > sessions && router.held.size >= IDLE_SERVICES, {
       timeoutMs: 60_000,
@@ -147,10 +160,12 @@ async function main(): Promise<number> {
     });
     await delay(SETTLE_MS);
     result.idleBareRssBytes = rssBytes(herald.process.pid);
+    result.idleBareApiLoadedRssBytes = await rssAfterApiRequest(herald);
     await herald.stop();
     herald = undefined;
     console.log(
-      `idle, bare metal, 2 neighbors, ${IDLE_SERVICES} announcements: RSS ${fmt((result.idleBareRssBytes as number) / MB, 1)} MB`,
+      `idle, bare metal, 2 neighbors, ${IDLE_SERVICES} announcements: RSS ${fmt((result.idleBareRssBytes as number) / MB, 1)} MB ` +
+        `(${fmt((result.idleBareApiLoadedRssBytes as number) / MB, 1)} MB once the API answered a request)`,
     );
 
     // 3 + 4. bulk creation, then endpoint moves, per size

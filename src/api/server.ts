@@ -3,7 +3,7 @@
 // schema; the OpenAPI document is generated from the same schemas. It reads through the daemon's
 // views and changes things only through daemon methods.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -41,13 +41,18 @@ export interface ApiOptions {
   readonly reload?: () => Promise<ReloadResult>;
   /** Stops the daemon (POST /api/v1/stop); `withdraw`: Cease and withdraw despite graceful restart. */
   readonly stop?: (withdraw: boolean) => void;
+  /** Serves through this HTTP server instead of one of Fastify's own (lazy-api.ts). */
+  readonly serverFactory?: (handler: RequestHandler) => Server;
 }
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
   const api = daemon.config.api;
   const serializers = fastifySerializers();
   const app: Api = Fastify({
     logger: false,
+    ...(options.serverFactory && { serverFactory: options.serverFactory }),
     // Schemas compile on their route's first request, not at start (lazy-compilers.ts).
     schemaController: {
       compilersFactory: {

@@ -3,6 +3,7 @@
 // Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
 import { chmodSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { ApiListener } from '../api/lazy-api.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
 import { loadConfigOffThread } from '../config/load-config-off-thread.js';
 import type { HeraldConfig } from '../config/types.js';
@@ -123,13 +124,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   // POST /api/v1/stop (`herald stop`): the same stop as the signals, once the daemon runs.
   let requestStop = (_why: string, _withdraw: boolean) => {};
   let metricsListener: Server | undefined;
-  // Fastify and the routes are loaded only when the API is on (api: false saves ~7 MB of RSS).
-  const api = config.api
-    ? (await import('../api/server.js')).buildApi(daemon, {
-        reload,
-        stop: (withdraw) => requestStop('API', withdraw),
-      })
-    : undefined;
+  let api: ApiListener | undefined;
   try {
     // Kubernetes code is loaded only when enabled; its first view may give the router id.
     if (config.kubernetes.enabled) {
@@ -138,11 +133,13 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       daemon.kubernetes = kubernetes;
     }
     await daemon.start();
-    if (config.api && api) {
+    if (config.api) {
       const at = hostPort(config.api.listen);
       // A unix socket left by a previous run would make listen fail with EADDRINUSE.
       if ('path' in at) rmSync(at.path, { force: true });
-      await api.listen(at);
+      // Fastify and the routes are loaded on the API's first request (lazy-api.ts).
+      const { listenApi } = await import('../api/lazy-api.js');
+      api = await listenApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) }, at);
       // A unix socket is for this host's operators alone: owner only (the token still applies).
       if ('path' in at) chmodSync(at.path, 0o600);
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
@@ -157,6 +154,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     }
   } catch (e) {
     log.error({ event: LogEvent.daemonStopping, err: (e as Error).message }, 'cannot start');
+    await api?.close();
     metricsListener?.close();
     await kubernetes?.stop();
     await daemon.stop('herald failed to start');

@@ -4,7 +4,6 @@
 // /healthz and /readyz; anything else is 404, a method other than GET/HEAD 405; bodies are not read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Daemon } from '../daemon/daemon.js';
-import { metricsRegistry } from './metrics.js';
 
 function json(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -18,7 +17,8 @@ async function answer(daemon: Daemon, req: IncomingMessage, res: ServerResponse)
   }
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/metrics') {
-    const registry = metricsRegistry(daemon);
+    // prom-client is loaded on the first scrape: probes alone do not need it.
+    const registry = (await import('./metrics.js')).metricsRegistry(daemon);
     const text = await registry.metrics();
     res.writeHead(200, { 'content-type': registry.contentType });
     res.end(text);

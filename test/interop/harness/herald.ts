@@ -45,7 +45,13 @@ export async function startHerald(
   t: Topology,
   ns: string,
   config: Record<string, unknown>,
-  opts: { token?: string; env?: Record<string, string>; args?: string[] } = {},
+  opts: {
+    token?: string;
+    env?: Record<string, string>;
+    args?: string[];
+    /** `log`: ready at the "configuration loaded" log line, without a request to the API (which would load it). */
+    readyWhen?: 'api' | 'log';
+  } = {},
 ): Promise<HeraldInstance> {
   const n = ++counter;
   const socket = join(t.dir, `herald${n}.sock`);
@@ -122,10 +128,11 @@ export async function startHerald(
     },
     stop: () => child.stop(5000),
   };
-  // Ready when the API answers.
+  // Ready when the API answers (or, without touching the API, when the daemon logs that it is).
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Fatal(`herald exited: ${child.output()}`);
+      if (opts.readyWhen === 'log') return instance.logs().some((l) => l.event === 'configLoaded');
       try {
         return (await api('GET', '/healthz')).status === 200;
       } catch {

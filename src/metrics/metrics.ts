@@ -60,7 +60,6 @@ const ATTRIBUTE_SET_BYTES = 192;
 /** A set learned through MP_REACH_NLRI also keeps the MP_REACH head and a longer key string. */
 const MP_REACH_EXTRA_BYTES = 140;
 /** An advertised route: Map entry, prefix key, Advertised and Prefix objects (attributes are shared). */
-const ADJ_RIB_OUT_ROUTE_BYTES = 160;
 /** The Adj-RIB-Out's UPDATE writer: one maximum-size message. */
 const ADJ_RIB_OUT_WRITER_BYTES = 65535;
 /** Stop walking attribute-set ids here whatever happens (a guard; ids are dense in practice). */
@@ -101,7 +100,7 @@ export function adjRibInBytes(rib: AdjRibIn): RibMemory {
 
 /** Estimated bytes of one Adj-RIB-Out: its routes and its UPDATE buffer. */
 export function adjRibOutBytes(rib: AdjRibOut): { routes: number; buffers: number } {
-  return { routes: rib.size * ADJ_RIB_OUT_ROUTE_BYTES, buffers: ADJ_RIB_OUT_WRITER_BYTES };
+  return { routes: rib.ipv4ByteSize + rib.ipv6Size * IPV6_ROUTE_BYTES, buffers: ADJ_RIB_OUT_WRITER_BYTES };
 }
 
 const MESSAGE_TYPES: readonly (keyof MessageCounters)[] = [

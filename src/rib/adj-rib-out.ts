@@ -25,7 +25,7 @@ import { v4Addr } from './adj-rib-in.js';
 import { Ipv4Table } from './ipv4-table.js';
 import { Ipv6Table } from './ipv6-table.js';
 import { OutSet, OutSetRegistry } from './out-sets.js';
-import { radixOrder } from './radix-order.js';
+import { sortByKey } from './radix-order.js';
 import { ipv4Prefix } from './route-view.js';
 
 export interface Sink {
@@ -78,6 +78,16 @@ function tooLarge(ctx: CodecContext): string {
   return `the path attributes need more than the ${ctx.maxMessageLength}-octet UPDATE this peer accepts`;
 }
 
+/**
+ * A drain's IPv4 work, read from the staged table: announcements at [0, wanted), grouped by out set
+ * (`ids`), then withdrawals at [n − withdrawn, n); path ids only when some is not 0.
+ */
+interface V4Plan extends Ipv4Routes {
+  readonly ids: Uint32Array;
+  readonly wanted: number;
+  readonly withdrawn: number;
+}
+
 export class AdjRibOut {
   private advertised4 = new Ipv4Table();
   private advertised6 = new Ipv6Table();
@@ -97,6 +107,16 @@ export class AdjRibOut {
     readonly registry: OutSetRegistry = new OutSetRegistry(),
     private readonly yieldTurn: () => Promise<void> = nextTurn,
   ) {}
+
+  /** Octets of the IPv4 tables' slot arrays (advertised and staged): exact. */
+  get ipv4ByteSize(): number {
+    return this.advertised4.byteSize + this.pending4.byteSize;
+  }
+
+  /** IPv6 routes advertised or staged (Map entries: estimated by the caller). */
+  get ipv6Size(): number {
+    return this.advertised6.size + this.pending6.size;
+  }
 
   get size(): number {
     return this.advertised4.size + this.advertised6.size;
@@ -277,11 +297,10 @@ export class AdjRibOut {
     this.heldBack = new Map();
     while (this.pending4.size > 0 || this.pending6.size > 0) {
       if (!sink.open || generation !== this.generation) break;
-      const v4 = this.pending4;
+      const v4 = this.takeV4(ctx, result);
       const v6 = this.pending6;
-      this.pending4 = new Ipv4Table();
       this.pending6 = new Ipv6Table();
-      if (v4.size > 0 && !(await this.drainV4(v4, ctx, sink, result, generation))) break;
+      if (v4 && !(await this.sendV4(v4, ctx, sink, result, generation))) break;
       if (v6.size > 0 && !(await this.drainV6(v6, ctx, sink, result, generation))) break;
     }
     return result;
@@ -321,21 +340,27 @@ export class AdjRibOut {
     this.notSent.delete(key);
   }
 
-  private async drainV4(
-    staged: Ipv4Table,
-    ctx: CodecContext,
-    sink: Sink,
-    result: SyncResult,
-    generation: number,
-  ): Promise<boolean> {
+  /** The staged IPv4 changes as a plan (undefined: none); the staged table is dropped meanwhile. */
+  private takeV4(ctx: CodecContext, result: SyncResult): V4Plan | undefined {
+    const staged = this.pending4;
+    this.pending4 = new Ipv4Table();
+    return staged.size > 0 ? this.planV4(staged, ctx, result) : undefined;
+  }
+
+  private planV4(staged: Ipv4Table, ctx: CodecContext, result: SyncResult): V4Plan {
     const n = staged.size;
     const addrs = new Uint32Array(n);
     const lengths = new Uint8Array(n);
-    const pathIds = new Uint32Array(n);
+    // A compact table holds path id 0 only: no column for path ids.
+    const pathIds = staged.layout === 'wide' ? new Uint32Array(n) : undefined;
     const ids = new Uint32Array(n);
-    const gone = { addrs: new Uint32Array(n), lengths: new Uint8Array(n), pathIds: new Uint32Array(n) };
     let wanted = 0;
     let withdrawn = 0;
+    const put = (k: number, addr: number, length: number, pathId: number) => {
+      addrs[k] = addr;
+      lengths[k] = length;
+      if (pathIds) pathIds[k] = pathId;
+    };
     const addPath = ctx.addPath.has((Afi.IPV4 << 8) | Safi.UNICAST);
     staged.forEach((addr, length, pathId, value) => {
       const id = (value & ID_BITS) - 1;
@@ -350,58 +375,57 @@ export class AdjRibOut {
           return;
         }
         if (this.fits(set, () => v4PathPrefix(addr, length, pathId), size, ctx, result)) {
-          addrs[wanted] = addr;
-          lengths[wanted] = length;
-          pathIds[wanted] = pathId;
+          put(wanted, addr, length, pathId);
           ids[wanted++] = id;
           return;
         }
         this.registry.release(id);
       }
-      if (had === undefined) return;
-      gone.addrs[withdrawn] = addr;
-      gone.lengths[withdrawn] = length;
-      gone.pathIds[withdrawn++] = pathId;
+      if (had !== undefined) put(n - ++withdrawn, addr, length, pathId);
     });
+    // Withdrawals filled the arrays from the end: back to the table's order.
+    for (const column of [addrs, lengths, pathIds]) column?.subarray(n - withdrawn).reverse();
     // Grouped by out set: each UPDATE carries one set and as many of its prefixes as fit.
-    const order = radixOrder(ids, wanted);
+    sortByKey(ids, wanted, pathIds ? [addrs, lengths, pathIds] : [addrs, lengths]);
+    return { addrs, lengths, pathIds, ids, wanted, withdrawn };
+  }
+
+  private async sendV4(
+    plan: V4Plan,
+    ctx: CodecContext,
+    sink: Sink,
+    result: SyncResult,
+    generation: number,
+  ): Promise<boolean> {
+    const { addrs, lengths, pathIds, ids, wanted } = plan;
+    const n = addrs.length;
     let sent = 0;
     try {
-      for (let i = 0; i < withdrawn; ) {
+      for (let i = n - plan.withdrawn; i < n; ) {
         this.writer.rollback(0);
-        const next = packIpv4Withdrawal(this.writer, gone, i, withdrawn, ctx);
+        const next = packIpv4Withdrawal(this.writer, plan, i, n, ctx);
         if (!(await this.emit(sink)) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
-          const old = this.advertised4.delete(gone.addrs[k], gone.lengths[k], gone.pathIds[k]);
+          const old = this.advertised4.delete(addrs[k], lengths[k], pathIds ? pathIds[k] : 0);
           if (old >= 0) this.registry.release(old);
         }
         result.withdrawn += next - i;
         i = next;
       }
-      const byGroup = {
-        addrs: new Uint32Array(wanted),
-        lengths: new Uint8Array(wanted),
-        pathIds: new Uint32Array(wanted),
-      };
-      for (let k = 0; k < wanted; k++) {
-        byGroup.addrs[k] = addrs[order[k]];
-        byGroup.lengths[k] = lengths[order[k]];
-        byGroup.pathIds[k] = pathIds[order[k]];
-      }
       for (let from = 0; from < wanted; ) {
-        const id = ids[order[from]];
+        const id = ids[from];
         let to = from + 1;
-        while (to < wanted && ids[order[to]] === id) to++;
+        while (to < wanted && ids[to] === id) to++;
         const set = this.registry.get(id)!;
         const prepared = set.encoded(ctx)!;
         for (let i = from; i < to; ) {
           this.writer.rollback(0);
           const next = prepared.mpHead
-            ? packUpdate(this.writer, prepared, prefixesOf(byGroup, i, Math.min(to, i + 1024)), 0, ctx) + i
-            : packIpv4Update(this.writer, prepared, byGroup, i, to, ctx);
+            ? packUpdate(this.writer, prepared, prefixesOf(plan, i, Math.min(to, i + 1024)), 0, ctx) + i
+            : packIpv4Update(this.writer, prepared, plan, i, to, ctx);
           if (!(await this.emit(sink)) || generation !== this.generation) return false;
           for (let k = i; k < next; k++) {
-            const old = this.advertised4.set(byGroup.addrs[k], byGroup.lengths[k], byGroup.pathIds[k], id);
+            const old = this.advertised4.set(addrs[k], lengths[k], pathIds ? pathIds[k] : 0, id);
             if (old >= 0) this.registry.release(old);
           }
           result.announced += next - i;
@@ -414,9 +438,7 @@ export class AdjRibOut {
       return true;
     } finally {
       // References of staged routes never sent (the session went away) are given back.
-      if (sent < wanted) {
-        for (let k = sent; k < wanted; k++) this.registry.release(ids[order[k]]);
-      }
+      for (let k = sent; k < wanted; k++) this.registry.release(ids[k]);
     }
   }
 

@@ -1,12 +1,25 @@
-// A compact IPv4 route table: (address, length, path id) → a 32-bit value (an attribute-set id).
-// Open addressing with linear probing over one Uint32Array, four words per slot
-// [address, length, path id, value], so a probe touches one cache line and no route is an object.
-// Pure data structure: no I/O, no clock.
+// A compact IPv4 route table: (address, length, path id) → a value (an attribute-set or out-set id).
+// Open addressing with linear probing over one Uint32Array, so no route is an object. Two slot
+// layouts: compact, two words [address, length << 26 | value], while every path id is 0 and every
+// value fits 26 bits (a table without add-path: half the memory); wide, four words [address, length,
+// path id, value], which a compact table becomes for good on its first other path id or value.
+// A table emptied to a sixteenth of its capacity shrinks. Pure data structure: no I/O, no clock.
 
-const EMPTY = 255;
-const DELETED = 254;
+/** Length-field markers of free slots (a live slot's length is 0-32). */
+const EMPTY = 63;
+const DELETED = 62;
 const MIN_CAPACITY = 16;
-const STRIDE = 4;
+/** Words per slot of each layout. */
+const COMPACT = 2;
+const WIDE = 4;
+/** Compact layout: the length in the top 6 bits of the second word, the value in the low 26. */
+const LENGTH_SHIFT = 26;
+const COMPACT_VALUE = (1 << LENGTH_SHIFT) - 1;
+/** Shrunk when live slots fall below capacity / SHRINK_BELOW, to a load of about 1 / SHRINK_TO. */
+const SHRINK_BELOW = 16;
+const SHRINK_TO = 4;
+
+export type Ipv4TableLayout = 'compact' | 'wide';
 
 /**
  * murmur3's 32-bit finalizer over the prefix: prefixes share low zero bits, so mix them all. The
@@ -22,10 +35,16 @@ function hash(addr: number, length: number, seed: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function emptySlots(capacity: number): Uint32Array {
-  const slots = new Uint32Array(capacity * STRIDE);
-  for (let i = 1; i < slots.length; i += STRIDE) slots[i] = EMPTY;
+function emptySlots(capacity: number, stride: number): Uint32Array {
+  const slots = new Uint32Array(capacity * stride);
+  const marker = stride === WIDE ? EMPTY : EMPTY << LENGTH_SHIFT;
+  for (let i = 1; i < slots.length; i += stride) slots[i] = marker;
   return slots;
+}
+
+/** The smallest power-of-two capacity, at least MIN_CAPACITY, holding `n` slots. */
+function capacityFor(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(MIN_CAPACITY, n)));
 }
 
 /** Tables seeded alike would cluster when one is filled in another's slot order (a walk). */
@@ -35,29 +54,63 @@ export class Ipv4Table {
   private readonly seed = Math.imul(++tables, 0x85ebca6b);
   private slots: Uint32Array;
   private mask: number;
+  /** Words per slot: COMPACT or WIDE. */
+  private stride: number;
+  /** The second word shifted right by this is the length (or a marker): 26 compact, 0 wide. */
+  private shift: number;
   private used = 0; // live + deleted slots
   size = 0;
 
-  constructor(capacity = MIN_CAPACITY) {
-    const cap = 2 ** Math.ceil(Math.log2(Math.max(MIN_CAPACITY, capacity)));
-    this.slots = emptySlots(cap);
+  /** `layout` 'wide' from the start (add-path tables); 'compact' widens itself when it must. */
+  constructor(capacity = MIN_CAPACITY, layout: Ipv4TableLayout = 'compact') {
+    this.stride = layout === 'wide' ? WIDE : COMPACT;
+    this.shift = layout === 'wide' ? 0 : LENGTH_SHIFT;
+    const cap = capacityFor(capacity);
+    this.slots = emptySlots(cap, this.stride);
     this.mask = cap - 1;
+  }
+
+  get layout(): Ipv4TableLayout {
+    return this.stride === WIDE ? 'wide' : 'compact';
   }
 
   /** Word offset of the slot holding the key, or -1. */
   private find(addr: number, length: number, pathId: number): number {
     const s = this.slots;
+    const stride = this.stride;
+    const shift = this.shift;
+    if (pathId !== 0 && stride === COMPACT) return -1;
     for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * STRIDE;
-      const l = s[at + 1];
+      const at = i * stride;
+      const l = s[at + 1] >>> shift;
       if (l === EMPTY) return -1;
-      if (l === length && s[at] === addr && s[at + 2] === pathId) return at;
+      if (l === length && s[at] === addr && (stride === COMPACT || s[at + 2] === pathId)) return at;
     }
+  }
+
+  private valueAt(at: number): number {
+    return this.stride === WIDE ? this.slots[at + 3] : this.slots[at + 1] & COMPACT_VALUE;
+  }
+
+  private pathIdAt(at: number): number {
+    return this.stride === WIDE ? this.slots[at + 2] : 0;
+  }
+
+  private write(at: number, addr: number, length: number, pathId: number, value: number): void {
+    const s = this.slots;
+    s[at] = addr;
+    if (this.stride === COMPACT) {
+      s[at + 1] = (length << LENGTH_SHIFT) | value;
+      return;
+    }
+    s[at + 1] = length;
+    s[at + 2] = pathId;
+    s[at + 3] = value;
   }
 
   get(addr: number, length: number, pathId = 0): number | undefined {
     const at = this.find(addr, length, pathId);
-    return at < 0 ? undefined : this.slots[at + 3];
+    return at < 0 ? undefined : this.valueAt(at);
   }
 
   /** Every path of the prefix as [path id, value] (empty when the prefix is absent). */
@@ -65,43 +118,46 @@ export class Ipv4Table {
     const s = this.slots;
     const out: [number, number][] = [];
     for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * STRIDE;
-      const l = s[at + 1];
+      const at = i * this.stride;
+      const l = s[at + 1] >>> this.shift;
       if (l === EMPTY) return out;
-      if (l === length && s[at] === addr) out.push([s[at + 2], s[at + 3]]);
+      if (l === length && s[at] === addr) out.push([this.pathIdAt(at), this.valueAt(at)]);
+    }
+  }
+
+  /** Word offset of the prefix's first path in its probe run, or -1 when the prefix is absent. */
+  private firstPath(addr: number, length: number): number {
+    const s = this.slots;
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * this.stride;
+      const l = s[at + 1] >>> this.shift;
+      if (l === EMPTY) return -1;
+      if (l === length && s[at] === addr) return at;
     }
   }
 
   /** Whether `pathId` is the prefix's first path in the table (walks yield each prefix once). */
   isFirstPath(addr: number, length: number, pathId: number): boolean {
-    const s = this.slots;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * STRIDE;
-      const l = s[at + 1];
-      if (l === EMPTY) return false;
-      if (l === length && s[at] === addr) return s[at + 2] === pathId;
-    }
+    const at = this.firstPath(addr, length);
+    return at >= 0 && this.pathIdAt(at) === pathId;
   }
 
   /** Whether any path of the prefix is present. */
   hasPrefix(addr: number, length: number): boolean {
-    const s = this.slots;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * STRIDE;
-      const l = s[at + 1];
-      if (l === EMPTY) return false;
-      if (l === length && s[at] === addr) return true;
-    }
+    return this.firstPath(addr, length) >= 0;
   }
 
   /** Sets the value; returns the previous one or -1 when the key is new. */
   set(addr: number, length: number, pathId: number, value: number): number {
-    if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.rehash();
+    if (this.stride === COMPACT && (pathId !== 0 || value > COMPACT_VALUE)) this.rebuild(this.mask + 1, WIDE);
+    if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.grow();
     const s = this.slots;
+    const stride = this.stride;
+    const shift = this.shift;
     let free = -1;
     for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * STRIDE;
-      const l = s[at + 1];
+      const at = i * stride;
+      const l = s[at + 1] >>> shift;
       if (l === EMPTY) {
         if (free < 0) {
           free = at;
@@ -111,16 +167,13 @@ export class Ipv4Table {
       }
       if (l === DELETED) {
         if (free < 0) free = at;
-      } else if (l === length && s[at] === addr && s[at + 2] === pathId) {
-        const old = s[at + 3];
-        s[at + 3] = value;
+      } else if (l === length && s[at] === addr && (stride === COMPACT || s[at + 2] === pathId)) {
+        const old = this.valueAt(at);
+        this.write(at, addr, length, pathId, value);
         return old;
       }
     }
-    s[free] = addr;
-    s[free + 1] = length;
-    s[free + 2] = pathId;
-    s[free + 3] = value;
+    this.write(free, addr, length, pathId, value);
     this.size++;
     return -1;
   }
@@ -129,23 +182,46 @@ export class Ipv4Table {
   delete(addr: number, length: number, pathId = 0): number {
     const at = this.find(addr, length, pathId);
     if (at < 0) return -1;
-    this.slots[at + 1] = DELETED;
+    const value = this.valueAt(at);
+    this.slots[at + 1] = DELETED << this.shift;
     this.size--;
-    return this.slots[at + 3];
+    const cap = this.mask + 1;
+    if (cap > MIN_CAPACITY && this.size * SHRINK_BELOW < cap)
+      this.rebuild(capacityFor(this.size * SHRINK_TO), this.stride);
+    return value;
   }
 
   /** Calls `fn` for every route (order unspecified). */
   forEach(fn: (addr: number, length: number, pathId: number, value: number) => void): void {
     const s = this.slots;
-    for (let at = 0; at < s.length; at += STRIDE)
-      if (s[at + 1] <= 32) fn(s[at], s[at + 1], s[at + 2], s[at + 3]);
+    const stride = this.stride;
+    const shift = this.shift;
+    for (let at = 0; at < s.length; at += stride) {
+      const l = s[at + 1] >>> shift;
+      if (l <= 32)
+        fn(
+          s[at],
+          l,
+          stride === WIDE ? s[at + 2] : 0,
+          stride === WIDE ? s[at + 3] : s[at + 1] & COMPACT_VALUE,
+        );
+    }
   }
 
   /** Every route as [address, length, path id, value] (order unspecified; do not modify while iterating). */
   *entries(): Generator<[number, number, number, number]> {
     const s = this.slots;
-    for (let at = 0; at < s.length; at += STRIDE) {
-      if (s[at + 1] <= 32) yield [s[at], s[at + 1], s[at + 2], s[at + 3]];
+    const stride = this.stride;
+    const shift = this.shift;
+    for (let at = 0; at < s.length; at += stride) {
+      const l = s[at + 1] >>> shift;
+      if (l <= 32)
+        yield [
+          s[at],
+          l,
+          stride === WIDE ? s[at + 2] : 0,
+          stride === WIDE ? s[at + 3] : s[at + 1] & COMPACT_VALUE,
+        ];
     }
   }
 
@@ -154,20 +230,38 @@ export class Ipv4Table {
     return this.slots.byteLength;
   }
 
-  private rehash(): void {
+  /** Doubles the capacity when more than half of it is live, else only drops the deleted slots. */
+  private grow(): void {
+    const cap = this.mask + 1;
+    this.rebuild(this.size * 2 > cap ? cap * 2 : cap, this.stride);
+  }
+
+  /** Moves every live route to a new slot array of `capacity` slots and `stride` words a slot. */
+  private rebuild(capacity: number, stride: number): void {
     const old = this.slots;
-    const cap = this.size * 2 > this.mask + 1 ? (this.mask + 1) * 2 : this.mask + 1;
-    this.slots = emptySlots(cap);
-    this.mask = cap - 1;
+    const oldStride = this.stride;
+    const oldShift = this.shift;
+    this.stride = stride;
+    this.shift = stride === WIDE ? 0 : LENGTH_SHIFT;
+    this.slots = emptySlots(capacity, stride);
+    this.mask = capacity - 1;
     this.used = 0;
     this.size = 0;
     const s = this.slots;
-    for (let at = 0; at < old.length; at += STRIDE) {
-      if (old[at + 1] > 32) continue;
+    for (let at = 0; at < old.length; at += oldStride) {
+      const length = old[at + 1] >>> oldShift;
+      if (length > 32) continue;
+      const wide = oldStride === WIDE;
       // Keys are distinct and the new array has no deleted slots: take the first empty one.
-      let i = hash(old[at], old[at + 1], this.seed) & this.mask;
-      while (s[i * STRIDE + 1] !== EMPTY) i = (i + 1) & this.mask;
-      s.set(old.subarray(at, at + STRIDE), i * STRIDE);
+      let i = hash(old[at], length, this.seed) & this.mask;
+      while (s[i * stride + 1] >>> this.shift !== EMPTY) i = (i + 1) & this.mask;
+      this.write(
+        i * stride,
+        old[at],
+        length,
+        wide ? old[at + 2] : 0,
+        wide ? old[at + 3] : old[at + 1] & COMPACT_VALUE,
+      );
       this.used++;
       this.size++;
     }

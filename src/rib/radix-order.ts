@@ -23,3 +23,30 @@ export function radixOrder(keys: Uint32Array, n: number): Uint32Array {
   }
   return order;
 }
+
+/**
+ * Sorts `keys[0..n)` by key (stably) and moves the same entries of each column with them, in place:
+ * no second copy of the columns. Each cycle of the sorting permutation is followed once.
+ */
+export function sortByKey(
+  keys: Uint32Array,
+  n: number,
+  columns: readonly (Uint32Array | Uint8Array)[],
+): void {
+  const order = radixOrder(keys, n);
+  const all = [keys, ...columns];
+  const saved = new Array<number>(all.length);
+  for (let i = 0; i < n; i++) {
+    if (order[i] === i) continue;
+    for (let c = 0; c < all.length; c++) saved[c] = all[c][i];
+    // Entry j takes what was at order[j]; order[j] = j marks it done. The cycle ends back at i.
+    let j = i;
+    for (let k = order[j]; k !== i; k = order[j]) {
+      for (let c = 0; c < all.length; c++) all[c][j] = all[c][k];
+      order[j] = j;
+      j = k;
+    }
+    order[j] = j;
+    for (let c = 0; c < all.length; c++) all[c][j] = saved[c];
+  }
+}

@@ -6,7 +6,7 @@ import { compilePolicies } from '../../src/policy/index.js';
 import { AdjRibOut, type Sink } from '../../src/rib/adj-rib-out.js';
 import { localRoute } from '../../src/rib/local-routes.js';
 import { OutSet, OutSetRegistry } from '../../src/rib/out-sets.js';
-import { radixOrder } from '../../src/rib/radix-order.js';
+import { radixOrder, sortByKey } from '../../src/rib/radix-order.js';
 import {
   codecContext,
   type DecodedUpdate,
@@ -212,6 +212,26 @@ describe('radixOrder', () => {
     });
     const expected = [...keys.keys()].sort((a, b) => keys[a] - keys[b] || a - b);
     expect([...radixOrder(keys, keys.length)]).toEqual(expected);
+  });
+});
+
+describe('sortByKey', () => {
+  it.each([6, 5000])('moves the columns with their keys, stably, over the first n of %i entries', (size) => {
+    let x = 777;
+    const keys = Uint32Array.from({ length: size }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % 5 === 0 ? 9 : x % 1000;
+    });
+    const n = size - 2; // the entries past n stay where they are
+    const index = Uint32Array.from(keys.keys());
+    const low = Uint8Array.from(keys, (k) => k & 0xff);
+    const order = [...keys.keys()].slice(0, n).sort((a, b) => keys[a] - keys[b] || a - b);
+    const want = [...order, size - 2, size - 1];
+    const before = [...keys];
+    sortByKey(keys, n, [index, low]);
+    expect([...index]).toEqual(want);
+    expect([...keys]).toEqual(want.map((i) => before[i]));
+    expect([...low]).toEqual(want.map((i) => before[i] & 0xff));
   });
 });
 

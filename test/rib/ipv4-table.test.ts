@@ -64,15 +64,16 @@ describe('Ipv4Table', () => {
   });
 
   it('set/delete churn on a fixed key set reuses slots instead of growing', () => {
-    const t = new Ipv4Table();
+    const t = new Ipv4Table(16, 'wide');
     let bytes = 0;
     for (let round = 0; round < 50; round++) {
       for (let i = 0; i < 500; i++) t.set(A + i, 32, round, i);
-      for (let i = 0; i < 500; i++) t.delete(A + i, 32, round);
+      for (let i = 0; i < 250; i++) t.delete(A + i, 32, round);
       if (round === 0) bytes = t.byteSize; // grown once to hold 500
+      expect(t.byteSize).toBe(bytes);
+      for (let i = 250; i < 500; i++) t.delete(A + i, 32, round);
     }
     expect(t.size).toBe(0);
-    expect(t.byteSize).toBe(bytes);
   });
 
   it('grows past its initial capacity and keeps every route', () => {
@@ -97,46 +98,128 @@ describe('Ipv4Table', () => {
     expect(contents(t)).toEqual([`${A}/9#2=3`]);
   });
 
-  it('behaves like a Map under any sequence of set, delete and get', () => {
-    // A small key space forces collisions, overwrites, tombstones and reuse; enough ops to rehash.
-    const key = fc.record({
-      addr: fc.nat({ max: 300 }).map((n) => (n * 0x01000000 + n) >>> 0),
-      length: fc.nat({ max: 32 }),
-      pathId: fc.nat({ max: 2 }),
-    });
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('set' as const), key, value: fc.nat({ max: 0xffffffff }) }),
-      fc.record({ kind: fc.constant('delete' as const), key }),
-      fc.record({ kind: fc.constant('get' as const), key }),
-    );
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 3000, size: 'max' }), (ops) => {
-        const t = new Ipv4Table();
-        const model = new Map<string, number>();
-        const got: (number | undefined)[] = [];
-        const want: (number | undefined)[] = [];
-        for (const o of ops) {
-          const { addr, length, pathId } = o.key;
-          const k = `${addr}/${length}#${pathId}`;
-          if (o.kind === 'set') {
-            got.push(t.set(addr, length, pathId, o.value));
-            want.push(model.get(k) ?? -1);
-            model.set(k, o.value);
-          } else if (o.kind === 'delete') {
-            got.push(t.delete(addr, length, pathId));
-            want.push(model.get(k) ?? -1);
-            model.delete(k);
-          } else {
-            got.push(t.get(addr, length, pathId));
-            want.push(model.get(k));
-          }
-          got.push(t.size);
-          want.push(model.size);
-        }
-        expect(got).toEqual(want);
-        expect(contents(t)).toEqual([...model].map(([k, v]) => `${k}=${v}`).sort());
-      }),
-      { numRuns: 60 },
-    );
+  it('starts compact, two words a slot, and holds 26-bit values, /0 and /32 there', () => {
+    const t = new Ipv4Table();
+    expect(t.layout).toBe('compact');
+    expect(t.byteSize).toBe(16 * 8);
+    t.set(0, 0, 0, 0);
+    t.set(0xffffffff, 32, 0, 2 ** 26 - 1);
+    expect([t.get(0, 0), t.get(0xffffffff, 32), t.get(0xffffffff, 32, 1)]).toEqual([
+      0,
+      2 ** 26 - 1,
+      undefined,
+    ]);
+    expect(t.layout).toBe('compact');
+    expect(contents(t)).toEqual([`0/0#0=0`, `${0xffffffff}/32#0=${2 ** 26 - 1}`]);
   });
+
+  it.each([
+    ['a path id', 5, 1],
+    ['a value past 26 bits', 0, 2 ** 26],
+    ['a 32-bit value', 0, 0xffffffff],
+  ])('widens for good on %s, keeping every route', (_what, pathId, value) => {
+    const t = new Ipv4Table();
+    for (let i = 0; i < 100; i++) t.set(A + i * 256, 24, 0, i);
+    const compactBytes = t.byteSize;
+    t.set(A, 8, pathId, value);
+    expect(t.layout).toBe('wide');
+    expect(t.byteSize).toBe(compactBytes * 2);
+    expect(t.get(A, 8, pathId)).toBe(value);
+    for (let i = 0; i < 100; i++) expect(t.get(A + i * 256, 24)).toBe(i);
+    t.delete(A, 8, pathId);
+    t.set(A, 8, 0, 1);
+    expect(t.layout).toBe('wide');
+  });
+
+  it("'wide' is wide from the start", () => {
+    const t = new Ipv4Table(16, 'wide');
+    expect(t.layout).toBe('wide');
+    expect(t.byteSize).toBe(16 * 16);
+    t.set(A, 8, 3, 0xffffffff);
+    expect(t.paths(A, 8)).toEqual([[3, 0xffffffff]]);
+  });
+
+  it.each(['compact', 'wide'] as const)(
+    'a %s table emptied by deletes shrinks, keeping what is left',
+    (layout) => {
+      const t = new Ipv4Table(16, layout);
+      const small = t.byteSize;
+      for (let i = 0; i < 20_000; i++) t.set((i * 2654435761) >>> 0, 32, 0, i);
+      const full = t.byteSize;
+      for (let i = 10; i < 20_000; i++) t.delete((i * 2654435761) >>> 0, 32);
+      expect(t.byteSize).toBeLessThanOrEqual(full / 256);
+      expect(t.layout).toBe(layout);
+      for (let i = 0; i < 10; i++) expect(t.get((i * 2654435761) >>> 0, 32)).toBe(i);
+      for (let i = 0; i < 10; i++) t.delete((i * 2654435761) >>> 0, 32);
+      expect([t.size, t.byteSize]).toEqual([0, small]);
+    },
+  );
+
+  // A small key space forces collisions, overwrites, tombstones and reuse; enough ops to rehash.
+  // Mostly path id 0 and small values: tables stay compact a while, then some widen mid-sequence;
+  // runs of deletes make them shrink.
+  it.each(['compact', 'wide'] as const)(
+    'behaves like a Map under any sequence of set, delete and get (%s)',
+    (layout) => {
+      const key = fc.record({
+        addr: fc.nat({ max: 300 }).map((n) => (n * 0x01000000 + n) >>> 0),
+        length: fc.nat({ max: 32 }),
+        pathId: fc.oneof(
+          { arbitrary: fc.constant(0), weight: 30 },
+          { arbitrary: fc.nat({ max: 2 }), weight: 1 },
+        ),
+      });
+      const value = fc.oneof(
+        { arbitrary: fc.nat({ max: 2 ** 26 - 1 }), weight: 30 },
+        { arbitrary: fc.nat({ max: 0xffffffff }), weight: 1 },
+      );
+      const op = fc.oneof(
+        fc.record({ kind: fc.constant('set' as const), key, value }),
+        fc.record({ kind: fc.constant('delete' as const), key }),
+        fc.record({ kind: fc.constant('get' as const), key }),
+      );
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 3000, size: 'max' }), fc.nat({ max: 3000 }), (ops, purgeAt) => {
+          const t = new Ipv4Table(16, layout);
+          const model = new Map<string, [number, number, number]>();
+          const got: (number | undefined)[] = [];
+          const want: (number | undefined)[] = [];
+          const del = (addr: number, length: number, pathId: number) => {
+            const k = `${addr}/${length}#${pathId}`;
+            got.push(t.delete(addr, length, pathId));
+            want.push(model.has(k) ? (model.get(k) as [number, number, number])[2] : -1);
+            model.delete(k);
+          };
+          for (const [n, o] of ops.entries()) {
+            // Once, most of what is held goes: the table shrinks with routes left in it.
+            if (n === purgeAt)
+              for (const [k, [addr, length]] of [...model].slice(2))
+                del(addr, length, Number(k.split('#')[1]));
+            const { addr, length, pathId } = o.key;
+            const k = `${addr}/${length}#${pathId}`;
+            if (o.kind === 'set') {
+              got.push(t.set(addr, length, pathId, o.value));
+              want.push(model.has(k) ? (model.get(k) as [number, number, number])[2] : -1);
+              model.set(k, [addr, length, o.value]);
+            } else if (o.kind === 'delete') {
+              del(addr, length, pathId);
+            } else {
+              got.push(t.get(addr, length, pathId));
+              want.push(model.get(k)?.[2]);
+            }
+            got.push(t.size);
+            want.push(model.size);
+          }
+          expect(got).toEqual(want);
+          expect(contents(t)).toEqual([...model].map(([k, v]) => `${k}=${v[2]}`).sort());
+          for (const [k, [addr, length]] of model) {
+            const id = Number(k.split('#')[1]);
+            expect(t.paths(addr, length).some(([p]) => p === id)).toBe(true);
+            expect(t.hasPrefix(addr, length)).toBe(true);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });

@@ -26,6 +26,8 @@ export interface SideOptions {
   timers: BfdTimers;
   /** Herald only: also a passive BGP neighbor (it then listens on `local`:179), e.g. a load sender. */
   bgpNeighbor?: { address: string; peerAsn: number; holdTime: number };
+  /** Herald only: extra environment (e.g. NODE_OPTIONS for a CPU profile). */
+  env?: Record<string, string>;
 }
 
 export interface BfdSide {
@@ -78,7 +80,7 @@ async function heraldSide(t: Topology, o: SideOptions): Promise<BfdSide> {
         })),
       ],
     },
-    { env: { HERALD_LOG_LEVEL: 'info' } },
+    { env: { HERALD_LOG_LEVEL: 'info', ...o.env } },
   );
   type View = { neighbor: string; state: string; polling: boolean };
   return {

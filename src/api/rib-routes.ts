@@ -1,6 +1,5 @@
 // /api/v1/routes: Adj-RIB-In, Loc-RIB and Adj-RIB-Out, streamed as a JSON array or NDJSON so a
 // full table is served without being built in memory.
-import { Readable } from 'node:stream';
 import type { Daemon } from '../daemon/daemon.js';
 import { locRibRoutes } from '../rib/loc-rib-view.js';
 import { localPathAttributes } from '../rib/local-routes.js';
@@ -8,6 +7,7 @@ import { adjRibInRoutes, type RouteFilter, type RouteView, viewAttributes } from
 import { formatPrefix, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import { longestMatch } from './longest-match.js';
+import { rowStream } from './row-stream.js';
 import { ErrorResponses, RouteSchema, RoutesQuerySchema } from './schemas.js';
 import type { Api } from './server.js';
 import { adjRibOutRoutes } from './views.js';
@@ -61,28 +61,6 @@ function* routesOf(
   }
 }
 
-/** Rows are sent in chunks of about this many characters, not one socket write per row. */
-const CHUNK = 64 * 1024;
-
-/** A JSON array (or NDJSON) streamed from a generator, never built whole in memory. */
-function stream(rows: Iterable<unknown>, ndjson: boolean): Readable {
-  return Readable.from(
-    (function* () {
-      let chunk = ndjson ? '' : '[';
-      let first = true;
-      for (const r of rows) {
-        chunk += ndjson ? `${JSON.stringify(r)}\n` : `${first ? '' : ','}${JSON.stringify(r)}`;
-        first = false;
-        if (chunk.length >= CHUNK) {
-          yield chunk;
-          chunk = '';
-        }
-      }
-      yield ndjson ? chunk : `${chunk}]`;
-    })(),
-  );
-}
-
 export function ribRoutes(app: Api, daemon: Daemon): void {
   app.get(
     '/api/v1/routes',
@@ -112,7 +90,7 @@ export function ribRoutes(app: Api, daemon: Daemon): void {
               prefix: prefix === undefined ? undefined : formatPrefix(parsePrefix(prefix)),
             });
       // The response schema documents each row; the rows are streamed, not serialized as a whole.
-      return reply.send(stream(rows, ndjson) as never);
+      return reply.send(rowStream(rows, ndjson) as never);
     },
   );
 }

@@ -170,9 +170,15 @@ export class AdjRibIn {
   /** Prefixes are checked for RFC 4271 §6.3 semantics (session data only, not MRT). */
   private readonly checkPrefixes: boolean;
 
-  /** `rules`: the import rules (loop and validity checks); none for MRT data and tests of the codec alone. */
-  constructor(rules?: ImportRules) {
+  /**
+   * `rules`: the import rules (loop and validity checks); none for MRT data and tests of the codec
+   * alone. `ipv4Routes`: how many IPv4 routes to make room for at once (the last session's count),
+   * so a full table coming again is not rehashed as it grows (30 ms or more in one go at 367k).
+   */
+  constructor(rules?: ImportRules, ipv4Routes = 0) {
     this.attributes = new AttributeStore(rules);
+    // the table grows past 70 % full: room for `ipv4Routes` below that
+    if (ipv4Routes > 0) this.ipv4 = new Ipv4Table(Math.ceil((ipv4Routes * 10) / 7) + 1);
     this.checkPrefixes = rules !== undefined;
   }
 
@@ -217,6 +223,23 @@ export class AdjRibIn {
       this.ipv6 = new Ipv6Table();
     }
     return removed;
+  }
+
+  /**
+   * Takes every route of address family `afi` out of the table at once (a stale family swept, RFC
+   * 4724 §4.2) and returns them, still holding their attribute sets: the caller releases them (see
+   * retired-routes.ts). The path observer is not told.
+   */
+  takeFamily(afi: number): { ipv4?: Ipv4Table; ipv6?: Ipv6Table } {
+    if (afi === Afi.IPV4) {
+      const ipv4 = this.ipv4;
+      this.ipv4 = new Ipv4Table();
+      return { ipv4 };
+    }
+    if (afi !== Afi.IPV6) return {};
+    const ipv6 = this.ipv6;
+    this.ipv6 = new Ipv6Table();
+    return { ipv6 };
   }
 
   /** Applies one UPDATE body. Throws a Notification when the session must be reset. */

@@ -21,6 +21,7 @@ import type { ImportRules } from './import-rules.js';
 import { ImportVerdicts } from './import-verdicts.js';
 import { nextHopSelf } from './learned-export.js';
 import type { OutSetRegistry } from './out-sets.js';
+import { RetiredRoutes } from './retired-routes.js';
 import { prefixesOf } from './route-view.js';
 
 /** Seconds stale routes may wait for End-of-RIB once the peer is back (FRR's stalepath-time). */
@@ -95,6 +96,8 @@ export interface NeighborRibsOptions {
   readonly maxPrefixes?: MaxPrefixes;
   /** Resolves once our own routes are known after start; End-of-RIB waits for it (never rejects). */
   readonly settled?: () => Promise<void>;
+  /** Where routes taken out of service are let go of, a batch per turn (the engine shares one). */
+  readonly retired?: RetiredRoutes;
 }
 
 /** Max-prefix settings of a neighbor (FRR's `neighbor X maximum-prefix N [threshold] [warning-only] [restart M]`). */
@@ -138,7 +141,12 @@ export class NeighborRibs implements RouteExchange {
   /** Counts the paths of the current Adj-RIB-In the import policy rejects (while it has one). */
   private verdicts?: ImportVerdicts;
 
+  private readonly retired: RetiredRoutes;
+  /** IPv4 routes the last session held: a new session's table makes room for as many at once. */
+  private lastIpv4Routes = 0;
+
   constructor(private readonly opts: NeighborRibsOptions) {
+    this.retired = opts.retired ?? new RetiredRoutes();
     this.adjRibIn = this.freshTable();
     this.adjRibOut = new AdjRibOut(opts.outSets);
   }
@@ -251,7 +259,7 @@ export class NeighborRibs implements RouteExchange {
     this.peerBgpId = session.peerBgpId;
     this.context = undefined;
     this.sink = sink;
-    this.replaceTable();
+    this.replaceTable(this.lastIpv4Routes);
     if (this.stale) this.keepStaleFamilies(session);
     this.background(
       this.adjRibOut
@@ -275,6 +283,7 @@ export class NeighborRibs implements RouteExchange {
       return;
     }
     this.stale = this.adjRibIn;
+    if (this.stale.ipv4.size > 0) this.lastIpv4Routes = this.stale.ipv4.size;
     this.stale.trackChanges(false);
     this.stale.observePaths(undefined);
     this.adjRibIn = this.freshTable();
@@ -356,8 +365,8 @@ export class NeighborRibs implements RouteExchange {
     this.clearStaleTimer();
   }
 
-  private freshTable(): AdjRibIn {
-    const t = new AdjRibIn(this.sessionRules());
+  private freshTable(ipv4Routes = 0): AdjRibIn {
+    const t = new AdjRibIn(this.sessionRules(), ipv4Routes);
     t.trackChanges(this.following);
     this.countRejected(t);
     return t;
@@ -381,23 +390,40 @@ export class NeighborRibs implements RouteExchange {
     };
   }
 
-  /** A new, empty Adj-RIB-In; the old one's prefixes are reported as changed. */
-  private replaceTable(): void {
+  /** A new, empty Adj-RIB-In (room for `ipv4Routes`); the old one's prefixes are reported as changed. */
+  private replaceTable(ipv4Routes = 0): void {
     const old = this.adjRibIn;
+    if (old.ipv4.size > 0) this.lastIpv4Routes = old.ipv4.size;
     old.observePaths(undefined);
-    this.adjRibIn = this.freshTable();
+    this.adjRibIn = this.freshTable(ipv4Routes);
     this.dropTable(old);
   }
 
+  /**
+   * Empties a table that is let go of (no longer held, or the stale copy swept whole): the routes
+   * are gone at once; its attribute store goes with it, so nothing is released; its prefixes are
+   * reported a batch per turn when the Loc-RIB is followed.
+   */
   private dropTable(table: AdjRibIn): void {
-    for (const family of [IPV4_UNICAST, IPV6_UNICAST]) this.dropFamily(table, family);
+    const tables = { ...table.takeFamily(IPV4_UNICAST >> 8), ...table.takeFamily(IPV6_UNICAST >> 8) };
+    this.retired.retire({ tables, ...this.reporting() });
   }
 
-  /** Removes a family from a table, reporting its prefixes when the Loc-RIB is followed. */
+  /**
+   * Removes a family from a table that stays: the routes are gone at once, their attribute sets
+   * released and their prefixes reported a batch per turn.
+   */
   private dropFamily(table: AdjRibIn, family: FamilyKey): void {
-    const gone = this.following ? prefixesOf(table, family) : undefined;
-    table.dropFamily(family >> 8);
-    if (gone && gone.length > 0) this.report(gone);
+    this.retired.retire({
+      tables: table.takeFamily(family >> 8),
+      release: table.attributes,
+      ...this.reporting(),
+    });
+  }
+
+  /** How retired routes are reported: only while the Loc-RIB is followed. */
+  private reporting(): { report?: (prefixes: readonly Prefix[]) => void; failed: (e: Error) => void } {
+    return { report: this.following ? (p) => this.report(p) : undefined, failed: this.opts.failed };
   }
 
   private report(prefixes: readonly Prefix[]): void {

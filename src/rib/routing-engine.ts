@@ -40,6 +40,7 @@ import { type PrefixSelection, pathsOf, type RoutePath, selectPrefix } from './l
 import type { LocalRoute } from './local-routes.js';
 import { type MaxPrefixes, NeighborRibs, type SessionFacts } from './neighbor-ribs.js';
 import { type OutSet, OutSetRegistry } from './out-sets.js';
+import { RetiredRoutes } from './retired-routes.js';
 import { ipv4Prefix, prefixesOf } from './route-view.js';
 
 export interface RoutingEngineOptions {
@@ -145,6 +146,8 @@ export class RoutingEngine {
   private readonly followers = new Set<LocRibFollower>();
   /** Herald's own routes at the last change, by prefix key (to find what changed). */
   private lastLocal = new Map<number | string, LocalRoute>();
+  /** Routes taken out of service (sessions down, stale families swept), let go of a batch per turn. */
+  readonly retired = new RetiredRoutes();
 
   constructor(private readonly opts: RoutingEngineOptions) {}
 
@@ -222,6 +225,7 @@ export class RoutingEngine {
       localAsn: this.opts.localAsn,
       maxPrefixes: spec.maxPrefixes,
       settled: this.opts.settled,
+      retired: this.retired,
     });
     ribs.setImportPolicy(this.policyNamed(spec.importPolicy));
     if (spec.importPolicy !== undefined) this.importPolicyNames.set(spec.address, spec.importPolicy);

@@ -30,8 +30,11 @@ import {
 } from './fsm-types.js';
 import { buildOpen, type Negotiated } from './negotiate.js';
 
-/** Messages handled per turn of the event loop before yielding (keeps timers and other peers live). */
-const MESSAGES_PER_TURN = 2000;
+/**
+ * Messages handled per turn of the event loop before yielding (keeps timers and other peers live):
+ * 500 full-table UPDATEs (~3,200 prefixes) are 10–30 ms of work; 2,000 took up to 110 ms (issue 16).
+ */
+const MESSAGES_PER_TURN = 500;
 
 export interface MessageCounters {
   open: number;

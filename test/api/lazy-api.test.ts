@@ -65,6 +65,8 @@ describe('lazy API listener', () => {
   });
 
   it('rejects when the address cannot be listened on', async () => {
-    await expect(listenApi(daemon, {}, { path: join(dir, 'missing', 'c.sock') })).rejects.toThrow(/EACCES|ENOENT/);
+    await expect(listenApi(daemon, {}, { path: join(dir, 'missing', 'c.sock') })).rejects.toThrow(
+      /EACCES|ENOENT/,
+    );
   });
 });

@@ -16,7 +16,9 @@
 //     neighbor fed by 10 configurations merged. RSS the same way;
 //  3. one configuration changed (a prefix added to its router and its allowed list, then removed):
 //     time from the write to the API server until the announcement / withdrawal arrives at that
-//     neighbor, p50/p99, with Herald's debounce set to BENCH_FRRK8S_DEBOUNCE_MS (default 0).
+//     neighbor, p50/p99, with Herald's debounce set to BENCH_FRRK8S_DEBOUNCE_MS (default 0); and
+//     Herald's CPU time per change (user + system, less its idle rate measured while settling),
+//     which a busy machine distorts far less than the latencies.
 //
 // FRR-K8s itself cannot run here (no cluster, no container runtime): the figures are compared
 // with the issue's targets, not with FRR-K8s.
@@ -29,7 +31,7 @@ import { type HeraldInstance, startHerald } from '../test/interop/harness/herald
 import { addLan, delay, exec, interopUnavailable, Topology, waitFor } from '../test/interop/harness/index.js';
 import { FakeApiServer, kubeconfigFor } from '../test/k8s/fake-api-server.js';
 import { advertisement, frrConfiguration, node, peer, pool, service, slice } from '../test/k8s/resources.js';
-import { rssBytes } from './ingest/proc.js';
+import { cpuSeconds, rssBytes } from './ingest/proc.js';
 import { RouterProcess } from './k8s/router-process.js';
 import { emitResult, runLimit } from './lib/output.js';
 import { distribution, fmt } from './lib/stats.js';
@@ -165,7 +167,10 @@ async function main(): Promise<number> {
       what: `${perPeer} prefixes at each of the ${PEERS} listeners, the services at the 11th`,
     });
     result.convergedSeconds = ms(t0, hr()) / 1000;
+    const pid = herald.process.pid;
+    const idleFrom = { cpu: cpuSeconds(pid), at: hr() };
     await delay(SETTLE_MS);
+    const idleCpuPerMs = (cpuSeconds(pid) - idleFrom.cpu) / ms(idleFrom.at, hr());
     result.withRssBytes = rssBytes(herald.process.pid);
     result.rssDeltaBytes = (result.withRssBytes as number) - (result.withoutRssBytes as number);
     console.log(
@@ -176,6 +181,7 @@ async function main(): Promise<number> {
 
     // 3. one configuration changed → UPDATE at its neighbor
     const latencies: number[] = [];
+    const busyFrom = { cpu: cpuSeconds(pid), at: hr() };
     for (let trial = 0; trial < TRIALS; trial++) {
       for (const kind of ['a', 'w'] as const) {
         const at = hr();
@@ -192,12 +198,15 @@ async function main(): Promise<number> {
         await delay(DEBOUNCE_MS + 100 + Math.random() * 100);
       }
     }
+    const busyCpu = cpuSeconds(pid) - busyFrom.cpu - idleCpuPerMs * ms(busyFrom.at, hr());
+    result.cpuMsPerChange = (busyCpu * 1000) / latencies.length;
     const d = distribution(latencies);
     result.change = d;
     result.latenciesMs = latencies;
     console.log(
       `one FRRConfiguration changed → UPDATE at its neighbor: p50 ${fmt(d.p50, 1)} ms, p99 ${fmt(d.p99, 1)} ms, ` +
-        `max ${fmt(d.max, 1)} ms (${d.n} changes; debounce ${DEBOUNCE_MS} ms)`,
+        `max ${fmt(d.max, 1)} ms (${d.n} changes; debounce ${DEBOUNCE_MS} ms); Herald CPU ` +
+        `${fmt(result.cpuMsPerChange as number, 1)} ms per change`,
     );
     await herald.stop();
     herald = undefined;

@@ -295,7 +295,7 @@ export class Announcements {
     for (const [key, e] of this.configured) if (shadowed || !this.runtime.has(key)) yield [key, e];
     yield* this.runtime;
     for (const e of this.kubernetes) {
-      const key = localRouteKey(e.route);
+      const key = kubernetesKeys(e.route).prefix;
       if (!this.configured.has(key) && !this.runtime.has(key)) yield [key, e];
     }
   }
@@ -333,7 +333,24 @@ export class Announcements {
   }
 }
 
+/**
+ * A Kubernetes route's keys, remembered per route object (routes are immutable, and a snapshot
+ * that leaves a route unchanged hands over the same object): an FRR-K8s change of one prefix
+ * among thousands does not format every prefix again.
+ */
+const kubernetesKeyCache = new WeakMap<LocalRoute, { prefix: string; sourced: string }>();
+
+function kubernetesKeys(r: LocalRoute): { prefix: string; sourced: string } {
+  let keys = kubernetesKeyCache.get(r);
+  if (!keys) {
+    const prefix = localRouteKey(r);
+    keys = { prefix, sourced: `${prefix} ${r.peers?.join(',') ?? '*'}` };
+    kubernetesKeyCache.set(r, keys);
+  }
+  return keys;
+}
+
 /** A Kubernetes route's identity: its prefix and the neighbors it is for. */
 function sourcedKey(r: LocalRoute): string {
-  return `${localRouteKey(r)} ${r.peers?.join(',') ?? '*'}`;
+  return kubernetesKeys(r).sourced;
 }

@@ -117,27 +117,50 @@ function importPolicy(m: MergedNeighbor, out: PolicyConfig): void {
 
 /** Routes per prefix and attributes, each for the neighbors (keys) that get it so. */
 function announcementsOf(neighbors: readonly MergedNeighbor[]): Announcement[] {
-  const groups = new Map<string, Announcement>();
+  const groups = new Map<string, { announcement: Announcement; from: MergedNeighbor[] }>();
   for (const m of neighbors) {
-    for (const [prefix, a] of Object.entries(m.advertise)) {
-      const standard = a.communities.filter((c) => c.split(':').length === 2);
-      const large = a.communities.filter((c) => c.split(':').length === 3);
-      const key = JSON.stringify([prefix, standard, large, a.localPref]);
-      const g = groups.get(key) ?? {
-        prefix,
-        peers: [],
-        communities: standard,
-        largeCommunities: large,
-        ...(a.localPref !== undefined && { localPref: a.localPref }),
-        services: [],
-      };
-      g.peers?.push(m.key);
-      g.services = [...new Set([...g.services, ...m.sources])].sort();
-      groups.set(key, g);
+    for (const prefix of Object.keys(m.advertise)) {
+      const a = m.advertise[prefix];
+      const none = a.communities.length === 0;
+      const standard = none ? a.communities : a.communities.filter((c) => c.split(':').length === 2);
+      const large = none ? a.communities : a.communities.filter((c) => c.split(':').length === 3);
+      // Communities hold neither spaces nor commas: the text names the attributes unambiguously.
+      const key = `${prefix} ${standard.join(',')} ${large.join(',')} ${a.localPref}`;
+      let g = groups.get(key);
+      if (!g) {
+        const announcement: Announcement = {
+          prefix,
+          peers: [],
+          communities: standard,
+          largeCommunities: large,
+          ...(a.localPref !== undefined && { localPref: a.localPref }),
+          services: [],
+        };
+        g = { announcement, from: [] };
+        groups.set(key, g);
+      }
+      g.announcement.peers?.push(m.key);
+      g.from.push(m);
     }
   }
-  return [...groups.values()].sort((a, b) => a.prefix.localeCompare(b.prefix));
+  // Most prefixes go to one neighbor: its sources, sorted once, serve all of them.
+  const sorted = new Map<MergedNeighbor, string[]>();
+  const sourcesOf = (from: readonly MergedNeighbor[]): string[] => {
+    if (from.length > 1) return [...new Set(from.flatMap((m) => m.sources))].sort();
+    const list = sorted.get(from[0]) ?? [...from[0].sources].sort();
+    sorted.set(from[0], list);
+    return list;
+  };
+  const out: Announcement[] = [];
+  for (const g of groups.values()) {
+    g.announcement.services = sourcesOf(g.from);
+    out.push(g.announcement);
+  }
+  return out.sort((a, b) => byText.compare(a.prefix, b.prefix));
 }
+
+/** The order of localeCompare, without building a collator per comparison. */
+const byText = new Intl.Collator();
 
 /** A config-file neighbor gets MetalLB's routes for every peer, as outside FRR-K8s mode. */
 function withEveryPeerRoutes(m: MergedNeighbor, announcements: readonly Announcement[]): MergedNeighbor {

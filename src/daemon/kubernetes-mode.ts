@@ -18,7 +18,7 @@ import { LogEvent, type Logger } from '../log/logger.js';
 import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
 import { nodeStateOf, rejectedSources } from './frrk8s-status.js';
-import { kubernetesRoutes } from './kubernetes-routes.js';
+import { kubernetesRoutes, RouteMemo } from './kubernetes-routes.js';
 import { sessionNeighbors } from './kubernetes-sessions.js';
 import { serviceNodeViews } from './service-neighbors.js';
 
@@ -61,6 +61,8 @@ const SOURCE = 'kubernetes';
 /** The Lease whose holder allocates addresses (in kubernetes.namespace). */
 export const ALLOCATOR_LEASE = 'herald-allocator';
 const STATUS_EVERY_MS = 2000;
+/** FRR-K8s mode: the FRRNodeState and Events follow a burst of snapshots once, this long after. */
+const FRR_STATUS_DELAY_MS = 200;
 
 export class KubernetesMode implements KubernetesModeView {
   private watcher?: K8sWatcher;
@@ -75,6 +77,7 @@ export class KubernetesMode implements KubernetesModeView {
   private nodeState?: FrrNodeState;
   private rejections?: RejectionEvents;
   private sessionStatesTimer?: NodeJS.Timeout;
+  private frrStatusTimer?: NodeJS.Timeout;
   private last?: DesiredState;
   private own: ResourceProblem[] = [];
   private peerAddresses = new Map<string, string>();
@@ -85,6 +88,8 @@ export class KubernetesMode implements KubernetesModeView {
   private sessionProblems: ResourceProblem[] = [];
   /** The neighbor addresses the announced routes were targeted with (see retarget). */
   private targetedNeighbors = '';
+  /** The last snapshot's routes, handed out again for unchanged announcements. */
+  private readonly routeMemo = new RouteMemo();
   private unsubscribe: () => void = () => {};
   /** FRR-K8s mode: the merged plan applied, and its import policies as last compiled. */
   private plan?: FrrK8sPlan;
@@ -288,6 +293,7 @@ export class KubernetesMode implements KubernetesModeView {
     this.unsubscribe();
     this.releaseFirst();
     if (this.sessionStatesTimer) clearInterval(this.sessionStatesTimer);
+    clearTimeout(this.frrStatusTimer);
     await this.elector?.stop();
     await this.allocator?.idle();
     await this.watcher?.stop();
@@ -313,6 +319,7 @@ export class KubernetesMode implements KubernetesModeView {
     }
     this.announce(state);
     this.releaseFirst();
+    if (state.frrSources) this.scheduleFrrStatus();
     this.report(state);
   }
 
@@ -336,12 +343,27 @@ export class KubernetesMode implements KubernetesModeView {
         message: `${this.policyProblem}; nothing accepted`,
       });
     this.plan = plan;
-    this.rejections?.record(rejectedSources(plan, state.problems));
-    this.nodeState?.setOwner(state.node?.uid);
-    void this.nodeState?.report(nodeStateOf(plan, state.problems, this.daemon.config.alwaysBlock ?? []));
     this.peerAddresses = plan.peerAddress;
     this.daemon.setSourcedNeighbors(SOURCE, plan.neighbors);
     this.sessionProblems = plan.problems;
+  }
+
+  /**
+   * The FRRNodeState (its runningConfig is a YAML rendering of the whole merge) and the Events on
+   * sources left out: written after the routes are staged and once per burst of snapshots, with the
+   * last plan, so they do not delay what goes to the peers.
+   */
+  private scheduleFrrStatus(): void {
+    if (this.frrStatusTimer) return;
+    this.frrStatusTimer = setTimeout(() => {
+      this.frrStatusTimer = undefined;
+      const { plan, last } = this;
+      if (!plan || !last) return;
+      this.rejections?.record(rejectedSources(plan, last.problems));
+      this.nodeState?.setOwner(last.node?.uid);
+      void this.nodeState?.report(nodeStateOf(plan, last.problems, this.daemon.config.alwaysBlock ?? []));
+    }, FRR_STATUS_DELAY_MS);
+    this.frrStatusTimer.unref();
   }
 
   frrk8s(): FrrK8sPlan | undefined {
@@ -368,6 +390,7 @@ export class KubernetesMode implements KubernetesModeView {
       state.frrSources && this.plan ? this.plan.announcements : state.announcements,
       { peerAddress: this.peerAddresses, neighbors: [...this.daemon.peers.keys()] },
       state.node,
+      this.routeMemo,
     );
     this.daemon.announcements.replaceKubernetes(routes.routes);
     this.own = [...this.sessionProblems, ...routes.problems];

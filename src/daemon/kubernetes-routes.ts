@@ -2,7 +2,8 @@
 // route with its communities and LOCAL_PREF (sent to iBGP peers only, as every local route), for
 // the neighbors it targets. BGPAdvertisement `peers` name BGPPeers; a route carries neighbor
 // addresses, so names are mapped through the sessions. The announcement of a prefix for every
-// peer (`peers: null`) goes to every neighbor the named variants of that prefix do not cover. Pure.
+// peer (`peers: null`) goes to every neighbor the named variants of that prefix do not cover.
+// Pure, but for the optional RouteMemo, which hands out the last snapshot's route objects again.
 import type { Announcement, NodeInfo, ResourceProblem } from '../k8s/index.js';
 import { type LocalRouteSpec, localRoute } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
@@ -15,6 +16,55 @@ export interface RouteTargets {
   readonly neighbors: readonly string[];
 }
 
+interface Built {
+  sourced: SourcedRoute;
+  tooLarge?: string;
+}
+
+/**
+ * The routes built for the previous snapshot, by spec and targets: an announcement that did not
+ * change gives the same route object again, so nothing is parsed again and the routes compare
+ * equal by identity where they are replaced (Announcements.replaceKubernetes).
+ */
+export class RouteMemo {
+  private last = new Map<string, Built[]>();
+  private next = new Map<string, Built[]>();
+
+  /** `spec` as kubernetesRoutes makes it: prefix, communities, large communities, LOCAL_PREF, next hop. */
+  build(spec: LocalRouteSpec, peers: string[] | undefined): Built {
+    const same = (b: Built) => sameSpec(b.sourced.spec, spec) && sameList(b.sourced.route.peers, peers);
+    let built = this.last.get(spec.prefix)?.find(same);
+    if (!built) {
+      const route = peers ? { ...localRoute(spec), peers } : localRoute(spec);
+      built = { sourced: { spec, route }, tooLarge: routeSizeProblem(route) };
+    }
+    const list = this.next.get(spec.prefix);
+    if (list) list.push(built);
+    else this.next.set(spec.prefix, [built]);
+    return built;
+  }
+
+  /** The snapshot is built: only its routes are remembered. */
+  done(): void {
+    this.last = this.next;
+    this.next = new Map();
+  }
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameSpec(a: LocalRouteSpec, b: LocalRouteSpec): boolean {
+  return (
+    a.localPref === b.localPref &&
+    a.nextHop === b.nextHop &&
+    sameList(a.communities, b.communities) &&
+    sameList(a.largeCommunities, b.largeCommunities)
+  );
+}
+
 /**
  * Local routes for `announcements`. An IPv6 prefix gets the node's IPv6 address as next hop (so it
  * can be sent over IPv4 sessions too); IPv4 prefixes use each session's own address (next-hop
@@ -24,22 +74,32 @@ export function kubernetesRoutes(
   announcements: readonly Announcement[],
   targets: RouteTargets,
   node: NodeInfo | undefined,
+  memo = new RouteMemo(),
 ): { routes: SourcedRoute[]; problems: ResourceProblem[] } {
   const routes: SourcedRoute[] = [];
   const problems: ResourceProblem[] = [];
   const named = new Map<string, Set<string>>();
-  const addressesOf = (peers: readonly string[]) =>
-    [...new Set(peers.flatMap((name) => targets.peerAddress.get(name) ?? []))].sort();
-  for (const a of announcements) {
-    if (a.peers === null) continue;
+  const addressesOf = (peers: readonly string[]): string[] => {
+    if (peers.length !== 1)
+      return [...new Set(peers.flatMap((n) => targets.peerAddress.get(n) ?? []))].sort();
+    const address = targets.peerAddress.get(peers[0]);
+    return address === undefined ? [] : [address];
+  };
+  const targeted = announcements.map((a) => (a.peers === null ? undefined : addressesOf(a.peers)));
+  // The named variants matter only for a prefix that also has a variant for every peer.
+  const everyPeer = new Set(announcements.filter((a) => a.peers === null).map((a) => a.prefix));
+  announcements.forEach((a, i) => {
+    const addresses = targeted[i];
+    if (!addresses || !everyPeer.has(a.prefix)) return;
     const set = named.get(a.prefix) ?? new Set<string>();
-    for (const address of addressesOf(a.peers)) set.add(address);
+    for (const address of addresses) set.add(address);
     named.set(a.prefix, set);
-  }
-  for (const a of announcements) {
+  });
+  for (let i = 0; i < announcements.length; i++) {
+    const a = announcements[i];
     let peers: string[] | undefined;
     if (a.peers !== null) {
-      peers = addressesOf(a.peers);
+      peers = targeted[i] as string[];
       if (peers.length === 0) continue;
     } else {
       const exclude = named.get(a.prefix);
@@ -55,14 +115,14 @@ export function kubernetesRoutes(
       ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
       ...(a.prefix.includes(':') && node?.ipv6 ? { nextHop: node.ipv6 } : {}),
     };
-    const route = peers ? { ...localRoute(spec), peers } : localRoute(spec);
-    const tooLarge = routeSizeProblem(route);
+    const { sourced, tooLarge } = memo.build(spec, peers);
     if (tooLarge) {
       const resource = `services ${a.services.join(', ')}`;
       problems.push({ resource, field: '', message: `${a.prefix}: ${tooLarge}; not announced` });
       continue;
     }
-    routes.push({ spec, route });
+    routes.push(sourced);
   }
+  memo.done();
   return { routes, problems };
 }

@@ -2,7 +2,8 @@
 // IPAllocated / AllocationFailed and the speaker's nodeAssigned / nodeUnassigned; on an
 // FRRConfiguration or BGPPeer left out of the FRR-K8s merge, ConfigurationRejected.
 // Each (service, reason, message) is recorded once until the service's next different event, so a
-// reconciliation that finds nothing new records nothing.
+// reconciliation that finds nothing new records nothing; forget() ends that for an object whose
+// condition cleared, so the same event is recorded again when the condition returns.
 import type { KubeTarget } from './kube-config.js';
 import { kubeJson } from './kube-request.js';
 
@@ -16,6 +17,10 @@ export interface ServiceRef {
   apiVersion?: string;
 }
 
+function objectKey(o: Pick<ServiceRef, 'kind' | 'namespace' | 'name'>): string {
+  return `${o.kind ?? 'Service'} ${o.namespace}/${o.name}`;
+}
+
 export class ServiceEvents {
   private readonly recorded = new Map<string, string>();
 
@@ -27,6 +32,11 @@ export class ServiceEvents {
     private readonly instance: string,
   ) {}
 
+  /** The object's last event no longer holds: its next event is recorded even if the same. */
+  forget(object: Pick<ServiceRef, 'kind' | 'namespace' | 'name'>): void {
+    this.recorded.delete(objectKey(object));
+  }
+
   /** Records the event unless it is the service's last one already. */
   async record(
     service: ServiceRef,
@@ -34,7 +44,7 @@ export class ServiceEvents {
     reason: string,
     message: string,
   ): Promise<void> {
-    const key = `${service.kind ?? 'Service'} ${service.namespace}/${service.name}`;
+    const key = objectKey(service);
     if (this.recorded.get(key) === `${reason}\u0000${message}`) return;
     this.recorded.set(key, `${reason}\u0000${message}`);
     const now = new Date().toISOString();

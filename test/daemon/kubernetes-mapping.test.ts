@@ -1,9 +1,10 @@
 // The pure half of Kubernetes mode: a snapshot's announcements as local routes (peer names →
 // neighbor addresses, the everyone-else variant, IPv6 next hop, LOCAL_PREF kept for iBGP) and its
-// BGPPeer sessions as neighbor configs with the config file's defaults and clear problems.
+// BGPPeer sessions as neighbor configs with the config file's defaults and clear problems; the
+// RouteMemo that hands out the last snapshot's route objects for unchanged announcements.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { kubernetesRoutes } from '../../src/daemon/kubernetes-routes.js';
+import { kubernetesRoutes, RouteMemo } from '../../src/daemon/kubernetes-routes.js';
 import { sessionNeighbors } from '../../src/daemon/kubernetes-sessions.js';
 import type { Announcement, PeerSession } from '../../src/k8s/index.js';
 import { exportAttributes } from '../../src/rib/local-routes.js';
@@ -257,5 +258,44 @@ describe('sessionNeighbors', () => {
     });
     expect(bfd['10.1.0.1']).toMatchObject({ multihop: true, minTtl: 250 });
     expect(bfd['10.0.0.10']).toBeUndefined();
+  });
+});
+
+describe('RouteMemo', () => {
+  it('hands out the same route for an unchanged announcement, a new one for any change', () => {
+    const memo = new RouteMemo();
+    const routes = (list: Announcement[]) =>
+      kubernetesRoutes(list, targets, undefined, memo).routes.map((r) => r.route);
+    const base = [
+      announcement('192.0.2.1/32', { communities: ['64512:1'], localPref: 100 }),
+      announcement('192.0.2.2/32', { peers: ['tor-a'] }),
+    ];
+    const [one, two] = routes(base);
+    const again = routes(base.map((a) => ({ ...a, communities: [...a.communities] })));
+    expect(again[0]).toBe(one);
+    expect(again[1]).toBe(two);
+
+    const changed = routes([
+      announcement('192.0.2.1/32', { communities: ['64512:2'], localPref: 100 }),
+      announcement('192.0.2.2/32', { peers: ['tor-b'] }),
+    ]);
+    expect(changed[0]).not.toBe(one);
+    expect(changed[0].communities).toEqual([64512 * 65536 + 2]);
+    expect(changed[1]).not.toBe(two);
+    expect(changed[1].peers).toEqual(['10.0.0.2']);
+
+    const pref = routes([announcement('192.0.2.1/32', { communities: ['64512:2'], localPref: 200 })]);
+    expect(pref[0]).not.toBe(changed[0]);
+    expect(pref[0].localPref).toBe(200);
+  });
+
+  it('forgets routes a snapshot no longer has', () => {
+    const memo = new RouteMemo();
+    const a = announcement('192.0.2.1/32');
+    const [first] = kubernetesRoutes([a], targets, undefined, memo).routes;
+    kubernetesRoutes([announcement('192.0.2.9/32')], targets, undefined, memo);
+    const [back] = kubernetesRoutes([a], targets, undefined, memo).routes;
+    expect(formatPrefix(back.route.prefix)).toBe('192.0.2.1/32');
+    expect(back.route).not.toBe(first.route);
   });
 });

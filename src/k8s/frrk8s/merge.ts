@@ -69,10 +69,27 @@ const DEFAULT = { port: 179, holdTime: 180, keepaliveTime: 60, connectTime: 60 }
 
 class Conflict extends Error {}
 
+/**
+ * A router's prefixes while merging: each source's list chained to the earlier ones, so a source
+ * adds its own without copying (or sorting) everything merged so far; sorted once at the end.
+ */
+interface PrefixChain {
+  own: readonly string[];
+  earlier?: PrefixChain;
+}
+
+type RouterState = Omit<MergedRouter, 'prefixes'> & { prefixes: PrefixChain };
+
 interface State {
-  routers: Map<string, MergedRouter>;
+  routers: Map<string, RouterState>;
   neighbors: Map<string, MergedNeighbor>;
   bfd: Map<string, { profile: FrrBfdProfile; source: string }>;
+  /**
+   * A neighbor's advertised prefixes are changed in place (copying hundreds of them for every
+   * source was most of the merge's garbage); these put back what the source being merged changed,
+   * if it is left out.
+   */
+  undo: (() => void)[];
 }
 
 function neighborKey(vrf: string, n: FrrNeighbor): string {
@@ -89,11 +106,19 @@ function sameWithDefault(a: number | undefined, b: number | undefined, def: numb
   return (a ?? def) === (b ?? def);
 }
 
-function mergeRouter(state: State, r: FrrRouter, source: string): MergedRouter {
+/** The prefixes, sorted; without repeats once more than one list was merged (as a union). */
+function prefixList(chain: PrefixChain): string[] {
+  if (!chain.earlier) return [...chain.own].sort();
+  const all = new Set<string>();
+  for (let c: PrefixChain | undefined = chain; c; c = c.earlier) for (const p of c.own) all.add(p);
+  return [...all].sort();
+}
+
+function mergeRouter(state: State, r: FrrRouter, source: string): RouterState {
   const was = state.routers.get(r.vrf);
   const vrfText = r.vrf ? `VRF ${r.vrf}` : 'the default VRF';
   if (!was) {
-    const fresh = { asn: r.asn, id: r.id, vrf: r.vrf, prefixes: [...r.prefixes].sort(), sources: [source] };
+    const fresh = { asn: r.asn, id: r.id, vrf: r.vrf, prefixes: { own: r.prefixes }, sources: [source] };
     state.routers.set(r.vrf, fresh);
     return fresh;
   }
@@ -103,7 +128,7 @@ function mergeRouter(state: State, r: FrrRouter, source: string): MergedRouter {
     asn: was.asn,
     id: was.id ?? r.id,
     vrf: r.vrf,
-    prefixes: [...new Set([...was.prefixes, ...r.prefixes])].sort(),
+    prefixes: { own: r.prefixes, earlier: was.prefixes },
     sources: was.sources.includes(source) ? was.sources : [...was.sources, source],
   };
   state.routers.set(r.vrf, merged);
@@ -152,7 +177,7 @@ function selectorKey(s: PrefixSelector): string {
 
 function mergeNeighbor(
   state: State,
-  router: MergedRouter,
+  router: RouterState,
   n: FrrNeighbor,
   source: string,
   configFile: boolean,
@@ -177,15 +202,19 @@ function mergeNeighbor(
   // A config-file neighbor runs with the config file's settings: only the peer must agree.
   if (was.configFile || configFile) checkPeer(key, n, was.session, was.sources);
   else checkSession(key, n, was.session, was.sources);
-  const advertise = { ...was.advertise };
+  const advertise = was.advertise;
   for (const [prefix, mine] of Object.entries(advertised(n))) {
     const theirs = advertise[prefix];
     if (!theirs) {
+      state.undo.push(() => delete advertise[prefix]);
       advertise[prefix] = mine;
       continue;
     }
     if (mine.localPref !== undefined && theirs.localPref !== undefined && mine.localPref !== theirs.localPref)
       fail(`neighbor ${key} localPref of ${prefix}`, mine.localPref, theirs.localPref, was.sources);
+    state.undo.push(() => {
+      advertise[prefix] = theirs;
+    });
     advertise[prefix] = {
       communities: [...new Set([...theirs.communities, ...mine.communities])].sort(),
       ...((theirs.localPref ?? mine.localPref) !== undefined && {
@@ -216,11 +245,12 @@ function mergeBfd(state: State, profiles: readonly FrrBfdProfile[], source: stri
 }
 
 function copy(state: State): State {
-  return { routers: new Map(state.routers), neighbors: new Map(state.neighbors), bfd: new Map(state.bfd) };
+  const { routers, neighbors, bfd } = state;
+  return { routers: new Map(routers), neighbors: new Map(neighbors), bfd: new Map(bfd), undo: [] };
 }
 
 export function mergeSources(sources: readonly MergeSource[]): MergeResult {
-  let state: State = { routers: new Map(), neighbors: new Map(), bfd: new Map() };
+  let state: State = { routers: new Map(), neighbors: new Map(), bfd: new Map(), undo: [] };
   const accepted: string[] = [];
   const rejected: MergeResult['rejected'] = [];
   for (const s of sources) {
@@ -233,6 +263,7 @@ export function mergeSources(sources: readonly MergeSource[]): MergeResult {
       }
     } catch (e) {
       if (!(e instanceof Conflict)) throw e;
+      for (const undo of next.undo.reverse()) undo();
       rejected.push({ source: s.name, reason: `${s.name}: ${e.message}; left out` });
       continue;
     }
@@ -241,7 +272,7 @@ export function mergeSources(sources: readonly MergeSource[]): MergeResult {
   }
   const byKey = <T>(m: Map<string, T>) => [...m.keys()].sort().map((k) => m.get(k) as T);
   return {
-    routers: byKey(state.routers),
+    routers: byKey(state.routers).map((r) => ({ ...r, prefixes: prefixList(r.prefixes) })),
     neighbors: byKey(state.neighbors),
     bfdProfiles: byKey(state.bfd).map((b) => b.profile),
     accepted,

@@ -5,8 +5,8 @@
 // communities) and what it accepts, which sources contributed, and the always-block CIDRs.
 // Passwords never appear ("<retracted>", FRR-K8s's word). The results are "success" or "failed: "
 // with the reasons, one per line. Pure.
-import { stringify } from 'yaml';
 import type { MergedNeighbor, MergeResult } from './merge.js';
+import { yamlBlock } from './yaml-block.js';
 
 const RETRACTED = '<retracted>';
 
@@ -52,7 +52,7 @@ export function runningConfig(merged: MergeResult, alwaysBlock: readonly string[
     neighbors: merged.neighbors.filter((m) => m.vrf === r.vrf).map(neighborView),
     sources: r.sources,
   }));
-  return stringify({
+  return yamlBlock({
     routers,
     ...(merged.bfdProfiles.length > 0 && { bfdProfiles: merged.bfdProfiles }),
     ...(alwaysBlock.length > 0 && { alwaysBlock }),

@@ -22,6 +22,19 @@ bgp:
 `,
 );
 
+/** A MetalLB BGPPeer session to A's neighbor. */
+const TOR: PeerSession = {
+  name: 'tor',
+  resource: 'BGPPeer metallb-system/tor',
+  localAsn: 64512,
+  peerAsn: 64513,
+  address: '172.18.0.5',
+  port: 179,
+  gracefulRestart: false,
+  families: ['ipv4-unicast'],
+  ibgp: false,
+};
+
 describe('mergeSources', () => {
   it('makes one session of two sources for the same neighbor, with the union of their prefixes', () => {
     const b = source(
@@ -119,6 +132,37 @@ bgp:
     expect(m.routers[0].prefixes).toEqual(['192.0.2.0/24']);
   });
 
+  it('leaves nothing of a source left out in what a shared neighbor advertises', () => {
+    const pref = source(
+      'pref',
+      'bgp: {routers: [{asn: 64512, prefixes: [203.0.113.0/24], neighbors: [{address: 172.18.0.5, asn: 64513, toAdvertise: {allowed: {mode: all}, withLocalPref: [{localPref: 100, prefixes: [203.0.113.0/24]}]}}]}]}',
+    );
+    // In prefix order, late adds 10.9.0.0/24 and a community to 192.0.2.0/24 before its LOCAL_PREF
+    // for 203.0.113.0/24 conflicts.
+    const late = source(
+      'late',
+      `
+bgp:
+  routers:
+  - asn: 64512
+    prefixes: [10.9.0.0/24, 192.0.2.0/24, 203.0.113.0/24]
+    neighbors:
+    - address: 172.18.0.5
+      asn: 64513
+      toAdvertise:
+        allowed: {mode: all}
+        withCommunity: [{community: "10:9", prefixes: [192.0.2.0/24]}]
+        withLocalPref: [{localPref: 300, prefixes: [203.0.113.0/24]}]
+`,
+    );
+    const m = mergeSources([A, pref, late]);
+    expect(m.rejected.map((r) => r.source)).toEqual(['FRRConfiguration frr-k8s-system/late']);
+    expect(m.neighbors[0].advertise).toEqual({
+      '192.0.2.0/24': { communities: ['10:1'] },
+      '203.0.113.0/24': { communities: [], localPref: 100 },
+    });
+  });
+
   it.each([
     ['router ASN', 'bgp: {routers: [{asn: 1}]}', 'router ASN in the default VRF: 1 here, 64512 in'],
     [
@@ -187,6 +231,41 @@ bgp:
     expect(m.neighbors[0].session.bfdProfile).toBe('p');
   });
 
+  // FRR-K8s (internal/controller/merge.go, neighborsAreCompatible) compares hold, keepalive and
+  // connect times with unset read as the default (180 s, 60 s, 60 s): unset is not a wildcard, so
+  // an unset timer next to any other value is a conflict ("multiple hold times specified"), and
+  // MetalLB writes a BGPPeer without timers as a neighbor without them.
+  it.each([
+    [
+      'BGPPeer without timers, FRRConfiguration with the defaults',
+      {},
+      'holdTime: 180s, keepaliveTime: 60s',
+      true,
+    ],
+    [
+      'BGPPeer with the default hold time, FRRConfiguration without timers',
+      { holdTime: 180, keepalive: 60 },
+      '',
+      true,
+    ],
+    ['BGPPeer with 90 s, FRRConfiguration without timers', { holdTime: 90, keepalive: 30 }, '', false],
+    ['BGPPeer without timers, FRRConfiguration with 90 s', {}, 'holdTime: 90s, keepaliveTime: 30s', false],
+  ])('reads an unset timer as the default, not as any value: %s', (_what, timers, frrTimers, merged) => {
+    const session: PeerSession = { ...TOR, ...timers };
+    const frr = source(
+      'timers',
+      `bgp: {routers: [{asn: 64512, neighbors: [{address: 172.18.0.5, asn: 64513${frrTimers && `, ${frrTimers}`}}]}]}`,
+    );
+    for (const order of [
+      [...metallbSources([session], []), frr],
+      [frr, ...metallbSources([session], [])],
+    ]) {
+      const m = mergeSources(order);
+      expect(m.accepted).toHaveLength(merged ? 2 : 1);
+      if (!merged) expect(m.rejected[0].reason).toMatch(/holdTime: (90 here, unset|unset here, 90) in/);
+    }
+  });
+
   it('keeps neighbors of the same address in different VRFs apart', () => {
     const red = source(
       'red',
@@ -201,19 +280,8 @@ bgp:
   });
 
   it('merges a MetalLB BGPPeer with an FRRConfiguration for the same router', () => {
-    const session: PeerSession = {
-      name: 'tor',
-      resource: 'BGPPeer metallb-system/tor',
-      localAsn: 64512,
-      peerAsn: 64513,
-      address: '172.18.0.5',
-      port: 179,
-      gracefulRestart: false,
-      families: ['ipv4-unicast'],
-      ibgp: false,
-    };
     const metallb = metallbSources(
-      [session],
+      [TOR],
       [
         {
           prefix: '203.0.113.10/32',
@@ -242,5 +310,37 @@ bgp:
       '192.0.2.0/24': { communities: ['10:1'] },
       '203.0.113.10/32': { communities: ['65000:1'] },
     });
+  });
+
+  it('gives each router the sorted union of the prefixes of the sources accepted (many sources)', () => {
+    let seed = 11; // deterministic: the same cases every run
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pool = Array.from({ length: 40 }, (_, i) => `10.${i % 3}.${i}.0/24`);
+    for (let round = 0; round < 50; round++) {
+      const sources = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, i) => ({
+        name: `FRRConfiguration ns/c${i}`,
+        routers: [
+          {
+            asn: next() < 0.1 ? 64999 : 64512, // some are left out: another ASN for the VRF
+            vrf: next() < 0.3 ? 'red' : '',
+            prefixes: [...new Set(pool.filter(() => next() < 0.2))],
+            neighbors: [],
+          },
+        ],
+        bfdProfiles: [],
+      }));
+      const m = mergeSources(sources);
+      const accepted = sources.filter((x) => m.accepted.includes(x.name));
+      for (const r of m.routers) {
+        const union = new Set(
+          accepted.flatMap((x) => x.routers.filter((y) => y.vrf === r.vrf)).flatMap((y) => y.prefixes),
+        );
+        expect(r.prefixes).toEqual([...union].sort());
+      }
+      expect(m.accepted.length + m.rejected.length).toBe(sources.length);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // ConfigurationRejected Events against the fake API server: on the FRRConfiguration or BGPPeer
 // left out, with its uid (how `kubectl describe` finds them), once per reason, again for a new
-// reason; without a uid when the object cannot be read; none for a source that is not a
-// Kubernetes object (the config file).
+// reason, again when left out anew after being accepted; without a uid when the object cannot be
+// read; none for a source that is not a Kubernetes object (the config file).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RejectionEvents } from '../../../src/k8s/frrk8s/rejection-events.js';
 import type { KubeTarget } from '../../../src/k8s/kube-config.js';
@@ -62,6 +62,30 @@ describe('ConfigurationRejected Events', () => {
         .filter((e) => e.involvedObject.name === 'c')
         .map((e) => e.message),
     ).toEqual([`${C}: spec.raw: not supported`, `${C}: spec.bgp.routers[0].asn: is required`]);
+    expect(errors).toEqual([]);
+  });
+
+  it('records the same Event again when the source is left out anew after being accepted', async () => {
+    const rejected = [{ source: C, reason: `${C}: spec.raw: not supported` }];
+    rejections.record(rejected);
+    await waitUntil(() => events().length === 1, 3000, 'the first Event');
+    rejections.record([]); // accepted meanwhile
+    rejections.record(rejected);
+    await waitUntil(() => events().length === 2, 3000, 'the Event of the second rejection');
+    expect(events().map((e) => [e.involvedObject.name, e.message])).toEqual([
+      ['c', `${C}: spec.raw: not supported`],
+      ['c', `${C}: spec.raw: not supported`],
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('records it again also when accepted while the first Event was still being recorded', async () => {
+    const rejected = [{ source: C, reason: `${C}: spec.raw: not supported` }];
+    rejections.record(rejected);
+    rejections.record([]); // before the uid read for the first Event has answered
+    await waitUntil(() => events().length === 1, 3000, 'the first Event');
+    rejections.record(rejected);
+    await waitUntil(() => events().length === 2, 3000, 'the Event of the second rejection');
     expect(errors).toEqual([]);
   });
 

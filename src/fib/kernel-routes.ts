@@ -5,7 +5,9 @@
 //    removes a previous run's leftovers of its protocol, or keeps them for a graceful restart
 //    until `sweep()`;
 //  - installs, replaces and deletes in batches: many route messages per datagram, the last one
-//    acknowledged, several datagrams in flight, a yield to the event loop after each round;
+//    acknowledged, several datagrams in flight (the next is encoded and sent without waiting for
+//    the acks before it), a yield to the event loop after each round; routes arriving in one long
+//    task (a table being learned) go out a datagram at a time as they come, not at its end;
 //  - resolves next hops against the kernel's other routes (NextHopResolver) and holds back
 //    routes with no usable next hop, with the reason;
 //  - re-dumps and diffs after a receive-buffer overrun and after a link changes state ("IPv4
@@ -54,9 +56,9 @@ export interface KernelRoutesOptions {
   keepOnStart?: boolean;
   /** Let a default route resolve next hops (default false). */
   allowDefault?: boolean;
-  /** Bytes of route messages per datagram (default 16 KiB, about 250 IPv4 routes). */
+  /** Bytes of route messages per datagram (default 64 KiB, about 1,000 IPv4 routes). */
   datagramBytes?: number;
-  /** Datagrams sent before waiting for their acks and yielding (default 8). */
+  /** Datagrams sent and not yet acknowledged (default 8). */
   maxInFlight?: number;
   /** Receive buffer of the notification socket (default 32 MiB). */
   receiveBufferBytes?: number;
@@ -104,6 +106,8 @@ interface Entry {
   stale: boolean;
   /** Waiting to be written (DirtyQueue). */
   queued: boolean;
+  /** Its message is sent, not yet acknowledged. */
+  inFlight: boolean;
   state: RouteState;
 }
 
@@ -120,6 +124,12 @@ const EEXIST = 17;
 const RESYNC_DELAY_MS = 50;
 /** Synchronous work per batch round (encoding, and the kernel applying routes inside send()). */
 const ROUND_BUDGET_MS = 8;
+/** Bytes of route messages per datagram: about 1,000 IPv4 routes, a few ms of the kernel's time. */
+const DATAGRAM_BYTES = 64 * 1024;
+/** Datagrams sent and not yet acknowledged. */
+const MAX_IN_FLIGHT = 8;
+/** Bytes of the largest common route message (IPv4, one gateway, table, metric, output interface). */
+const IPV4_ROUTE_MESSAGE_BYTES = 68;
 
 export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   readonly protocol: number;
@@ -145,6 +155,13 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   private readonly writer: NetlinkWriter;
   private keeping: boolean;
   private pumping?: Promise<void>;
+  /** Datagrams sent, not yet acknowledged. */
+  private unacked = 0;
+  private readonly ackWaiters: Array<() => void> = [];
+  /** Routes dirty again while their previous message is in flight: queued again at the next ack. */
+  private readonly parked: Entry[] = [];
+  /** Dirty routes that fill a datagram (sendEarly). */
+  private readonly routesPerDatagram: number;
   private resyncTimer?: NodeJS.Timeout;
   private resyncReason = '';
   private resyncing?: Promise<void>;
@@ -164,7 +181,9 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     this.tables = new Set(opts.tables ?? [this.defaultTable]);
     this.keeping = opts.keepOnStart ?? false;
     this.resolver = new NextHopResolver({ protocol: this.protocol, allowDefault: opts.allowDefault });
-    this.writer = new NetlinkWriter(Buffer.alloc((opts.datagramBytes ?? 16 * 1024) + 8192));
+    const datagramBytes = opts.datagramBytes ?? DATAGRAM_BYTES;
+    this.writer = new NetlinkWriter(Buffer.alloc(datagramBytes + 8192));
+    this.routesPerDatagram = Math.max(1, Math.floor(datagramBytes / IPV4_ROUTE_MESSAGE_BYTES));
   }
 
   /** Opens the sockets, reads the kernel's state and handles leftovers. Throws when netlink is unavailable. */
@@ -205,7 +224,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     const key = addressKeyOf(p);
     let e = group.routes.get(key);
     if (e === undefined) {
-      e = { group, key, stale: false, queued: false, state: { state: 'pending' } };
+      e = { group, key, stale: false, queued: false, inFlight: false, state: { state: 'pending' } };
       group.routes.set(key, e);
     }
     const before = e.desired;
@@ -418,7 +437,8 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
 
   private touch(e: Entry): void {
     this.dirty.add(e);
-    this.kick();
+    if (this.pumping) this.sendEarly();
+    else this.kick();
   }
 
   private kick(): void {
@@ -552,6 +572,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
             installed: signature,
             stale: true,
             queued: false,
+            inFlight: false,
             state: { state: 'pending' },
           };
           group.routes.set(key, e);
@@ -581,42 +602,80 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
 
   // ------------------------------------------------------------------------------ batches
 
+  /**
+   * Sends the dirty routes in rounds of up to `maxInFlight` unacknowledged datagrams or
+   * ROUND_BUDGET_MS of encoding, yielding to the event loop between rounds; a datagram goes out
+   * without waiting for the acks of the ones before it (their routes are others: a route with a
+   * message in flight waits for its ack, `parked`). Ends once nothing is dirty or unacknowledged.
+   */
   private async pump(): Promise<void> {
-    const limit = this.opts.datagramBytes ?? 16 * 1024;
-    const maxInFlight = this.opts.maxInFlight ?? 8;
-    while (this.dirty.size > 0 && !this.stopped && !this.resyncing) {
-      const sends: Promise<void>[] = [];
-      // One round: up to maxInFlight datagrams or ROUND_BUDGET_MS of work, then wait and yield.
+    const maxInFlight = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
+    while (!this.stopped && !this.resyncing) {
       const deadline = performance.now() + ROUND_BUDGET_MS;
-      let more = true;
-      while (more && sends.length < maxInFlight && performance.now() < deadline) {
-        const w = this.writer;
-        w.rollback(0);
-        const ops: Ops = { entries: [], signatures: [] };
-        for (let n = 1; w.pos < limit; n++) {
-          if ((n & 63) === 0 && performance.now() >= deadline) break;
-          const e = this.dirty.take();
-          if (e === undefined) {
-            more = false;
-            break;
-          }
-          if (e.group.routes.get(e.key) === e) this.write(w, e, ops);
-        }
-        if (ops.entries.length === 0) continue;
-        const datagram = Buffer.from(w.buf.subarray(0, w.pos));
-        sends.push(
-          this.cmd!.request(datagram).then(
-            (errors) => this.applied(ops, errors),
-            (err: Error) => {
-              for (const e of ops.entries) this.dirty.add(e);
-              this.scheduleResync(`request failed: ${err.message}`);
-            },
-          ),
-        );
+      while (this.dirty.size > 0 && this.roomFor(maxInFlight) && performance.now() < deadline) {
+        this.sendBatch(deadline);
       }
-      await Promise.all(sends);
-      await new Promise<void>((r) => setImmediate(r));
+      if (this.dirty.size === 0 && this.unacked === 0) return;
+      // Acks to wait for; else yield (the budget is spent, or sends are still returning).
+      if (this.unacked >= maxInFlight || (this.dirty.size === 0 && this.unacked > 0)) await this.nextAck();
+      else await new Promise<void>((r) => setImmediate(r));
     }
+    while (this.unacked > 0) await this.nextAck();
+  }
+
+  /** Another datagram may go: fewer than `maxInFlight` unacknowledged, and as many sends running. */
+  private roomFor(maxInFlight: number): boolean {
+    return this.unacked < maxInFlight && (this.cmd?.sending ?? 0) < maxInFlight;
+  }
+
+  /**
+   * Routes arriving faster than the event loop turns (a table being learned, all in one task):
+   * each full datagram goes at once, collecting the acks of earlier ones if the kernel is done
+   * with them, instead of waiting for the pump's next round.
+   */
+  private sendEarly(): void {
+    if (this.stopped || this.resyncing || this.dirty.size < this.routesPerDatagram) return;
+    const maxInFlight = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
+    if (this.unacked >= maxInFlight) this.cmd?.receiveNow();
+    if (this.roomFor(maxInFlight)) this.sendBatch(performance.now() + ROUND_BUDGET_MS);
+  }
+
+  private nextAck(): Promise<void> {
+    return new Promise<void>((r) => this.ackWaiters.push(r));
+  }
+
+  /** Encodes dirty routes into one datagram (until it is full or the deadline) and sends it. */
+  private sendBatch(deadline: number): void {
+    const limit = this.opts.datagramBytes ?? DATAGRAM_BYTES;
+    const w = this.writer;
+    w.rollback(0);
+    const ops: Ops = { entries: [], signatures: [] };
+    for (let n = 1; w.pos < limit; n++) {
+      if ((n & 63) === 0 && performance.now() >= deadline) break;
+      const e = this.dirty.take();
+      if (e === undefined) break;
+      if (e.group.routes.get(e.key) !== e) continue;
+      if (e.inFlight) this.parked.push(e);
+      else this.write(w, e, ops);
+    }
+    if (ops.entries.length === 0) return;
+    for (const e of ops.entries) e.inFlight = true;
+    const datagram = Buffer.allocUnsafe(w.pos);
+    w.buf.copy(datagram, 0, 0, w.pos);
+    this.unacked++;
+    this.cmd!.sendRequest(datagram, datagram.length, (err, errors) => this.acknowledged(ops, err, errors));
+  }
+
+  private acknowledged(ops: Ops, err: Error | undefined, errors: RequestError[]): void {
+    this.unacked--;
+    for (const e of ops.entries) e.inFlight = false;
+    if (err === undefined) this.applied(ops, errors);
+    else {
+      for (const e of ops.entries) this.dirty.add(e);
+      this.scheduleResync(`request failed: ${err.message}`);
+    }
+    for (const e of this.parked.splice(0)) this.dirty.add(e);
+    for (const wake of this.ackWaiters.splice(0)) wake();
   }
 
   /** Plans one route and writes the message that brings the kernel there (if any). */

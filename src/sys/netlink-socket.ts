@@ -18,7 +18,7 @@
 //   must then re-read the state it follows (netlink(7)); we emit 'overrun' and fail pending requests.
 
 import { EventEmitter } from 'node:events';
-import { Flag, MessageType } from '../fib/netlink/constants.js';
+import { align4, Flag, MessageType, NLMSG_HDRLEN } from '../fib/netlink/constants.js';
 import { decodeAck, decodeDone, type Message, splitMessages } from '../fib/netlink/header.js';
 import { type FdPoller, sharedPoller } from './fd-poller.js';
 import {
@@ -124,6 +124,9 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
   private dumpRunning = false;
   private readonly rx = Buffer.allocUnsafe(RECEIVE_BUFFER);
   private readonly poller: FdPoller;
+  /** A read is dispatching (its messages are views of `rx`). */
+  private reading = false;
+  private sendsRunning = 0;
 
   private constructor(
     private readonly libc: IoLibc,
@@ -203,28 +206,86 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
    * messages it refused (empty: all applied).
    */
   request(buf: Buffer, length = buf.length): Promise<RequestError[]> {
-    if (this.closed) return Promise.reject(new NetlinkSocketError('closed', 'netlink socket closed'));
-    const msgs = splitMessages(buf, length);
-    if (msgs.length === 0) return Promise.resolve([]);
+    return new Promise<RequestError[]>((resolve, reject) =>
+      this.sendRequest(buf, length, (err, errors) => (err ? reject(err) : resolve(errors))),
+    );
+  }
+
+  /**
+   * `request()` with a callback, called as soon as the acknowledgement is read — also from inside
+   * `receiveNow()`, synchronously, where a promise would wait for the current task to end.
+   */
+  sendRequest(
+    buf: Buffer,
+    length: number,
+    done: (err: Error | undefined, errors: RequestError[]) => void,
+  ): void {
+    if (this.closed) {
+      done(new NetlinkSocketError('closed', 'netlink socket closed'), []);
+      return;
+    }
+    // Numbered in place (no view per message: a batch holds thousands).
     const firstSeq = this.seq;
     let lastSeq = firstSeq;
-    for (const m of msgs) {
+    let lastAt = -1;
+    for (let pos = 0; pos < length; ) {
+      const len = length - pos >= NLMSG_HDRLEN ? buf.readUInt32LE(pos) : 0;
+      if (len < NLMSG_HDRLEN || len > length - pos) {
+        done(new NetlinkSocketError('truncated', `nlmsg_len ${len} with ${length - pos} bytes left`), []);
+        return;
+      }
       lastSeq = this.nextSeq();
-      m.buf.writeUInt32LE(lastSeq, 8);
+      buf.writeUInt32LE(lastSeq, pos + 8);
+      lastAt = pos;
+      pos += Math.min(align4(len), length - pos);
     }
-    const last = msgs[msgs.length - 1].buf;
-    last.writeUInt16LE(last.readUInt16LE(6) | Flag.ACK, 6);
-    return new Promise<RequestError[]>((resolve, reject) => {
-      const p: PendingRequest = { kind: 'request', firstSeq, lastSeq, errors: [], resolve, reject };
-      this.pending.set(lastSeq, p);
-      // On a worker thread: the kernel applies the whole batch inside this send(2).
+    if (lastAt < 0) {
+      done(undefined, []);
+      return;
+    }
+    buf.writeUInt16LE(buf.readUInt16LE(lastAt + 6) | Flag.ACK, lastAt + 6);
+    const p: PendingRequest = {
+      kind: 'request',
+      firstSeq,
+      lastSeq,
+      errors: [],
+      resolve: (errors) => done(undefined, errors),
+      reject: (e) => done(e, []),
+    };
+    this.pending.set(lastSeq, p);
+    try {
+      // On a worker thread: the kernel applies the whole batch inside this send(2). koffi holds
+      // no reference to `buf` meanwhile: the callback does (else the collector may free it).
       this.libc.sendAsync(this.fd, buf, length, 0, (err, rc) => {
-        if (err === null && rc === length) return;
+        this.sendsRunning--;
+        if (err === null && rc === length && buf.length >= length) return;
         if (this.pending.get(lastSeq) !== p) return;
         this.pending.delete(lastSeq);
-        reject(err instanceof Error ? err : sysError(rc >= 0 ? ENOBUFS : EIO, 'send', 'netlink request'));
+        p.reject(err instanceof Error ? err : sysError(rc >= 0 ? ENOBUFS : EIO, 'send', 'netlink request'));
       });
-    });
+      this.sendsRunning++;
+    } catch (err) {
+      // koffi refuses a call beyond its queue limit (max_async_calls).
+      this.pending.delete(lastSeq);
+      p.reject(err as Error);
+    }
+  }
+
+  /**
+   * Requests whose send(2) has not yet returned to the event loop. The acknowledgement can come
+   * first (`receiveNow()` in a long task): a caller bounds its batches by both.
+   */
+  get sending(): number {
+    return this.sendsRunning;
+  }
+
+  /**
+   * Reads what the kernel has queued for this socket now, without waiting for the event loop:
+   * a busy caller collects the acknowledgements of its earlier batches (their callbacks run here).
+   */
+  receiveNow(): void {
+    // Not from inside a callback of a read in progress: its messages are views of `rx`.
+    if (!this.reading) this.onReadable();
   }
 
   /**
@@ -266,6 +327,15 @@ export class NetlinkSocket extends EventEmitter<NetlinkSocketEvents> {
 
   private onReadable(): void {
     if (this.closed) return;
+    this.reading = true;
+    try {
+      this.readQueued();
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private readQueued(): void {
     const deadline = performance.now() + RECEIVE_BUDGET_MS;
     do {
       const n = this.libc.recv(this.fd, this.rx, this.rx.length, MSG_DONTWAIT | MSG_TRUNC);

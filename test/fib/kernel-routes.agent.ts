@@ -4,7 +4,7 @@
 // Unix socket (a path in the topology's directory: reachable from outside the namespace) and
 // answers one JSON line each: { id, ok, ...result } or { id, ok: false, message }.
 //
-// Ops: start/set/delete/replaceAll/settled/sweep/stop/status/held/counts drive a KernelRoutes;
+// Ops: start/set/steps/delete/replaceAll/settled/sweep/stop/status/held/counts drive a KernelRoutes;
 // `request` sends raw encoded route messages through a NetlinkSocket (the codec's kernel test);
 // `loopDelay` reports event-loop delay measured since the last call; `crash` exits at once
 // (no cleanup: what a crashed daemon leaves).
@@ -60,6 +60,15 @@ async function handle(req: Request): Promise<object> {
       need().replaceAll(req.routes as DesiredRoute[]);
       await need().settled();
       return { ms: performance.now() - t0 };
+    }
+    case 'steps': {
+      // Changes made in one task, as a table being learned makes them: no ack is read in between.
+      for (const step of req.steps as Array<{ set?: DesiredRoute[]; delete?: string[] }>) {
+        for (const r of step.set ?? []) need().set(r);
+        for (const p of step.delete ?? []) need().delete(p);
+      }
+      await need().settled();
+      return { counts: need().counts() };
     }
     case 'delete': {
       for (const p of req.prefixes as string[])

@@ -286,4 +286,32 @@ describe.skipIf(netnsUnavailable() !== undefined)('KernelRoutes in a network nam
     await a.call('stop');
     expect((await herald(ns)).size).toBe(0);
   }, 60_000);
+
+  it('routes changed again while their messages await acks end as last asked, none refused', async () => {
+    await agent?.close();
+    // Small datagrams, many in flight: every route goes out in the first step and is changed again
+    // before any ack is read (a second create would be refused EEXIST, a delete of a route not
+    // yet known to be installed would be skipped): such routes wait for their acks.
+    const a = await startAgent({ datagramBytes: 2048, maxInFlight: 64 });
+    const all = thousand();
+    const { counts } = await a.call<{ counts: object }>('steps', {
+      steps: [
+        { set: all },
+        { set: all.map((r) => ({ prefix: r.prefix, nextHops: [{ address: B }] })) },
+        { delete: all.slice(0, 300).map((r) => r.prefix) },
+        { set: all.slice(0, 100) },
+      ],
+    });
+    expect(counts).toMatchObject({ desired: 800, installed: 800, failed: 0, held: 0, pending: 0 });
+    const routes = await herald(ns);
+    expect(routes.size).toBe(800);
+    expect(gateways(routes.get('main|10.100.0.0/24'))).toEqual([A, B]); // set again as at first
+    expect(gateways(routes.get('main|10.100.1.0/24'))).toEqual([A]);
+    expect(routes.has('main|10.100.200.0/24')).toBe(false); // deleted
+    expect(gateways(routes.get('main|10.103.0.0/24'))).toEqual([B]); // index 768: moved to B
+    const { events } = await a.call<{ events: Array<{ event: string }> }>('events');
+    expect(events.filter((e) => e.event !== 'resync')).toEqual([]);
+    await a.call('stop');
+    expect((await herald(ns)).size).toBe(0);
+  }, 60_000);
 });

@@ -4,8 +4,8 @@
 // tables with median, range and ratios, the targets, charts rendered headless from Vega-Lite).
 //
 //   npx tsx bench/run-all.ts
-// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation (also rib, api-routes: long), BENCH_REPEATS=3,
-// BENCH_QUICK=1 (small sizes, one repeat: a check that everything runs), BENCH_NO_BUILD=1,
+// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation,churn,fanin (also rib, api-routes: long),
+// BENCH_REPEATS=3, BENCH_QUICK=1 (small sizes, one repeat: a check that everything runs), BENCH_NO_BUILD=1,
 // BENCH_REPORT_ONLY=1 (rewrite the document from bench/results/run-all.json, run nothing),
 // BENCH_MERGE=1 (keep the stored results of the benches not run this time).
 import { spawn, spawnSync } from 'node:child_process';
@@ -97,6 +97,24 @@ const BENCHES: BenchDef[] = [
     what: 'one route in → out to 10 eBGP peers, p50/p99 (Herald, BIRD, FRR, GoBGP)',
   },
   {
+    name: 'churn',
+    prefix: 'BENCH_CHURN_',
+    compiled: true,
+    env: { BENCH_RECEIVERS: 'herald,bird,gobgp,frr' },
+    quick: { BENCH_CHURN_S: '10', BENCH_CHURN_PREFIXES: '2000' },
+    timeoutS: 1200,
+    what: '10,000 prefixes withdrawn and re-announced every second for 60 s (Herald, BIRD, GoBGP, FRR)',
+  },
+  {
+    name: 'fanin',
+    prefix: 'BENCH_FANIN_',
+    compiled: true,
+    env: { BENCH_RECEIVERS: 'herald,bird,gobgp,frr' },
+    quick: { BENCH_FANIN_PEERS: '20', BENCH_FANIN_ROUTES: '200' },
+    timeoutS: 1500,
+    what: '100 peers × 1,000 distinct routes at once, until all 100,000 paths are held (Herald, BIRD, GoBGP, FRR)',
+  },
+  {
     name: 'rib',
     prefix: 'BENCH_RIB_',
     compiled: true,
@@ -116,7 +134,7 @@ const BENCHES: BenchDef[] = [
   },
 ];
 
-const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation')
+const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation,churn,fanin')
   .split(',')
   .map((s) => s.trim());
 const SELECTED = BENCHES.filter((b) => ONLY.includes(b.name));
@@ -291,9 +309,9 @@ async function writeReport(collected: Collected): Promise<void> {
     '',
     '- MetalLB: it needs a Kubernetes cluster and a container runtime, neither of which runs on this ' +
       'machine; the Kubernetes figures are compared with issue 19’s targets instead.',
-    '- Churn (10k prefixes flapping per second), send (a full table announced to a peer), ingest ' +
-      'from 100 peers × 1k routes, and the BFD run under a full-table ingest and API listing are not ' +
-      'in the harness yet; bench:rib (two full tables, 4 extra peers) and bench:api run with BENCH_ONLY.',
+    '- Send (a full table announced to a peer) and the BFD run under a full-table ingest and API ' +
+      'listing are not in the harness yet; bench:rib (two full tables, 4 extra peers) and bench:api ' +
+      'run with BENCH_ONLY.',
     '',
   ].join('\n');
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), doc);

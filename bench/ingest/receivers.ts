@@ -60,6 +60,8 @@ export interface Receiver {
   established(): Promise<boolean>;
   /** Routes learned from the sender that the receiver holds now. */
   routes(): Promise<number>;
+  /** Routes learned from all neighbors together (paths: one per neighbor and prefix). */
+  routesFromAll?(): Promise<number>;
   /** A second, independent count after the run (e.g. the whole table), as a line of text. */
   crossCheck(): Promise<string>;
   logs(): string;
@@ -187,6 +189,11 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
     dir,
     established: async () => (await neighbor()).state === 'Established',
     routes: async () => (await neighbor()).prefixes.received,
+    routesFromAll: async () =>
+      (await unixGet<HeraldNeighbor[]>(agent, socket, '/api/v1/neighbors')).reduce(
+        (s, n) => s + n.prefixes.received,
+        0,
+      ),
     crossCheck: async () => {
       const n = await neighbor();
       return `neighbor ${t.a.ipv4}: ${n.state}, prefixes.received ${n.prefixes.received}, UPDATEs received ${n.messages.received.update}`;
@@ -213,6 +220,14 @@ async function startBirdReceiver(t: LinkTopology, opts: ReceiverOptions): Promis
       const out = await bird.cli(['show', 'protocols', 'all', proto]);
       const m = /Routes:\s+(\d+) imported/.exec(out);
       return m ? Number(m[1]) : 0;
+    },
+    routesFromAll: async () => {
+      // one block per protocol, its name line unindented; only the BGP ones (not direct, kernel)
+      const out = await bird.cli(['show', 'protocols', 'all']);
+      return out
+        .split(/\n(?=\S)/)
+        .filter((block) => /^\S+\s+BGP\s/.test(block))
+        .reduce((s, block) => s + Number(/Routes:\s+(\d+) imported/.exec(block)?.[1] ?? 0), 0);
     },
     crossCheck: async () => {
       const all = await bird.cli(['show', 'route', 'count', 'table', 'master4', 'protocol', proto]);
@@ -264,6 +279,10 @@ async function startGobgpReceiver(t: LinkTopology, opts: ReceiverOptions): Promi
       const n = await mine();
       return (n?.afi_safis ?? []).reduce((s, a) => s + (a.state?.received ?? 0), 0);
     },
+    routesFromAll: async () => {
+      const list = JSON.parse(await gobgp.cli(['-j', 'neighbor'])) as GobgpNeighbor[];
+      return list.flatMap((n) => n.afi_safis ?? []).reduce((s, a) => s + (a.state?.received ?? 0), 0);
+    },
     crossCheck: async () => {
       const summary = await gobgp.cli(['global', 'rib', 'summary', '-a', 'ipv4']);
       const n = await mine();
@@ -293,6 +312,8 @@ async function startFrrReceiver(t: LinkTopology, opts: ReceiverOptions): Promise
     dir,
     established: async () => (await frr.sessionState(t.a.ipv4)) === 'established',
     routes: async () => (await summary()).ipv4Unicast?.peers?.[t.a.ipv4]?.pfxRcd ?? 0,
+    routesFromAll: async () =>
+      Object.values((await summary()).ipv4Unicast?.peers ?? {}).reduce((s, p) => s + (p.pfxRcd ?? 0), 0),
     crossCheck: async () => {
       const s = await summary();
       const pc = JSON.parse(

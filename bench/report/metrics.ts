@@ -148,6 +148,43 @@ function apiRoutes(j: Json, out: Metric[]): void {
     push(out, T, k, 'seconds', v.seconds, 'lower');
 }
 
+function churn(j: Json, out: Metric[]): void {
+  const T = `Churn: ${j.prefixes} prefixes withdrawn and re-announced every second for ${j.seconds} s (one iBGP peer)`;
+  for (const r of (j.rows ?? []) as Json[]) {
+    if (r.error) continue;
+    const name = String(r.name);
+    const p = (r.proc ?? {}) as Json;
+    push(out, T, name, 'CPU s', p.cpuSeconds, 'lower');
+    push(
+      out,
+      T,
+      name,
+      'zebra CPU s (FRR)',
+      ((r.side ?? {}) as Record<string, Json>).zebra?.cpuSeconds,
+      'lower',
+    );
+    push(out, T, name, 'lag s', r.keptUp ? r.lagSeconds : undefined, 'lower');
+    push(out, T, name, 'RSS before MB', mb(p.rssBeforeBytes), 'lower');
+    push(out, T, name, 'RSS peak MB', mb(p.rssPeakBytes), 'lower');
+    push(out, T, name, 'RSS after MB', mb(r.rssSettledBytes), 'lower');
+    push(out, T, name, 'exact, no reset (1 = yes)', r.finalExact && r.sessionKept ? 1 : 0, 'higher');
+  }
+}
+
+function fanin(j: Json, out: Metric[]): void {
+  const how = j.shared ? 'the same' : 'distinct';
+  const T = `Fan-in: ${j.peers} peers × ${j.routesPerPeer} routes (${how} prefixes), until all ${j.paths} paths are held`;
+  for (const r of (j.rows ?? []) as Json[]) {
+    if (r.error) continue;
+    const name = String(r.name);
+    const p = (r.proc ?? {}) as Json;
+    push(out, T, name, 'seconds', r.seconds, 'lower');
+    push(out, T, name, 'CPU s', p.cpuSeconds, 'lower');
+    push(out, T, name, 'RSS growth MB', mb(r.rssGrowthBytes), 'lower');
+    push(out, T, name, 'RSS after MB', mb(p.rssAfterBytes), 'lower');
+  }
+}
+
 const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   ingest,
   fib,
@@ -157,6 +194,8 @@ const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   propagation,
   rib,
   'api-routes': apiRoutes,
+  churn,
+  fanin,
 };
 
 export function metricsOf(result: Json): Metric[] {

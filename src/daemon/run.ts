@@ -11,6 +11,7 @@ import { ConfigError, forgetConfigValidator } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
 import { releaseFreeMemory } from '../sys/malloc-trim.js';
 import { VERSION } from '../version.js';
+import { trimAfterBursts } from './burst-trim.js';
 import { Daemon, type ReloadResult } from './daemon.js';
 import type { KubernetesMode } from './kubernetes-mode.js';
 import { installLastResortHandlers } from './last-resort.js';
@@ -177,6 +178,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   await new Promise<void>((resolve) => {
     // Keeps the process alive when nothing else does (no listener, only passive peers).
     const alive = setInterval(() => {}, 2 ** 30);
+    const stopTrimming = trimAfterBursts();
     let stopping = false;
     const removeHandlers = installLastResortHandlers(log, () => {
       exitCode = 70; // EX_SOFTWARE: the service manager restarts us
@@ -201,6 +203,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       await api?.close().catch(() => {});
       metricsListener?.close();
       clearInterval(alive);
+      stopTrimming();
       removeHandlers();
       resolve();
     };

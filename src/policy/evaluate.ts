@@ -6,6 +6,9 @@
 import type { PathAttributes } from '../wire/index.js';
 import type { CompiledTerm, Policy, PolicyContext, PolicyResult, Route } from './types.js';
 
+/** The attributes to judge a route with under a policy that reads none (`needsAttributes` false). */
+export const NO_ATTRIBUTES: PathAttributes = Object.freeze({}) as PathAttributes;
+
 function matches(term: CompiledTerm, route: Route, attrs: PathAttributes, ctx: PolicyContext): boolean {
   for (const condition of term.conditions) if (!condition(route, attrs, ctx)) return false;
   return true;

@@ -11,7 +11,7 @@ export {
   PolicyError,
   type PrefixList,
 } from './compile.js';
-export { evaluate } from './evaluate.js';
+export { evaluate, NO_ATTRIBUTES } from './evaluate.js';
 export { nextHopOf } from './next-hop.js';
 export * from './policy-schema.js';
 export type { CompiledTerm, Policy, PolicyContext, PolicyResult, Route } from './types.js';

@@ -153,15 +153,24 @@ export class AdjRibOut {
     return this.notSent.values();
   }
 
-  /** What the peer has been sent. */
+  /** What the peer has been sent (routes sharing an out set share one decoded attributes object). */
   *routes(): Generator<OutRoute> {
+    const decoded = new Map<number, PathAttributes>();
+    const attributesOf = (id: number): PathAttributes | undefined => {
+      let a = decoded.get(id);
+      if (a === undefined) {
+        a = this.registry.get(id)?.attributes;
+        if (a) decoded.set(id, a);
+      }
+      return a;
+    };
     for (const [addr, length, pathId, id] of this.advertised4.entries()) {
-      const set = this.registry.get(id);
-      if (set) yield { prefix: v4PathPrefix(addr, length, pathId), attributes: set.attributes };
+      const attributes = attributesOf(id);
+      if (attributes) yield { prefix: v4PathPrefix(addr, length, pathId), attributes };
     }
     for (const [bytes, length, pathId, id] of this.advertised6.entries()) {
-      const set = this.registry.get(id);
-      if (set) yield { prefix: v6PathPrefix(bytes, length, pathId), attributes: set.attributes };
+      const attributes = attributesOf(id);
+      if (attributes) yield { prefix: v6PathPrefix(bytes, length, pathId), attributes };
     }
   }
 

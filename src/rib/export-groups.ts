@@ -9,11 +9,12 @@ import { attributeKey } from './adj-rib-out.js';
 import type { SessionFacts } from './neighbor-ribs.js';
 import { OutSet } from './out-sets.js';
 
-/** A route's attributes rewritten for the group (undefined: no usable next hop), and its out set. */
-export interface Rewritten {
-  readonly attributes?: PathAttributes;
-  out?: OutSet;
-}
+/**
+ * A route rewritten for the group: its out set, or null (no usable next hop). The set keeps its
+ * attributes decoded only when the group's export policy reads them; else its octets are all that
+ * is kept (a full table's rewrites, decoded, cost ~300 octets each, per group).
+ */
+export type Rewritten = OutSet | null;
 
 /** Out sets made from policy-changed attributes, by content, kept up to this many. */
 const CONTENT_LIMIT = 65536;
@@ -60,11 +61,14 @@ export class ExportGroup {
   /** Herald's own routes, by what their attributes depend on (`localAttributesKey`). */
   private readonly local = new Map<string, Rewritten>();
 
+  /** `keepAttributes`: the group's export policy reads attributes (`Policy.needsAttributes`). */
+  constructor(private readonly keepAttributes = false) {}
+
   /** The rewrite of `source` for this group (made by `rewrite` the first time). */
   rewrite(source: object, rewrite: () => PathAttributes | undefined): Rewritten {
     let r = this.rewritten.get(source);
-    if (!r) {
-      r = { attributes: rewrite() };
+    if (r === undefined) {
+      r = this.made(rewrite());
       this.rewritten.set(source, r);
     }
     return r;
@@ -73,18 +77,12 @@ export class ExportGroup {
   /** The rewrite of Herald's own routes with attributes key `key`, made by `rewrite` the first time. */
   rewriteLocal(key: string, rewrite: () => PathAttributes | undefined): Rewritten {
     let r = this.local.get(key);
-    if (!r) {
+    if (r === undefined) {
       if (this.local.size >= CONTENT_LIMIT) this.local.clear();
-      r = { attributes: rewrite() };
+      r = this.made(rewrite());
       this.local.set(key, r);
     }
     return r;
-  }
-
-  /** The out set of a rewrite that the export policy left as it was. */
-  outOf(r: Rewritten & { readonly attributes: PathAttributes }): OutSet {
-    r.out ??= new OutSet(r.attributes);
-    return r.out;
   }
 
   /** The out set of attributes an export policy changed (one per distinct content). */
@@ -97,5 +95,9 @@ export class ExportGroup {
       this.byContent.set(key, set);
     }
     return set;
+  }
+
+  private made(attributes: PathAttributes | undefined): Rewritten {
+    return attributes ? new OutSet(attributes, this.keepAttributes) : null;
   }
 }

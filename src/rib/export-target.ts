@@ -2,7 +2,7 @@
 // where RFC 4271 and its export policy allow, the Loc-RIB's learned routes (learned-export.ts holds
 // the rules; this is their fast path). The rewrite of a path is made once per export group and the
 // policy is evaluated per route; an unchanged result reuses the group's out set. Pure.
-import { evaluate, type PolicyContext } from '../policy/index.js';
+import { evaluate, NO_ATTRIBUTES, type PolicyContext } from '../policy/index.js';
 import { familyKey, type PathAttributes, type Prefix } from '../wire/index.js';
 import type { ExportGroup, Rewritten } from './export-groups.js';
 import {
@@ -117,21 +117,11 @@ export function localExport(r: LocalRoute, t: LearnedExportTarget): LearnedExpor
   return judgeExport(r.prefix, attributes, 'originated', t);
 }
 
-function judged(
-  prefix: Prefix,
-  rewritten: Rewritten,
-  t: ExportTarget,
-  ctx: PolicyContext,
-): OutSet | undefined {
-  if (!hasAttributes(rewritten)) return undefined;
-  if (!t.exportPolicy) return t.group.outOf(rewritten);
-  const result = evaluate(t.exportPolicy, { prefix, attributes: rewritten.attributes }, ctx);
+function judged(prefix: Prefix, out: Rewritten, t: ExportTarget, ctx: PolicyContext): OutSet | undefined {
+  if (!out || !t.exportPolicy) return out ?? undefined;
+  // A policy that reads no attribute (its group keeps none decoded) cannot change them either.
+  const attributes = out.keepDecoded ? out.attributes : NO_ATTRIBUTES;
+  const result = evaluate(t.exportPolicy, { prefix, attributes }, ctx);
   if (!result.accepted) return undefined;
-  return result.attributes === rewritten.attributes
-    ? t.group.outOf(rewritten)
-    : t.group.outFor(result.attributes);
-}
-
-function hasAttributes(r: Rewritten): r is Rewritten & { readonly attributes: PathAttributes } {
-  return r.attributes !== undefined;
+  return result.attributes === attributes ? out : t.group.outFor(result.attributes);
 }

@@ -7,6 +7,7 @@
 import {
   ALWAYS_BLOCK,
   evaluate,
+  NO_ATTRIBUTES,
   type Policy,
   type PolicyContext,
   type PolicyResult,
@@ -16,8 +17,6 @@ import type { PathObserver } from './adj-rib-in.js';
 import { type AttributeStore, decodedAttributes } from './attribute-store.js';
 import type { Ipv4Table } from './ipv4-table.js';
 import type { Ipv6Table } from './ipv6-table.js';
-
-const NO_ATTRIBUTES: PathAttributes = Object.freeze({}) as PathAttributes;
 
 /** A prefix and a route the counter overwrites for each judgement (never handed on). */
 interface Scratch {

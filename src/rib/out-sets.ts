@@ -1,9 +1,13 @@
 // Attribute sets on the way out. An `OutSet` is one attribute set as neighbors get it, encoded once
 // for a kind of session and shared by every route and every neighbor that gets it; Adj-RIBs-Out
-// hold only its number per route (no object per route per neighbor). The registry numbers the sets
-// routes refer to and forgets a set when no route does. Pure.
+// hold only its number per route (no object per route per neighbor); once encoded, a set keeps its
+// octets, not its decoded attributes. The registry numbers the sets routes refer to and forgets a
+// set when no route does. Pure.
 import {
+  AttrFlag,
+  AttrType,
   type CodecContext,
+  decodeAttributes,
   nlriRoom,
   type PathAttributes,
   type PreparedAttributes,
@@ -13,24 +17,59 @@ import {
 export class OutSet {
   /** Its number while some route refers to it (-1: none does). */
   id = -1;
+  /** The attributes until they are encoded; then only the octets are kept (`attributes` decodes them). */
+  private decoded?: PathAttributes;
   /** Encoded for sessions of one kind (the export group's); null when it fits no UPDATE at all. */
   private prepared?: PreparedAttributes | null;
+  /** The context of the encoding, to read it back. */
+  private ctx?: CodecContext;
   /** Octets left for NLRI in an UPDATE carrying it (-1: none). */
   room = -1;
 
-  constructor(readonly attributes: PathAttributes) {}
+  /** `keepDecoded`: the attributes stay decoded after encoding (an export policy reads them). */
+  constructor(
+    attributes: PathAttributes,
+    readonly keepDecoded = false,
+  ) {
+    this.decoded = attributes;
+  }
+
+  /**
+   * The attributes as neighbors get them. A set in use is held as its encoding alone (a full
+   * table's rewritten sets, decoded, cost several hundred octets each), so this decodes it again:
+   * for listings and tests, not for the export path.
+   */
+  get attributes(): PathAttributes {
+    if (this.decoded) return this.decoded;
+    return readPrepared(this.prepared as PreparedAttributes, this.ctx as CodecContext);
+  }
 
   /** The encoding for `ctx` (the first caller's; the sets of one export group share the context). */
   encoded(ctx: CodecContext): PreparedAttributes | null {
     if (this.prepared !== undefined) return this.prepared;
     try {
-      this.prepared = prepareAttributes(this.attributes, ctx);
+      this.prepared = prepareAttributes(this.decoded as PathAttributes, ctx);
       this.room = nlriRoom(this.prepared, ctx);
+      this.ctx = ctx;
+      if (!this.keepDecoded) this.decoded = undefined;
     } catch {
       this.prepared = null; // over 65,535 octets of attributes: no session could carry it
     }
     return this.prepared;
   }
+}
+
+/** Decodes an encoding made by `prepareAttributes` (MP_REACH_NLRI, when present, without NLRI). */
+export function readPrepared(p: PreparedAttributes, ctx: CodecContext): PathAttributes {
+  if (!p.mpHead) return decodeAttributes(p.block, 0, p.block.length, ctx).attributes;
+  // MP_REACH_NLRI written back as an attribute (Optional, Extended Length) after the others.
+  const mp = Buffer.alloc(4 + p.mpHead.length);
+  mp[0] = AttrFlag.OPTIONAL | AttrFlag.EXTENDED_LENGTH;
+  mp[1] = AttrType.MP_REACH_NLRI;
+  mp.writeUInt16BE(p.mpHead.length, 2);
+  p.mpHead.copy(mp, 4);
+  const all = Buffer.concat([p.block, mp]);
+  return decodeAttributes(all, 0, all.length, ctx).attributes;
 }
 
 /** Numbers the out sets in use, with a count of the routes (in every Adj-RIB-Out) that use each. */

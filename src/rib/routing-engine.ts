@@ -462,7 +462,7 @@ export class RoutingEngine {
     const signature = exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId);
     let group = this.groups.get(signature);
     if (!group) {
-      group = new ExportGroup();
+      group = new ExportGroup(t.exportPolicy?.needsAttributes === true);
       this.groups.set(signature, group);
     }
     return exportTarget(t, group);

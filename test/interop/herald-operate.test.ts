@@ -4,7 +4,7 @@
 // resets only the changed neighbor, and a health check whose flips withdraw and re-announce a
 // route at the peer. Needs root and bird2.
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,9 @@ describe('operating Herald: CLI, token, reload, health checks (BIRD peer)', () =
       timeoutMs: 10_000,
       what: 'the peer route in the Loc-RIB',
     });
+
+    // The API's unix socket is for the host's operators alone (SECURITY.md).
+    expect((statSync(herald.socket).mode & 0o777).toString(8)).toBe('600');
 
     // The CLI: a `show ip bgp summary`-like table and the health of each announcement.
     const neighbors = await cli(herald.socket, ['neighbors']);

@@ -1,6 +1,6 @@
 // `npm run fuzz`: a bounded fuzzing campaign (issue 16). Runs the property-based fuzzers in
-// test/fuzz/ — the whole receive path (framer → FSM → ingest → Adj-RIB-Out → encoder) seeded from
-// the MRT data and the captured messages, and the REST API from its OpenAPI document — for
+// test/fuzz/ — the whole receive path (framer → FSM → ingest → policy → Adj-RIB-Out → encoder)
+// seeded from the MRT data and the captured messages, and the REST API from its OpenAPI document — for
 // FUZZ_SECONDS in total (default 60; 70 % receive path, 30 % API) with a random seed, printing the
 // executions and the seed of each. Replay a failure with FUZZ_SEED=<seed>; then turn its input into
 // a named regression test (see docs/reliability.md).

@@ -249,4 +249,33 @@ describe('FRR-K8s mode', () => {
     expect(m.frrk8s()?.merged.accepted).not.toContain('FRRConfiguration metallb-system/elsewhere');
     expect(routes(d).map((r) => r.prefix)).not.toContain('100.64.1.0/24');
   });
+
+  it("withdraws a configuration's prefixes while its selector stops matching, the session left alone", async () => {
+    server.apply(
+      frrConfiguration('racked', {
+        nodeSelector: { matchLabels: { rack: 'r1' } },
+        ...router(['100.64.1.0/24'], { toAdvertise: { allowed: { mode: 'all' } } }),
+      }),
+    );
+    const { d, m } = await start();
+    const racked = 'FRRConfiguration metallb-system/racked';
+    const prefixes = () => routes(d).map((r) => r.prefix);
+    const session = d.peers.get('10.0.0.1');
+    expect(session).toBeDefined();
+    expect(prefixes()).toContain('100.64.1.0/24');
+    const others = prefixes().filter((p) => p !== '100.64.1.0/24');
+
+    // The node moves to another rack: `racked` no longer selects it; the others keep theirs.
+    server.apply(node(NODE, { address: '192.0.2.77', labels: { rack: 'r2' } }));
+    await waitUntil(() => !prefixes().includes('100.64.1.0/24'), 5000, 'racked withdrawn');
+    expect(prefixes()).toEqual(others);
+    expect(m.frrk8s()?.merged.accepted).not.toContain(racked);
+    expect(d.peers.get('10.0.0.1')).toBe(session);
+
+    // And back.
+    server.apply(node(NODE, { address: '192.0.2.77', labels: { rack: 'r1' } }));
+    await waitUntil(() => prefixes().includes('100.64.1.0/24'), 5000, 'racked restored');
+    expect(m.frrk8s()?.merged.accepted).toContain(racked);
+    expect(d.peers.get('10.0.0.1')).toBe(session);
+  });
 });

@@ -12,6 +12,8 @@ import {
   type PathAttributes,
   type PreparedAttributes,
   prepareAttributes,
+  Writer,
+  writeAttribute,
 } from '../wire/index.js';
 
 export class OutSet {
@@ -63,13 +65,11 @@ export class OutSet {
 export function readPrepared(p: PreparedAttributes, ctx: CodecContext): PathAttributes {
   if (!p.mpHead) return decodeAttributes(p.block, 0, p.block.length, ctx).attributes;
   // MP_REACH_NLRI written back as an attribute (Optional, Extended Length) after the others.
-  const mp = Buffer.alloc(4 + p.mpHead.length);
-  mp[0] = AttrFlag.OPTIONAL | AttrFlag.EXTENDED_LENGTH;
-  mp[1] = AttrType.MP_REACH_NLRI;
-  mp.writeUInt16BE(p.mpHead.length, 2);
-  p.mpHead.copy(mp, 4);
-  const all = Buffer.concat([p.block, mp]);
-  return decodeAttributes(all, 0, all.length, ctx).attributes;
+  const head = p.mpHead;
+  const w = Writer.alloc(p.block.length + 4 + head.length);
+  w.bytes(p.block);
+  writeAttribute(w, AttrFlag.OPTIONAL, AttrType.MP_REACH_NLRI, true, () => w.bytes(head));
+  return decodeAttributes(w.buf, 0, w.pos, ctx).attributes;
 }
 
 /** Numbers the out sets in use, with a count of the routes (in every Adj-RIB-Out) that use each. */

@@ -140,8 +140,14 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       if ('path' in at) rmSync(at.path, { force: true });
       // Fastify and the routes are loaded on the API's first request (lazy-api.ts).
       const { listenApi } = await import('../api/lazy-api.js');
-      api = await listenApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) }, at);
       // A unix socket is for this host's operators alone: owner only (the token still applies).
+      // The umask makes it so from the bind on: a chmod after listen leaves a window open.
+      const umaskBefore = 'path' in at ? process.umask(0o177) : undefined;
+      try {
+        api = await listenApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) }, at);
+      } finally {
+        if (umaskBefore !== undefined) process.umask(umaskBefore);
+      }
       if ('path' in at) chmodSync(at.path, 0o600);
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
       warnIfApiOpen(log, config);

@@ -4,10 +4,8 @@
 //  - at start dumps links and the routes of its tables (and main, for next-hop resolution), and
 //    removes a previous run's leftovers of its protocol, or keeps them for a graceful restart
 //    until `sweep()`;
-//  - installs, replaces and deletes in batches: many route messages per datagram, the last one
-//    acknowledged, several datagrams in flight (the next is encoded and sent without waiting for
-//    the acks before it), a yield to the event loop after each round; routes arriving in one long
-//    task (a table being learned) go out a datagram at a time as they come, not at its end;
+//  - installs, replaces and deletes in batches (RouteBatches: many route messages per datagram,
+//    several datagrams in flight, a yield to the event loop after each round);
 //  - resolves next hops against the kernel's other routes (NextHopResolver) and holds back
 //    routes with no usable next hop, with the reason;
 //  - re-dumps and diffs after a receive-buffer overrun and after a link changes state ("IPv4
@@ -21,7 +19,6 @@ import { EventEmitter } from 'node:events';
 import { NetlinkSocket, NetlinkSocketError, type RequestError } from '../sys/netlink-socket.js';
 import type { Prefix } from '../wire/prefix.js';
 import type { DesiredNextHop, DesiredRoute } from './desired-route.js';
-import { DirtyQueue } from './dirty-queue.js';
 import { Flag, Group, MessageType, RouteProtocol, Scope, Table } from './netlink/constants.js';
 import { NetlinkDecodeError } from './netlink/errors.js';
 import type { Message } from './netlink/header.js';
@@ -31,6 +28,7 @@ import { decodeRoute, encodeRoute, encodeRouteDump, type Route, type RouteSpec }
 import { NetlinkWriter } from './netlink/writer.js';
 import { NextHopResolver } from './next-hop-resolver.js';
 import { type NextHopSet, NextHopSets } from './next-hop-sets.js';
+import { type Batch, type BatchOptions, noteOp, RouteBatches } from './route-batches.js';
 import {
   type AddressKey,
   addressKeyOf,
@@ -43,7 +41,7 @@ import {
 import { type KernelNextHop, kernelSignature, type UnusableNextHop } from './route-plan.js';
 import { HERALD_RT_PROTOCOL } from './rt-protocol.js';
 
-export interface KernelRoutesOptions {
+export interface KernelRoutesOptions extends BatchOptions {
   /** rtm_protocol of Herald's routes (default HERALD_RT_PROTOCOL, 72). */
   protocol?: number;
   /** Table for desired routes that name none (default main, 254). */
@@ -56,10 +54,6 @@ export interface KernelRoutesOptions {
   keepOnStart?: boolean;
   /** Let a default route resolve next hops (default false). */
   allowDefault?: boolean;
-  /** Bytes of route messages per datagram (default 64 KiB, about 1,000 IPv4 routes). */
-  datagramBytes?: number;
-  /** Datagrams sent and not yet acknowledged (default 8). */
-  maxInFlight?: number;
   /** Receive buffer of the notification socket (default 32 MiB). */
   receiveBufferBytes?: number;
 }
@@ -106,15 +100,9 @@ interface Entry {
   stale: boolean;
   /** Waiting to be written (DirtyQueue). */
   queued: boolean;
-  /** Its message is sent, not yet acknowledged. */
+  /** Its message is sent, not yet acknowledged (RouteBatches). */
   inFlight: boolean;
   state: RouteState;
-}
-
-/** The messages of one datagram, in order: their routes and the signatures written (undefined: deleted). */
-interface Ops {
-  readonly entries: Entry[];
-  readonly signatures: (string | undefined)[];
 }
 
 /** The kernel stores an IPv6 route given metric 0 with metric 1024 (IP6_RT_PRIO_USER). */
@@ -122,14 +110,6 @@ const IP6_RT_PRIO_USER = 1024;
 const ESRCH = 3;
 const EEXIST = 17;
 const RESYNC_DELAY_MS = 50;
-/** Synchronous work per batch round (encoding, and the kernel applying routes inside send()). */
-const ROUND_BUDGET_MS = 8;
-/** Bytes of route messages per datagram: about 1,000 IPv4 routes, a few ms of the kernel's time. */
-const DATAGRAM_BYTES = 64 * 1024;
-/** Datagrams sent and not yet acknowledged. */
-const MAX_IN_FLIGHT = 8;
-/** Bytes of the largest common route message (IPv4, one gateway, table, metric, output interface). */
-const IPV4_ROUTE_MESSAGE_BYTES = 68;
 
 export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   readonly protocol: number;
@@ -140,7 +120,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   /** "family|table|metric|length" → its routes. */
   private readonly groups = new Map<string, RouteGroup>();
   private lastGroup?: RouteGroup;
-  private readonly dirty = new DirtyQueue<Entry>();
+  private readonly batches: RouteBatches<Entry>;
   private readonly hopSets = new NextHopSets(
     (s) => this.index(s),
     (s) => this.unindex(s),
@@ -152,16 +132,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   private readonly dst16 = new Uint8Array(16);
   private cmd?: NetlinkSocket;
   private mon?: NetlinkSocket;
-  private readonly writer: NetlinkWriter;
   private keeping: boolean;
-  private pumping?: Promise<void>;
-  /** Datagrams sent, not yet acknowledged. */
-  private unacked = 0;
-  private readonly ackWaiters: Array<() => void> = [];
-  /** Routes dirty again while their previous message is in flight: queued again at the next ack. */
-  private readonly parked: Entry[] = [];
-  /** Dirty routes that fill a datagram (sendEarly). */
-  private readonly routesPerDatagram: number;
   private resyncTimer?: NodeJS.Timeout;
   private resyncReason = '';
   private resyncing?: Promise<void>;
@@ -181,9 +152,17 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     this.tables = new Set(opts.tables ?? [this.defaultTable]);
     this.keeping = opts.keepOnStart ?? false;
     this.resolver = new NextHopResolver({ protocol: this.protocol, allowDefault: opts.allowDefault });
-    const datagramBytes = opts.datagramBytes ?? DATAGRAM_BYTES;
-    this.writer = new NetlinkWriter(Buffer.alloc(datagramBytes + 8192));
-    this.routesPerDatagram = Math.max(1, Math.floor(datagramBytes / IPV4_ROUTE_MESSAGE_BYTES));
+    this.batches = new RouteBatches<Entry>(
+      {
+        socket: () => this.cmd,
+        paused: () => this.stopped || this.resyncing !== undefined,
+        current: (e) => e.group.routes.get(e.key) === e,
+        write: (w, e, batch) => this.write(w, e, batch),
+        applied: (batch, errors) => this.applied(batch, errors),
+        requestFailed: (err) => this.scheduleResync(`request failed: ${err.message}`),
+      },
+      opts,
+    );
   }
 
   /** Opens the sockets, reads the kernel's state and handles leftovers. Throws when netlink is unavailable. */
@@ -232,7 +211,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     if (before !== undefined) this.hopSets.release(before);
     // The same next hops, planned already and not changed since (a resolver change re-plans the
     // routes it affects): nothing to do.
-    if (before === e.desired && !this.dirty.has(e) && settledState(e)) return e;
+    if (before === e.desired && !this.batches.dirty.has(e) && settledState(e)) return e;
     this.touch(e);
     return e;
   }
@@ -270,10 +249,10 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   async settled(): Promise<void> {
     for (;;) {
       if (this.resyncing) await this.resyncing;
-      else if (this.pumping) await this.pumping;
-      else if (this.dirty.size > 0 && !this.stopped && this.cmd) {
-        this.kick();
-        if (!this.pumping && !this.resyncing) return;
+      else if (this.batches.pumping) await this.batches.pumping;
+      else if (this.batches.dirty.size > 0 && !this.stopped && this.cmd) {
+        this.batches.kick();
+        if (!this.batches.pumping && !this.resyncing) return;
       } else if (this.resyncTimer) await new Promise((r) => setTimeout(r, RESYNC_DELAY_MS));
       else return;
     }
@@ -436,17 +415,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   // ------------------------------------------------------------------------------ kernel view
 
   private touch(e: Entry): void {
-    this.dirty.add(e);
-    if (this.pumping) this.sendEarly();
-    else this.kick();
-  }
-
-  private kick(): void {
-    if (this.pumping || this.resyncing || this.stopped || !this.cmd) return;
-    this.pumping = this.pump().finally(() => {
-      this.pumping = undefined;
-      if (this.dirty.size > 0 && !this.resyncing) this.kick();
-    });
+    this.batches.touch(e);
   }
 
   private onNotification(m: Message): void {
@@ -508,7 +477,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
    */
   private readKernel(reason: string): Promise<void> {
     const run = async (): Promise<void> => {
-      if (this.pumping) await this.pumping;
+      if (this.batches.pumping) await this.batches.pumping;
       const t0 = performance.now();
       const cmd = this.cmd!;
       /** Herald's routes in the kernel: entry group → prefix key → signature. */
@@ -562,7 +531,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
         const inGroup = ours.get(e.group);
         e.installed = inGroup?.get(e.key);
         inGroup?.delete(e.key);
-        this.dirty.add(e);
+        this.batches.dirty.add(e);
       }
       for (const [group, inGroup] of ours) {
         for (const [key, signature] of inGroup) {
@@ -576,7 +545,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
             state: { state: 'pending' },
           };
           group.routes.set(key, e);
-          this.dirty.add(e);
+          this.batches.dirty.add(e);
         }
       }
       for (const m of this.queued.splice(0)) this.onNotification(m);
@@ -588,7 +557,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     };
     const p = (this.resyncing ?? Promise.resolve()).then(run).finally(() => {
       if (this.resyncing === p) this.resyncing = undefined;
-      this.kick();
+      this.batches.kick();
     });
     this.resyncing = p;
     return p;
@@ -600,86 +569,10 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     return w.buf.subarray(0, w.pos);
   }
 
-  // ------------------------------------------------------------------------------ batches
-
-  /**
-   * Sends the dirty routes in rounds of up to `maxInFlight` unacknowledged datagrams or
-   * ROUND_BUDGET_MS of encoding, yielding to the event loop between rounds; a datagram goes out
-   * without waiting for the acks of the ones before it (their routes are others: a route with a
-   * message in flight waits for its ack, `parked`). Ends once nothing is dirty or unacknowledged.
-   */
-  private async pump(): Promise<void> {
-    const maxInFlight = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
-    while (!this.stopped && !this.resyncing) {
-      const deadline = performance.now() + ROUND_BUDGET_MS;
-      while (this.dirty.size > 0 && this.roomFor(maxInFlight) && performance.now() < deadline) {
-        this.sendBatch(deadline);
-      }
-      if (this.dirty.size === 0 && this.unacked === 0) return;
-      // Acks to wait for; else yield (the budget is spent, or sends are still returning).
-      if (this.unacked >= maxInFlight || (this.dirty.size === 0 && this.unacked > 0)) await this.nextAck();
-      else await new Promise<void>((r) => setImmediate(r));
-    }
-    while (this.unacked > 0) await this.nextAck();
-  }
-
-  /** Another datagram may go: fewer than `maxInFlight` unacknowledged, and as many sends running. */
-  private roomFor(maxInFlight: number): boolean {
-    return this.unacked < maxInFlight && (this.cmd?.sending ?? 0) < maxInFlight;
-  }
-
-  /**
-   * Routes arriving faster than the event loop turns (a table being learned, all in one task):
-   * each full datagram goes at once, collecting the acks of earlier ones if the kernel is done
-   * with them, instead of waiting for the pump's next round.
-   */
-  private sendEarly(): void {
-    if (this.stopped || this.resyncing || this.dirty.size < this.routesPerDatagram) return;
-    const maxInFlight = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
-    if (this.unacked >= maxInFlight) this.cmd?.receiveNow();
-    if (this.roomFor(maxInFlight)) this.sendBatch(performance.now() + ROUND_BUDGET_MS);
-  }
-
-  private nextAck(): Promise<void> {
-    return new Promise<void>((r) => this.ackWaiters.push(r));
-  }
-
-  /** Encodes dirty routes into one datagram (until it is full or the deadline) and sends it. */
-  private sendBatch(deadline: number): void {
-    const limit = this.opts.datagramBytes ?? DATAGRAM_BYTES;
-    const w = this.writer;
-    w.rollback(0);
-    const ops: Ops = { entries: [], signatures: [] };
-    for (let n = 1; w.pos < limit; n++) {
-      if ((n & 63) === 0 && performance.now() >= deadline) break;
-      const e = this.dirty.take();
-      if (e === undefined) break;
-      if (e.group.routes.get(e.key) !== e) continue;
-      if (e.inFlight) this.parked.push(e);
-      else this.write(w, e, ops);
-    }
-    if (ops.entries.length === 0) return;
-    for (const e of ops.entries) e.inFlight = true;
-    const datagram = Buffer.allocUnsafe(w.pos);
-    w.buf.copy(datagram, 0, 0, w.pos);
-    this.unacked++;
-    this.cmd!.sendRequest(datagram, datagram.length, (err, errors) => this.acknowledged(ops, err, errors));
-  }
-
-  private acknowledged(ops: Ops, err: Error | undefined, errors: RequestError[]): void {
-    this.unacked--;
-    for (const e of ops.entries) e.inFlight = false;
-    if (err === undefined) this.applied(ops, errors);
-    else {
-      for (const e of ops.entries) this.dirty.add(e);
-      this.scheduleResync(`request failed: ${err.message}`);
-    }
-    for (const e of this.parked.splice(0)) this.dirty.add(e);
-    for (const wake of this.ackWaiters.splice(0)) wake();
-  }
+  // ------------------------------------------------------------------------------ messages
 
   /** Plans one route and writes the message that brings the kernel there (if any). */
-  private write(w: NetlinkWriter, e: Entry, ops: Ops): void {
+  private write(w: NetlinkWriter, e: Entry, ops: Batch<Entry>): void {
     const { group } = e;
     // One spec per message, next hops filled in for an install (a delete names none).
     const base: RouteSpec = {
@@ -695,7 +588,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     if (e.desired === undefined) {
       if (e.installed !== undefined && !(e.stale && this.keeping)) {
         encodeRoute(w, MessageType.DELROUTE, 0, 0, base);
-        pushOp(ops, e, undefined);
+        noteOp(ops, e, undefined);
       } else if (e.installed === undefined) {
         this.forget(e);
       }
@@ -707,7 +600,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       this.setState(e, shared.held);
       if (e.installed !== undefined) {
         encodeRoute(w, MessageType.DELROUTE, 0, 0, base);
-        pushOp(ops, e, undefined);
+        noteOp(ops, e, undefined);
       }
       return;
     }
@@ -734,10 +627,10 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       return;
     }
     e.state = shared.installed;
-    pushOp(ops, e, plan.signature);
+    noteOp(ops, e, plan.signature);
   }
 
-  private applied(ops: Ops, errors: RequestError[]): void {
+  private applied(ops: Batch<Entry>, errors: RequestError[]): void {
     const failed = new Map<number, RequestError>();
     for (const err of errors) failed.set(err.index, err);
     ops.entries.forEach((e, i) => {
@@ -748,7 +641,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
         if (err === undefined || err.errno === ESRCH) {
           e.installed = undefined;
           e.stale = false;
-          if (e.desired === undefined && !this.dirty.has(e)) this.forget(e);
+          if (e.desired === undefined && !this.batches.dirty.has(e)) this.forget(e);
         } else {
           this.emit(
             'error',
@@ -780,11 +673,6 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       this.emit('routeState', statusOf(e));
     }
   }
-}
-
-function pushOp(ops: Ops, e: Entry, signature: string | undefined): void {
-  ops.entries.push(e);
-  ops.signatures.push(signature);
 }
 
 function statusOf(e: Entry): RouteStatus {

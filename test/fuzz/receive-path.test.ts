@@ -18,7 +18,7 @@ import { Afi, HEADER_LENGTH } from '../../src/wire/index.js';
 import { expectConsistentRefs } from '../helpers/rib.js';
 import { budget, report, timeoutFor } from './budget.js';
 import { EXPORT_PREPENDS, EXPORT_TAG, type ReceiveOutcome, runReceivePath } from './receive-path.js';
-import { captureSeeds, mrtSeeds, type Seed } from './seeds.js';
+import { captureSeeds, mrtSeeds, type Seed, twoOctetSeeds } from './seeds.js';
 
 const LOCAL_ASN = 65201;
 const BLACKHOLE = 0xffff029a;
@@ -55,7 +55,14 @@ function expectPoliciesApplied(o: ReceiveOutcome): number {
   return learned;
 }
 
-const seeds: Seed[] = [...captureSeeds(), ...mrtSeeds(2000)];
+const received: Seed[] = [...captureSeeds(), ...mrtSeeds(2000)];
+const seeds: Seed[] = [
+  ...received,
+  ...twoOctetSeeds(
+    received.filter((s) => s.from === 'mrt'),
+    500,
+  ),
+];
 const as4Seeds = seeds.filter((s) => s.as4);
 const as2Seeds = seeds.filter((s) => !s.as4);
 
@@ -170,21 +177,32 @@ describe('receive path under fuzzed input (framer → FSM → ingest → policy 
     expect(seeds.some((s) => s.from === 'mrt')).toBe(true);
   });
 
-  it('sends unmutated seeds through the import policy and, rewritten by the export policy, on to B', async () => {
-    // Before the far ends had a session address, every learned route was refused ("no usable next
-    // hop") and the fuzzer never reached the export of learned routes.
-    let learned = 0;
-    await runReceivePath(
-      as4Seeds.slice(0, 60).map((s) => s.message),
-      true,
-      (o) => {
-        expect(o.internalErrors).toEqual([]);
-        expect(o.badOutput).toEqual([]);
-        learned = expectPoliciesApplied(o);
-      },
-    );
-    expect(learned).toBeGreaterThan(0);
+  it('has 2-octet seeds beside the 4-octet ones (RFC 6793: AS_TRANS and AS4_PATH)', () => {
+    expect(as2Seeds.length).toBeGreaterThan(100);
+    expect(as4Seeds.length).toBeGreaterThan(100);
   });
+
+  it.each([
+    ['4-octet', true],
+    ['2-octet', false],
+  ])(
+    'sends unmutated %s seeds through the import policy and, rewritten by the export policy, on to B',
+    async (_, as4) => {
+      // Before the far ends had a session address, every learned route was refused ("no usable next
+      // hop") and the fuzzer never reached the export of learned routes.
+      let learned = 0;
+      await runReceivePath(
+        (as4 ? as4Seeds : as2Seeds).slice(0, 60).map((s) => s.message),
+        as4,
+        (o) => {
+          expect(o.internalErrors).toEqual([]);
+          expect(o.badOutput).toEqual([]);
+          learned = expectPoliciesApplied(o);
+        },
+      );
+      expect(learned).toBeGreaterThan(0);
+    },
+  );
 
   it(
     'never fails internally: the session stays up or sends a NOTIFICATION, the other session and the RIB stay sound',

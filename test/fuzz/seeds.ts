@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { decodeMrtRecord } from '../../src/mrt/index.js';
-import { MessageType } from '../../src/wire/index.js';
+import { codecContext, decodeUpdate, encodeUpdate, MessageType } from '../../src/wire/index.js';
 
 export interface Seed {
   readonly message: Buffer;
@@ -46,4 +46,23 @@ export function captureSeeds(): Seed[] {
   return rows
     .filter((r) => r.type === 'UPDATE')
     .map((r) => ({ message: Buffer.from(r.hex, 'hex'), as4: r.session.as4, from: 'capture' }));
+}
+
+/**
+ * The 4-octet-AS seeds as a 2-octet speaker would send them (RFC 6793 §4.2.2: ASNs above 65535
+ * as AS_TRANS in AS_PATH and AGGREGATOR, the real ones in AS4_PATH and AS4_AGGREGATOR): the
+ * captures hold few 2-octet sessions and the MRT dump none.
+ */
+export function twoOctetSeeds(from: readonly Seed[], limit: number): Seed[] {
+  const as4 = codecContext({ as4: true });
+  const as2 = codecContext({ as4: false });
+  const out: Seed[] = [];
+  for (const seed of from) {
+    if (out.length >= limit) break;
+    if (!seed.as4) continue;
+    const u = decodeUpdate(seed.message.subarray(19), as4);
+    if (u.errors.length > 0) continue;
+    out.push({ message: encodeUpdate(u, as2), as4: false, from: `${seed.from}, as a 2-octet speaker` });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 // End-of-RIB (src/daemon/restart-sweep.ts, well before the restart time). Needs root and FRR.
 import { describe, expect, it } from 'vitest';
 import { startHerald } from './harness/herald.js';
-import { delay, exec, startPeer, useTopology, waitFor } from './harness/index.js';
+import { delay, destinations, heraldRoutes, startPeer, useTopology, waitFor } from './harness/index.js';
 
 const HERALD_ASN = 65000;
 const PEER_ASN = 65010;
@@ -14,20 +14,7 @@ const KEPT = '10.97.0.0/16';
 const GONE = '10.96.0.0/16';
 const RESTART_TIME = 60;
 
-interface KernelRoute {
-  dst: string;
-  protocol: string;
-  gateway?: string;
-}
-
-async function heraldRoutes(ns: string): Promise<KernelRoute[]> {
-  const r = await exec(ns, 'ip', ['-j', 'route', 'show', 'table', 'main']);
-  return (JSON.parse(r.stdout || '[]') as KernelRoute[]).filter(
-    (k) => String(k.protocol) === '72' || k.protocol === 'herald',
-  );
-}
-
-const dsts = (rs: KernelRoute[]) => rs.map((r) => r.dst).sort();
+const dsts = destinations;
 
 describe('Herald kernel routes across a graceful restart', () => {
   const topo = useTopology();

@@ -5,24 +5,9 @@
 // removes everything it installed on a clean stop. Needs root, FRR and BIRD.
 import { describe, expect, it } from 'vitest';
 import { startHerald } from './harness/herald.js';
-import { exec, startPeer, useTopology, waitFor } from './harness/index.js';
+import { gatewaysOf, kernelRoutes, startPeer, useTopology, waitFor } from './harness/index.js';
 
 const HERALD_ASN = 65000;
-
-interface KernelRoute {
-  dst: string;
-  protocol: string;
-  gateway?: string;
-  nexthops?: { gateway: string }[];
-}
-
-async function kernelRoutes(ns: string): Promise<KernelRoute[]> {
-  const r = await exec(ns, 'ip', ['-j', 'route', 'show', 'table', 'main']);
-  return JSON.parse(r.stdout || '[]') as KernelRoute[];
-}
-
-const gatewaysOf = (r: KernelRoute | undefined) =>
-  r ? (r.nexthops ? r.nexthops.map((h) => h.gateway) : r.gateway ? [r.gateway] : []).sort() : [];
 
 describe('Herald kernel routes', () => {
   const topo = useTopology();

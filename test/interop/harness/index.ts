@@ -5,6 +5,7 @@ import { startFrr } from './peers/frr.js';
 import { startGobgp } from './peers/gobgp.js';
 import type { DaemonKind, PeerOptions, ReceivedRoute, RunningPeer } from './peers/peer.js';
 
+export * from './kernel-routes.js';
 export { addLan, kernelNextHops, type Lan, type LanOptions } from './lan.js';
 export * from './netns.js';
 export { BirdPeer, parseBirdRoutes, startBird } from './peers/bird.js';

@@ -14,6 +14,7 @@ import {
   type BirdPeer,
   Fatal,
   type FrrPeer,
+  type FrrPeerOptions,
   type GobgpPeer,
   type LinkTopology,
   type NeighborOptions,
@@ -77,6 +78,8 @@ export interface ReceiverOptions {
   neighbors?: NeighborOptions[];
   /** Amends Herald's config before it is written (policies, per-neighbor keys). */
   heraldConfig?: (config: Record<string, unknown>) => void;
+  /** Verbatim bgpd.conf lines for FRR (the harness's `extraConfig`). */
+  frrExtraConfig?: FrrPeerOptions['extraConfig'];
 }
 
 function neighborsOf(t: LinkTopology, opts: ReceiverOptions): NeighborOptions[] {
@@ -301,7 +304,7 @@ interface FrrSummary {
 
 async function startFrrReceiver(t: LinkTopology, opts: ReceiverOptions): Promise<Receiver> {
   const dir = t.workDir('frr');
-  const frr: FrrPeer = await startFrr(peerOptions(t, dir, opts));
+  const frr: FrrPeer = await startFrr({ ...peerOptions(t, dir, opts), extraConfig: opts.frrExtraConfig });
   const zebraPid = Number(readFileSync(join(dir, 'zebra.pid'), 'utf8').trim());
   const summary = async () => JSON.parse(await frr.cli(['show bgp summary json'])) as FrrSummary;
   return {
@@ -352,6 +355,22 @@ export function startReceiver(
     case 'frr':
       return startFrrReceiver(t, opts);
   }
+}
+
+/**
+ * Herald passes learned routes on to the neighbors `to` picks: an export policy accepting
+ * `routeType: learned` (eBGP neighbors get nothing without one).
+ */
+export function withLearnedExport(config: Record<string, unknown>, to: (address: string) => boolean): void {
+  config.policies = {
+    ...(config.policies as Record<string, unknown> | undefined),
+    'learned-out': {
+      terms: [{ name: 'learned', match: { routeType: 'learned' }, action: 'accept' }],
+      default: 'reject',
+    },
+  };
+  for (const n of config.neighbors as Array<Record<string, unknown>>)
+    if (to(n.address as string)) n.exportPolicy = 'learned-out';
 }
 
 /**

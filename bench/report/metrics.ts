@@ -185,6 +185,31 @@ function fanin(j: Json, out: Metric[]): void {
   }
 }
 
+function send(j: Json, out: Metric[]): void {
+  const table = (what: string) =>
+    `Send: full IPv4 table (${j.prefixes} prefixes, learned over iBGP) ${what} (eBGP)`;
+  const phases: Array<[string, string]> = [
+    ['toOne', table('to 1 peer')],
+    ['toFour', table('re-advertised to 4 more peers at once')],
+  ];
+  for (const r of (j.rows ?? []) as Json[]) {
+    if (r.error) continue;
+    const name = String(r.name);
+    // RSS before a phase: with the table learned, then after the first peer
+    let before = r.rssLoadedBytes;
+    for (const [key, T] of phases) {
+      const p = (r[key] ?? {}) as Json;
+      push(out, T, name, 'seconds', p.seconds, 'lower');
+      push(out, T, name, 'CPU s', ((p.proc ?? {}) as Json).cpuSeconds, 'lower');
+      push(out, T, name, 'RSS before MB', mb(before), 'lower');
+      push(out, T, name, 'RSS after MB', mb(p.rssSettledBytes), 'lower');
+      const zebra = ((p.side ?? {}) as Record<string, Json>).zebra;
+      push(out, T, name, 'zebra CPU s (FRR)', zebra?.cpuSeconds, 'lower');
+      before = p.rssSettledBytes;
+    }
+  }
+}
+
 const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   ingest,
   fib,
@@ -196,6 +221,7 @@ const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   'api-routes': apiRoutes,
   churn,
   fanin,
+  send,
 };
 
 export function metricsOf(result: Json): Metric[] {

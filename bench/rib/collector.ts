@@ -2,7 +2,8 @@
 // bench's speaker (whose framing and handshake it uses): dials the receiver, brings the session
 // up and counts the distinct IPv4 prefixes the receiver advertises (announced minus withdrawn).
 //
-//   node collector.js '<json CollectorArgs>'
+//   node collector.js '<json CollectorArgs>'      (or a JSON array of them: several sessions in
+//                                                  one process, each event tagged with its `peer`)
 //
 // Events on stdout as JSON lines with `t` = process.hrtime.bigint() (CLOCK_MONOTONIC ns):
 // `connected`, `open`, `established`, `first` (first UPDATE), `full` (the first time `expected`
@@ -20,6 +21,8 @@ export interface CollectorArgs
   expected: number;
   /** Emit `update` with the prefixes held after every UPDATE (the propagation bench's clock). */
   updateEvents?: boolean;
+  /** Added to the events of this session as `peer` (several sessions in one process). */
+  peer?: number;
 }
 
 const ATTR_MP_REACH = 14;
@@ -44,10 +47,11 @@ async function collect(a: CollectorArgs): Promise<void> {
   let updates = 0;
   let full = false;
   let mp = 0;
+  const tag = a.peer === undefined ? {} : { peer: a.peer };
   const sock = await connect(a);
-  emit('connected', { local: `${sock.localAddress}:${sock.localPort}` });
+  emit('connected', { ...tag, local: `${sock.localAddress}:${sock.localPort}` });
   const onUpdate = (body: Buffer): void => {
-    if (updates++ === 0) emit('first');
+    if (updates++ === 0) emit('first', tag);
     const wl = body.readUInt16BE(0);
     const al = body.readUInt16BE(2 + wl);
     walk(body, 2, 2 + wl, held, false);
@@ -58,31 +62,35 @@ async function collect(a: CollectorArgs): Promise<void> {
       p += ext ? 4 + body.readUInt16BE(p + 2) : 3 + body[p + 2];
     }
     walk(body, 4 + wl + al, body.length, held, true);
-    if (a.updateEvents) emit('update', { held: held.size });
+    if (a.updateEvents) emit('update', { ...tag, held: held.size });
     if (!full && held.size >= a.expected) {
       full = true;
-      emit('full', { held: held.size, updates });
+      emit('full', { ...tag, held: held.size, updates });
     }
   };
   const { holdTime } = await handshake(sock, a, onUpdate);
-  emit('established', { holdTime });
+  emit('established', { ...tag, holdTime });
   keepalives(sock, holdTime);
   let last = -1;
   setInterval(() => {
     if (held.size === last) return;
     last = held.size;
-    emit('progress', { held: held.size, updates, mpAttributes: mp });
+    emit('progress', { ...tag, held: held.size, updates, mpAttributes: mp });
   }, 500).unref();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = JSON.parse(process.argv[2] ?? '{}') as CollectorArgs;
-  const timer = setTimeout(() => {
-    emit('timeout');
-    process.exit(3);
-  }, args.connectTimeoutMs);
+  const parsed = JSON.parse(process.argv[2] ?? '{}') as CollectorArgs | CollectorArgs[];
+  const sessions = Array.isArray(parsed) ? parsed : [parsed];
+  const timer = setTimeout(
+    () => {
+      emit('timeout');
+      process.exit(3);
+    },
+    Math.max(...sessions.map((a) => a.connectTimeoutMs)),
+  );
   timer.unref();
-  collect(args).then(
+  Promise.all(sessions.map(collect)).then(
     () => clearTimeout(timer),
     (e: Error) => {
       emit('failed', { message: e.message });

@@ -140,6 +140,10 @@ export class RoutingEngine {
   private readonly outSets = new OutSetRegistry();
   /** Export groups by signature (see export-groups.ts); dropped when policies change. */
   private groups = new Map<string, ExportGroup>();
+  /** Bumped when pruneGroups forgets a group: a remembered target may hold it. */
+  private groupsPruned = 0;
+  /** Each neighbor's last export target and what it was made from (targetFor). */
+  private readonly targets = new WeakMap<NeighborRibs, TargetMemo>();
   /** Herald's own routes by prefix key, rebuilt when they change. */
   private localIndex?: Map<number | string, LocalRoute>;
   private policies?: CompiledPolicies;
@@ -200,7 +204,9 @@ export class RoutingEngine {
 
   /** Reports each changed prefix (a repeat is harmless: followers compare with what they hold). */
   private pathsChanged(prefixes: readonly Prefix[]): void {
-    if (this.exportsLearned && this.hasLearnedTargets()) this.queueExports(prefixes);
+    // Queued already this turn: the flush picks the targets (hasLearnedTargets loops over them all).
+    if (this.exportsLearned && (this.pendingExports.size > 0 || this.hasLearnedTargets()))
+      this.queueExports(prefixes);
     if (this.followers.size === 0) return;
     for (const p of prefixes) {
       const selection = this.select(p);
@@ -442,7 +448,11 @@ export class RoutingEngine {
       const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
       used.add(exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId));
     }
-    for (const key of this.groups.keys()) if (!used.has(key)) this.groups.delete(key);
+    for (const key of this.groups.keys()) {
+      if (used.has(key)) continue;
+      this.groups.delete(key);
+      this.groupsPruned++;
+    }
   }
 
   /** Whether some Established neighbor can get a learned route now (else changes are not queued). */
@@ -457,15 +467,26 @@ export class RoutingEngine {
     return false;
   }
 
+  /** What `n` gets on `session`: made again only when something it depends on changed (every change is exported to each target). */
   private targetFor(n: NeighborRibs, session: SessionFacts): ExportTarget {
     const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
+    const memo = this.targets.get(n);
+    if (
+      memo !== undefined &&
+      memo.groups === this.groups &&
+      memo.pruned === this.groupsPruned &&
+      sameTargetInputs(memo.target, t)
+    )
+      return memo.target;
     const signature = exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId);
     let group = this.groups.get(signature);
     if (!group) {
       group = new ExportGroup(t.exportPolicy?.needsAttributes === true);
       this.groups.set(signature, group);
     }
-    return exportTarget(t, group);
+    const target = exportTarget(t, group);
+    this.targets.set(n, { groups: this.groups, pruned: this.groupsPruned, target });
+    return target;
   }
 
   /** The Established neighbors to export to; with `learned`, only those that can get learned routes. */
@@ -654,4 +675,23 @@ export class RoutingEngine {
     this.pendingExports = new Map();
     this.exportPrefixes(pending, this.exportTargets());
   }
+}
+
+interface TargetMemo {
+  readonly groups: Map<string, ExportGroup>;
+  readonly pruned: number;
+  readonly target: ExportTarget;
+}
+
+/** Whether a target made from `b` would be `a` again (the session facts are replaced, never changed). */
+function sameTargetInputs(a: LearnedExportTarget, b: LearnedExportTarget): boolean {
+  return (
+    a.session === b.session &&
+    a.localAsn === b.localAsn &&
+    a.localAddress6 === b.localAddress6 &&
+    a.exportPolicy === b.exportPolicy &&
+    a.routeReflectorClient === b.routeReflectorClient &&
+    a.clusterId === b.clusterId &&
+    a.address === b.address
+  );
 }

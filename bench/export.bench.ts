@@ -61,9 +61,9 @@ class CountingSink implements Sink {
   open = true;
   done?: () => void;
   constructor(private readonly stalled: boolean) {}
-  send(m: Buffer): boolean {
+  send(m: Buffer, count = 1): boolean {
     this.octets += m.length;
-    this.messages++;
+    this.messages += count;
     // End-of-RIB (23 octets for IPv4: no attributes, no NLRI) ends the initial export.
     if (m.length === 23) this.done?.();
     return !this.stalled;

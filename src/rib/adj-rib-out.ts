@@ -29,8 +29,11 @@ import { sortByKey } from './radix-order.js';
 import { ipv4Prefix } from './route-view.js';
 
 export interface Sink {
-  /** Writes one message; false when the caller should wait for `drained()`. */
-  send(message: Buffer): boolean;
+  /**
+   * Writes whole messages: one, or `count` of them back to back (a batch of UPDATEs); false when
+   * the caller should wait for `drained()`.
+   */
+  send(messages: Buffer, count?: number): boolean;
   drained(): Promise<void>;
   /** False once the session is gone (pending work is dropped). */
   readonly open: boolean;
@@ -71,6 +74,11 @@ const ID_BITS = 0x7fffffff;
 const WALK_BATCH = 2048;
 /** UPDATEs written in a row (none waiting for drain) before yielding to the event loop. */
 const MESSAGES_PER_TURN = 32;
+/**
+ * UPDATEs are gathered into writes of about this many octets: one system call and a few large TCP
+ * segments for dozens of messages, instead of one of each per message (a full table is ~90,000).
+ */
+const BATCH_OCTETS = 64 * 1024;
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -102,6 +110,10 @@ export class AdjRibOut {
   private generation = 0;
   /** Messages written since the event loop last turned. */
   private sinceYield = 0;
+  /** Whole messages gathered for the next write (`batched` octets, `batchedCount` messages). */
+  private readonly batch = Buffer.allocUnsafe(BATCH_OCTETS + 65535);
+  private batched = 0;
+  private batchedCount = 0;
 
   constructor(
     readonly registry: OutSetRegistry = new OutSetRegistry(),
@@ -265,6 +277,7 @@ export class AdjRibOut {
   /** Forgets everything (the session went down); work under way stops. */
   clear(): void {
     this.generation++;
+    this.dropBatch();
     const advertised = (id: number) => this.registry.release(id);
     const staged = (value: number) => {
       if (value & ID_BITS) this.registry.release((value & ID_BITS) - 1);
@@ -296,6 +309,7 @@ export class AdjRibOut {
         writeEndOfRib(this.writer, family >> 8, family & 0xff);
         if (!(await this.emit(sink))) return;
       }
+      await this.flushBatch(sink);
     });
   }
 
@@ -312,6 +326,9 @@ export class AdjRibOut {
       if (v4 && !(await this.sendV4(v4, ctx, sink, result, generation))) break;
       if (v6.size > 0 && !(await this.drainV6(v6, ctx, sink, result, generation))) break;
     }
+    // What was gathered goes now, unless the session it was for is gone.
+    if (generation === this.generation) await this.flushBatch(sink);
+    else this.dropBatch();
     return result;
   }
 
@@ -536,18 +553,41 @@ export class AdjRibOut {
     return run;
   }
 
+  /** Adds the message in the writer to the batch; writes the batch once it is large enough. */
   private async emit(sink: Sink): Promise<boolean> {
     if (!sink.open) return false;
-    if (!sink.send(Buffer.from(this.writer.view()))) {
+    const message = this.writer.view();
+    if (this.batched + message.length > this.batch.length && !(await this.flushBatch(sink))) return false;
+    this.batch.set(message, this.batched);
+    this.batched += message.length;
+    this.batchedCount++;
+    this.sinceYield++;
+    return this.batched >= BATCH_OCTETS ? this.flushBatch(sink) : true;
+  }
+
+  /** Writes the gathered messages (if any); waits for the socket to drain, or yields now and then. */
+  private async flushBatch(sink: Sink): Promise<boolean> {
+    if (this.batched === 0) return sink.open;
+    const messages = Buffer.allocUnsafe(this.batched);
+    this.batch.copy(messages, 0, 0, this.batched);
+    const count = this.batchedCount;
+    this.dropBatch();
+    if (!sink.open) return false;
+    if (!sink.send(messages, count)) {
       await sink.drained();
       this.sinceYield = 0;
-    } else if (++this.sinceYield >= MESSAGES_PER_TURN) {
+    } else if (this.sinceYield >= MESSAGES_PER_TURN) {
       // A socket that takes everything (a fast peer, a large send buffer) never says wait: the
       // event loop is given a turn anyway, so a full table does not hold other sessions' timers.
       await this.yieldTurn();
       this.sinceYield = 0;
     }
     return sink.open;
+  }
+
+  private dropBatch(): void {
+    this.batched = 0;
+    this.batchedCount = 0;
   }
 }
 

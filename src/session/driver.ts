@@ -188,10 +188,13 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     this.handle({ type: 'tcpConnected' });
   }
 
-  /** Sends an encoded message; false when the caller should wait for 'drain' before sending more. */
-  send(message: Buffer): boolean {
+  /**
+   * Sends an encoded message, or `count` messages of one type back to back; false when the caller
+   * should wait for 'drain' before sending more.
+   */
+  send(message: Buffer, count = 1): boolean {
     if (!this.stream || this.stream.destroyed) return false;
-    this.sent[COUNTER[message[18]]]++;
+    this.sent[COUNTER[message[18]]] += count;
     const ok = this.stream.write(message);
     if (!ok) this.congested = true;
     return ok;

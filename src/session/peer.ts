@@ -217,7 +217,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private sink(): Sink {
     const d = this.driver;
     return {
-      send: (m) => d.send(m),
+      send: (m, count) => d.send(m, count),
       drained: () =>
         new Promise<void>((resolve) => {
           if (!d.congested || d.state !== SessionState.ESTABLISHED) return resolve();

@@ -18,6 +18,7 @@ import {
   parsePrefix,
 } from '../../src/wire/index.js';
 import { sessionFacts, testEngine } from '../helpers/engine.js';
+import { splitMessages } from '../helpers/messages.js';
 
 const ctx = codecContext({ as4: true });
 
@@ -25,7 +26,10 @@ function recorder(): Sink & { updates: DecodedUpdate[] } {
   const updates: DecodedUpdate[] = [];
   return {
     updates,
-    send: (m) => updates.push(decodeUpdate(m.subarray(19), ctx)) > 0,
+    send: (m) => {
+      for (const message of splitMessages(m)) updates.push(decodeUpdate(message.subarray(19), ctx));
+      return true;
+    },
     drained: async () => {},
     open: true,
   };
@@ -122,27 +126,34 @@ describe('AdjRibOut', () => {
     expect(out.size).toBe(0);
   });
 
-  it('a peer that stops reading gets one message; changes meanwhile are coalesced per prefix', async () => {
+  it('a peer that stops reading gets one write; changes meanwhile are coalesced per prefix', async () => {
     const out = new AdjRibOut();
     const sent: DecodedUpdate[] = [];
+    let writes = 0;
     let reading = false;
     let release = () => {};
     const sink: Sink = {
       send: (m) => {
-        expect(m.length).toBeLessThanOrEqual(4096);
-        sent.push(decodeUpdate(m.subarray(19), ctx));
+        writes++;
+        for (const message of splitMessages(m)) {
+          expect(message.length).toBeLessThanOrEqual(4096);
+          sent.push(decodeUpdate(message.subarray(19), ctx));
+        }
         return reading;
       },
       drained: () => new Promise<void>((r) => (release = r)),
       open: true,
     };
-    const prefixes = Array.from({ length: 5000 }, (_, i) => parsePrefix(`10.${i >> 8}.${i & 255}.0/24`));
+    // 40,000 prefixes of one set: ~40 full UPDATEs, more than one write's batch.
+    const prefixes = Array.from({ length: 40_000 }, (_, i) => parsePrefix(`10.${i >> 8}.${i & 255}.0/24`));
     const a = new OutSet(attrs(1));
     const b = new OutSet(attrs(2));
     for (const p of prefixes) out.stage(p, a);
     const first = out.flush(ctx, sink);
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    expect(sent).toHaveLength(1); // the socket is full: nothing more is handed to it
+    expect(writes).toBe(1); // the socket is full: nothing more is handed to it
+    expect(sent.length).toBeGreaterThan(1); // a batch of UPDATEs…
+    expect(sent.flatMap((u) => u.nlri).length).toBeLessThan(prefixes.length); // …not the whole table
     for (let round = 0; round < 3; round++) for (const p of prefixes) out.stage(p, b);
     reading = true;
     release();
@@ -160,12 +171,13 @@ describe('AdjRibOut', () => {
       turns++;
     });
     const sink = recorder();
-    // 100 attribute sets → 100 UPDATEs, none of which the sink asks to wait for.
+    // 100 attribute sets and 60,000 prefixes → ~300 KB of UPDATEs, none of which the sink asks to
+    // wait for: several batches.
     const sets = Array.from({ length: 100 }, (_, i) => new OutSet(attrs(i)));
-    for (let i = 0; i < 3000; i++) out.stage(parsePrefix(`10.${i >> 8}.${i & 255}.0/24`), sets[i % 100]);
+    for (let i = 0; i < 60_000; i++) out.stage(parsePrefix(`10.${i >> 8}.${i & 255}.0/24`), sets[i % 100]);
     await out.flush(ctx, sink);
-    expect(sink.updates).toHaveLength(100);
-    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(sink.updates.flatMap((u) => u.nlri)).toHaveLength(60_000);
+    expect(turns).toBeGreaterThanOrEqual(2);
   });
 
   it('a session that goes while its writes are stalled ends the drain and frees every reference', async () => {

@@ -19,6 +19,7 @@ import {
   type PathAttributes,
   parsePrefix,
 } from '../../src/wire/index.js';
+import { splitMessages } from '../helpers/messages.js';
 
 const LOCAL = 65000;
 const ctx = (ibgp: boolean): CodecContext => codecContext({ as4: true, ibgp });
@@ -81,7 +82,11 @@ function setup(clusterId?: string) {
     const updates: DecodedUpdate[] = [];
     const session = facts(asn, localAddress, addPathSendMax !== undefined);
     const sink: Sink = {
-      send: (m) => updates.push(decodeUpdate(m.subarray(19), session.send)) > 0,
+      send: (m) => {
+        for (const message of splitMessages(m))
+          updates.push(decodeUpdate(message.subarray(19), session.send));
+        return true;
+      },
       drained: async () => {},
       open: true,
     };

@@ -10,6 +10,7 @@ import { Peer } from '../../src/session/peer.js';
 import { codecContext, parsePrefix } from '../../src/wire/index.js';
 import { duplexPair, settle } from '../helpers/duplex-pair.js';
 import { testFsmConfig } from '../helpers/fsm-config.js';
+import { splitMessages } from '../helpers/messages.js';
 import { peerRoutes } from '../helpers/peer-routes.js';
 
 function config(asn: number, peerAsn: number, bgpId: string): FsmConfig {
@@ -99,11 +100,13 @@ describe('AdjRibOut', () => {
   it('stops writing while the sink is congested and resumes on drain', async () => {
     const out = new AdjRibOut();
     const sent: Buffer[] = [];
+    let writes = 0;
     let release!: () => void;
     let congested = true;
     const sink: Sink = {
       send(m) {
-        sent.push(m);
+        writes++;
+        sent.push(...splitMessages(m));
         return !congested;
       },
       drained: () =>
@@ -112,26 +115,32 @@ describe('AdjRibOut', () => {
         }),
       open: true,
     };
-    // 3 attribute sets → at least 3 UPDATEs.
-    const routes = [1, 2, 3].map((i) => ({
-      prefix: parsePrefix(`10.${i}.0.0/16`),
-      attributes: { origin: 0 as const, asPath: [], nextHop: '192.0.2.1', med: i },
+    // 3 attribute sets, 30,000 prefixes: ~120 KB of UPDATEs, more than one write's batch.
+    const routes = Array.from({ length: 30_000 }, (_, i) => ({
+      prefix: parsePrefix(`10.${i >> 8}.${i & 255}.0/24`),
+      attributes: { origin: 0 as const, asPath: [], nextHop: '192.0.2.1', med: i % 3 },
     }));
     const done = out.sync(routes, codecContext({ as4: true }), sink);
-    await settle(() => sent.length > 0);
+    await settle(() => writes > 0);
     await settle(() => false, 20);
-    expect(sent).toHaveLength(1);
+    expect(writes).toBe(1);
+    const whileCongested = sent.length;
     congested = false;
     release();
     await done;
-    expect(sent).toHaveLength(3);
-    expect(out.size).toBe(3);
+    expect(writes).toBeGreaterThan(1);
+    expect(sent.length).toBeGreaterThan(whileCongested);
+    expect(out.size).toBe(30_000);
   });
 
   it('a full resend limited to one family re-announces only that family (RFC 2918 per-AFI refresh)', async () => {
     const out = new AdjRibOut();
     const sent: Buffer[] = [];
-    const sink: Sink = { send: (m) => sent.push(m) > 0, drained: async () => {}, open: true };
+    const sink: Sink = {
+      send: (m) => sent.push(...splitMessages(m)) > 0,
+      drained: async () => {},
+      open: true,
+    };
     const routes = ['10.1.0.0/16', '2001:db8::/32'].map((p) => ({
       prefix: parsePrefix(p),
       attributes: p.includes(':')

@@ -1,7 +1,7 @@
 // `herald run`: loads the config, starts the daemon and the API, reloads on SIGHUP (and on
 // POST /api/v1/config/reload), and on SIGTERM/SIGINT sends every peer Cease/Administrative
 // Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ApiListener } from '../api/lazy-api.js';
 import { loadConfig, redactConfig } from '../config/load-config.js';
@@ -140,15 +140,14 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
       if ('path' in at) rmSync(at.path, { force: true });
       // Fastify and the routes are loaded on the API's first request (lazy-api.ts).
       const { listenApi } = await import('../api/lazy-api.js');
-      // A unix socket is for this host's operators alone: owner only (the token still applies).
-      // The umask makes it so from the bind on: a chmod after listen leaves a window open.
+      // A unix socket is for this host's operators alone: owner only (the token still applies),
+      // from the bind on (umask 0177: the socket is created 0600; a chmod after listen left a window).
       const umaskBefore = 'path' in at ? process.umask(0o177) : undefined;
       try {
         api = await listenApi(daemon, { reload, stop: (withdraw) => requestStop('API', withdraw) }, at);
       } finally {
         if (umaskBefore !== undefined) process.umask(umaskBefore);
       }
-      if ('path' in at) chmodSync(at.path, 0o600);
       log.info({ event: LogEvent.apiListening, listen: config.api.listen }, 'REST API listening');
       warnIfApiOpen(log, config);
     }

@@ -557,7 +557,7 @@ export class AdjRibOut {
   private async emit(sink: Sink): Promise<boolean> {
     if (!sink.open) return false;
     const message = this.writer.view();
-    if (this.batched + message.length > this.batch.length && !(await this.flushBatch(sink))) return false;
+    // Room is certain: the batch is written once it reaches BATCH_OCTETS, a message is at most 65,535.
     this.batch.set(message, this.batched);
     this.batched += message.length;
     this.batchedCount++;

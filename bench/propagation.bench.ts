@@ -27,10 +27,11 @@ import {
   type Receiver,
   receiverKindsFromEnv,
   startReceiver,
+  withLearnedExport,
 } from './ingest/receivers.js';
-import type { SpeakerArgs } from './ingest/speaker.js';
 import { SpeakerProcess } from './ingest/speaker-process.js';
 import { emitResult, runLimit } from './lib/output.js';
+import { startSender } from './lib/speakers.js';
 import { distribution, fmt } from './lib/stats.js';
 import type { CollectorArgs } from './rib/collector.js';
 
@@ -39,7 +40,6 @@ const TRIALS = Math.min(250, Math.max(1, Number(process.env.BENCH_PROP_TRIALS ??
 const WARMUP = Math.min(20, Math.max(0, Number(process.env.BENCH_PROP_WARMUP ?? 3)));
 const WAIT_MS = Number(process.env.BENCH_PROP_WAIT_S ?? 40) * 1000;
 const PEERS = Array.from({ length: 10 }, (_, i) => ({ address: `10.0.0.${11 + i}`, asn: 65001 + i }));
-const POLICY = 'learned-out';
 const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
 
 /** One UPDATE (RFC 4271 §4.3): the i-th /24 of 100.64.0.0/10, iBGP attributes, next hop the sender. */
@@ -100,30 +100,9 @@ async function runOne(kind: (typeof KINDS)[number], files: string[]): Promise<Ro
     ];
     rx = await startReceiver(kind, t, {
       neighbors,
-      heraldConfig: (c) => {
-        c.policies = {
-          [POLICY]: {
-            terms: [{ name: 'learned', match: { routeType: 'learned' }, action: 'accept' }],
-            default: 'reject',
-          },
-        };
-        for (const n of c.neighbors as Array<Record<string, unknown>>)
-          if (n.address !== t.a.ipv4) n.exportPolicy = POLICY;
-      },
+      heraldConfig: (c) => withLearnedExport(c, (address) => address !== t.a.ipv4),
     });
-    const args: SpeakerArgs = {
-      mode: 'send',
-      address: t.b.ipv4,
-      port: 179,
-      localAddress: t.a.ipv4,
-      asn: ASN,
-      bgpId: t.a.ipv4,
-      holdTime: 90,
-      file: files[0],
-      more: files.slice(1),
-      connectTimeoutMs: 60_000,
-    };
-    const sender = new SpeakerProcess(t.a.ns, args);
+    const sender = startSender(t, files[0], { more: files.slice(1) });
     // One process holds the 10 collector sessions: 10 node processes on a 2-core machine would
     // queue for the CPUs after each fan-out and put their own scheduling into every daemon's figure.
     const sessions = PEERS.map(

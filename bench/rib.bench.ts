@@ -37,10 +37,16 @@ import {
 } from '../test/interop/harness/index.js';
 import { FULL_TABLE_MRT, loadUpdates, type UpdateStream } from './ingest/data.js';
 import { cpuSeconds, rssBytes, summarizeProfile } from './ingest/proc.js';
-import { ASN, HOLD_TIME, RECEIVER_NAMES, type Receiver, startReceiver } from './ingest/receivers.js';
-import type { SpeakerArgs } from './ingest/speaker.js';
-import { type SpeakerEvent, SpeakerProcess } from './ingest/speaker-process.js';
-import type { CollectorArgs } from './rib/collector.js';
+import {
+  ASN,
+  HOLD_TIME,
+  RECEIVER_NAMES,
+  type Receiver,
+  startReceiver,
+  withLearnedExport,
+} from './ingest/receivers.js';
+import type { SpeakerEvent, SpeakerProcess } from './ingest/speaker-process.js';
+import { startCollector, startSender } from './lib/speakers.js';
 import { prependOneAs, samplePrefixes, withdrawAll } from './rib/data.js';
 import { type NeighborCount, type RibProbe, ribProbe } from './rib/probe.js';
 
@@ -66,7 +72,6 @@ const SETTLE_MS = 2000;
 const P2 = '10.0.0.3';
 const EXTRA = ['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14'];
 const EXTRA_ASN = 65001;
-const POLICY = 'pass-learned';
 
 const MB = 1024 * 1024;
 const hr = (): bigint => process.hrtime.bigint();
@@ -153,49 +158,6 @@ function neighbors(t: LinkTopology): NeighborOptions[] {
   ];
 }
 
-/** Herald: a policy that accepts learned routes, as the extra peers' export policy. */
-function heraldConfig(config: Record<string, unknown>): void {
-  config.policies = {
-    [POLICY]: {
-      terms: [{ name: 'learned', match: { routeType: 'learned' }, action: 'accept' }],
-      default: 'reject',
-    },
-  };
-  for (const n of config.neighbors as Array<Record<string, unknown>>) {
-    if (EXTRA.includes(n.address as string)) n.exportPolicy = POLICY;
-  }
-}
-
-function sender(t: LinkTopology, local: string, file: string, more: string[] = []): SpeakerProcess {
-  const args: SpeakerArgs = {
-    mode: 'send',
-    address: t.b.ipv4,
-    port: 179,
-    localAddress: local,
-    asn: ASN,
-    bgpId: local,
-    holdTime: HOLD_TIME,
-    file,
-    more,
-    connectTimeoutMs: 60_000,
-  };
-  return new SpeakerProcess(t.a.ns, args);
-}
-
-function collector(t: LinkTopology, local: string, asn: number, expected: number): SpeakerProcess {
-  const args: CollectorArgs = {
-    address: t.b.ipv4,
-    port: 179,
-    localAddress: local,
-    asn,
-    bgpId: local,
-    holdTime: EXTRA_HOLD_TIME,
-    connectTimeoutMs: TIMEOUT_MS,
-    expected,
-  };
-  return new SpeakerProcess(t.a.ns, args, join(import.meta.dirname, 'rib/collector.js'));
-}
-
 /** Highest RSS of `pids` (summed) seen every 50 ms until stopped. */
 function rssPeak(pids: number[]): () => number {
   let peak = sum(pids.map(rssBytes));
@@ -274,7 +236,7 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
     const P1 = t.a.ipv4;
     rx = await startReceiver(kind, t, {
       neighbors: neighbors(t),
-      heraldConfig,
+      heraldConfig: (c) => withLearnedExport(c, (address) => EXTRA.includes(address)),
       heraldProfileDir: kind === 'herald' ? profileDir : undefined,
       heraldNodeArgs: HERALD_NODE_ARGS,
     });
@@ -289,8 +251,8 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
     const rss = (): number => sum(pids.map(rssBytes));
 
     // ---- 1. load: both tables at once
-    const s1 = sender(t, P1, inputs.full, [inputs.withdraw]);
-    const s2 = sender(t, P2, inputs.longer);
+    const s1 = startSender(t, inputs.full, { local: P1, more: [inputs.withdraw] });
+    const s2 = startSender(t, inputs.longer, { local: P2 });
     children.push(s1, s2);
     await Promise.all([s1.next('established', 60_000), s2.next('established', 60_000)]);
     await waitFor(
@@ -347,7 +309,15 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
     // ---- 3. export: four more peers get the table
     cpu0 = cpu();
     const peak = rssPeak(pids);
-    const extra = EXTRA.map((a, i) => collector(t, a, EXTRA_ASN + i, expected));
+    const extra = EXTRA.map((local, i) =>
+      startCollector(t, {
+        local,
+        asn: EXTRA_ASN + i,
+        holdTime: EXTRA_HOLD_TIME,
+        expected,
+        timeoutMs: TIMEOUT_MS,
+      }),
+    );
     children.push(...extra);
     const up = await Promise.all(extra.map((c) => c.next('established', TIMEOUT_MS)));
     const exportStart = earliest(up.map((e) => e.t));

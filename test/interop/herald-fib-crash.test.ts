@@ -14,7 +14,6 @@
 import { describe, expect, it } from 'vitest';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
 import {
-  delay,
   destinations,
   exec,
   heraldRoutes,
@@ -27,6 +26,7 @@ import {
   startFrr,
   useTopology,
   waitFor,
+  watchHeraldRoute,
 } from './harness/index.js';
 
 const HERALD_ASN = 65000;
@@ -171,17 +171,8 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)('Herald kernel routes
     await waitHeraldRoutes(t, [KEPT, GONE], 'both kernel routes');
 
     // Watch the re-learned prefix from before the crash to the end: it must never leave the kernel.
-    let polls = 0;
-    let missing = 0;
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        const r = (await heraldRoutes(t.a.ns)).find((k) => k.dst === KEPT);
-        polls++;
-        if (r?.gateway !== t.b.ipv4) missing++;
-        await delay(100);
-      }
-    })();
+    let watched = { polls: 0, missing: 0 };
+    const watch = watchHeraldRoute(t.a.ns, KEPT, t.b.ipv4);
 
     try {
       await crash(first);
@@ -210,11 +201,10 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)('Herald kernel routes
       const fib = await second.api<FibView>('GET', '/api/v1/fib');
       expect(fib.body.routes?.installed).toBe(1);
     } finally {
-      watching = false;
-      await watcher;
+      watched = await watch.stop();
     }
-    expect(polls).toBeGreaterThan(10);
-    expect(missing).toBe(0);
+    expect(watched.polls).toBeGreaterThan(10);
+    expect(watched.missing).toBe(0);
   }, 60_000);
 
   it('a full withdrawal removes every route of Herald’s protocol', async () => {

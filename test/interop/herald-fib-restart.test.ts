@@ -6,7 +6,15 @@
 // End-of-RIB (src/daemon/restart-sweep.ts, well before the restart time). Needs root and FRR.
 import { describe, expect, it } from 'vitest';
 import { startHerald } from './harness/herald.js';
-import { delay, destinations, heraldRoutes, startPeer, useTopology, waitFor } from './harness/index.js';
+import {
+  delay,
+  destinations,
+  heraldRoutes,
+  startPeer,
+  useTopology,
+  waitFor,
+  watchHeraldRoute,
+} from './harness/index.js';
 
 const HERALD_ASN = 65000;
 const PEER_ASN = 65010;
@@ -56,17 +64,8 @@ describe('Herald kernel routes across a graceful restart', () => {
     expect(installed.every((r) => r.gateway === t.b.ipv4)).toBe(true);
 
     // Watch the kept prefix from here to the end: it must never leave the kernel.
-    let polls = 0;
-    let missing = 0;
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        const r = (await heraldRoutes(t.a.ns)).find((k) => k.dst === KEPT);
-        polls++;
-        if (r?.gateway !== t.b.ipv4) missing++;
-        await delay(100);
-      }
-    })();
+    let watched = { polls: 0, missing: 0 };
+    const watch = watchHeraldRoute(t.a.ns, KEPT, t.b.ipv4);
 
     try {
       // SIGTERM with graceful restart: a graceful stop, the kernel routes stay.
@@ -100,10 +99,9 @@ describe('Herald kernel routes across a graceful restart', () => {
       await second.stop();
       expect(dsts(await heraldRoutes(t.a.ns))).toEqual([KEPT]);
     } finally {
-      watching = false;
-      await watcher;
+      watched = await watch.stop();
     }
-    expect(polls).toBeGreaterThan(10);
-    expect(missing).toBe(0);
+    expect(watched.polls).toBeGreaterThan(10);
+    expect(watched.missing).toBe(0);
   }, 120_000);
 });

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
 import { frrConfiguration, node } from '../k8s/resources.js';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
-import { type FrrPeer, interopUnavailable, run, startFrr, Topology, waitFor } from './harness/index.js';
+import { addLan, type FrrPeer, interopUnavailable, startFrr, Topology, waitFor } from './harness/index.js';
 
 const NET = '198.18.78';
 const ROUTER = `${NET}.254`;
@@ -88,19 +88,12 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       t = new Topology();
       const r = await t.addNamespace('r');
       const n = await t.addNamespace('n');
-      await run('ip', ['-n', r, 'link', 'add', 'br0', 'type', 'bridge']);
-      await run('ip', ['-n', r, 'addr', 'add', `${ROUTER}/24`, 'dev', 'br0']);
-      await run('ip', ['-n', r, 'link', 'set', 'br0', 'up']);
-      await run('ip', ['link', 'add', 'eth0', 'netns', n, 'type', 'veth', 'peer', 'name', 'p1', 'netns', r]);
-      await run('ip', ['-n', r, 'link', 'set', 'p1', 'master', 'br0', 'up']);
-      await run('ip', ['-n', n, 'addr', 'add', `${NODE.address}/24`, 'dev', 'eth0']);
-      await run('ip', ['-n', n, 'link', 'set', 'eth0', 'up']);
-      const hostIf = `hf${process.pid % 1_000_000}`;
-      await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'papi', 'netns', r]);
-      t.onDestroy(() => run('ip', ['link', 'del', hostIf], { allowFail: true }).then(() => undefined));
-      await run('ip', ['-n', r, 'link', 'set', 'papi', 'master', 'br0', 'up']);
-      await run('ip', ['addr', 'add', `${API_HOST}/24`, 'dev', hostIf]);
-      await run('ip', ['link', 'set', hostIf, 'up']);
+      await addLan(t, {
+        bridgeNs: r,
+        address: `${ROUTER}/24`,
+        members: [{ ns: n, address: `${NODE.address}/24` }],
+        hostAddress: `${API_HOST}/24`,
+      });
 
       api = new FakeApiServer();
       await api.start(0, API_HOST);

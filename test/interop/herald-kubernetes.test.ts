@@ -17,10 +17,11 @@ import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
 import { advertisement, node, peer, pool, service, slice } from '../k8s/resources.js';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
 import {
+  addLan,
   delay,
   type FrrPeer,
   interopUnavailable,
-  run,
+  kernelNextHops,
   startFrr,
   Topology,
   waitFor,
@@ -50,24 +51,15 @@ interface ServicesView {
   allocator: { leader: boolean; holder: string; pools: unknown[] } | null;
 }
 
-/** The kernel route the router's zebra installed for PREFIX: its next hops (none when absent). */
-async function kernelNextHops(ns: string, prefix = PREFIX): Promise<string[]> {
-  const r = await run('ip', ['-n', ns, '-j', 'route', 'show', prefix]);
-  const routes = JSON.parse(r.stdout || '[]') as Array<{
-    gateway?: string;
-    nexthops?: { gateway: string }[];
-  }>;
-  if (routes.length === 0) return [];
-  const route = routes[0];
-  return (route.nexthops?.map((h) => h.gateway) ?? [route.gateway ?? '']).sort();
-}
-
-async function waitNextHops(ns: string, expected: string[], what: string, prefix = PREFIX): Promise<void> {
-  await waitFor(async () => JSON.stringify(await kernelNextHops(ns, prefix)) === JSON.stringify(expected), {
-    timeoutMs: 15_000,
-    intervalMs: 100,
-    what,
-  });
+async function waitNextHops(ns: string, expected: string[], what: string, prefix?: string): Promise<void> {
+  await waitFor(
+    async () => JSON.stringify(await kernelNextHops(ns, prefix ?? PREFIX)) === JSON.stringify(expected),
+    {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what,
+    },
+  );
 }
 
 function cli(socket: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -91,36 +83,11 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
     beforeAll(async () => {
       t = new Topology();
       r = await t.addNamespace('r');
-      await run('ip', ['-n', r, 'link', 'add', 'br0', 'type', 'bridge']);
-      await run('ip', ['-n', r, 'addr', 'add', `${ROUTER}/24`, 'dev', 'br0']);
-      await run('ip', ['-n', r, 'link', 'set', 'br0', 'up']);
-      for (const [i, n] of NODES.entries()) {
-        const ns = await t.addNamespace(`n${i + 1}`);
-        await run('ip', [
-          'link',
-          'add',
-          'eth0',
-          'netns',
-          ns,
-          'type',
-          'veth',
-          'peer',
-          'name',
-          `p${i + 1}`,
-          'netns',
-          r,
-        ]);
-        await run('ip', ['-n', r, 'link', 'set', `p${i + 1}`, 'master', 'br0', 'up']);
-        await run('ip', ['-n', ns, 'addr', 'add', `${n.address}/24`, 'dev', 'eth0']);
-        await run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
-      }
+      const members = [];
+      for (const [i, n] of NODES.entries())
+        members.push({ ns: await t.addNamespace(`n${i + 1}`), address: `${n.address}/24` });
       // The host end for the API server (deleting namespace r deletes the pair).
-      const hostIf = `hk${process.pid % 1_000_000}`;
-      await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'papi', 'netns', r]);
-      t.onDestroy(() => run('ip', ['link', 'del', hostIf], { allowFail: true }).then(() => undefined));
-      await run('ip', ['-n', r, 'link', 'set', 'papi', 'master', 'br0', 'up']);
-      await run('ip', ['addr', 'add', `${API_HOST}/24`, 'dev', hostIf]);
-      await run('ip', ['link', 'set', hostIf, 'up']);
+      await addLan(t, { bridgeNs: r, address: `${ROUTER}/24`, members, hostAddress: `${API_HOST}/24` });
 
       api = new FakeApiServer();
       await api.start(0, API_HOST);
@@ -254,7 +221,7 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         what: 'node-1 noticing the outage',
       });
       for (let i = 0; i < 10; i++) {
-        expect(await kernelNextHops(r)).toEqual(NODES.map((n) => n.address));
+        expect(await kernelNextHops(r, PREFIX)).toEqual(NODES.map((n) => n.address));
         await delay(500);
       }
       await api.start(port, API_HOST);

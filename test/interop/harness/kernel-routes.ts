@@ -31,3 +31,32 @@ export const destinations = (routes: KernelRoute[]): string[] => routes.map((r) 
 /** A route's gateways, sorted ([] for none or no route). */
 export const gatewaysOf = (r: KernelRoute | undefined): string[] =>
   r ? (r.nexthops ? r.nexthops.map((h) => h.gateway) : r.gateway ? [r.gateway] : []).sort() : [];
+
+/**
+ * Polls Herald's route to `dst` in `ns` every 100 ms until stopped; `stop()` resolves how many
+ * polls ran and in how many the route was absent or not via `gateway`.
+ */
+export function watchHeraldRoute(
+  ns: string,
+  dst: string,
+  gateway: string,
+): { stop(): Promise<{ polls: number; missing: number }> } {
+  let polls = 0;
+  let missing = 0;
+  let watching = true;
+  const loop = (async () => {
+    while (watching) {
+      const r = (await heraldRoutes(ns)).find((k) => k.dst === dst);
+      polls++;
+      if (r?.gateway !== gateway) missing++;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      watching = false;
+      await loop;
+      return { polls, missing };
+    },
+  };
+}

@@ -5,7 +5,9 @@
 // BGPAdvertisement, one BGPPeer (the router), the Node.
 //
 //  1. idle, Kubernetes mode: 100 LoadBalancer services (each with a ready endpoint on node-1);
-//     Herald's RSS once the router holds the 100 routes and a few seconds passed. Nothing queries
+//     Herald's RSS once the router holds the 100 routes and a few seconds passed, and again after a
+//     minute of idling (steady state: V8 shrinks the heap it grew while starting once allocation
+//     has been quiet for a while; a DaemonSet's pod idles for days). Nothing queries
 //     Herald's API, as in a DaemonSet (probes and scrapes go to the metrics listener), so the API
 //     is not loaded (src/api/lazy-api.ts); the figure with it loaded is `idle…ApiLoadedRssBytes`.
 //  2. idle, bare metal: a fresh Herald from a config file, 2 neighbors (the router and one that
@@ -21,7 +23,8 @@
 // issue 19's targets, not with MetalLB.
 //
 // Env: BENCH_K8S_SIZES=1000,5000, BENCH_K8S_TRIALS=20 (per size; each moves the endpoint twice),
-// BENCH_K8S_DEBOUNCE_MS=200 (Herald's default), BENCH_K8S_SETTLE_S=5, BENCH_RUN_LIMIT_S=600,
+// BENCH_K8S_DEBOUNCE_MS=200 (Herald's default), BENCH_K8S_SETTLE_S=5, BENCH_K8S_IDLE_S=60 (the
+// steady-state figure: RSS that long after the routes were held), BENCH_RUN_LIMIT_S=600,
 // BENCH_K8S_ONLY=idle (phases 1 and 2 alone).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +50,7 @@ const SIZES = (process.env.BENCH_K8S_SIZES ?? '1000,5000')
 const TRIALS = Math.max(1, Number(process.env.BENCH_K8S_TRIALS ?? 20));
 const DEBOUNCE_MS = Number(process.env.BENCH_K8S_DEBOUNCE_MS ?? 200);
 const SETTLE_MS = Number(process.env.BENCH_K8S_SETTLE_S ?? 5) * 1000;
+const IDLE_MS = Math.max(SETTLE_MS, Number(process.env.BENCH_K8S_IDLE_S ?? 60) * 1000);
 const IDLE_SERVICES = 100;
 const ONLY_IDLE = process.env.BENCH_K8S_ONLY === 'idle';
 const PROBE_IP = '10.201.0.1';
@@ -67,6 +71,14 @@ async function waitHeld(router: RouterProcess, n: number, timeoutMs: number, wha
   await waitFor(() => router.held.size >= n, { timeoutMs, intervalMs: 20, what: `${what} (${n} routes)` });
 }
 
+/** RSS a settle time after the routes were held, and at the end of the idle time (steady state). */
+async function idleRss(herald: HeraldInstance): Promise<{ settled: number; steady: number }> {
+  await delay(SETTLE_MS);
+  const settled = rssBytes(herald.process.pid);
+  await delay(IDLE_MS - SETTLE_MS);
+  return { settled, steady: rssBytes(herald.process.pid) };
+}
+
 /** RSS once the API has answered a request (Fastify and the routes loaded) and the settle time passed. */
 async function rssAfterApiRequest(herald: HeraldInstance): Promise<number> {
   await herald.api('GET', '/api/v1/status');
@@ -83,7 +95,12 @@ async function main(): Promise<number> {
   runLimit('k8s', Number(process.env.BENCH_RUN_LIMIT_S ?? 600) * 1000);
   const t = new Topology();
   const api = new FakeApiServer();
-  const result: Record<string, unknown> = { debounceMs: DEBOUNCE_MS, trials: TRIALS };
+  const result: Record<string, unknown> = {
+    debounceMs: DEBOUNCE_MS,
+    trials: TRIALS,
+    settleSeconds: SETTLE_MS / 1000,
+    idleSeconds: IDLE_MS / 1000,
+  };
   const errors: string[] = [];
   let herald: HeraldInstance | undefined;
   let routerOutput: (() => string) | undefined;
@@ -126,13 +143,15 @@ async function main(): Promise<number> {
     applyServices(api, 0, IDLE_SERVICES);
     herald = await startK8s();
     await waitHeld(router, IDLE_SERVICES, 60_000, 'idle services at the router');
-    await delay(SETTLE_MS);
-    result.idleK8sRssBytes = rssBytes(herald.process.pid);
+    const k8sIdle = await idleRss(herald);
+    result.idleK8sSettledRssBytes = k8sIdle.settled;
+    result.idleK8sRssBytes = k8sIdle.steady;
     result.idleK8sApiLoadedRssBytes = await rssAfterApiRequest(herald);
     await herald.stop();
     herald = undefined;
     console.log(
       `idle, Kubernetes mode, ${IDLE_SERVICES} services: RSS ${fmt((result.idleK8sRssBytes as number) / MB, 1)} MB ` +
+        `after ${IDLE_MS / 1000} s (${fmt(k8sIdle.settled / MB, 1)} MB after ${SETTLE_MS / 1000} s) ` +
         `(${fmt((result.idleK8sApiLoadedRssBytes as number) / MB, 1)} MB once the API answered a request)`,
     );
 
@@ -158,13 +177,15 @@ async function main(): Promise<number> {
       intervalMs: 20,
       what: 'bare-metal announcements at the router',
     });
-    await delay(SETTLE_MS);
-    result.idleBareRssBytes = rssBytes(herald.process.pid);
+    const bareIdle = await idleRss(herald);
+    result.idleBareSettledRssBytes = bareIdle.settled;
+    result.idleBareRssBytes = bareIdle.steady;
     result.idleBareApiLoadedRssBytes = await rssAfterApiRequest(herald);
     await herald.stop();
     herald = undefined;
     console.log(
       `idle, bare metal, 2 neighbors, ${IDLE_SERVICES} announcements: RSS ${fmt((result.idleBareRssBytes as number) / MB, 1)} MB ` +
+        `after ${IDLE_MS / 1000} s (${fmt(bareIdle.settled / MB, 1)} MB after ${SETTLE_MS / 1000} s) ` +
         `(${fmt((result.idleBareApiLoadedRssBytes as number) / MB, 1)} MB once the API answered a request)`,
     );
 

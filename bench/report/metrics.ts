@@ -91,15 +91,18 @@ const mb = (v: unknown): number | undefined => (num(v) !== undefined ? (v as num
 
 function k8s(j: Json, out: Metric[]): void {
   const I = 'Idle memory (Kubernetes mode against the fake API server; bare metal from a config file)';
-  push(out, I, 'Kubernetes mode, 100 services (target ≤ 80 MB)', 'RSS MB', mb(j.idleK8sRssBytes), 'lower');
-  push(
-    out,
-    I,
-    'bare metal, 2 neighbors, 100 announcements (target ≤ 60 MB)',
-    'RSS MB',
-    mb(j.idleBareRssBytes),
-    'lower',
-  );
+  const idleRows: Array<[string, unknown, unknown]> = [
+    ['Kubernetes mode, 100 services (target ≤ 80 MB)', j.idleK8sRssBytes, j.idleK8sSettledRssBytes],
+    [
+      'bare metal, 2 neighbors, 100 announcements (target ≤ 60 MB)',
+      j.idleBareRssBytes,
+      j.idleBareSettledRssBytes,
+    ],
+  ];
+  for (const [row, steady, settled] of idleRows) {
+    push(out, I, row, `RSS MB after ${j.idleSeconds ?? 60} s idle`, mb(steady), 'lower');
+    push(out, I, row, `RSS MB after ${j.settleSeconds ?? 5} s`, mb(settled), 'lower');
+  }
   const T = `Kubernetes mode: services created at once; one EndpointSlice change → UPDATE at the router (debounce ${j.debounceMs} ms)`;
   for (const s of (j.sizes ?? []) as Json[]) {
     const row = `${s.services} services`;

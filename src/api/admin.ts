@@ -1,5 +1,5 @@
 // Administration: the running config (secrets redacted), reload, and the log level.
-import { redactConfig } from '../config/load-config.js';
+import { redactConfig } from '../config/redact-config.js';
 import { LOG_LEVELS } from '../config/schema.js';
 import { Type } from '../config/schema-type.js';
 import { ConfigError } from '../config/validate.js';

@@ -1,8 +1,9 @@
 // The `herald` command line (commander). Each subcommand lives in its own module; the daemon, MRT and
-// MetalLB-import modules are loaded only by the command that runs them (a daemon's memory, issue 19).
+// MetalLB-import modules, and the YAML parser, are loaded only by the command that runs them (a
+// daemon's memory, issue 19).
 import { Command } from 'commander';
 import { parseAlwaysBlock } from '../config/always-block-flag.js';
-import { loadConfig, redactConfig } from '../config/load-config.js';
+import { redactConfig } from '../config/redact-config.js';
 import { ConfigError } from '../config/validate.js';
 import { localPrefConfigWarnings } from '../daemon/announcement-reach.js';
 import { multihopWarnings } from '../daemon/multihop-hint.js';
@@ -48,7 +49,8 @@ export function buildProgram(): Command {
     .command('check-config')
     .description('validate a configuration file and print it normalized')
     .argument('<file>', 'configuration file (YAML)')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { loadConfig } = await import('../config/load-config.js');
       try {
         const config = loadConfig(file);
         process.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);

@@ -2,7 +2,6 @@
 // the line; validation errors name the path.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { redactBfd } from './bfd-config.js';
 import type { HeraldConfig } from './types.js';
 import { ConfigError, validateConfig } from './validate.js';
 
@@ -24,18 +23,4 @@ export function loadConfig(path: string): HeraldConfig {
     ]);
   }
   return parseConfig(text, path);
-}
-
-const REDACTED = '<redacted>';
-
-/** The config as printed by check-config and the API: secrets replaced. */
-export function redactConfig(config: HeraldConfig): HeraldConfig {
-  return {
-    ...config,
-    api: config.api !== false && config.api.token ? { ...config.api, token: REDACTED } : config.api,
-    ...redactBfd(
-      config.neighbors.map((n) => (n.password ? { ...n, password: REDACTED } : n)),
-      config.bfdProfiles,
-    ),
-  };
 }

@@ -41,7 +41,9 @@ export class ConfigError extends Error {
 const newAjv = () =>
   addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
 // Defaults inside a union (listen: false | {...}) are filled by a second pass over that branch.
-const ajv = newAjv();
+// Made on first use: a daemon whose config has no dynamic neighbors and no state to restore never
+// checks a schema on its own thread (the file is validated in the config worker).
+let ajv: Ajv | undefined;
 const compiled = new Map<TSchema, ValidateFunction>();
 
 // The whole-document validator is Herald's largest piece of generated code (~270 KB of source); it
@@ -57,6 +59,7 @@ export function forgetConfigValidator(): void {
 export function checkSchema(schema: TSchema, value: unknown, root = ''): string[] {
   let validate = compiled.get(schema);
   if (!validate) {
+    ajv ??= newAjv();
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }

@@ -4,8 +4,8 @@
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ApiListener } from '../api/lazy-api.js';
-import { loadConfig, redactConfig } from '../config/load-config.js';
 import { loadConfigOffThread } from '../config/load-config-off-thread.js';
+import { redactConfig } from '../config/redact-config.js';
 import type { HeraldConfig } from '../config/types.js';
 import { ConfigError, forgetConfigValidator } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
@@ -103,12 +103,12 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     const alwaysBlock = [...new Set([...c.alwaysBlock, ...(options.alwaysBlock ?? [])])];
     return { ...c, alwaysBlock, ...(options.stateDir && { stateDir: options.stateDir }) };
   };
-  const load = () => withOptions(loadConfig(configPath));
-  // A reload parses off the main thread: keepalives and other sessions' timers keep running.
-  const loadForReload = async () => withOptions(await loadConfigOffThread(configPath));
+  // The file is parsed off the main thread: on a reload keepalives and other sessions' timers keep
+  // running, and the YAML parser's code and scratch memory never enter the daemon's heap.
+  const load = async () => withOptions(await loadConfigOffThread(configPath));
   let config: HeraldConfig;
   try {
-    config = load();
+    config = await load();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     log.error({ event: LogEvent.configInvalid, problems: e.problems }, 'configuration rejected');
@@ -121,7 +121,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   log.debug({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'configuration in effect');
   const daemon = new Daemon({ config, log });
   let kubernetes: KubernetesMode | undefined;
-  const reload = reloader(loadForReload, daemon, log, () => kubernetes?.refresh());
+  const reload = reloader(load, daemon, log, () => kubernetes?.refresh());
   // POST /api/v1/stop (`herald stop`): the same stop as the signals, once the daemon runs.
   let requestStop = (_why: string, _withdraw: boolean) => {};
   let metricsListener: Server | undefined;

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig, redactConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { redactConfig } from '../../src/config/redact-config.js';
 import { ConfigError } from '../../src/config/validate.js';
 import { diffConfig } from '../../src/daemon/config-diff.js';
 

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, redactConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { redactConfig } from '../../src/config/redact-config.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/config/validate.js';
 

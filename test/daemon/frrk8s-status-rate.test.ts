@@ -36,7 +36,7 @@ beforeEach(async () => {
   server = new FakeApiServer();
   await server.start();
   errors = [];
-  target = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
+  target = server.kubeTarget();
 });
 afterEach(() => server.stop());
 

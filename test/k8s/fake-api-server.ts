@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { KubeTarget } from '../../src/k8s/kube-config.js';
 
 type Obj = {
   apiVersion?: string;
@@ -120,6 +121,11 @@ export class FakeApiServer {
 
   get url(): string {
     return `http://${this.host}:${this.port}`;
+  }
+
+  /** Herald's own client target for this server (plain HTTP, so TLS verification off; any token). */
+  kubeTarget(): KubeTarget {
+    return { server: new URL(this.url), insecureSkipTlsVerify: true, token: () => 't' };
   }
 
   get resourceVersion(): number {

@@ -34,7 +34,7 @@ beforeEach(async () => {
   server = new FakeApiServer();
   await server.start();
   errors = [];
-  const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
+  const target: KubeTarget = server.kubeTarget();
   states = new SessionStates(target, NS, 'node-a', { frrk8s: true, onError: (e) => errors.push(e.message) });
 });
 afterEach(() => server.stop());
@@ -80,7 +80,7 @@ describe('BGPSessionState', () => {
 
   it('picks up what a previous run left (listing by its node label) instead of creating duplicates', async () => {
     await states.report([session('10.0.0.1', 'Idle')]);
-    const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
+    const target: KubeTarget = server.kubeTarget();
     const restarted = new SessionStates(target, NS, 'node-a', { frrk8s: true });
     await restarted.report([session('10.0.0.1', 'Established')]);
     expect(stored().map((s) => s.status.bgpStatus)).toEqual(['Established']);
@@ -111,7 +111,7 @@ describe('BGPSessionState', () => {
   });
 
   it('ServiceBGPStatus: per service, announced or why not, which neighbors get which prefix', async () => {
-    const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
+    const target: KubeTarget = server.kubeTarget();
     const services = new ServiceStatuses(target, NS, 'node-a');
     const web = {
       service: 'default/web',

@@ -21,7 +21,7 @@ beforeEach(async () => {
   server = new FakeApiServer();
   await server.start();
   errors = [];
-  const target: KubeTarget = { server: new URL(server.url), insecureSkipTlsVerify: true, token: () => 't' };
+  const target: KubeTarget = server.kubeTarget();
   rejections = new RejectionEvents(target, new ServiceEvents(target, 'herald-speaker', 'node-a'), (e) =>
     errors.push(e.message),
   );

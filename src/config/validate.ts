@@ -38,28 +38,17 @@ export class ConfigError extends Error {
   }
 }
 
-const newAjv = () =>
-  addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
 // Defaults inside a union (listen: false | {...}) are filled by a second pass over that branch.
 // Made on first use: a daemon whose config has no dynamic neighbors and no state to restore never
 // checks a schema on its own thread (the file is validated in the config worker).
 let ajv: Ajv | undefined;
 const compiled = new Map<TSchema, ValidateFunction>();
 
-// The whole-document validator is Herald's largest piece of generated code (~270 KB of source); it
-// has an Ajv of its own so that the running daemon can drop it until the next reload (issue 19).
-let configValidator: ValidateFunction | undefined;
-
-/** Lets the whole-document validator be collected; the next validateConfig compiles it again. */
-export function forgetConfigValidator(): void {
-  configValidator = undefined;
-}
-
 /** Validates `value` against `schema` in place (defaults filled); problems are named under `root`. */
 export function checkSchema(schema: TSchema, value: unknown, root = ''): string[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    ajv ??= newAjv();
+    ajv ??= addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
@@ -176,8 +165,9 @@ export function normalizeNeighbor(raw: unknown, path: string): NeighborConfig {
 /** Validates a parsed document; throws ConfigError listing every problem. */
 export function validateConfig(doc: unknown): HeraldConfig {
   const raw = structuredClone(doc ?? {});
-  configValidator ??= newAjv().compile(ConfigSchema);
-  const schemaProblems = configValidator(raw) ? [] : describeSchemaErrors(configValidator.errors ?? [], '');
+  // The whole-document validator (~270 KB of generated code) is compiled in the config worker or
+  // the one-shot CLI, never on the daemon's thread (load-config-off-thread.ts).
+  const schemaProblems = checkSchema(ConfigSchema, raw);
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const o = raw as FilledConfig;
   const problems: string[] = [];

@@ -7,7 +7,7 @@ import type { ApiListener } from '../api/lazy-api.js';
 import { loadConfigOffThread } from '../config/load-config-off-thread.js';
 import { redactConfig } from '../config/redact-config.js';
 import type { HeraldConfig } from '../config/types.js';
-import { ConfigError, forgetConfigValidator } from '../config/validate.js';
+import { ConfigError } from '../config/validate.js';
 import { createLogger, LogEvent, type Logger, setLogLevel } from '../log/logger.js';
 import { releaseFreeMemory } from '../sys/malloc-trim.js';
 import { VERSION } from '../version.js';
@@ -16,15 +16,6 @@ import { Daemon, type ReloadResult } from './daemon.js';
 import type { KubernetesMode } from './kubernetes-mode.js';
 import { installLastResortHandlers } from './last-resort.js';
 import { notifySystemd, reloadingState } from './systemd-notify.js';
-
-/**
- * Once running (and after each reload): the config validator is dropped until the next reload, and
- * start-up's scratch memory, freed but still resident in the C heap, goes back to the kernel.
- */
-function settleMemory(): void {
-  forgetConfigValidator();
-  releaseFreeMemory();
-}
 
 /** "127.0.0.1:9179" or "[::1]:9179" → host and port; "/run/herald/api.sock" → a unix socket. */
 function hostPort(text: string): { host: string; port: number } | { path: string } {
@@ -61,7 +52,8 @@ function reloader(
       const next = await load();
       const result = await daemon.reload(next);
       afterReload();
-      settleMemory();
+      // A reload's scratch memory, freed but still resident in the C heap, goes back to the kernel.
+      releaseFreeMemory();
       applyLogLevel(log, next);
       warnIfApiOpen(log, next);
       log.info({ event: LogEvent.configReloaded, ...result }, 'configuration reloaded');
@@ -177,7 +169,8 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     'configuration loaded',
   );
   notifySystemd(`READY=1\nSTATUS=${config.neighbors.length} neighbors configured`);
-  settleMemory();
+  // Start-up's scratch memory, freed but still resident in the C heap, goes back to the kernel.
+  releaseFreeMemory();
   onHangup = () => void reload().catch(() => {});
   let exitCode = 0;
   await new Promise<void>((resolve) => {

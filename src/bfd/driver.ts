@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../session/clock.js';
 import { authentic, authSectionFor, authTypeCode, type BfdAuthConfig, sign } from './auth.js';
+import { type BfdCounters, zeroCounters } from './counters.js';
 import { detectionTime, initialState, outgoingPacket, step, transmitInterval } from './fsm.js';
 import type {
   BfdAction,
@@ -18,6 +19,8 @@ import type {
 } from './fsm-types.js';
 import { BfdPacketError, type ControlPacket, decodeControl, encodeControl } from './packet.js';
 import { BfdAuthType, type BfdDiag, type BfdState } from './registry.js';
+
+export type { BfdCounters } from './counters.js';
 
 /** Timing parameters in milliseconds, as in config (`minTx: 300, minRx: 300, multiplier: 3`). */
 export interface BfdTimingConfig {
@@ -48,16 +51,6 @@ export interface BfdSessionOptions {
   readonly initialAuthSeq?: number;
 }
 
-export interface BfdCounters {
-  packetsIn: number;
-  packetsOut: number;
-  /** Packets the codec rejected (§6.8.6 checks) or the state machine discarded. */
-  discarded: number;
-  discardedBy: Partial<Record<BfdDiscardReason | 'malformed', number>>;
-  upTransitions: number;
-  downTransitions: number;
-}
-
 export interface BfdSessionEvents {
   stateChange: [from: BfdState, to: BfdState, diag: BfdDiag];
   up: [];
@@ -66,16 +59,6 @@ export interface BfdSessionEvents {
   /** A Poll Sequence completed: the advertised intervals are in effect. */
   pollComplete: [];
 }
-
-/** A session's counters before its first packet. */
-export const zeroCounters = (): BfdCounters => ({
-  packetsIn: 0,
-  packetsOut: 0,
-  discarded: 0,
-  discardedBy: {},
-  upTransitions: 0,
-  downTransitions: 0,
-});
 
 /** Periodic transmission interval with RFC 5880 §6.8.7 jitter applied (µs in, µs out). */
 export function jitteredInterval(intervalUs: number, detectMult: number, random: () => number): number {

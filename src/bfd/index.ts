@@ -24,6 +24,7 @@ export {
   mergeTiming,
   sessionKey,
 } from './manager.js';
+export { managerRunner } from './manager-runner.js';
 export type { BfdAttachment, BfdEndpoint, BfdNetwork, BfdPacketSink } from './network.js';
 export { BfdPacketError, type ControlPacket, decodeControl, encodeControl } from './packet.js';
 export * from './registry.js';

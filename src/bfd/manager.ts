@@ -6,10 +6,12 @@
 import { randomInt } from 'node:crypto';
 import { type Clock, systemClock } from '../session/clock.js';
 import { authKey, type BfdAuthConfig } from './auth.js';
-import { canonicalAddress } from './demux.js';
 import { BfdSession, type BfdSessionView, type BfdTimingConfig } from './driver.js';
 import { type BfdEndpoint, type BfdNetwork, DEFAULT_MULTIHOP_MIN_TTL } from './network.js';
 import type { BfdDiag, BfdState } from './registry.js';
+import { sessionKey } from './session-key.js';
+
+export { sessionKey } from './session-key.js';
 
 /** What a user asks for. Intervals in milliseconds. */
 export interface BfdPeerSpec extends BfdTimingConfig {
@@ -77,12 +79,6 @@ export interface BfdManagerOptions {
   readonly clock?: Clock;
   /** For transmission jitter (default Math.random). */
   readonly random?: () => number;
-}
-
-/** The session key: canonical peer, local address and interface. */
-export function sessionKey(spec: Pick<BfdPeerSpec, 'peer' | 'local' | 'interface'>): string {
-  const local = spec.local === undefined ? '' : canonicalAddress(spec.local);
-  return `${canonicalAddress(spec.peer)}|${local}|${spec.interface ?? ''}`;
 }
 
 /** The most demanding of the holders' parameters. */

@@ -5,15 +5,11 @@
 // reaches the listener's error().
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-script.js';
-import { type BfdTimingConfig, zeroCounters } from './driver.js';
-import {
-  type BfdHandle,
-  type BfdListener,
-  type BfdPeerSpec,
-  type BfdSessionInfo,
-  sessionKey,
-} from './manager.js';
+import { zeroCounters } from './counters.js';
+import type { BfdTimingConfig } from './driver.js';
+import type { BfdHandle, BfdListener, BfdPeerSpec, BfdSessionInfo } from './manager.js';
 import type { BfdState } from './registry.js';
+import { sessionKey } from './session-key.js';
 import type { BfdWorkerData, FromWorker, ToWorker } from './worker-protocol.js';
 
 /** What the daemon needs from a session runner: this worker, or a BfdManager on its own thread. */

@@ -1,7 +1,7 @@
 // A neighbor's BFD settings as the daemon uses them: its profile resolved (the neighbor's own keys
 // win), the defaults filled, multihop decided, the key read from its file or environment variable
 // and checked against the length its type allows. Problems name the path, never the key.
-import { authKey, type BfdAuthConfig, BfdAuthConfigError } from '../bfd/auth.js';
+import { authKey, type BfdAuthConfig, BfdAuthConfigError } from '../bfd/auth-key.js';
 import type { BfdTimingConfig } from '../bfd/driver.js';
 import { BFD_DEFAULTS, type RawBfdAuth, type RawBfdProfile, type RawNeighborBfd } from './bfd-schema.js';
 import { secret } from './secrets.js';

@@ -1,8 +1,8 @@
 // String formats shared by the config schema and the REST API schemas. Each one checks with the
 // codec's own parser, so a value the schema accepts is a value the daemon can use, and each names
 // what it wants so errors read "must be an IP address" rather than "must match format".
+import { createRequire } from 'node:module';
 import type { Ajv } from 'ajv';
-import ajvFormats from 'ajv-formats';
 import ipaddr from 'ipaddr.js';
 import {
   formatPrefix,
@@ -74,6 +74,8 @@ export function formatProblem(format: string, text: string): string | undefined 
 
 /** Adds Herald's formats (and ajv-formats' ipv4/ipv6) to an Ajv instance; also a Fastify ajv plugin. */
 export function addFormats(ajv: Ajv): Ajv {
+  // Required here, not imported: only what validates loads it (see checkSchema in validate.ts).
+  const ajvFormats = createRequire(import.meta.url)('ajv-formats') as typeof import('ajv-formats');
   ajvFormats.default(ajv, ['ipv4', 'ipv6']);
   for (const [name, _f] of Object.entries(FORMATS)) {
     ajv.addFormat(name, { type: 'string', validate: (s: string) => formatProblem(name, s) === undefined });

@@ -1,7 +1,8 @@
 // Checks a parsed YAML document against the config schema (schema.ts), then the rules a schema
 // cannot say (hold time 1 or 2, one secret source, duplicates), fills the computed defaults and
 // reads secrets. Returns the normalized config or throws every problem, each naming its path.
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import type { TSchema } from 'typebox';
 import { compilePolicies, PolicyError } from '../policy/index.js';
@@ -39,8 +40,10 @@ export class ConfigError extends Error {
 }
 
 // Defaults inside a union (listen: false | {...}) are filled by a second pass over that branch.
-// Made on first use: a daemon whose config has no dynamic neighbors and no state to restore never
-// checks a schema on its own thread (the file is validated in the config worker).
+// Ajv is loaded and made on first use: a daemon whose config has no dynamic neighbors and no state
+// to restore never checks a schema on its own thread (the file is validated in the config worker),
+// and Ajv's ~100 modules stay out of its heap (issue 19).
+const require = createRequire(import.meta.url);
 let ajv: Ajv | undefined;
 const compiled = new Map<TSchema, ValidateFunction>();
 
@@ -48,7 +51,14 @@ const compiled = new Map<TSchema, ValidateFunction>();
 export function checkSchema(schema: TSchema, value: unknown, root = ''): string[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    ajv ??= addFormats(new Ajv({ allErrors: true, useDefaults: true, verbose: true, strictSchema: false }));
+    ajv ??= addFormats(
+      new (require('ajv') as typeof import('ajv')).Ajv({
+        allErrors: true,
+        useDefaults: true,
+        verbose: true,
+        strictSchema: false,
+      }),
+    );
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }

@@ -7,16 +7,11 @@
 // routing engine removes the routes through the normal session-down path. On UDP the sessions run
 // on the BFD worker thread (src/bfd/worker.ts), so a busy event loop here delays what BGP does
 // about a Down, not BFD's packets or its detection; an injected network (tests) runs them here.
-import {
-  type BfdHandle,
-  BfdManager,
-  type BfdNetwork,
-  type BfdPeerSpec,
-  type BfdSessionInfo,
-  type BfdSessionRunner,
-  BfdWorkerManager,
-  diagName,
-} from '../bfd/index.js';
+// The BFD modules one by one, not their index: this thread runs no BFD session of its own (they are
+// in the worker), so the session code, its crypto and UDP stay out of the daemon's heap (issue 19).
+import type { BfdHandle, BfdPeerSpec, BfdSessionInfo } from '../bfd/manager.js';
+import { diagName } from '../bfd/registry.js';
+import { type BfdSessionRunner, BfdWorkerManager } from '../bfd/worker-manager.js';
 import type { NeighborConfig } from '../config/types.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import { type Clock, systemClock } from '../session/clock.js';
@@ -26,8 +21,9 @@ import { BfdSilenceWatch } from './bfd-silence.js';
 
 export interface BfdSessionsOptions {
   readonly log: Logger;
-  /** The network BFD runs on (tests: in memory); default UDP on ports 3784/4784. Called once, lazily. */
-  readonly network?: () => BfdNetwork;
+  /** What runs the sessions (tests: managerRunner over an in-memory network); default the BFD
+   * worker on UDP ports 3784/4784. Called once, lazily: no socket while no neighbor wants BFD. */
+  readonly runner?: () => BfdSessionRunner;
   readonly clock?: Clock;
 }
 
@@ -274,18 +270,8 @@ export class BfdSessions {
     this.applyHold(b);
   }
 
-  /** The BFD worker on UDP; a BfdManager on this thread over an injected network (tests). */
   private runner(): BfdSessionRunner {
-    if (!this.opts.network) return new BfdWorkerManager();
-    const network = this.opts.network();
-    const manager = new BfdManager({ network, ...(this.opts.clock && { clock: this.opts.clock }) });
-    return {
-      acquire: (spec, listener) => manager.acquire(spec, listener),
-      close: async () => {
-        manager.closeAll();
-        await network.close();
-      },
-    };
+    return this.opts.runner?.() ?? new BfdWorkerManager();
   }
 
   /** Ends a binding; `restart` lets a peer held down by BFD start again (it stays configured). */

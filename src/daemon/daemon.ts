@@ -7,7 +7,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
-import type { BfdNetwork } from '../bfd/network.js';
+import type { BfdSessionRunner } from '../bfd/worker-manager.js';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
@@ -72,8 +72,9 @@ export interface DaemonOptions {
   readonly log: Logger;
   /** Replaces TCP dialling (tests); default node:net. */
   readonly dial?: (n: NeighborConfig, signal?: AbortSignal) => Promise<Duplex>;
-  /** Replaces BFD over UDP (tests); default ports 3784/4784, opened when a neighbor first needs BFD. */
-  readonly bfdNetwork?: () => BfdNetwork;
+  /** Replaces the BFD worker on UDP (tests: managerRunner over an in-memory network); default
+   * ports 3784/4784, opened when a neighbor first needs BFD. */
+  readonly bfdRunner?: () => BfdSessionRunner;
 }
 
 /** What a reload did, for the log and the API. */
@@ -129,7 +130,7 @@ export class Daemon {
     this.routerId = routerIdOf(opts.config);
     if (opts.config.stateDir) this.routeState = new RouteStateFile(opts.config.stateDir);
     const log = opts.log;
-    this.bfd = new BfdSessions({ log, ...(opts.bfdNetwork && { network: opts.bfdNetwork }) });
+    this.bfd = new BfdSessions({ log, ...(opts.bfdRunner && { runner: opts.bfdRunner }) });
     this.initialState = new InitialState({
       clock: systemClock,
       expired: (pending) =>

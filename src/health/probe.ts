@@ -1,9 +1,8 @@
 // One health-check probe of any kind, bounded by the spec's timeout. Never rejects: every failure,
 // including an invalid spec, is a ProbeResult with ok false.
+// Each kind's module is loaded by its first probe: a daemon without health checks never loads
+// child_process (issue 19: idle memory).
 import { withDeadline } from './deadline.js';
-import { runCommand } from './probe-command.js';
-import { fetchStatus } from './probe-http.js';
-import { connectTcp } from './probe-tcp.js';
 import { healthCheckSpecProblems, parseTcpTarget } from './spec.js';
 import type { HealthCheckSpec, ProbeResult } from './types.js';
 
@@ -15,8 +14,10 @@ export function probe(spec: HealthCheckSpec, signal?: AbortSignal): Promise<Prob
   return withDeadline(spec.timeout, (s) => probeKind(spec, s), signal);
 }
 
-function probeKind(spec: HealthCheckSpec, signal: AbortSignal): Promise<ProbeResult> {
-  if (spec.command !== undefined) return runCommand(spec.command, signal);
-  if (spec.tcp !== undefined) return connectTcp(parseTcpTarget(spec.tcp)!, signal);
-  return fetchStatus(spec.http!, spec.expectStatus, signal);
+async function probeKind(spec: HealthCheckSpec, signal: AbortSignal): Promise<ProbeResult> {
+  if (spec.command !== undefined)
+    return (await import('./probe-command.js')).runCommand(spec.command, signal);
+  if (spec.tcp !== undefined)
+    return (await import('./probe-tcp.js')).connectTcp(parseTcpTarget(spec.tcp)!, signal);
+  return (await import('./probe-http.js')).fetchStatus(spec.http!, spec.expectStatus, signal);
 }

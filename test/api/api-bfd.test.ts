@@ -4,6 +4,7 @@
 // POST reset/enable on a neighbor BFD holds down leave it down and answer `heldBy: "bfd"`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/server.js';
+import { managerRunner } from '../../src/bfd/manager-runner.js';
 import type { BfdNetwork } from '../../src/bfd/network.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { Daemon } from '../../src/daemon/daemon.js';
@@ -20,7 +21,7 @@ const fabric = new MemoryFabric(new ManualClock());
 const daemon = new Daemon({
   config,
   log: createLogger('silent'),
-  bfdNetwork: () => fabric.speaker('127.0.0.1'),
+  bfdRunner: () => managerRunner(fabric.speaker('127.0.0.1')),
 });
 const app = buildApi(daemon);
 
@@ -66,7 +67,7 @@ describe('GET /api/v1/bfd', () => {
       },
       close: async () => {},
     };
-    const d = new Daemon({ config, log: createLogger('silent'), bfdNetwork: () => failing });
+    const d = new Daemon({ config, log: createLogger('silent'), bfdRunner: () => managerRunner(failing) });
     const api = buildApi(d);
     await d.start();
     const [view] = (await api.inject('/api/v1/bfd')).json();
@@ -93,7 +94,7 @@ describe('neighbor actions while BFD holds BGP down', () => {
     const d = new Daemon({
       config: held,
       log: createLogger('silent'),
-      bfdNetwork: () => heldFabric.speaker('127.0.0.1'),
+      bfdRunner: () => managerRunner(heldFabric.speaker('127.0.0.1')),
     });
     const api = buildApi(d);
     await d.start();

@@ -6,6 +6,7 @@
 // shutdown is not undone by BFD Up.
 import { describe, expect, it } from 'vitest';
 import { BfdManager } from '../../src/bfd/manager.js';
+import { managerRunner } from '../../src/bfd/manager-runner.js';
 import type { BfdNetwork } from '../../src/bfd/network.js';
 import type { NeighborConfig } from '../../src/config/types.js';
 import { BfdSessions, bfdSpecOf } from '../../src/daemon/bfd-sessions.js';
@@ -53,9 +54,9 @@ function setup() {
   const sessions = new BfdSessions({
     log: createLogger('silent'),
     clock,
-    network: () => {
+    runner: () => {
       opened++;
-      return fabric.speaker(A);
+      return managerRunner(fabric.speaker(A), clock);
     },
   });
   const remote = new BfdManager({ network: fabric.speaker(B), clock, random: () => 0.5 });
@@ -184,7 +185,7 @@ describe('BfdSessions', () => {
       },
       close: async () => {},
     };
-    const sessions = new BfdSessions({ log: createLogger('silent'), network: () => failing });
+    const sessions = new BfdSessions({ log: createLogger('silent'), runner: () => managerRunner(failing) });
     const { peer, calls } = fakePeer();
     sessions.bind(neighbor({ strict: true }), peer);
     expect(calls).toEqual([]);

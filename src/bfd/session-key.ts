@@ -4,7 +4,6 @@ import { canonicalAddress } from './demux.js';
 import type { BfdPeerSpec } from './manager.js';
 
 /** The session key: canonical peer, local address and interface. */
-/** The session key: canonical peer, local address and interface. */
 export function sessionKey(spec: Pick<BfdPeerSpec, 'peer' | 'local' | 'interface'>): string {
   const local = spec.local === undefined ? '' : canonicalAddress(spec.local);
   return `${canonicalAddress(spec.peer)}|${local}|${spec.interface ?? ''}`;

@@ -6,7 +6,8 @@
 // The daemon tells this file which neighbors exist (bind on add, sync after a reload); the
 // routing engine removes the routes through the normal session-down path. On UDP the sessions run
 // on the BFD worker thread (src/bfd/worker.ts), so a busy event loop here delays what BGP does
-// about a Down, not BFD's packets or its detection; an injected network (tests) runs them here.
+// about a Down, not BFD's packets or its detection; an injected runner (tests: managerRunner) runs
+// them here.
 // The BFD modules one by one, not their index: this thread runs no BFD session of its own (they are
 // in the worker), so the session code, its crypto and UDP stay out of the daemon's heap (issue 19).
 import type { BfdHandle, BfdPeerSpec, BfdSessionInfo } from '../bfd/manager.js';

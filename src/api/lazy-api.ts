@@ -1,8 +1,10 @@
-// The REST API's listener, with Fastify and the routes loaded on the first request. The socket is
-// open from the start (the CLI and scripts connect as before); what answers is built when someone
-// asks. A node whose API nobody queries — a DaemonSet probed and scraped on the metrics listener —
-// never pays for the framework and its schemas (~20 MB of resident memory).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The REST API's listener, built in two steps as it is needed. The socket is open from the start
+// (the CLI and scripts connect as before), as a plain TCP/unix listener that pauses each
+// connection; node:http is loaded by the first connection and Fastify with the routes by the first
+// request. A node whose API nobody queries — a DaemonSet probed and scraped on the metrics
+// listener — never pays for the HTTP stack, the framework and its schemas (~20 MB resident).
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Daemon } from '../daemon/daemon.js';
 import type { Api, ApiOptions, RequestHandler } from './server.js';
 
@@ -33,13 +35,15 @@ function failed(res: ServerResponse, e: Error): void {
   res.end(JSON.stringify({ error: 'internal', message: `the API could not start: ${e.message}` }));
 }
 
-/** Listens at `at` now; builds the API (buildApi) on the first request and hands it every request. */
+/** Listens at `at` now; loads HTTP on the first connection and the API (buildApi) on the first request. */
 export async function listenApi(daemon: Daemon, options: ApiOptions, at: ListenAt): Promise<ApiListener> {
-  const server = createServer();
+  let http: HttpServer | undefined;
+  let httpLoading: Promise<HttpServer> | undefined;
   let app: Api | undefined;
   let handler: RequestHandler | undefined;
-  let loading: Promise<RequestHandler> | undefined;
-  const load = async (): Promise<RequestHandler> => {
+  let apiLoading: Promise<RequestHandler> | undefined;
+
+  const loadApi = async (server: HttpServer): Promise<RequestHandler> => {
     const { buildApi } = await import('./server.js');
     let captured: RequestHandler | undefined;
     app = buildApi(daemon, {
@@ -54,26 +58,54 @@ export async function listenApi(daemon: Daemon, options: ApiOptions, at: ListenA
     handler = captured;
     return captured;
   };
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (handler) return handler(req, res);
-    loading ??= load();
-    loading.then(
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (handler) {
+      handler(req, res);
+      return;
+    }
+    apiLoading ??= loadApi(http as HttpServer);
+    apiLoading.then(
       (h) => h(req, res),
       (e: Error) => failed(res, e),
     );
+  };
+  const loadHttp = async (): Promise<HttpServer> => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const server = createHttpServer(onRequest);
+    // This server never listens itself; its 'listening' event is what starts Node's checks of
+    // each connection's headers and request timeouts (the slow-client protection).
+    server.emit('listening');
+    http = server;
+    return server;
+  };
+  const hand = (server: HttpServer, socket: Socket): void => {
+    if (socket.destroyed) return;
+    server.emit('connection', socket);
+    socket.resume();
+  };
+
+  // pauseOnConnect: no byte is read until the HTTP server has the socket, so nothing is lost.
+  const listener = createServer({ pauseOnConnect: true }, (socket) => {
+    if (http) return hand(http, socket);
+    httpLoading ??= loadHttp();
+    httpLoading.then(
+      (server) => hand(server, socket),
+      () => socket.destroy(),
+    );
   });
-  await listen(server, at);
+  await listen(listener, at);
   return {
-    server,
+    server: listener,
     get loaded() {
       return handler !== undefined;
     },
     async close() {
-      // Fastify does not close a server it was handed and did not listen on: ours is closed here.
+      // Fastify does not close a server it was handed and did not listen on: ours are closed here.
       await app?.close().catch(() => {});
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        listener.close(() => resolve());
+        http?.close(() => {});
+        http?.closeAllConnections();
       });
     },
   };

@@ -1,6 +1,5 @@
 // The CLI's HTTP client for the daemon's REST API: `--api URL` or $HERALD_API, default
 // http://127.0.0.1:9179; `unix:/path/to/api.sock` talks over a unix socket.
-import { request } from 'node:http';
 
 export const DEFAULT_API = 'http://127.0.0.1:9179';
 
@@ -21,7 +20,9 @@ export function apiBase(flag?: string): string {
   return flag ?? process.env.HERALD_API ?? DEFAULT_API;
 }
 
-export function callApi<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function callApi<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  // Loaded by the first call: `herald run` shares this module graph and never calls.
+  const { request } = await import('node:http');
   const data = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = data ? { 'content-type': 'application/json' } : {};
   if (process.env.HERALD_API_TOKEN) headers.authorization = `Bearer ${process.env.HERALD_API_TOKEN}`;

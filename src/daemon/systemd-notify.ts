@@ -1,6 +1,6 @@
 // sd_notify(3) without libsystemd: tells systemd about the service's state (Type=notify units) by
 // sending one datagram to the AF_UNIX socket named in $NOTIFY_SOCKET. Node has no unix datagram
-// sockets, so the socket is made with libc through koffi (as src/session/libc.ts does for TCP
+// sockets, so the socket is made with libc through koffi (src/sys/libc.ts, as for the TCP
 // options): socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK), sendto(), close().
 //
 // The protocol (sd_notify(3), "Notes"): newline-separated VARIABLE=VALUE assignments in one
@@ -11,8 +11,7 @@
 // SOCK_DGRAM 2, SOCK_NONBLOCK 0o4000, SOCK_CLOEXEC 0o2000000, MSG_DONTWAIT 0x40, MSG_NOSIGNAL
 // 0x4000; struct sockaddr_un is sa_family_t (2 octets, host order) + sun_path[108].
 
-import { createRequire } from 'node:module';
-import type * as Koffi from 'koffi';
+import { loadNativeLibrary } from '../sys/libc.js';
 
 export const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -25,9 +24,6 @@ const SUN_PATH_MAX = 108;
 /** sizeof(sa_family_t): sun_path starts here. */
 const SUN_PATH_OFFSET = 2;
 
-/** Architectures with the generic little-endian socket ABI that koffi ships binaries for (as libc.ts). */
-const SUPPORTED_ARCHES = new Set(['x64', 'arm64', 'ia32', 'arm', 'riscv64', 'loong64']);
-
 interface NotifyLibc {
   socket(domain: number, type: number, protocol: number): number;
   sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrLen: number): number;
@@ -39,15 +35,10 @@ let cached: NotifyLibc | null | undefined;
 function loadLibc(): NotifyLibc | null {
   if (cached !== undefined) return cached;
   cached = null;
-  if (process.platform !== 'linux' || !SUPPORTED_ARCHES.has(process.arch)) return cached;
+  const native = loadNativeLibrary();
+  if (native instanceof Error) return cached;
+  const { lib } = native;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof Koffi;
-    let lib: Koffi.IKoffiLib;
-    try {
-      lib = koffi.load('libc.so.6');
-    } catch {
-      lib = koffi.load(null); // musl: the C library is the process itself
-    }
     const socket = lib.func('int socket(int domain, int type, int protocol)');
     const sendto = lib.func(
       'intptr_t sendto(int fd, const void *buf, uintptr_t len, int flags, const void *addr, uint32_t addrlen)',

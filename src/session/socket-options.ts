@@ -16,7 +16,6 @@
 // Linux only. Elsewhere (or if koffi cannot be loaded) a request for one of these options rejects with
 // SocketOptionUnsupportedError naming the option; plain connects/listens still work through net.
 
-import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { constants as osConstants } from 'node:os';
 import {
@@ -528,6 +527,8 @@ async function resolve(
 ): Promise<{ address: string; parsed: ParsedAddress }> {
   if (net.isIP(host) !== 0) return { address: host, parsed: parseIp(host) };
   const family = localAddress === undefined ? 0 : net.isIP(localAddress.split('%')[0]!);
+  // Loaded by the first host name: most configurations give addresses.
+  const { lookup } = await import('node:dns/promises');
   const { address } = await lookup(host, { family });
   return { address, parsed: parseIp(address) };
 }

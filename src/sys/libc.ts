@@ -17,11 +17,11 @@
 // (the architectures that define their own <asm/socket.h> — alpha, mips, parisc, sparc — and the
 // big-endian ones are refused by `loadLibc()`).
 
-import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { getSystemErrorMap } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import type * as Koffi from 'koffi';
+import { requireKoffi } from './koffi-module.js';
 
 export const AF_INET = 2;
 export const AF_INET6 = 10;
@@ -97,7 +97,7 @@ function doLoadNative(): NativeLibrary | Error {
   }
   let koffi: typeof Koffi;
   try {
-    koffi = createRequire(import.meta.url)('koffi') as typeof Koffi;
+    koffi = requireKoffi();
   } catch (err) {
     return new Error(`cannot load koffi: ${(err as Error).message}`);
   }

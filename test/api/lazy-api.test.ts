@@ -3,6 +3,7 @@
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,36 @@ describe('lazy API listener', () => {
     expect(JSON.parse(answers[2].body)).toMatchObject({ error: 'notFound' });
     expect((await get(path, '/api/v1/status')).status).toBe(200);
     await listener.close();
+    expect(listener.server.listening).toBe(false);
+  });
+
+  it('loses no byte sent before HTTP is loaded, keeps the connection alive, and closes it on close', async () => {
+    const path = join(dir, 'd.sock');
+    const listener = await listenApi(daemon, {}, { path });
+    const body = JSON.stringify({ prefix: '10.9.0.0/24' });
+    const post = `POST /api/v1/announcements HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const socket = connect(path);
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => {
+      received += c;
+    });
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // The whole request, body included, is written as the connection opens.
+    socket.write(`${post}GET /api/v1/announcements HTTP/1.1\r\nhost: x\r\n\r\n`);
+    const deadline = Date.now() + 10_000;
+    while (received.split('HTTP/1.1 ').length < 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const statuses = received
+      .split('HTTP/1.1 ')
+      .slice(1)
+      .map((r) => r.slice(0, 3));
+    expect(statuses).toEqual(['201', '200']);
+    expect(received).toContain('10.9.0.0/24');
+    expect(daemon.announcements.views().map((v) => v.prefix)).toContain('10.9.0.0/24');
+    expect(socket.destroyed).toBe(false);
+    await listener.close();
+    await ended;
     expect(listener.server.listening).toBe(false);
   });
 

@@ -79,6 +79,8 @@ export class KubernetesMode implements KubernetesModeView {
   private sessionStatesTimer?: NodeJS.Timeout;
   private frrStatusTimer?: NodeJS.Timeout;
   private last?: DesiredState;
+  /** The snapshot and neighbors the ServiceBGPStatuses were last reported for. */
+  private reported?: { state: DesiredState; neighbors: string };
   private own: ResourceProblem[] = [];
   private peerAddresses = new Map<string, string>();
   private logged = { problems: new Set<string>(), announced: new Map<string, string>() };
@@ -235,7 +237,17 @@ export class KubernetesMode implements KubernetesModeView {
     const owner = this.last?.node?.uid;
     this.sessionStates?.setOwner(owner);
     this.serviceStatuses?.setOwner(owner);
-    if (this.last) {
+    // The services' statuses change only with a snapshot or the neighbors running: with 5,000
+    // services, building them again every period would hold the event loop for tens of ms.
+    const neighbors = this.neighborKey();
+    const reported = this.reported;
+    const unchanged =
+      reported !== undefined &&
+      reported.state === this.last &&
+      reported.neighbors === neighbors &&
+      this.serviceStatuses?.upToDate();
+    if (this.last && !unchanged) {
+      this.reported = { state: this.last, neighbors };
       const views = serviceNodeViews(this, [...this.daemon.peers.keys()]);
       void this.serviceStatuses?.report(
         views.map((v) => ({
@@ -453,8 +465,9 @@ export class KubernetesMode implements KubernetesModeView {
         );
       }
     }
+    const present = new Set(state.services.map((s) => s.service));
     for (const [service] of this.logged.announced)
-      if (!state.services.some((s) => s.service === service))
+      if (!present.has(service))
         this.log.info(
           { event: LogEvent.serviceWithdrawn, service, reason: 'deleted' },
           'service withdrawn: deleted',

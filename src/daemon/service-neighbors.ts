@@ -24,6 +24,7 @@ export interface ServiceNodeView {
 
 /** Every service of the last snapshot; `all` are the neighbor addresses running now. */
 export function serviceNodeViews(k8s: KubernetesModeView, all: readonly string[]): ServiceNodeView[] {
+  const named = namedPeersByPrefix(k8s);
   return (k8s.state()?.services ?? []).map((s) => ({
     service: s.service,
     ips: s.ips,
@@ -39,26 +40,37 @@ export function serviceNodeViews(k8s: KubernetesModeView, all: readonly string[]
           largeCommunities: r.largeCommunities,
           localPref: r.localPref ?? null,
           peers: r.peers,
-          neighbors: neighborsOf(k8s, all, r.prefix, r.peers),
+          neighbors: neighborsOf(k8s, all, r.peers, named.get(r.prefix)),
         }))
       : [],
   }));
 }
 
-/** The neighbors a prefix with `peers` goes to (null: those no named variant of the prefix takes). */
-export function neighborsOf(
+/** The BGPPeer names of each prefix's announcements to named peers (most prefixes have none). */
+function namedPeersByPrefix(k8s: KubernetesModeView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of k8s.state()?.announcements ?? []) {
+    if (a.peers === null) continue;
+    const list = out.get(a.prefix);
+    if (list) list.push(...a.peers);
+    else out.set(a.prefix, [...a.peers]);
+  }
+  return out;
+}
+
+/**
+ * The neighbors a prefix with `peers` goes to (null: those the prefix's named variants, `named`,
+ * do not take).
+ */
+function neighborsOf(
   k8s: KubernetesModeView,
   all: readonly string[],
-  prefix: string,
   peers: readonly string[] | null,
+  named: readonly string[] = [],
 ): string[] {
   const addresses = (names: readonly string[]) =>
     names.flatMap((n) => k8s.peerAddress(n) ?? []).filter((a) => all.includes(a));
   if (peers !== null) return [...new Set(addresses(peers))].sort();
-  const named = new Set(
-    (k8s.state()?.announcements ?? [])
-      .filter((a) => a.prefix === prefix && a.peers !== null)
-      .flatMap((a) => addresses(a.peers ?? [])),
-  );
-  return all.filter((a) => !named.has(a)).sort();
+  const taken = new Set(addresses(named));
+  return all.filter((a) => !taken.has(a)).sort();
 }

@@ -107,20 +107,38 @@ function announcementsFor(prefix: string, parts: readonly Contribution[]): Annou
   return out;
 }
 
+/**
+ * The announcements of a prefix that one route alone makes (most prefixes: one service, one
+ * advertisement), kept with the route: decisions are reused while nothing they depend on changed,
+ * so a snapshot after one change merges again only the prefixes that change touched.
+ */
+const soleRouteAnnouncements = new WeakMap<ServiceRoute, { service: string; out: Announcement[] }>();
+
+function announcementsOf(prefix: string, parts: readonly Contribution[]): Announcement[] {
+  if (parts.length !== 1) return announcementsFor(prefix, parts);
+  const { route, service } = parts[0];
+  const hit = soleRouteAnnouncements.get(route);
+  if (hit?.service === service) return hit.out;
+  const out = announcementsFor(prefix, parts);
+  soleRouteAnnouncements.set(route, { service, out });
+  return out;
+}
+
 /** Merges the routes of every announced service into announcements (sorted by prefix, then peers). */
 export function mergeAnnouncements(decisions: readonly ServiceDecision[]): Announcement[] {
   const byPrefix = new Map<string, Contribution[]>();
   for (const d of decisions) {
     if (!d.announced) continue;
     for (const route of d.routes) {
-      const list = byPrefix.get(route.prefix) ?? [];
-      list.push({ route, service: d.service });
-      byPrefix.set(route.prefix, list);
+      const list = byPrefix.get(route.prefix);
+      if (list) list.push({ route, service: d.service });
+      else byPrefix.set(route.prefix, [{ route, service: d.service }]);
     }
   }
-  return [...byPrefix.keys()]
-    .sort()
-    .flatMap((prefix) => announcementsFor(prefix, byPrefix.get(prefix) ?? []));
+  const out: Announcement[] = [];
+  for (const prefix of [...byPrefix.keys()].sort())
+    for (const a of announcementsOf(prefix, byPrefix.get(prefix) ?? [])) out.push(a);
+  return out;
 }
 
 /**

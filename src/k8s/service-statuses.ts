@@ -43,6 +43,11 @@ export class ServiceStatuses {
     this.objects.setOwner(uid);
   }
 
+  /** Whether the last report is what the API server holds (then the same report writes nothing). */
+  upToDate(): boolean {
+    return this.objects.upToDate();
+  }
+
   report(services: ServiceReport[]): Promise<void> {
     return this.objects.update(
       services.map((s) => {

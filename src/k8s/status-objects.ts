@@ -54,6 +54,15 @@ export class StatusObjects {
     this.ownerUid = uid;
   }
 
+  /**
+   * True when the last pass wrote everything it wanted and none is pending, or when the kind is not
+   * served and not yet due to be asked again: the same desired state again would change nothing.
+   */
+  upToDate(): boolean {
+    if (Date.now() < this.absentUntil) return true;
+    return this.held !== undefined && !this.running;
+  }
+
   update(desired: DesiredStatus[]): Promise<void> {
     if (Date.now() < this.absentUntil) return Promise.resolve();
     if (this.running) {

@@ -110,17 +110,18 @@ describe('BGPSessionState', () => {
     });
   });
 
+  const web = {
+    service: 'default/web',
+    ips: ['192.0.2.10'],
+    announced: true,
+    reason: null,
+    detail: null,
+    prefixes: [{ prefix: '192.0.2.10/32', neighbors: ['10.0.0.1'] }],
+  };
+
   it('ServiceBGPStatus: per service, announced or why not, which neighbors get which prefix', async () => {
     const target: KubeTarget = server.kubeTarget();
     const services = new ServiceStatuses(target, NS, 'node-a');
-    const web = {
-      service: 'default/web',
-      ips: ['192.0.2.10'],
-      announced: true,
-      reason: null,
-      detail: null,
-      prefixes: [{ prefix: '192.0.2.10/32', neighbors: ['10.0.0.1'] }],
-    };
     await services.report([web]);
     await services.report([
       { ...web, announced: false, reason: 'noLocalEndpoints', detail: 'x', prefixes: [] },
@@ -146,6 +147,18 @@ describe('BGPSessionState', () => {
     ]);
     await services.report([]);
     expect(server.all('herald.io/v1alpha1', 'ServiceBGPStatus')).toEqual([]);
+  });
+
+  it('ServiceBGPStatus is up to date only after a report was written whole', async () => {
+    const services = new ServiceStatuses(server.kubeTarget(), NS, 'node-a');
+    expect(services.upToDate()).toBe(false);
+    const writing = services.report([web]);
+    expect(services.upToDate()).toBe(false);
+    await writing;
+    expect(services.upToDate()).toBe(true);
+    await server.stop(); // the API server goes away: the next pass fails
+    await services.report([{ ...web, announced: false, reason: 'noEndpoints' }]);
+    expect(services.upToDate()).toBe(false);
   });
 
   it('writes IPv6 peers as label values and BFD states in FRR words', () => {

@@ -7,7 +7,8 @@
 // Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation,churn,fanin,send (also rib, api-routes: long),
 // BENCH_REPEATS=3, BENCH_QUICK=1 (small sizes, one repeat: a check that everything runs), BENCH_NO_BUILD=1,
 // BENCH_REPORT_ONLY=1 (rewrite the document from bench/results/run-all.json, run nothing),
-// BENCH_MERGE=1 (keep the stored results of the benches not run this time).
+// BENCH_MERGE=1 (keep the stored results of the benches not run this time: bench/results/run-all.json,
+// else docs/benchmarks/results.json, which the harness writes beside the document).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -323,15 +324,29 @@ async function writeReport(collected: Collected): Promise<void> {
     '',
   ].join('\n');
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), doc);
+  // The figures behind the document, kept with it: a later BENCH_MERGE run on a fresh clone re-runs
+  // some benches and keeps these for the rest.
+  writeFileSync(PUBLISHED, `${JSON.stringify(c, null, 2)}\n`);
   console.error(
     `wrote docs/benchmarks.md${'skipped' in rendered ? '' : ` and ${charts.length} chart(s) in docs/benchmarks/`}`,
   );
 }
 
+/** The results docs/benchmarks.md was written from (committed with it). */
+const PUBLISHED = join(ROOT, 'docs', 'benchmarks', 'results.json');
+
+/** The last results: this clone's own run, else the published ones (undefined: neither). */
+function storedResults(store: string): Collected | undefined {
+  const file = [store, PUBLISHED].find((f) => existsSync(f));
+  return file === undefined ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as Collected);
+}
+
 async function main(): Promise<number> {
   const store = join(RESULTS_DIR, 'run-all.json');
   if (process.env.BENCH_REPORT_ONLY === '1') {
-    await writeReport(JSON.parse(readFileSync(store, 'utf8')) as Collected);
+    const stored = storedResults(store);
+    if (!stored) throw new Error(`no results to report: neither ${store} nor ${PUBLISHED}`);
+    await writeReport(stored);
     return 0;
   }
   if (process.env.BENCH_NO_BUILD !== '1') build();
@@ -343,8 +358,8 @@ async function main(): Promise<number> {
     commands: Object.fromEntries(SELECTED.map((b) => [b.name, command(b).shown])),
     results: {},
   };
-  if (process.env.BENCH_MERGE === '1' && existsSync(store)) {
-    const old = JSON.parse(readFileSync(store, 'utf8')) as Collected;
+  const old = process.env.BENCH_MERGE === '1' ? storedResults(store) : undefined;
+  if (old) {
     for (const [name, runs] of Object.entries(old.results)) {
       if (SELECTED.some((b) => b.name === name)) continue;
       c.results[name] = runs;

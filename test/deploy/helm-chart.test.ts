@@ -92,9 +92,28 @@ describe('deploy/helm/herald with default values', () => {
     );
     expect(of(render(), 'ServiceMonitor')).toEqual([]);
   });
+
+  it("installs none of MetalLB's CRDs (metallbCrds.install is false; crds/ is not rendered)", () => {
+    expect(of(render(), 'CustomResourceDefinition')).toEqual([]);
+  });
 });
 
 describe('deploy/helm/herald values', () => {
+  it("metallbCrds.install=true installs deploy/kubernetes/metallb-crds.yaml's CRDs, each kept on uninstall", () => {
+    const crds = of(render({ metallbCrds: { install: true } }), 'CustomResourceDefinition');
+    const want = parseAllDocuments(
+      readFileSync(join(root, 'deploy/kubernetes/metallb-crds.yaml'), 'utf8'),
+    ).map((d) => d.toJS() as Manifest);
+    expect(crds.map((c) => c.metadata.name)).toEqual(want.map((c) => c.metadata.name));
+    for (const crd of crds) expect(crd.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    // Nothing else differs: same labels, same schemas, versions and printer columns.
+    const unannotated = crds.map((crd) => {
+      const { annotations: _, ...metadata } = crd.metadata;
+      return { ...crd, metadata };
+    });
+    expect(unannotated).toEqual(want);
+  });
+
   it('kubernetes.allocate=false leaves the addresses to another controller', () => {
     expect(heraldConfig(render({ kubernetes: { allocate: false } })).kubernetes.allocate).toBe(false);
   });

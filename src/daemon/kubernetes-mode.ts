@@ -8,7 +8,13 @@ import type { KubernetesConfig } from '../config/types.js';
 import type { AllocationController } from '../k8s/allocation-controller.js';
 import type { FrrNodeState } from '../k8s/frrk8s/node-state.js';
 import type { RejectionEvents } from '../k8s/frrk8s/rejection-events.js';
-import type { CollectionStatus, DesiredState, K8sWatcher, ResourceProblem } from '../k8s/index.js';
+import type {
+  CollectionStatus,
+  DesiredState,
+  K8sWatcher,
+  ResourceProblem,
+  ServiceDecision,
+} from '../k8s/index.js';
 import type { KubeTarget } from '../k8s/kube-config.js';
 import type { LeaderElector } from '../k8s/leader-election.js';
 import type { ServiceEvents } from '../k8s/service-events.js';
@@ -83,7 +89,11 @@ export class KubernetesMode implements KubernetesModeView {
   private reported?: { state: DesiredState; neighbors: string };
   private own: ResourceProblem[] = [];
   private peerAddresses = new Map<string, string>();
-  private logged = { problems: new Set<string>(), announced: new Map<string, string>() };
+  private logged = {
+    problems: new Set<string>(),
+    announced: new Map<string, string>(),
+    decisions: new Map<string, ServiceDecision>(),
+  };
   private routerIdWarned = false;
   /** Holds the initial-state gate (End-of-RIB) until the first snapshot is applied. */
   private releaseFirst: () => void = () => {};
@@ -434,8 +444,16 @@ export class KubernetesMode implements KubernetesModeView {
         `no Node named ${state.nodeName}: nothing is announced`,
       );
     const announced = new Map<string, string>();
+    const decisions = new Map<string, ServiceDecision>();
     for (const s of state.services) {
+      decisions.set(s.service, s);
       const was = this.logged.announced.get(s.service);
+      // The same decision object as last time (desired.ts reuses it while nothing it depends on
+      // changed): nothing to log.
+      if (this.logged.decisions.get(s.service) === s) {
+        if (was !== undefined) announced.set(s.service, was);
+        continue;
+      }
       if (s.announced) {
         const prefixes = [...new Set(s.routes.map((r) => r.prefix))].join(',');
         announced.set(s.service, prefixes);
@@ -473,6 +491,7 @@ export class KubernetesMode implements KubernetesModeView {
           'service withdrawn: deleted',
         );
     this.logged.announced = announced;
+    this.logged.decisions = decisions;
     this.log.debug(
       {
         event: LogEvent.kubernetesSnapshot,

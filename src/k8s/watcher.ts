@@ -4,6 +4,7 @@
 // retried with bounded exponential backoff and never empties anything: caches keep their last
 // objects, so only a successful view can withdraw a route. Load this module only when
 // kubernetes.enabled is true.
+import { isDeepStrictEqual } from 'node:util';
 import { emptyRawResources, type RawResources } from './cluster-view.js';
 import type { DecideOptions } from './decide.js';
 import { type DesiredState, desiredState } from './desired.js';
@@ -72,6 +73,24 @@ function errorStatus(err: unknown): string {
   return e?.message ?? String(err);
 }
 
+/** Lists of equal items; an item desired.ts reused is the same object (most, after one change). */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i] || isDeepStrictEqual(x, b[i]));
+}
+
+/** Whether a new snapshot says nothing the last one did not (then it is not handed over). */
+function sameDesiredState(a: DesiredState, b: DesiredState): boolean {
+  return (
+    a.nodeName === b.nodeName &&
+    sameItems(a.services, b.services) &&
+    sameItems(a.announcements, b.announcements) &&
+    isDeepStrictEqual(a.node, b.node) &&
+    isDeepStrictEqual(a.sessions, b.sessions) &&
+    isDeepStrictEqual(a.frrSources, b.frrSources) &&
+    isDeepStrictEqual(a.problems, b.problems)
+  );
+}
+
 export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher> {
   const kc = options.kubeConfig ?? loadKubeConfig(options.kubeconfig);
   const namespace = options.namespace ?? 'metallb-system';
@@ -86,7 +105,6 @@ export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher>
   let stopped = false;
   let pending: NodeJS.Timeout | undefined;
   let current: DesiredState | undefined;
-  let lastJson = '';
 
   const collections: Collection[] = watchSources(namespace, options.frrk8s, options.allocate).map(
     (source) => ({
@@ -106,9 +124,7 @@ export async function startWatcher(options: WatcherOptions): Promise<K8sWatcher>
     for (const c of collections) raw[c.source.key] = [...c.informer.list()];
     options.onResources?.(raw);
     const state = desiredState(raw, decideOptions);
-    const json = JSON.stringify(state);
-    if (json === lastJson) return;
-    lastJson = json;
+    if (current && sameDesiredState(current, state)) return;
     current = state;
     options.onDesired(state);
   };

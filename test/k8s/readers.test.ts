@@ -306,6 +306,17 @@ describe('core readers', () => {
     );
   });
 
+  it('takes the deprecated spec.loadBalancerIP as the requested IP unless the annotation names some', () => {
+    const legacy = service('web');
+    const withIp = { ...legacy, spec: { ...legacy.spec, loadBalancerIP: '192.0.2.7' } };
+    expect(readService(withIp).requestedIps).toEqual(['192.0.2.7']);
+    const annotated = service('web', { annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.8' } });
+    expect(
+      readService({ ...annotated, spec: { ...annotated.spec, loadBalancerIP: '192.0.2.7' } }).requestedIps,
+    ).toEqual(['192.0.2.8']);
+    expect(readService(legacy).requestedIps).toEqual([]);
+  });
+
   it('reads EndpointSlices, Nodes and basic-auth Secrets', () => {
     expect(
       readEndpointSlice(slice('web', [{ node: 'n1', ready: false, serving: true, terminating: true }])),

@@ -19,6 +19,8 @@ let server: FakeApiServer;
 let watcher: K8sWatcher | undefined;
 let states: DesiredState[];
 let errors: string[];
+/** The retry delay the watcher gave with each error, per collection. */
+let retries: Map<string, number[]>;
 
 const prefixes = (s: DesiredState | undefined) => s?.announcements.map((a) => a.prefix) ?? [];
 const last = () => states[states.length - 1];
@@ -44,6 +46,7 @@ beforeEach(async () => {
   }
   states = [];
   errors = [];
+  retries = new Map();
 });
 
 afterEach(async () => {
@@ -61,7 +64,10 @@ async function start() {
     debounceMs: 20,
     backoff: { initialMs: 50, maxMs: 200 },
     onDesired: (s) => states.push(s),
-    onError: (collection, e) => errors.push(`${collection}: ${(e as Error).message}`),
+    onError: (collection, e, retryInMs) => {
+      errors.push(`${collection}: ${(e as Error).message}`);
+      retries.set(collection, [...(retries.get(collection) ?? []), retryInMs]);
+    },
   });
   await waitUntil(() => states.length > 0, 5000, 'first desired state');
   await waitUntil(() => server.openWatches() === 9, 5000, 'a watch on every collection');
@@ -194,5 +200,29 @@ describe('k8s watcher against the fake API server', () => {
     await server.start(port);
     await waitUntil(() => prefixes(last()).join() === '192.0.2.40/32', 5000, 'caught up after the outage');
     await waitUntil(() => watcher?.status().every((c) => c.healthy) ?? false, 5000, 'healthy again');
+  });
+
+  it('retries a failing collection with a doubling delay, capped, and starts over once it recovers', async () => {
+    await start();
+    const port = server.port;
+    await server.stop();
+    // 50 + 100 + 200 + 200 ms: four retries of each collection at least.
+    await waitUntil(
+      () => retries.size === 9 && [...retries.values()].every((d) => d.length >= 5),
+      5000,
+      'five failures of each collection',
+    );
+    expect(retries.size).toBe(9);
+    for (const delays of retries.values()) {
+      expect(delays.slice(0, 5)).toEqual([50, 100, 200, 200, 200]);
+      expect(Math.max(...delays)).toBe(200);
+    }
+    await server.start(port);
+    await waitUntil(() => watcher?.status().every((c) => c.healthy) ?? false, 5000, 'healthy again');
+    retries.clear();
+    await server.stop();
+    await waitUntil(() => retries.size === 9, 5000, 'every collection failing again');
+    for (const delays of retries.values()) expect(delays[0]).toBe(50);
+    await server.start(port);
   });
 });

@@ -2,14 +2,17 @@
 // with its NODE_NAME and a kubeconfig) read MetalLB resources from the fake API server and peer
 // with one FRR router that has multipath on. The router shows one route for the service IP with
 // three next hops (each node's address) carrying the advertisement's communities;
-// externalTrafficPolicy Local with endpoints on one node leaves one next hop; the API server
-// stopped for a while withdraws nothing; deleting the service withdraws it everywhere.
+// externalTrafficPolicy Local with endpoints on one node leaves one next hop, which moves with the
+// endpoint; the API server stopped for 30 s (past the hold time) withdraws nothing; a node labelled
+// exclude-from-external-load-balancers withdraws; deleting the service withdraws it everywhere;
+// the elected node allocates a new service's IP and exports MetalLB's allocator metrics.
 //
 // Network: the nodes n1..n3 and the router r share a bridge in r (198.18.77.0/24: node i is .i,
 // the router .254). The fake API server runs in this test process, so it listens on the host end
 // of one more veth on that bridge (.100): namespaced processes cannot reach the host's loopback.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +63,20 @@ async function waitNextHops(ns: string, expected: string[], what: string, prefix
       what,
     },
   );
+}
+
+/** The text of GET /metrics through a Herald's API socket. */
+function metricsText(socketPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get({ socketPath, path: '/metrics', timeout: 10_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => resolve(text));
+    }).on('error', reject);
+  });
 }
 
 function cli(socket: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -140,7 +157,7 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       await t?.destroy();
     }, 60_000);
 
-    it('one route, three next hops with the communities; Local → one; an outage withdraws nothing; delete withdraws', async () => {
+    it('one route, three next hops with the communities; Local → one, moving with the endpoint; a 30 s outage withdraws nothing; an excluded node withdraws; delete withdraws', async () => {
       await Promise.all(NODES.map((n) => frr.waitEstablished(n.address, 20_000)));
       // Each node's router id is its own address (the config has none).
       for (const [i, h] of heralds.entries())
@@ -206,6 +223,9 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       expect(local).toMatchObject({ announced: false, reason: 'noLocalEndpoints' });
       const text = await cli(heralds[0].socket, ['services']);
       expect(text.stdout).toMatch(/default\/web\s+203\.0\.113\.10\s+no\s+noLocalEndpoints/);
+      // The endpoint moves to node-3: the route moves with it.
+      api.apply(slice('web', [{ node: 'node-3' }]));
+      await waitNextHops(r, [NODES[2].address], 'one next hop (node-3, the endpoint moved)');
 
       // Back to Cluster, then the API server goes away for a while: nothing is withdrawn.
       api.apply(service('web', { ips: [SERVICE_IP] }));
@@ -220,11 +240,27 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
         timeoutMs: 10_000,
         what: 'node-1 noticing the outage',
       });
-      for (let i = 0; i < 10; i++) {
+      // 30 s, longer than the sessions' 9 s hold time: the routes and the sessions stay.
+      for (let i = 0; i < 30; i++) {
         expect(await kernelNextHops(r, PREFIX)).toEqual(NODES.map((n) => n.address));
-        await delay(500);
+        await delay(1000);
       }
       await api.start(port, API_HOST);
+      await Promise.all(NODES.map((n) => frr.waitEstablished(n.address, 1_000)));
+
+      // A node labelled to be excluded from external load balancers withdraws (MetalLB's
+      // nodeLabeledExcludeBalancers); without the label it announces again.
+      const exclude = { 'node.kubernetes.io/exclude-from-external-load-balancers': '' };
+      api.apply(node('node-3', { address: NODES[2].address, labels: exclude }));
+      await waitNextHops(r, [NODES[0].address, NODES[1].address], 'node-3 excluded: two next hops');
+      const excluded = (await heralds[2].api<ServicesView>('GET', '/api/v1/services')).body.services[0];
+      expect(excluded).toMatchObject({ announced: false, reason: 'nodeLabeledExcludeBalancers' });
+      api.apply(node('node-3', { address: NODES[2].address }));
+      await waitNextHops(
+        r,
+        NODES.map((n) => n.address),
+        'node-3 back: three next hops',
+      );
 
       // Deleting the service withdraws it from every node.
       const web = api.get('v1', 'Service', 'default', 'web') as unknown as { metadata: { uid: string } };
@@ -284,10 +320,23 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       expect(leaders[0]?.pools).toEqual([
         { pool: 'lb', assignedIPv4: 1, availableIPv4: 255, assignedIPv6: 0, availableIPv6: 0 },
       ]);
+      // MetalLB's allocator metrics, from the instance that allocates only.
+      for (const [i, a] of allocators.entries()) {
+        const text = await metricsText(heralds[i].socket);
+        const pools = text.split('\n').filter((l) => l.startsWith('metallb_allocator_') && l.includes('{'));
+        expect(pools).toEqual(
+          a?.leader
+            ? [
+                'metallb_allocator_addresses_total{pool="lb"} 256',
+                'metallb_allocator_addresses_in_use_total{pool="lb"} 1',
+              ]
+            : [],
+        );
+      }
       const writers = heralds.filter((h) =>
         h.logs().some((l) => l.event === 'ipAllocated' && l.service === 'default/api'),
       );
       expect(writers).toHaveLength(1);
-    }, 100_000);
+    }, 170_000);
   },
 );

@@ -18,6 +18,9 @@
 //  4. propagation, with those services held: one service with externalTrafficPolicy Local whose
 //     EndpointSlice moves its endpoint away from node-1 and back; time from the slice written to
 //     the withdrawal / announcement arriving at the router, p50/p99 (minus the debounce).
+//  5. allocation: a fresh Herald with `kubernetes.allocate` wins the allocator Lease; 1,000 services
+//     without IPs are created at once: seconds until each has its IP in its status (written through
+//     the status subresource) and until the router holds every route.
 //
 // MetalLB itself cannot run here (no cluster, no container runtime): the figures are compared with
 // issue 19's targets, not with MetalLB.
@@ -25,9 +28,10 @@
 // Env: BENCH_K8S_SIZES=1000,5000, BENCH_K8S_TRIALS=20 (per size; each moves the endpoint twice),
 // BENCH_K8S_DEBOUNCE_MS=200 (Herald's default), BENCH_K8S_SETTLE_S=5, BENCH_K8S_IDLE_S=60 (the
 // steady-state figure: RSS that long after the routes were held), BENCH_RUN_LIMIT_S=600,
-// BENCH_K8S_ONLY=idle (phases 1 and 2 alone).
+// BENCH_K8S_ALLOC_SERVICES=1000 (phase 5; 0 skips it), BENCH_K8S_ONLY=idle (phases 1 and 2 alone).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALLOCATOR_LEASE } from '../src/daemon/kubernetes-mode.js';
 import { type HeraldInstance, startHerald } from '../test/interop/harness/herald.js';
 import { addLan, delay, interopUnavailable, Topology, waitFor } from '../test/interop/harness/index.js';
 import { FakeApiServer, kubeconfigFor } from '../test/k8s/fake-api-server.js';
@@ -52,6 +56,7 @@ const DEBOUNCE_MS = Number(process.env.BENCH_K8S_DEBOUNCE_MS ?? 200);
 const SETTLE_MS = Number(process.env.BENCH_K8S_SETTLE_S ?? 5) * 1000;
 const IDLE_MS = Math.max(SETTLE_MS, Number(process.env.BENCH_K8S_IDLE_S ?? 60) * 1000);
 const IDLE_SERVICES = 100;
+const ALLOC_SERVICES = Number(process.env.BENCH_K8S_ALLOC_SERVICES ?? 1000);
 const ONLY_IDLE = process.env.BENCH_K8S_ONLY === 'idle';
 const PROBE_IP = '10.201.0.1';
 const MB = 1024 * 1024;
@@ -84,6 +89,52 @@ async function rssAfterApiRequest(herald: HeraldInstance): Promise<number> {
   await herald.api('GET', '/api/v1/status');
   await delay(SETTLE_MS);
   return rssBytes(herald.process.pid);
+}
+
+function leaseHolder(api: FakeApiServer): string | undefined {
+  const lease = api.get('coordination.k8s.io/v1', 'Lease', 'metallb-system', ALLOCATOR_LEASE) as
+    | { spec?: { holderIdentity?: string } }
+    | undefined;
+  return lease?.spec?.holderIdentity;
+}
+
+/** Whether the stored service has an ingress IP in its status. */
+function hasIngress(api: FakeApiServer, name: string): boolean {
+  const s = api.get('v1', 'Service', 'default', name) as
+    | { status?: { loadBalancer?: { ingress?: unknown[] } } }
+    | undefined;
+  return (s?.status?.loadBalancer?.ingress?.length ?? 0) > 0;
+}
+
+/**
+ * ALLOC_SERVICES services without IPs, created at once: seconds until every one has its IP in its
+ * status (written by the allocating instance through the status subresource) and until the router
+ * holds every route.
+ */
+async function allocate(api: FakeApiServer, router: RouterProcess): Promise<Record<string, number>> {
+  const names = Array.from({ length: ALLOC_SERVICES }, (_, i) => `alloc-${i}`);
+  const t0 = hr();
+  for (const name of names) {
+    api.apply(service(name));
+    api.apply(slice(name, [{ node: 'node-1', ready: true }]));
+  }
+  let allocatedAt: bigint | undefined;
+  let pending = [...names];
+  await waitFor(
+    () => {
+      pending = pending.filter((name) => !hasIngress(api, name));
+      if (pending.length === 0) allocatedAt ??= hr();
+      return pending.length === 0 && router.held.size >= ALLOC_SERVICES + 1;
+    },
+    { timeoutMs: 120_000, intervalMs: 20, what: `${ALLOC_SERVICES} allocated services at the router` },
+  );
+  const allocatedSeconds = ms(t0, allocatedAt as bigint) / 1000;
+  const routedSeconds = ms(t0, router.lastAnnounce) / 1000;
+  console.log(
+    `${ALLOC_SERVICES} services without IPs created at once: every IP in the services' status after ` +
+      `${fmt(allocatedSeconds)} s, every route at the router after ${fmt(routedSeconds)} s`,
+  );
+  return { services: ALLOC_SERVICES, allocatedSeconds, routedSeconds };
 }
 
 async function main(): Promise<number> {
@@ -131,13 +182,13 @@ async function main(): Promise<number> {
       listen: false,
       kubernetes: { enabled: true, debounceMs: DEBOUNCE_MS },
     };
-    const startK8s = () =>
-      startHerald(t, n, k8sConfig, {
-        env: { NODE_NAME: 'node-1', HERALD_LOG_LEVEL: 'info' },
-        args: ['--kubeconfig', kubeconfig],
-        // As a DaemonSet runs: nothing queries the API (probes go to the metrics listener).
-        readyWhen: 'log',
-      });
+    const k8sOptions = {
+      env: { NODE_NAME: 'node-1', HERALD_LOG_LEVEL: 'info' },
+      args: ['--kubeconfig', kubeconfig],
+      // As a DaemonSet runs: nothing queries the API (probes go to the metrics listener).
+      readyWhen: 'log' as const,
+    };
+    const startK8s = () => startHerald(t, n, k8sConfig, k8sOptions);
 
     // 1. idle in Kubernetes mode with 100 services
     applyServices(api, 0, IDLE_SERVICES);
@@ -253,6 +304,34 @@ async function main(): Promise<number> {
       result.sizes = sizes;
       await herald.stop();
       herald = undefined;
+
+      // 5. allocation: the services come without IPs; this instance wins the Lease and allocates
+      if (ALLOC_SERVICES > 0) {
+        for (let i = 0; i < have; i++) {
+          api.delete(service(`svc-${i}`));
+          api.delete(slice(`svc-${i}`, []));
+        }
+        const sessions = router.sessions;
+        herald = await startHerald(
+          t,
+          n,
+          { ...k8sConfig, kubernetes: { ...k8sConfig.kubernetes, allocate: true } },
+          { ...k8sOptions, readyWhen: 'log' },
+        );
+        await waitFor(() => router.sessions > sessions && router.held.has(`${PROBE_IP}/32`), {
+          timeoutMs: 60_000,
+          intervalMs: 20,
+          what: 'probe service at the router (allocating instance)',
+        });
+        await waitFor(() => leaseHolder(api) === 'node-1', {
+          timeoutMs: 30_000,
+          intervalMs: 20,
+          what: 'the allocator Lease held by node-1',
+        });
+        result.allocation = await allocate(api, router);
+        await herald.stop();
+        herald = undefined;
+      }
     }
     await router.stop();
   } catch (e) {

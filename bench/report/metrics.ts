@@ -111,6 +111,13 @@ function k8s(j: Json, out: Metric[]): void {
     push(out, T, row, 'slice change → UPDATE p50 ms', p.p50, 'lower');
     push(out, T, row, 'p99 ms', p.p99, 'lower');
   }
+  const a = j.allocation as Json | undefined;
+  if (a) {
+    const A = 'Kubernetes mode with allocation: services created without IPs, this instance allocating';
+    const row = `${a.services} services`;
+    push(out, A, row, 'every IP in status s', a.allocatedSeconds, 'lower');
+    push(out, A, row, 'every route at the router s', a.routedSeconds, 'lower');
+  }
 }
 
 function frrk8s(j: Json, out: Metric[]): void {

@@ -22,6 +22,7 @@ export function pathOf(instancePath: string, root = ''): string {
 /** What a schema accepts, as the end of "must be …". */
 function expected(s: Schema): string {
   if (s.const === false) return 'false';
+  if (typeof s.const === 'string') return `"${s.const}"`;
   if (Array.isArray(s.enum)) return `one of ${s.enum.join(', ')}`;
   switch (s.type) {
     case 'integer':

@@ -24,7 +24,12 @@ export const GracefulRestartSchema = Type.Object(
 export const NeighborSchema = Type.Object(
   {
     address: Type.String({ format: 'ip', description: 'Peer address' }),
-    peerAsn: ASN('Peer AS number'),
+    peerAsn: Type.Union([
+      ASN('Peer AS number'),
+      Type.Literal('external', {
+        description: 'Any AS number but our own (an eBGP peer whose AS is not known in advance)',
+      }),
+    ]),
     port: Opt(Type.Integer({ minimum: 1, maximum: 65535, default: 179, description: 'Peer TCP port' })),
     passive: Opt(Type.Boolean({ default: false, description: 'Wait for the peer to connect' })),
     ebgpMultihop: Opt(Type.Integer({ minimum: 1, maximum: 255, description: 'TTL for eBGP multihop' })),

@@ -18,6 +18,7 @@ import { RoutingEngine } from '../rib/routing-engine.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
 import type { FsmConfig } from '../session/fsm-types.js';
+import type { PeerAsns } from '../session/negotiate.js';
 import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
 import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
@@ -571,7 +572,7 @@ export class Daemon {
 
   private fsmConfig(
     n: NeighborConfig,
-    peerAsns: number[],
+    peerAsns: PeerAsns,
     passive: boolean,
     ipv6Transport: boolean,
     restarting = false,
@@ -602,7 +603,11 @@ export class Daemon {
     };
   }
 
-  private addPeer(n: NeighborConfig, peerAsns = [n.peerAsn], passive = n.passive): Peer {
+  private addPeer(
+    n: NeighborConfig,
+    peerAsns: PeerAsns = n.peerAsn === 'external' ? 'external' : [n.peerAsn],
+    passive = n.passive,
+  ): Peer {
     const address = normalize(n.address);
     const log = this.opts.log.child({ peer: address });
     const peer = new Peer({
@@ -624,7 +629,7 @@ export class Daemon {
         exportPolicy: n.exportPolicy,
         routeReflectorClient: n.routeReflectorClient,
         addPathSendMax: n.addPath === 'send' || n.addPath === 'both' ? n.addPathSendMax : undefined,
-        configuredAsns: peerAsns,
+        configuredAsns: peerAsns === 'external' ? [] : peerAsns,
         importRules: {
           localAsn: this.current.asn,
           allowAsIn: n.allowAsIn,

@@ -35,7 +35,7 @@ export function configFileSource(config: Pick<HeraldConfig, 'asn' | 'routerId' |
   const neighbors = config.neighbors.map(
     (n): FrrNeighbor => ({
       address: n.address,
-      asn: n.peerAsn,
+      ...(n.peerAsn === 'external' ? { dynamicASN: 'external' as const } : { asn: n.peerAsn }),
       port: n.port,
       ebgpMultiHop: false,
       enableGracefulRestart: n.gracefulRestart.enabled,

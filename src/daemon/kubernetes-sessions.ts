@@ -1,8 +1,8 @@
 // The sessions of a Kubernetes snapshot (BGPPeers selecting this node) as neighbor configs,
 // normalized by the same code as the config file's neighbors, so defaults and checks are the
 // same. What Herald cannot do for a session is reported as a problem naming the BGPPeer, never
-// silently dropped: a myASN other than the config's asn (Herald speaks one AS), dynamicASN
-// external, BGP unnumbered (interface), localASN; a per-session router id or BFD echo mode are
+// silently dropped: a myASN other than the config's asn (Herald speaks one AS), BGP unnumbered
+// (interface), localASN; a per-session router id or BFD echo mode are
 // reported and the session runs without them. The BGPPeer's bfdProfile becomes the neighbor's BFD
 // session (MetalLB's defaults: 300 ms × 3). A config-file neighbor on the same address wins.
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
@@ -28,8 +28,6 @@ function unsupported(s: PeerSession, asn: number): { field: string; reason: stri
     };
   if (s.localAsnOverride !== undefined)
     return { field: 'spec.localASN', reason: 'a local AS override is not supported' };
-  if (s.peerAsn === undefined && s.dynamicAsn !== 'internal')
-    return { field: 'spec.dynamicASN', reason: `"${s.dynamicAsn}" is not supported (give peerASN)` };
   return undefined;
 }
 
@@ -57,7 +55,7 @@ function bfdOf(profile: NonNullable<PeerSession['bfdProfile']>, multihop: boolea
   );
 }
 
-function neighborOf(s: PeerSession, peerAsn: number): Record<string, unknown> {
+function neighborOf(s: PeerSession, peerAsn: number | 'external'): Record<string, unknown> {
   const required = {
     address: s.address,
     peerAsn,
@@ -98,7 +96,9 @@ export function sessionNeighbors(
     }
     let n: NeighborConfig;
     try {
-      n = normalizeNeighbor(neighborOf(s, s.peerAsn ?? config.asn), 'spec');
+      // dynamicASN: `internal` is our own AS; `external` any other, learned from the peer's OPEN.
+      const peerAsn = s.peerAsn ?? (s.dynamicAsn === 'external' ? 'external' : config.asn);
+      n = normalizeNeighbor(neighborOf(s, peerAsn), 'spec');
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       for (const p of e.problems)

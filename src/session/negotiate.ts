@@ -18,11 +18,21 @@ import {
   openAsn,
 } from '../wire/index.js';
 
+export type PeerAsns = readonly number[] | 'external';
+
+/** Whether `asn` in the peer's OPEN is one `accepted` allows (our own AS for an external peer: no). */
+export function acceptsPeerAsn(accepted: PeerAsns, asn: number, localAsn: number): boolean {
+  return accepted === 'external' ? asn !== localAsn : accepted.includes(asn);
+}
+
 export interface LocalSettings {
   readonly localAsn: number;
   readonly bgpId: string;
-  /** Acceptable peer ASNs (one for a configured neighbor, a list for dynamic ones). */
-  readonly peerAsns: readonly number[];
+  /**
+   * Acceptable peer ASNs: one for a configured neighbor, a list for dynamic ones, or `external`: any
+   * but our own (FRR's `remote-as external`, MetalLB's `dynamicASN: external`).
+   */
+  readonly peerAsns: PeerAsns;
   readonly holdTime: number;
   /** Configured keepalive interval; the negotiated one is at most a third of the hold time. */
   readonly keepalive: number;
@@ -94,10 +104,12 @@ export function negotiate(local: LocalSettings, peer: OpenMessage): Negotiated |
   const peerAsn = openAsn(peer);
   // RFC 4271 §6.2: "If the Autonomous System field of the OPEN message is unacceptable, then the
   // Error Subcode MUST be set to Bad Peer AS."
-  if (!local.peerAsns.includes(peerAsn)) {
+  if (!acceptsPeerAsn(local.peerAsns, peerAsn, local.localAsn)) {
+    const wanted =
+      local.peerAsns === 'external' ? `external (not ${local.localAsn})` : local.peerAsns.join(' or ');
     return openError(
       OpenSubcode.BAD_PEER_AS,
-      `peer AS ${peerAsn} is not ${local.peerAsns.join(' or ')}`,
+      `peer AS ${peerAsn} is not ${wanted}`,
       Buffer.from([peer.myAsn >> 8, peer.myAsn & 0xff]),
     );
   }

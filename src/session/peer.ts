@@ -109,9 +109,10 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.opts.address;
   }
 
-  /** The ASNs this neighbor may use (one, or a dynamic range's list). */
+  /** The ASNs this neighbor may use (one, or a dynamic range's list; none named for `external`). */
   get configuredAsns(): readonly number[] {
-    return this.config.local.peerAsns;
+    const asns = this.config.local.peerAsns;
+    return asns === 'external' ? [] : asns;
   }
 
   get state(): SessionState {

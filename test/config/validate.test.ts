@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { redactConfig } from '../../src/config/redact-config.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/config/validate.js';
+import { ttlPolicy } from '../../src/daemon/transport.js';
 
 function problems(yaml: string): string[] {
   try {
@@ -170,6 +171,22 @@ describe('config validation', () => {
     ]);
     expect(problems('asn: 1\ndynamicNeighbors:\n  - { range: 10.0.0.0/8, peerAsn: 0 }\n')).toEqual([
       'dynamicNeighbors[0].peerAsn: must be an integer 1..4294967295',
+    ]);
+    expect(problems('asn: 1\nneighbors:\n  - { address: 192.0.2.2, peerAsn: extern }\n')).toEqual([
+      'neighbors[0].peerAsn: must be an integer 1..4294967295 or "external"',
+    ]);
+  });
+
+  it("peerAsn external: any AS but ours (FRR's remote-as external), an eBGP session with TTL 1", () => {
+    const c = parseConfig('asn: 64512\nneighbors:\n  - { address: 192.0.2.2, peerAsn: external }\n');
+    expect(c.neighbors[0].peerAsn).toBe('external');
+    expect(ttlPolicy(c.neighbors[0], 64512)).toEqual({ ttl: 1 });
+    expect(
+      problems(
+        'asn: 1\nneighbors:\n  - { address: 192.0.2.2, peerAsn: external, routeReflectorClient: true }\n',
+      ),
+    ).toEqual([
+      'neighbors[0].routeReflectorClient: only an iBGP neighbor (peerAsn 1) can be a route-reflector client',
     ]);
   });
 

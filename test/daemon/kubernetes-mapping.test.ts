@@ -157,7 +157,7 @@ describe('sessionNeighbors', () => {
     ]);
   });
 
-  it('dynamicASN internal is our own AS; the rest Herald cannot do is a problem naming the field', () => {
+  it('dynamicASN internal is our own AS, external any other; what Herald cannot do is a problem naming the field', () => {
     const out = sessionNeighbors(
       [
         session('ibgp', { peerAsn: undefined, dynamicAsn: 'internal' }),
@@ -171,9 +171,11 @@ describe('sessionNeighbors', () => {
       config,
       '192.0.2.1',
     );
-    expect(out.neighbors.map((n) => [n.address, n.peerAsn])).toEqual([['10.0.0.1', 64512]]);
+    expect(out.neighbors.map((n) => [n.address, n.peerAsn])).toEqual([
+      ['10.0.0.1', 64512],
+      ['10.0.0.2', 'external'],
+    ]);
     expect(out.problems.map((p) => p.message)).toEqual([
-      'BGPPeer metallb-system/ext: spec.dynamicASN: "external" is not supported (give peerASN); session left out',
       "BGPPeer metallb-system/other-as: spec.myASN: 64999 differs from the config's asn 64512 (Herald speaks one AS); session left out",
       'BGPPeer metallb-system/unnumbered: spec.interface: BGP unnumbered (interface) is not supported; session left out',
       'BGPPeer metallb-system/override: spec.localASN: a local AS override is not supported; session left out',

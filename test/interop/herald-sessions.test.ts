@@ -145,6 +145,28 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s', 
     expect(stopped).toMatchObject({ code: 6, subcode: 2 });
   }, 120_000);
 
+  it("peerAsn external: the session takes the peer's AS from its OPEN, eBGP rules apply", async () => {
+    const t = await topo.link();
+    const peer = await startPeer(kind, {
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: PEER_ASN,
+      localAddress: t.b.ipv4,
+      neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, passive: true }],
+    });
+    const herald = await startHerald(t, t.a.ns, {
+      asn: HERALD_ASN,
+      routerId: t.a.ipv4,
+      listen: false,
+      neighbors: [{ address: t.b.ipv4, peerAsn: 'external', holdTime: 30 }],
+      announce: [{ prefix: '198.51.100.12/32' }],
+    });
+    await herald.waitState(t.b.ipv4, 'Established');
+    expect(await herald.neighbor(t.b.ipv4)).toMatchObject({ peerAsn: PEER_ASN });
+    const r = await waitRoute(peer, 'ipv4-unicast', '198.51.100.12/32');
+    expect(r).toMatchObject({ nextHop: t.a.ipv4, asPath: String(HERALD_ASN) });
+  });
+
   it('iBGP over IPv6 with Herald passive: IPv6 routes with LOCAL_PREF both ways', async () => {
     const t = await topo.link();
     const peer = await startPeer(kind, {

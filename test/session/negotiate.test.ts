@@ -89,6 +89,16 @@ describe('RFC 4271 §6.2 Bad Peer AS (subcode 2)', () => {
     expect(error(l, open({ myAsn: 65004, capabilities: [] }))).toEqual(BAD_PEER_AS);
   });
 
+  it("external (FRR's remote-as external): any AS but our own", () => {
+    const l = local({ peerAsns: 'external' });
+    expect(ok(l, open()).peerAsn).toBe(65002);
+    expect(ok(l, as4Open(4200000000)).peerAsn).toBe(4200000000);
+    const own = negotiate(l, open({ myAsn: l.localAsn, capabilities: [] }));
+    expect(own).toBeInstanceOf(Notification);
+    expect([(own as Notification).code, (own as Notification).subcode]).toEqual(BAD_PEER_AS);
+    expect((own as Notification).message).toContain(`is not external (not ${l.localAsn})`);
+  });
+
   it('RFC 6793: a 4-octet AS arrives as AS_TRANS in My AS plus the AS4 capability', () => {
     const l = local({ peerAsns: [4200000000] });
     expect(ok(l, as4Open(4200000000))).toMatchObject({ peerAsn: 4200000000, ibgp: false });

@@ -8,6 +8,20 @@
 import type { KubeTarget } from './kube-config.js';
 import { KubeApiError, kubeJson, putStatus } from './kube-request.js';
 
+/** Desired statuses compared with the held ones between two turns of the event loop. */
+const COMPARED_PER_TURN = 256;
+
+/** The JSON of a held object's status, made once per object (objects are replaced, never changed). */
+const heldJson = new WeakMap<StatusObject, string>();
+function statusJson(o: StatusObject): string {
+  let json = heldJson.get(o);
+  if (json === undefined) {
+    json = JSON.stringify(o.status);
+    heldJson.set(o, json);
+  }
+  return json;
+}
+
 /** How long a kind the API server does not serve is left alone. */
 const ABSENT_RETRY_MS = 60_000;
 
@@ -98,9 +112,13 @@ export class StatusObjects {
       await this.remove(obj);
       held.delete(key);
     }
+    let compared = 0;
     for (const [key, d] of want) {
+      // Thousands of services: the event loop gets a turn now and then, so sessions and the
+      // watcher are not held up by a pass that mostly finds nothing to write.
+      if (++compared % COMPARED_PER_TURN === 0) await new Promise((r) => setImmediate(r));
       const current = held.get(key);
-      if (current && JSON.stringify(current.status) === JSON.stringify(d.status)) continue;
+      if (current && statusJson(current) === JSON.stringify(d.status)) continue;
       held.set(key, await this.write(current ?? (await this.create(d)), d.status));
     }
   }

@@ -11,6 +11,7 @@ import { startHerald } from './harness/herald.js';
 import {
   type DaemonKind,
   type Family,
+  type LinkTopology,
   type ReceivedRoute,
   type RouteSpec,
   type RunningPeer,
@@ -59,11 +60,9 @@ const HERALD_ROUTES = [
 
 describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s', (kind) => {
   const topo = useTopology();
-
-  it('eBGP over IPv4, Herald (4-octet ASN) dialling: routes and attributes both ways, withdrawals both ways', async () => {
-    const t = await topo.link();
-    const routes = peerRoutes(1000);
-    const peer = await startPeer(kind, {
+  /** The peer on the link's far side (AS PEER_ASN), waiting for Herald (AS HERALD_ASN) to dial. */
+  const ebgpPeer = (t: LinkTopology, routes?: RouteSpec[]) =>
+    startPeer(kind, {
       ns: t.b.ns,
       routerId: t.b.ipv4,
       asn: PEER_ASN,
@@ -71,6 +70,11 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s', 
       neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, passive: true }],
       routes,
     });
+
+  it('eBGP over IPv4, Herald (4-octet ASN) dialling: routes and attributes both ways, withdrawals both ways', async () => {
+    const t = await topo.link();
+    const routes = peerRoutes(1000);
+    const peer = await ebgpPeer(t, routes);
     const herald = await startHerald(t, t.a.ns, {
       asn: HERALD_ASN,
       routerId: t.a.ipv4,
@@ -147,13 +151,7 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s', 
 
   it("peerAsn external: the session takes the peer's AS from its OPEN, eBGP rules apply", async () => {
     const t = await topo.link();
-    const peer = await startPeer(kind, {
-      ns: t.b.ns,
-      routerId: t.b.ipv4,
-      asn: PEER_ASN,
-      localAddress: t.b.ipv4,
-      neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, passive: true }],
-    });
+    const peer = await ebgpPeer(t);
     const herald = await startHerald(t, t.a.ns, {
       asn: HERALD_ASN,
       routerId: t.a.ipv4,

@@ -483,9 +483,8 @@ export class KubernetesMode implements KubernetesModeView {
         );
       }
     }
-    const present = new Set(state.services.map((s) => s.service));
     for (const [service] of this.logged.announced)
-      if (!present.has(service))
+      if (!decisions.has(service))
         this.log.info(
           { event: LogEvent.serviceWithdrawn, service, reason: 'deleted' },
           'service withdrawn: deleted',

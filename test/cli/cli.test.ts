@@ -1,9 +1,9 @@
 // The real `bin/herald` binary, built from the sources first.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { multihopProblem, onConnectedSubnet } from '../../src/daemon/multihop-hint.js';
@@ -130,6 +130,64 @@ describe('herald CLI', () => {
       .filter((e) => e !== 'healthCheckChanged');
     expect(events).toEqual(['daemonStarting', 'listening', 'apiListening', 'configLoaded', 'daemonStopping']);
   }, 30_000);
+
+  it('run loads only what its config needs: no Kubernetes, BFD, HTTP server or API framework for a bare config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-loading-'));
+    // Every module any thread of the daemon resolves, written down by a module resolution hook.
+    const hooks = join(dir, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      "import { appendFileSync } from 'node:fs';\n" +
+        'export async function resolve(specifier, context, next) {\n' +
+        '  const r = await next(specifier, context);\n' +
+        "  appendFileSync(process.env.HERALD_TEST_RESOLVED, r.url + '\\n');\n" +
+        '  return r;\n}\n',
+    );
+    const register = join(dir, 'register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const run = async (name: string, config: string, args: string[] = []) => {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(file, config);
+      const resolved = join(dir, `${name}.resolved`);
+      writeFileSync(resolved, '');
+      const child = spawnTracked(HERALD, ['run', '--config', file, ...args], {
+        env: { ...process.env, NODE_OPTIONS: `--import ${register}`, HERALD_TEST_RESOLVED: resolved },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('"configLoaded"')) child.kill('SIGTERM');
+      });
+      await exited(child);
+      return { out, urls: readFileSync(resolved, 'utf8').split('\n') };
+    };
+    try {
+      const bare = await run(
+        'bare',
+        `asn: 64512\nrouterId: 192.0.2.10\nlisten: false\napi: { listen: ${join(dir, 'api.sock')} }\n` +
+          'neighbors:\n  - { address: 127.0.0.2, peerAsn: 64513, passive: true }\n' +
+          'announce:\n  - prefix: 10.0.0.0/24\n',
+      );
+      expect(bare.out).toContain('"configLoaded"');
+      expect(bare.urls.some((u) => u.endsWith('/dist/daemon/daemon.js'))).toBe(true);
+      // The BFD session code (FSM, driver, signing) lives in the BFD worker, started by a BFD neighbor.
+      const unwanted =
+        /\/dist\/k8s\/|\/dist\/daemon\/kubernetes-|\/dist\/bfd\/(fsm|driver|manager|auth)\.js|\/dist\/api\/server\.js|\/fastify\/|^node:(http|https|dgram|crypto)$/;
+      expect(bare.urls.filter((u) => unwanted.test(u))).toEqual([]);
+      // The hook does see Kubernetes mode when the config asks for it (the kubeconfig is missing).
+      const k8s = await run(
+        'k8s',
+        'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\napi: false\nkubernetes: { enabled: true }\n',
+        ['--kubeconfig', join(dir, 'missing-kubeconfig')],
+      );
+      expect(k8s.urls.some((u) => u.endsWith('/dist/daemon/kubernetes-mode.js'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('starts with a few lines on a terminal (pretty), no config dump and no <redacted> for unset secrets', async () => {
     const file = join(tmpdir(), `herald-pretty-${process.pid}.yaml`);

@@ -18,7 +18,7 @@ import { RoutingEngine } from '../rib/routing-engine.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
 import type { FsmConfig } from '../session/fsm-types.js';
-import type { PeerAsns } from '../session/negotiate.js';
+import { namedPeerAsns, type PeerAsns } from '../session/negotiate.js';
 import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
 import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
@@ -629,7 +629,7 @@ export class Daemon {
         exportPolicy: n.exportPolicy,
         routeReflectorClient: n.routeReflectorClient,
         addPathSendMax: n.addPath === 'send' || n.addPath === 'both' ? n.addPathSendMax : undefined,
-        configuredAsns: peerAsns === 'external' ? [] : peerAsns,
+        configuredAsns: namedPeerAsns(peerAsns),
         importRules: {
           localAsn: this.current.asn,
           allowAsIn: n.allowAsIn,

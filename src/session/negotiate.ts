@@ -20,8 +20,13 @@ import {
 
 export type PeerAsns = readonly number[] | 'external';
 
+/** The ASNs `asns` names (none for `external`, which names no AS but excludes ours). */
+export function namedPeerAsns(asns: PeerAsns): readonly number[] {
+  return asns === 'external' ? [] : asns;
+}
+
 /** Whether `asn` in the peer's OPEN is one `accepted` allows (our own AS for an external peer: no). */
-export function acceptsPeerAsn(accepted: PeerAsns, asn: number, localAsn: number): boolean {
+function acceptsPeerAsn(accepted: PeerAsns, asn: number, localAsn: number): boolean {
   return accepted === 'external' ? asn !== localAsn : accepted.includes(asn);
 }
 

@@ -22,7 +22,7 @@ import {
 import type { Clock } from './clock.js';
 import { type MessageCounters, SessionDriver, zeroCounters } from './driver.js';
 import { type DownReason, type FsmConfig, SessionState } from './fsm-types.js';
-import type { Negotiated } from './negotiate.js';
+import { type Negotiated, namedPeerAsns } from './negotiate.js';
 
 export interface PeerOptions {
   readonly address: string;
@@ -111,8 +111,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   /** The ASNs this neighbor may use (one, or a dynamic range's list; none named for `external`). */
   get configuredAsns(): readonly number[] {
-    const asns = this.config.local.peerAsns;
-    return asns === 'external' ? [] : asns;
+    return namedPeerAsns(this.config.local.peerAsns);
   }
 
   get state(): SessionState {

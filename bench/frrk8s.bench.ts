@@ -25,11 +25,9 @@
 //
 // Env: BENCH_FRRK8S_TRIALS=20 (each adds and removes a prefix), BENCH_FRRK8S_DEBOUNCE_MS=0,
 // BENCH_FRRK8S_SETTLE_S=5, BENCH_RUN_LIMIT_S=600.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type HeraldInstance, startHerald } from '../test/interop/harness/herald.js';
 import { addLan, delay, exec, interopUnavailable, Topology, waitFor } from '../test/interop/harness/index.js';
-import { FakeApiServer, kubeconfigFor } from '../test/k8s/fake-api-server.js';
+import { FakeApiServer } from '../test/k8s/fake-api-server.js';
 import { advertisement, frrConfiguration, node, peer, pool, service, slice } from '../test/k8s/resources.js';
 import { cpuSeconds, rssBytes } from './ingest/proc.js';
 import { RouterProcess } from './k8s/router-process.js';
@@ -104,25 +102,25 @@ async function main(): Promise<number> {
       hostAddress: `${API_HOST}/24`,
     });
     for (let k = 1; k <= PEERS; k++) await exec(r, 'ip', ['addr', 'add', `${listener(k)}/24`, 'dev', 'br0']);
-    await api.start(0, API_HOST);
-    for (const o of [
-      pool('lb', { addresses: ['10.200.0.0/16'] }),
-      advertisement('all'),
-      peer('router', {
-        myASN: HERALD_ASN,
-        peerASN: ROUTER_ASN,
-        peerAddress: listener(METALLB),
-        holdTime: '90s',
-      }),
-      node('node-1', { address: NODE }),
-    ])
-      api.apply(o);
+    const kubeconfig = await api.serve(
+      API_HOST,
+      [
+        pool('lb', { addresses: ['10.200.0.0/16'] }),
+        advertisement('all'),
+        peer('router', {
+          myASN: HERALD_ASN,
+          peerASN: ROUTER_ASN,
+          peerAddress: listener(METALLB),
+          holdTime: '90s',
+        }),
+        node('node-1', { address: NODE }),
+      ],
+      t.dir,
+    );
     for (let i = 0; i < SERVICES; i++) {
       api.apply(service(`svc-${i}`, { ips: [`10.200.0.${i}`] }));
       api.apply(slice(`svc-${i}`, [{ node: 'node-1', ready: true }]));
     }
-    const kubeconfig = join(t.dir, 'kubeconfig');
-    writeFileSync(kubeconfig, kubeconfigFor(api.url));
     for (let k = 0; k <= PEERS; k++)
       routers.push(
         new RouterProcess(r, { address: listener(k), asn: ROUTER_ASN, bgpId: listener(k), holdTime: 90 }),

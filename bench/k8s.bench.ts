@@ -29,12 +29,10 @@
 // BENCH_K8S_DEBOUNCE_MS=200 (Herald's default), BENCH_K8S_SETTLE_S=5, BENCH_K8S_IDLE_S=60 (the
 // steady-state figure: RSS that long after the routes were held), BENCH_RUN_LIMIT_S=600,
 // BENCH_K8S_ALLOC_SERVICES=1000 (phase 5; 0 skips it), BENCH_K8S_ONLY=idle (phases 1 and 2 alone).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ALLOCATOR_LEASE } from '../src/daemon/kubernetes-mode.js';
 import { type HeraldInstance, startHerald } from '../test/interop/harness/herald.js';
 import { addLan, delay, interopUnavailable, Topology, waitFor } from '../test/interop/harness/index.js';
-import { FakeApiServer, kubeconfigFor } from '../test/k8s/fake-api-server.js';
+import { FakeApiServer } from '../test/k8s/fake-api-server.js';
 import { advertisement, node, peer, pool, service, slice } from '../test/k8s/resources.js';
 import { rssBytes } from './ingest/proc.js';
 import { RouterProcess } from './k8s/router-process.js';
@@ -164,16 +162,16 @@ async function main(): Promise<number> {
       members: [{ ns: n, address: `${NODE}/24` }],
       hostAddress: `${API_HOST}/24`,
     });
-    await api.start(0, API_HOST);
-    for (const o of [
-      pool('lb', { addresses: ['10.200.0.0/16', '10.201.0.0/24'] }),
-      advertisement('all'),
-      peer('router', { myASN: HERALD_ASN, peerASN: ROUTER_ASN, peerAddress: ROUTER, holdTime: '90s' }),
-      node('node-1', { address: NODE }),
-    ])
-      api.apply(o);
-    const kubeconfig = join(t.dir, 'kubeconfig');
-    writeFileSync(kubeconfig, kubeconfigFor(api.url));
+    const kubeconfig = await api.serve(
+      API_HOST,
+      [
+        pool('lb', { addresses: ['10.200.0.0/16', '10.201.0.0/24'] }),
+        advertisement('all'),
+        peer('router', { myASN: HERALD_ASN, peerASN: ROUTER_ASN, peerAddress: ROUTER, holdTime: '90s' }),
+        node('node-1', { address: NODE }),
+      ],
+      t.dir,
+    );
     const router = new RouterProcess(r, { address: ROUTER, asn: ROUTER_ASN, bgpId: ROUTER, holdTime: 90 });
     routerOutput = () => router.child.output();
     await waitFor(() => router.isListening, { timeoutMs: 20_000, what: 'router listening' });

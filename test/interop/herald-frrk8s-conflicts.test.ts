@@ -13,10 +13,8 @@
 //
 // Network: a bridge in r1 (198.18.81.0/24): router r1 .254 (the bridge), router r2 .253, the node
 // .1; the fake API server listens on the host end of one more veth on that bridge (.100).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
+import { FakeApiServer } from '../k8s/fake-api-server.js';
 import { frrConfiguration, node } from '../k8s/resources.js';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
 import {
@@ -141,11 +139,11 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       });
 
       api = new FakeApiServer();
-      await api.start(0, API_HOST);
-      for (const o of [node(NODE.name, { address: NODE.address }), conflictA, conflictB(TOR_ASN + 1)])
-        api.apply(o);
-      const kubeconfig = join(t.dir, 'kubeconfig');
-      writeFileSync(kubeconfig, kubeconfigFor(api.url));
+      const kubeconfig = await api.serve(
+        API_HOST,
+        [node(NODE.name, { address: NODE.address }), conflictA, conflictB(TOR_ASN + 1)],
+        t.dir,
+      );
 
       const routes = [ALLOWED, FILTERED, ...README_RECEIVE].map((prefix) => ({ prefix }));
       const router = (ns: string, address: string) =>

@@ -11,10 +11,8 @@
 //
 // Network: node n and router r on a bridge in r (198.18.78.0/24: the node .1, the router .254); the
 // fake API server listens on the host end of one more veth on that bridge (.100).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
+import { FakeApiServer } from '../k8s/fake-api-server.js';
 import { frrConfiguration, node } from '../k8s/resources.js';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
 import { addLan, type FrrPeer, interopUnavailable, startFrr, Topology, waitFor } from './harness/index.js';
@@ -96,10 +94,7 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       });
 
       api = new FakeApiServer();
-      await api.start(0, API_HOST);
-      for (const o of [node(NODE.name, { address: NODE.address }), A, B]) api.apply(o);
-      const kubeconfig = join(t.dir, 'kubeconfig');
-      writeFileSync(kubeconfig, kubeconfigFor(api.url));
+      const kubeconfig = await api.serve(API_HOST, [node(NODE.name, { address: NODE.address }), A, B], t.dir);
 
       frr = await startFrr({
         ns: r,

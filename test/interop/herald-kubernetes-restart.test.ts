@@ -4,10 +4,8 @@
 // — it is never withdrawn — and gets it fresh again once the new Herald has read the cluster and
 // sent End-of-RIB. Network as in herald-kubernetes.test.ts: a bridge in the router's namespace, the
 // node on it, the fake API server on the host end of one more veth.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
+import { FakeApiServer } from '../k8s/fake-api-server.js';
 import { advertisement, node, peer, pool, service, slice } from '../k8s/resources.js';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
 import {
@@ -50,24 +48,24 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)('Kubernetes mode: a r
       members: [{ ns: n, address: `${NODE}/24` }],
       hostAddress: `${API_HOST}/24`,
     });
-    await api.start(0, API_HOST);
-    for (const o of [
-      pool('lb', { addresses: ['203.0.113.0/24'] }),
-      advertisement('all'),
-      peer('router', {
-        myASN: HERALD_ASN,
-        peerASN: ROUTER_ASN,
-        peerAddress: ROUTER,
-        connectTime: '1s',
-        enableGracefulRestart: true,
-      }),
-      node('node-1', { address: NODE }),
-      service('web', { ips: ['203.0.113.10'] }),
-      slice('web', [{ node: 'node-1' }]),
-    ])
-      api.apply(o);
-    const kubeconfig = join(t.dir, 'kubeconfig');
-    writeFileSync(kubeconfig, kubeconfigFor(api.url));
+    const kubeconfig = await api.serve(
+      API_HOST,
+      [
+        pool('lb', { addresses: ['203.0.113.0/24'] }),
+        advertisement('all'),
+        peer('router', {
+          myASN: HERALD_ASN,
+          peerASN: ROUTER_ASN,
+          peerAddress: ROUTER,
+          connectTime: '1s',
+          enableGracefulRestart: true,
+        }),
+        node('node-1', { address: NODE }),
+        service('web', { ips: ['203.0.113.10'] }),
+        slice('web', [{ node: 'node-1' }]),
+      ],
+      t.dir,
+    );
     const router = await startFrr({
       ns: r,
       routerId: ROUTER,

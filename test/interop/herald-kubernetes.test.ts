@@ -11,12 +11,10 @@
 // the router .254). The fake API server runs in this test process, so it listens on the host end
 // of one more veth on that bridge (.100): namespaced processes cannot reach the host's loopback.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeApiServer, kubeconfigFor } from '../k8s/fake-api-server.js';
+import { FakeApiServer } from '../k8s/fake-api-server.js';
 import { advertisement, node, peer, pool, service, slice } from '../k8s/resources.js';
 import { type HeraldInstance, startHerald } from './harness/herald.js';
 import {
@@ -107,24 +105,24 @@ describe.skipIf(interopUnavailable(['frr']) !== undefined)(
       await addLan(t, { bridgeNs: r, address: `${ROUTER}/24`, members, hostAddress: `${API_HOST}/24` });
 
       api = new FakeApiServer();
-      await api.start(0, API_HOST);
-      for (const o of [
-        pool('lb', { addresses: ['203.0.113.0/24'] }),
-        advertisement('ecmp', { communities: ['64512:100', '64512:200'] }),
-        peer('router', {
-          myASN: HERALD_ASN,
-          peerASN: ROUTER_ASN,
-          peerAddress: ROUTER,
-          holdTime: '9s',
-          connectTime: '1s',
-        }),
-        ...NODES.map((n) => node(n.name, { address: n.address })),
-        service('web', { ips: [SERVICE_IP] }),
-        slice('web', [{ node: 'node-1' }]),
-      ])
-        api.apply(o);
-      const kubeconfig = join(t.dir, 'kubeconfig');
-      writeFileSync(kubeconfig, kubeconfigFor(api.url));
+      const kubeconfig = await api.serve(
+        API_HOST,
+        [
+          pool('lb', { addresses: ['203.0.113.0/24'] }),
+          advertisement('ecmp', { communities: ['64512:100', '64512:200'] }),
+          peer('router', {
+            myASN: HERALD_ASN,
+            peerASN: ROUTER_ASN,
+            peerAddress: ROUTER,
+            holdTime: '9s',
+            connectTime: '1s',
+          }),
+          ...NODES.map((n) => node(n.name, { address: n.address })),
+          service('web', { ips: [SERVICE_IP] }),
+          slice('web', [{ node: 'node-1' }]),
+        ],
+        t.dir,
+      );
 
       frr = await startFrr({
         ns: r,

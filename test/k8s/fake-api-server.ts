@@ -5,8 +5,10 @@
 // when allowWatchBookmarks=true, ERROR), and a 410 Gone ERROR Status event when N is older than
 // the retained history (after `compact()`), as the real server answers an expired watch.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
 import type { KubeTarget } from '../../src/k8s/kube-config.js';
 
 type Obj = {
@@ -147,6 +149,15 @@ export class FakeApiServer {
     this.server = server;
     const address = server.address();
     this.port = typeof address === 'object' && address ? address.port : port;
+  }
+
+  /** Listens on `host` holding `objects`; returns the path of a kubeconfig for it, written in `dir`. */
+  async serve(host: string, objects: readonly Obj[], dir: string): Promise<string> {
+    await this.start(0, host);
+    for (const o of objects) this.apply(o);
+    const file = join(dir, 'kubeconfig');
+    writeFileSync(file, kubeconfigFor(this.url));
+    return file;
   }
 
   /** Goes away like a crashed API server: every connection is cut. Objects are kept. */

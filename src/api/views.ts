@@ -27,7 +27,7 @@ export function neighborView(daemon: Daemon, p: Peer): NeighborView {
     address: p.address,
     description: daemon.neighborConfig(p.address)?.description ?? null,
     peerAsn: s?.peerAsn ?? p.configuredAsns[0] ?? null,
-    localAsn: daemon.config.asn,
+    localAsn: routes?.localAsn ?? daemon.config.asn,
     state: p.state,
     uptimeSeconds: established === undefined ? null : Math.floor((Date.now() - established) / 1000),
     lastError: p.stats.lastError ?? null,

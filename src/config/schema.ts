@@ -30,6 +30,17 @@ export const NeighborSchema = Type.Object(
         description: 'Any AS number but our own (an eBGP peer whose AS is not known in advance)',
       }),
     ]),
+    localAsn: Opt(
+      ASN(
+        "The AS this session speaks as (OPEN, AS_PATH, iBGP or eBGP), like BIRD's `local as` or MetalLB's per-peer myASN (default: asn)",
+      ),
+    ),
+    routerId: Opt(
+      Type.String({
+        format: 'ipv4',
+        description: "This session's BGP Identifier, like MetalLB's per-peer routerID (default: routerId)",
+      }),
+    ),
     port: Opt(Type.Integer({ minimum: 1, maximum: 65535, default: 179, description: 'Peer TCP port' })),
     passive: Opt(Type.Boolean({ default: false, description: 'Wait for the peer to connect' })),
     ebgpMultihop: Opt(Type.Integer({ minimum: 1, maximum: 255, description: 'TTL for eBGP multihop' })),

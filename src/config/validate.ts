@@ -22,6 +22,7 @@ import {
 } from './schema.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { secret } from './secrets.js';
+import { sessionAsn } from './session-asn.js';
 import type {
   AnnouncementConfig,
   ApiConfig,
@@ -217,9 +218,10 @@ export function validateConfig(doc: unknown): HeraldConfig {
     if (n.addPathSendMax !== undefined && n.addPath !== 'send' && n.addPath !== 'both')
       problems.push(`neighbors[${i}].addPathSendMax: needs addPath: send or both`);
     // RFC 4456 §6: clients are iBGP peers of the reflector.
-    if (n.routeReflectorClient && n.peerAsn !== config.asn)
+    const localAsn = sessionAsn(n, config);
+    if (n.routeReflectorClient && n.peerAsn !== localAsn)
       problems.push(
-        `neighbors[${i}].routeReflectorClient: only an iBGP neighbor (peerAsn ${config.asn}) can be a route-reflector client`,
+        `neighbors[${i}].routeReflectorClient: only an iBGP neighbor (peerAsn ${localAsn}) can be a route-reflector client`,
       );
   });
   if (config.fib.prefixList !== undefined && !config.prefixLists?.[config.fib.prefixList])

@@ -3,6 +3,7 @@
 // the routing engine decides it for the Adj-RIB-Out. And what an announcement asks for that no
 // neighbor will see: LOCAL_PREF goes to iBGP neighbors only (RFC 4271 §5.1.5: "A BGP speaker MUST
 // NOT include this attribute in UPDATE messages it sends to external peers").
+import { sessionAsn } from '../config/session-asn.js';
 import type { HeraldConfig } from '../config/types.js';
 import type { RoutingEngine } from '../rib/routing-engine.js';
 import { parsePrefix } from '../wire/index.js';
@@ -101,7 +102,7 @@ export function announcementReports(
 export function localPrefConfigWarnings(config: HeraldConfig): string[] {
   if (config.kubernetes.enabled) return [];
   const ibgp = [
-    ...config.neighbors.map((n) => n.peerAsn === config.asn),
+    ...config.neighbors.map((n) => n.peerAsn === sessionAsn(n, config)),
     ...config.dynamicNeighbors.map((d) => d.peerAsn.includes(config.asn)),
   ];
   return config.announce.flatMap((a, i) =>

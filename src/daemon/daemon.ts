@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import type { BfdSessionRunner } from '../bfd/worker-manager.js';
+import { sessionAsn } from '../config/session-asn.js';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
@@ -578,15 +579,16 @@ export class Daemon {
     restarting = false,
   ): FsmConfig {
     const families = n.families.map((f) => FAMILY_BY_NAME[f]);
+    const localAsn = sessionAsn(n, this.current);
     return {
       local: {
-        localAsn: this.current.asn,
-        bgpId: this.routerId,
+        localAsn,
+        bgpId: n.routerId ?? this.routerId,
         peerAsns,
         holdTime: n.holdTime,
         keepalive: n.keepalive,
         capabilities: localCapabilities({
-          localAsn: this.current.asn,
+          localAsn,
           families,
           ipv6Transport,
           gracefulRestart: n.gracefulRestart.enabled
@@ -609,6 +611,7 @@ export class Daemon {
     passive = n.passive,
   ): Peer {
     const address = normalize(n.address);
+    const localAsn = sessionAsn(n, this.current);
     const log = this.opts.log.child({ peer: address });
     const peer = new Peer({
       address,
@@ -618,9 +621,9 @@ export class Daemon {
       dial: passive
         ? undefined
         : (signal: AbortSignal) =>
-            (this.opts.dial ? this.opts.dial(n, signal) : dialNeighbor(n, this.current.asn, signal)).catch(
+            (this.opts.dial ? this.opts.dial(n, signal) : dialNeighbor(n, localAsn, signal)).catch(
               (e: unknown) => {
-                throw dialError(e, signal, n, this.current.asn);
+                throw dialError(e, signal, n, localAsn);
               },
             ),
       routes: this.engine.addNeighbor({
@@ -630,13 +633,14 @@ export class Daemon {
         routeReflectorClient: n.routeReflectorClient,
         addPathSendMax: n.addPath === 'send' || n.addPath === 'both' ? n.addPathSendMax : undefined,
         configuredAsns: namedPeerAsns(peerAsns),
+        localAsn,
         importRules: {
-          localAsn: this.current.asn,
+          localAsn,
           allowAsIn: n.allowAsIn,
-          routerId: this.routerId,
+          routerId: n.routerId ?? this.routerId,
           clusterId: this.current.clusterId,
           enforceFirstAs: n.enforceFirstAs,
-          singleHop: isSingleHop(ttlPolicy(n, this.current.asn)),
+          singleHop: isSingleHop(ttlPolicy(n, localAsn)),
         },
         maxPrefixes: maxPrefixGuard(n, () => this.peers.get(address), log),
       }),
@@ -692,7 +696,7 @@ export class Daemon {
     }
     socket.setNoDelay(true);
     const n = this.neighborConfigs.get(peer.address);
-    if (n) applyToAccepted(socket, n, this.current.asn);
+    if (n) applyToAccepted(socket, n, sessionAsn(n, this.current));
     peer.accept(socket);
   }
 }

@@ -1,9 +1,9 @@
 // The sessions of a Kubernetes snapshot (BGPPeers selecting this node) as neighbor configs,
 // normalized by the same code as the config file's neighbors, so defaults and checks are the
 // same. What Herald cannot do for a session is reported as a problem naming the BGPPeer, never
-// silently dropped: a myASN other than the config's asn (Herald speaks one AS), BGP unnumbered
-// (interface), localASN; a per-session router id or BFD echo mode are
-// reported and the session runs without them. The BGPPeer's bfdProfile becomes the neighbor's BFD
+// silently dropped: BGP unnumbered (interface), localASN; BFD echo mode is reported and the
+// session runs without it. A myASN other than the config's asn or a routerID other than the
+// node's become the neighbor's own localAsn and routerId, as MetalLB's native speaker runs them. The BGPPeer's bfdProfile becomes the neighbor's BFD
 // session (MetalLB's defaults: 300 ms × 3). A config-file neighbor on the same address wins.
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { ConfigError, normalizeNeighbor } from '../config/validate.js';
@@ -18,14 +18,9 @@ export interface SessionNeighbors {
 }
 
 /** Why the session cannot run, or undefined. */
-function unsupported(s: PeerSession, asn: number): { field: string; reason: string } | undefined {
+function unsupported(s: PeerSession): { field: string; reason: string } | undefined {
   if (s.address === undefined)
     return { field: 'spec.interface', reason: 'BGP unnumbered (interface) is not supported' };
-  if (s.localAsn !== asn)
-    return {
-      field: 'spec.myASN',
-      reason: `${s.localAsn} differs from the config's asn ${asn} (Herald speaks one AS)`,
-    };
   if (s.localAsnOverride !== undefined)
     return { field: 'spec.localASN', reason: 'a local AS override is not supported' };
   return undefined;
@@ -55,7 +50,12 @@ function bfdOf(profile: NonNullable<PeerSession['bfdProfile']>, multihop: boolea
   );
 }
 
-function neighborOf(s: PeerSession, peerAsn: number | 'external'): Record<string, unknown> {
+function neighborOf(
+  s: PeerSession,
+  peerAsn: number | 'external',
+  config: Pick<HeraldConfig, 'asn'>,
+  routerId: string,
+): Record<string, unknown> {
   const required = {
     address: s.address,
     peerAsn,
@@ -65,6 +65,8 @@ function neighborOf(s: PeerSession, peerAsn: number | 'external'): Record<string
     description: s.resource,
   };
   const optional = {
+    localAsn: s.localAsn === config.asn ? undefined : s.localAsn,
+    routerId: s.routerId === routerId ? undefined : s.routerId,
     holdTime: s.holdTime,
     keepalive: s.keepalive,
     connectRetry: s.connectRetry,
@@ -89,7 +91,7 @@ export function sessionNeighbors(
   const configured = new Set(config.neighbors.map((n) => n.address));
   const seen = new Map<string, string>();
   for (const s of sessions) {
-    const why = unsupported(s, config.asn);
+    const why = unsupported(s);
     if (why) {
       problem(s, why.field, `${why.reason}; session left out`);
       continue;
@@ -97,8 +99,8 @@ export function sessionNeighbors(
     let n: NeighborConfig;
     try {
       // dynamicASN: `internal` is our own AS; `external` any other, learned from the peer's OPEN.
-      const peerAsn = s.peerAsn ?? (s.dynamicAsn === 'external' ? 'external' : config.asn);
-      n = normalizeNeighbor(neighborOf(s, peerAsn), 'spec');
+      const peerAsn = s.peerAsn ?? (s.dynamicAsn === 'external' ? 'external' : s.localAsn);
+      n = normalizeNeighbor(neighborOf(s, peerAsn, config, routerId), 'spec');
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       for (const p of e.problems)
@@ -118,8 +120,6 @@ export function sessionNeighbors(
         'spec.bfdProfile',
         `BFDProfile ${s.bfdProfile.name}: echo mode is not supported; the session runs in asynchronous mode`,
       );
-    if (s.routerId && s.routerId !== routerId)
-      problem(s, 'spec.routerID', `a per-session router id is not supported; the session uses ${routerId}`);
     if (configured.has(n.address))
       problem(
         s,

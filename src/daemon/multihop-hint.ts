@@ -4,6 +4,7 @@
 // and a session that dies that way gets the reason as its lastError and one log line.
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os';
 import ipaddr from 'ipaddr.js';
+import { sessionAsn } from '../config/session-asn.js';
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { Peer } from '../session/peer.js';
@@ -51,7 +52,7 @@ export function multihopWarnings(
   interfaces: Interfaces = networkInterfaces(),
 ): string[] {
   return config.neighbors.flatMap((n, i) => {
-    const problem = multihopProblem(n, config.asn, interfaces);
+    const problem = multihopProblem(n, sessionAsn(n, config), interfaces);
     return problem ? [`neighbors[${i}].ebgpMultihop: ${problem}`] : [];
   });
 }
@@ -63,7 +64,7 @@ export function multihopWarnings(
 export function explainSetupFailures(
   peer: Peer,
   neighbor: () => NeighborConfig | undefined,
-  localAsn: () => number,
+  configAsn: () => number,
   log: Logger,
   interfaces: () => Interfaces = networkInterfaces,
 ): void {
@@ -71,7 +72,7 @@ export function explainSetupFailures(
   peer.on('setupFailed', (reason) => {
     const n = neighbor();
     if (reason.kind !== 'holdTimerExpired' || !n) return;
-    const problem = multihopProblem(n, localAsn(), interfaces());
+    const problem = multihopProblem(n, sessionAsn(n, { asn: configAsn() }), interfaces());
     if (!problem) return;
     peer.stats.lastError = `hold timer expired before Established: ${problem}`;
     log[logged ? 'debug' : 'warn'](

@@ -31,6 +31,8 @@ export interface PeerLike {
   readonly session?: { readonly peerAsn: number; readonly peerBgpId: string; readonly ibgp: boolean };
   /** The ASNs configured for the neighbor: the peer ASN and iBGP/eBGP while there is no session. */
   readonly configuredAsns?: readonly number[];
+  /** The AS its session speaks as (absent: the engine's). */
+  readonly localAsn?: number;
   /**
    * The attributes a received path has after the neighbor's import policy, or undefined when the
    * policy rejects it (absent: every path is accepted as received).
@@ -69,10 +71,11 @@ export function candidatePeer(p: PeerLike, localAsn: number): CandidatePeer {
   if (s) return { address: p.address, asn: s.peerAsn, bgpId: idNumber(s.peerBgpId), ebgp: !s.ibgp };
   // Down (stale routes only): the configured ASN stands in; the router id is unknown and loses ties.
   const asns = p.configuredAsns ?? [];
+  const sessionAsn = p.localAsn ?? localAsn;
   return {
     address: p.address,
     asn: asns.length === 1 ? asns[0] : undefined,
-    ebgp: !(asns.length > 0 && asns.every((a) => a === localAsn)),
+    ebgp: !(asns.length > 0 && asns.every((a) => a === sessionAsn)),
   };
 }
 

@@ -90,7 +90,7 @@ export interface NeighborRibsOptions {
   readonly notSent: (routes: readonly NotSent[]) => void;
   /** Prefixes whose paths changed (only while the engine follows the Loc-RIB). */
   readonly pathsChanged: (prefixes: readonly Prefix[]) => void;
-  /** Our ASN (the import policy's context). */
+  /** The AS this neighbor's session speaks as (AS_PATH, iBGP, the import policy's context). */
   readonly localAsn: () => number;
   /** Max-prefix: the limit on accepted routes, and what to do past it (see MaxPrefixes). */
   readonly maxPrefixes?: MaxPrefixes;
@@ -232,6 +232,10 @@ export class NeighborRibs implements RouteExchange {
 
   get configuredAsns(): readonly number[] {
     return this.opts.configuredAsns;
+  }
+
+  get localAsn(): number {
+    return this.opts.localAsn();
   }
 
   received(body: Buffer): IngestResult {

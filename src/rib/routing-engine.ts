@@ -70,6 +70,8 @@ export interface NeighborSpec {
   /** Max-prefix limit and what to do past it. */
   readonly maxPrefixes?: MaxPrefixes;
   readonly configuredAsns: readonly number[];
+  /** The AS its session speaks as, when not the engine's (BIRD's per-protocol `local as`). */
+  readonly localAsn?: number;
   readonly importRules?: ImportRules;
   /** Our IPv6 address for IPv6 routes over an IPv4 session, if any. */
   readonly localAddress6?: string;
@@ -228,7 +230,7 @@ export class RoutingEngine {
       failed: (e) => this.opts.report.internalError(spec.address, e),
       notSent: (routes) => this.opts.report.routesNotSent(spec.address, routes),
       pathsChanged: (prefixes) => this.pathsChanged(prefixes),
-      localAsn: this.opts.localAsn,
+      localAsn: spec.localAsn === undefined ? this.opts.localAsn : () => spec.localAsn as number,
       maxPrefixes: spec.maxPrefixes,
       settled: this.opts.settled,
       retired: this.retired,
@@ -445,7 +447,7 @@ export class RoutingEngine {
     for (const n of this.byAddress.values()) {
       const session = n.session;
       if (!session) continue;
-      const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
+      const t = this.learnedTarget(n, session);
       used.add(exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId));
     }
     for (const key of this.groups.keys()) {
@@ -469,7 +471,7 @@ export class RoutingEngine {
 
   /** What `n` gets on `session`: made again only when something it depends on changed (every change is exported to each target). */
   private targetFor(n: NeighborRibs, session: SessionFacts): ExportTarget {
-    const t = this.learnedTarget(n.address, session, this.localAddress6.get(n.address));
+    const t = this.learnedTarget(n, session);
     const memo = this.targets.get(n);
     if (
       memo !== undefined &&
@@ -571,7 +573,7 @@ export class RoutingEngine {
     const policy = this.exportPolicies.get(address) ?? null;
     const session = n.session;
     if (!session) return { policy, paths: [], refused: 'the session is not Established' };
-    const target = this.learnedTarget(address, session, this.localAddress6.get(address));
+    const target = this.learnedTarget(n, session);
     const own = this.localByKey().get(routeKey(prefix));
     const e = own
       ? localExport(own, target)
@@ -590,18 +592,14 @@ export class RoutingEngine {
     };
   }
 
-  private learnedTarget(
-    address: string,
-    session: SessionFacts,
-    localAddress6: string | undefined,
-  ): LearnedExportTarget {
+  private learnedTarget(n: NeighborRibs, session: SessionFacts): LearnedExportTarget {
     return {
-      address,
+      address: n.address,
       session,
-      localAsn: this.opts.localAsn(),
-      localAddress6,
-      exportPolicy: this.policyNamed(this.exportPolicies.get(address)),
-      routeReflectorClient: this.clients.has(address),
+      localAsn: n.localAsn,
+      localAddress6: this.localAddress6.get(n.address),
+      exportPolicy: this.policyNamed(this.exportPolicies.get(n.address)),
+      routeReflectorClient: this.clients.has(n.address),
       clusterId: this.opts.clusterId?.(),
     };
   }
@@ -609,7 +607,7 @@ export class RoutingEngine {
   /** iBGP or not: from the session when up, else from the configured ASNs. */
   private ibgp(n: NeighborRibs): boolean {
     if (n.session) return n.session.ibgp;
-    const asn = this.opts.localAsn();
+    const asn = n.localAsn;
     return n.configuredAsns.length > 0 && n.configuredAsns.every((a) => a === asn);
   }
 

@@ -113,6 +113,31 @@ describe('config validation', () => {
     ]);
   });
 
+  it("judges iBGP by a neighbor's own localAsn; localAsn and routerId are checked like asn and routerId", () => {
+    const c = parseConfig(
+      'asn: 65000\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 64900, localAsn: 64900, routerId: 192.0.2.7, routeReflectorClient: true }\n',
+    );
+    expect(c.neighbors[0]).toMatchObject({
+      localAsn: 64900,
+      routerId: '192.0.2.7',
+      routeReflectorClient: true,
+    });
+    expect(
+      problems(
+        'asn: 65000\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 65000, localAsn: 64900, routeReflectorClient: true }\n',
+      ),
+    ).toEqual([
+      'neighbors[0].routeReflectorClient: only an iBGP neighbor (peerAsn 64900) can be a route-reflector client',
+    ]);
+    const bad = problems(
+      'asn: 65000\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 1, localAsn: 0, routerId: fe80::1 }\n',
+    );
+    expect(bad.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      'neighbors[0].localAsn',
+      'neighbors[0].routerId',
+    ]);
+  });
+
   it('rejects an announcement whose attributes cannot fit a 4,096-octet UPDATE, naming it', () => {
     const list = (n: number, f: (i: number) => string) =>
       JSON.stringify(Array.from({ length: n }, (_, i) => f(i)));

@@ -57,11 +57,26 @@ describe('FRRNodeState of a plan', () => {
   });
 
   it('puts what the merged result could not run as written in the reload result', () => {
-    const withId = source('id', `bgp: {routers: [{asn: 64512, id: 192.0.2.254, neighbors: [${neighbor}]}]}`);
-    const s = nodeStateOf(plan([withId]), [], []);
-    expect(s.lastConversionResult).toBe('success');
-    expect(s.lastReloadResult).toMatch(
-      /^failed: .*a per-session router id is not supported; the session uses 192\.0\.2\.1/,
+    const unnumbered = source(
+      'u',
+      'bgp: {routers: [{asn: 64512, neighbors: [{interface: eth1, asn: 64513}]}]}',
     );
+    const s = nodeStateOf(plan([unnumbered]), [], []);
+    expect(s.lastConversionResult).toBe('success');
+    expect(s.lastReloadResult).toMatch(/^failed: .*BGP unnumbered \(interface\) is not supported/);
+  });
+
+  it("runs a router's own id and a VRF router's own ASN on its neighbors", () => {
+    const withId = source('id', `bgp: {routers: [{asn: 64512, id: 192.0.2.254, neighbors: [${neighbor}]}]}`);
+    const inVrf = source(
+      'vrf',
+      'bgp: {routers: [{asn: 64700, vrf: red, neighbors: [{address: 172.18.1.5, asn: 64513}]}]}',
+    );
+    const p = plan([withId, inVrf]);
+    expect(nodeStateOf(p, [], []).lastReloadResult).toBe('success');
+    expect(p.neighbors.map((n) => [n.address, n.routerId, n.localAsn, n.vrf])).toEqual([
+      ['172.18.0.5', '192.0.2.254', undefined, undefined],
+      ['172.18.1.5', undefined, 64700, 'red'],
+    ]);
   });
 });

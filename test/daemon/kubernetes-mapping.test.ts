@@ -171,12 +171,13 @@ describe('sessionNeighbors', () => {
       config,
       '192.0.2.1',
     );
-    expect(out.neighbors.map((n) => [n.address, n.peerAsn])).toEqual([
-      ['10.0.0.1', 64512],
-      ['10.0.0.2', 'external'],
+    expect(out.neighbors.map((n) => [n.address, n.peerAsn, n.localAsn])).toEqual([
+      ['10.0.0.1', 64512, undefined],
+      ['10.0.0.2', 'external', undefined],
+      // A myASN other than the config's asn: the session speaks as that AS.
+      ['10.0.0.3', 65000, 64999],
     ]);
     expect(out.problems.map((p) => p.message)).toEqual([
-      "BGPPeer metallb-system/other-as: spec.myASN: 64999 differs from the config's asn 64512 (Herald speaks one AS); session left out",
       'BGPPeer metallb-system/unnumbered: spec.interface: BGP unnumbered (interface) is not supported; session left out',
       'BGPPeer metallb-system/override: spec.localASN: a local AS override is not supported; session left out',
       'BGPPeer metallb-system/bad-timers: spec.keepalive: must be less than holdTime (30); session left out',
@@ -184,7 +185,7 @@ describe('sessionNeighbors', () => {
     ]);
   });
 
-  it('a config-file neighbor on the same address wins; echo mode and router id are reported, the session kept', () => {
+  it('a config-file neighbor on the same address wins; echo mode is reported, the session kept with its router id', () => {
     const out = sessionNeighbors(
       [
         session('cfg', { address: '10.0.0.5' }),
@@ -204,11 +205,8 @@ describe('sessionNeighbors', () => {
         ['bfd', '10.0.0.7'],
       ]),
     );
-    expect(out.problems.map((p) => p.field)).toEqual([
-      'spec.peerAddress',
-      'spec.bfdProfile',
-      'spec.routerID',
-    ]);
+    expect(out.problems.map((p) => p.field)).toEqual(['spec.peerAddress', 'spec.bfdProfile']);
+    expect(out.neighbors.map((n) => n.routerId)).toEqual([undefined, '192.0.2.99']);
     expect(out.problems[0].message).toContain('is a neighbor in the config file');
     expect(out.problems[1].message).toContain('echo mode is not supported');
   });

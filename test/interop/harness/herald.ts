@@ -14,6 +14,7 @@ const HERALD = fileURLToPath(new URL('../../../bin/herald', import.meta.url));
 export interface HeraldNeighborView {
   address: string;
   peerAsn: number | null;
+  localAsn: number;
   state: string;
   uptimeSeconds: number | null;
   lastError: string | null;

@@ -189,7 +189,9 @@ describe('Kubernetes mode in the daemon', () => {
     server.apply(peer('other-as', { myASN: 64999, peerASN: 65000, peerAddress: '10.0.0.3' }));
     await waitUntil(() => d.peers.has('10.0.0.3'), 5000, 'other-as session');
     expect(d.neighborConfig('10.0.0.3')?.localAsn).toBe(64999);
-    server.apply(peer('override', { myASN: 64512, peerASN: 65000, peerAddress: '10.0.0.4', localASN: 65100 }));
+    server.apply(
+      peer('override', { myASN: 64512, peerASN: 65000, peerAddress: '10.0.0.4', localASN: 65100 }),
+    );
     await waitUntil(() => m.problems().length > 0, 5000, 'problem reported');
     expect(m.problems()[0].message).toMatch(/BGPPeer metallb-system\/override: spec\.localASN: /);
     expect(d.peers.has('10.0.0.4')).toBe(false);

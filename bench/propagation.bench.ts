@@ -10,7 +10,7 @@
 //
 // Env: BENCH_RECEIVERS=herald,bird,frr,gobgp, BENCH_PROP_TRIALS=20, BENCH_PROP_WARMUP=3,
 // BENCH_PROP_WAIT_S=40 (per trial: FRR and GoBGP may hold eBGP advertisements for their
-// advertisement interval), BENCH_RUN_LIMIT_S=900.
+// advertisement interval), BENCH_RUN_LIMIT_S=900, BENCH_HERALD_NODE_ARGS (e.g. --perf-basic-prof).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,7 @@ const KINDS = receiverKindsFromEnv();
 const TRIALS = Math.min(250, Math.max(1, Number(process.env.BENCH_PROP_TRIALS ?? 20)));
 const WARMUP = Math.min(20, Math.max(0, Number(process.env.BENCH_PROP_WARMUP ?? 3)));
 const WAIT_MS = Number(process.env.BENCH_PROP_WAIT_S ?? 40) * 1000;
+const HERALD_NODE_ARGS = process.env.BENCH_HERALD_NODE_ARGS || undefined;
 const PEERS = Array.from({ length: 10 }, (_, i) => ({ address: `10.0.0.${11 + i}`, asn: 65001 + i }));
 const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
 
@@ -101,6 +102,7 @@ async function runOne(kind: (typeof KINDS)[number], files: string[]): Promise<Ro
     rx = await startReceiver(kind, t, {
       neighbors,
       heraldConfig: (c) => withLearnedExport(c, (address) => address !== t.a.ipv4),
+      heraldNodeArgs: HERALD_NODE_ARGS,
     });
     const sender = startSender(t, files[0], { more: files.slice(1) });
     // One process holds the 10 collector sessions: 10 node processes on a 2-core machine would

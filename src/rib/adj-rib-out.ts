@@ -27,6 +27,7 @@ import { Ipv6Table } from './ipv6-table.js';
 import { OutSet, OutSetRegistry } from './out-sets.js';
 import { sortByKey } from './radix-order.js';
 import { ipv4Prefix } from './route-view.js';
+import { runSteps, type Steps, wait } from './steps.js';
 
 export interface Sink {
   /**
@@ -212,13 +213,29 @@ export class AdjRibOut {
     if (old & ID_BITS) this.registry.release((old & ID_BITS) - 1);
   }
 
-  /** Sends what was staged (after the work queued before). Never rejects on the session's account. */
+  /**
+   * Sends what was staged (after the work queued before; with none, starting now, so what fits the
+   * socket is written before this returns). Never rejects on the session's account.
+   */
   flush(ctx: CodecContext, sink: Sink): Promise<SyncResult> {
-    this.queuedDrain ??= this.enqueue(() => {
-      this.queuedDrain = undefined;
-      return this.drain(ctx, sink);
-    });
-    return this.queuedDrain;
+    if (this.queuedDrain) return this.queuedDrain;
+    if (this.inFlight > 0) {
+      this.queuedDrain = this.enqueue(() => {
+        this.queuedDrain = undefined;
+        return runSteps(this.drain(ctx, sink));
+      });
+      return this.queuedDrain;
+    }
+    let done: SyncResult | Promise<SyncResult>;
+    try {
+      done = runSteps(this.drain(ctx, sink));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!(done instanceof Promise)) return Promise.resolve(done);
+    this.inFlight++;
+    this.busy = done.then(this.settled, this.settled);
+    return done;
   }
 
   /**
@@ -255,7 +272,7 @@ export class AdjRibOut {
         await this.yieldTurn();
         if (!sink.open || generation !== this.generation) return emptyResult();
       }
-      return this.drain(ctx, sink);
+      return runSteps(this.drain(ctx, sink));
     });
   }
 
@@ -314,7 +331,7 @@ export class AdjRibOut {
   }
 
   /** Sends staged changes until none is left (changes staged meanwhile included). */
-  private async drain(ctx: CodecContext, sink: Sink): Promise<SyncResult> {
+  private *drain(ctx: CodecContext, sink: Sink): Steps<SyncResult> {
     const result = emptyResult();
     const generation = this.generation;
     this.heldBack = new Map();
@@ -323,11 +340,11 @@ export class AdjRibOut {
       const v4 = this.takeV4(ctx, result);
       const v6 = this.pending6;
       this.pending6 = new Ipv6Table();
-      if (v4 && !(await this.sendV4(v4, ctx, sink, result, generation))) break;
-      if (v6.size > 0 && !(await this.drainV6(v6, ctx, sink, result, generation))) break;
+      if (v4 && !(yield* this.sendV4(v4, ctx, sink, result, generation))) break;
+      if (v6.size > 0 && !(yield* this.drainV6(v6, ctx, sink, result, generation))) break;
     }
     // What was gathered goes now, unless the session it was for is gone.
-    if (generation === this.generation) await this.flushBatch(sink);
+    if (generation === this.generation) yield* wait(this.flushBatch(sink));
     else this.dropBatch();
     return result;
   }
@@ -416,13 +433,13 @@ export class AdjRibOut {
     return { addrs, lengths, pathIds, ids, wanted, withdrawn };
   }
 
-  private async sendV4(
+  private *sendV4(
     plan: V4Plan,
     ctx: CodecContext,
     sink: Sink,
     result: SyncResult,
     generation: number,
-  ): Promise<boolean> {
+  ): Steps<boolean> {
     const { addrs, lengths, pathIds, ids, wanted } = plan;
     const n = addrs.length;
     let sent = 0;
@@ -430,7 +447,7 @@ export class AdjRibOut {
       for (let i = n - plan.withdrawn; i < n; ) {
         this.writer.rollback(0);
         const next = packIpv4Withdrawal(this.writer, plan, i, n, ctx);
-        if (!(await this.emit(sink)) || generation !== this.generation) return false;
+        if (!(yield* wait(this.emit(sink))) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
           const old = this.advertised4.delete(addrs[k], lengths[k], pathIds ? pathIds[k] : 0);
           if (old >= 0) this.registry.release(old);
@@ -449,7 +466,7 @@ export class AdjRibOut {
           const next = prepared.mpHead
             ? packUpdate(this.writer, prepared, prefixesOf(plan, i, Math.min(to, i + 1024)), 0, ctx) + i
             : packIpv4Update(this.writer, prepared, plan, i, to, ctx);
-          if (!(await this.emit(sink)) || generation !== this.generation) return false;
+          if (!(yield* wait(this.emit(sink))) || generation !== this.generation) return false;
           for (let k = i; k < next; k++) {
             const old = this.advertised4.set(addrs[k], lengths[k], pathIds ? pathIds[k] : 0, id);
             if (old >= 0) this.registry.release(old);
@@ -468,13 +485,13 @@ export class AdjRibOut {
     }
   }
 
-  private async drainV6(
+  private *drainV6(
     staged: Ipv6Table,
     ctx: CodecContext,
     sink: Sink,
     result: SyncResult,
     generation: number,
-  ): Promise<boolean> {
+  ): Steps<boolean> {
     const groups = new Map<number, Prefix[]>();
     const gone: Prefix[] = [];
     const addPath = ctx.addPath.has((Afi.IPV6 << 8) | Safi.UNICAST);
@@ -504,7 +521,7 @@ export class AdjRibOut {
       for (let i = 0; i < gone.length; ) {
         this.writer.rollback(0);
         const next = packWithdrawal(this.writer, gone, i, Safi.UNICAST, ctx);
-        if (!(await this.emit(sink)) || generation !== this.generation) return false;
+        if (!(yield* wait(this.emit(sink))) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
           const old = this.advertised6.delete(gone[k].bytes, 0, gone[k].length, gone[k].pathId ?? 0);
           if (old >= 0) this.registry.release(old);
@@ -517,7 +534,7 @@ export class AdjRibOut {
         for (let i = 0; i < prefixes.length; ) {
           this.writer.rollback(0);
           const next = packUpdate(this.writer, prepared, prefixes, i, ctx);
-          if (!(await this.emit(sink)) || generation !== this.generation) {
+          if (!(yield* wait(this.emit(sink))) || generation !== this.generation) {
             unsent.set(id, prefixes.slice(i));
             return false;
           }
@@ -544,17 +561,21 @@ export class AdjRibOut {
   }
 
   /** Runs writes one at a time, in call order; a failed one does not stop the next. */
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+  private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
+    this.inFlight++;
     const run = this.busy.then(work);
-    this.busy = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.busy = run.then(this.settled, this.settled);
     return run;
   }
 
+  /** Work queued or under way (`flush` starts at once when there is none). */
+  private inFlight = 0;
+  private readonly settled = (): void => {
+    this.inFlight--;
+  };
+
   /** Adds the message in the writer to the batch; writes the batch once it is large enough. */
-  private async emit(sink: Sink): Promise<boolean> {
+  private emit(sink: Sink): boolean | Promise<boolean> {
     if (!sink.open) return false;
     const message = this.writer.view();
     // Room is certain: the batch is written once it reaches BATCH_OCTETS, a message is at most 65,535.
@@ -566,23 +587,25 @@ export class AdjRibOut {
   }
 
   /** Writes the gathered messages (if any); waits for the socket to drain, or yields now and then. */
-  private async flushBatch(sink: Sink): Promise<boolean> {
+  private flushBatch(sink: Sink): boolean | Promise<boolean> {
     if (this.batched === 0) return sink.open;
     const messages = Buffer.allocUnsafe(this.batched);
     this.batch.copy(messages, 0, 0, this.batched);
     const count = this.batchedCount;
     this.dropBatch();
     if (!sink.open) return false;
-    if (!sink.send(messages, count)) {
-      await sink.drained();
+    // A socket that takes everything (a fast peer, a large send buffer) never says wait: the
+    // event loop is given a turn anyway, so a full table does not hold other sessions' timers.
+    const pause = !sink.send(messages, count)
+      ? sink.drained()
+      : this.sinceYield >= MESSAGES_PER_TURN
+        ? this.yieldTurn()
+        : undefined;
+    if (!pause) return sink.open;
+    return pause.then(() => {
       this.sinceYield = 0;
-    } else if (this.sinceYield >= MESSAGES_PER_TURN) {
-      // A socket that takes everything (a fast peer, a large send buffer) never says wait: the
-      // event loop is given a turn anyway, so a full table does not hold other sessions' timers.
-      await this.yieldTurn();
-      this.sinceYield = 0;
-    }
-    return sink.open;
+      return sink.open;
+    });
   }
 
   private dropBatch(): void {

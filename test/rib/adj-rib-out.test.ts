@@ -197,6 +197,36 @@ describe('AdjRibOut', () => {
     expect(out.size).toBe(0);
   });
 
+  it('with nothing queued, a flush writes what fits before it returns; behind a stalled write it waits its turn', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(1)));
+    const first = out.flush(ctx, sink);
+    expect(announced(sink)).toEqual(['10.0.0.0/24']); // in this turn: no microtask between stage and write
+    await first;
+
+    let release = () => {};
+    let stalled = true;
+    const slow: Sink = {
+      send: (m) => sink.send(m) && !stalled,
+      drained: () => new Promise<void>((r) => (release = r)),
+      open: true,
+    };
+    for (let i = 0; i < 3000; i++)
+      out.stage(parsePrefix(`10.1.${i >> 8}.${i & 255}/32`), new OutSet(attrs(i % 5)));
+    const big = out.flush(ctx, slow);
+    const sentBefore = sink.updates.length;
+    out.stage(parsePrefix('10.2.0.0/24'), new OutSet(attrs(9)));
+    const after = out.flush(ctx, slow);
+    expect(announced(sink)).not.toContain('10.2.0.0/24'); // queued behind the stalled drain
+    stalled = false;
+    release();
+    await Promise.all([big, after]);
+    expect(sink.updates.length).toBeGreaterThan(sentBefore);
+    expect(announced(sink)).toContain('10.2.0.0/24');
+    expect(announced(sink).at(-1)).toBe('10.2.0.0/24');
+  });
+
   it('clear() gives every reference back and stops a drain under way', async () => {
     const out = new AdjRibOut();
     const sink = recorder();

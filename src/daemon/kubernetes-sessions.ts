@@ -1,9 +1,10 @@
 // The sessions of a Kubernetes snapshot (BGPPeers selecting this node) as neighbor configs,
 // normalized by the same code as the config file's neighbors, so defaults and checks are the
 // same. What Herald cannot do for a session is reported as a problem naming the BGPPeer, never
-// silently dropped: BGP unnumbered (interface), localASN; BFD echo mode is reported and the
-// session runs without it. A myASN other than the config's asn or a routerID other than the
-// node's become the neighbor's own localAsn and routerId, as MetalLB's native speaker runs them. The BGPPeer's bfdProfile becomes the neighbor's BFD
+// silently dropped: BGP unnumbered (interface); BFD echo mode is reported and the session runs
+// without it. A myASN other than the config's asn or a routerID other than the node's become the
+// neighbor's own localAsn and routerId, as MetalLB's native speaker runs them; a localASN too
+// (FRR-K8s renders it `local-as N no-prepend replace-as`: the peer sees that AS alone). The BGPPeer's bfdProfile becomes the neighbor's BFD
 // session (MetalLB's defaults: 300 ms × 3). A config-file neighbor on the same address wins.
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { ConfigError, normalizeNeighbor } from '../config/validate.js';
@@ -21,9 +22,12 @@ export interface SessionNeighbors {
 function unsupported(s: PeerSession): { field: string; reason: string } | undefined {
   if (s.address === undefined)
     return { field: 'spec.interface', reason: 'BGP unnumbered (interface) is not supported' };
-  if (s.localAsnOverride !== undefined)
-    return { field: 'spec.localASN', reason: 'a local AS override is not supported' };
   return undefined;
+}
+
+/** The AS the session presents: localASN (FRR's local-as … replace-as), else myASN. */
+function sessionAs(s: PeerSession): number {
+  return s.localAsnOverride ?? s.localAsn;
 }
 
 /** `required` with the keys of `optional` that have a value (the schema refuses an undefined one). */
@@ -65,7 +69,7 @@ function neighborOf(
     description: s.resource,
   };
   const optional = {
-    localAsn: s.localAsn === config.asn ? undefined : s.localAsn,
+    localAsn: sessionAs(s) === config.asn ? undefined : sessionAs(s),
     routerId: s.routerId === routerId ? undefined : s.routerId,
     holdTime: s.holdTime,
     keepalive: s.keepalive,

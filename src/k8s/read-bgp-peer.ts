@@ -54,6 +54,10 @@ export function readBgpPeer(raw: unknown): BgpPeer {
   if (dynamicASN !== undefined && dynamicASN !== 'internal' && dynamicASN !== 'external') {
     spec.fail('dynamicASN', `must be "internal" or "external", got "${dynamicASN}"`);
   }
+  // FRR-K8s renders localASN as `local-as N no-prepend replace-as`, for eBGP sessions only.
+  const localASN = spec.int('localASN', 1, 0xffffffff);
+  if (localASN !== undefined && (peerASN === myASN || dynamicASN === 'internal'))
+    spec.fail('localASN', 'not allowed for an iBGP peer');
   const ebgpMultiHop = spec.bool('ebgpMultiHop') ?? false;
   if (ebgpMultiHop && (peerASN === myASN || dynamicASN === 'internal')) {
     spec.fail('ebgpMultiHop', 'not allowed for an iBGP peer');
@@ -102,6 +106,6 @@ export function readBgpPeer(raw: unknown): BgpPeer {
     vrf: spec.string('vrf') || undefined,
     dualStackAddressFamily: spec.bool('dualStackAddressFamily') ?? false,
     disableMP: spec.bool('disableMP') ?? false,
-    localASN: spec.int('localASN', 1, 0xffffffff),
+    localASN,
   };
 }

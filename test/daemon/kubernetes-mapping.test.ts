@@ -176,10 +176,11 @@ describe('sessionNeighbors', () => {
       ['10.0.0.2', 'external', undefined],
       // A myASN other than the config's asn: the session speaks as that AS.
       ['10.0.0.3', 65000, 64999],
+      // localASN (local-as … no-prepend replace-as): the peer sees that AS alone.
+      ['10.0.0.4', 65000, 65100],
     ]);
     expect(out.problems.map((p) => p.message)).toEqual([
       'BGPPeer metallb-system/unnumbered: spec.interface: BGP unnumbered (interface) is not supported; session left out',
-      'BGPPeer metallb-system/override: spec.localASN: a local AS override is not supported; session left out',
       'BGPPeer metallb-system/bad-timers: spec.keepalive: must be less than holdTime (30); session left out',
       'BGPPeer metallb-system/dup: spec.peerAddress: 10.0.0.1 is already the session of BGPPeer metallb-system/ibgp; session left out',
     ]);

@@ -185,16 +185,19 @@ describe('Kubernetes mode in the daemon', () => {
     await waitUntil(() => !d.peers.has('10.0.0.2'), 5000, 'tor2 removed');
     expect(routes(d).map((r) => r.peers)).toEqual([undefined]);
 
-    // A BGPPeer with its own myASN is a session speaking as that AS; an unusable one is a problem.
+    // A BGPPeer with its own myASN or localASN is a session speaking as that AS; an unusable one is a problem.
     server.apply(peer('other-as', { myASN: 64999, peerASN: 65000, peerAddress: '10.0.0.3' }));
     await waitUntil(() => d.peers.has('10.0.0.3'), 5000, 'other-as session');
     expect(d.neighborConfig('10.0.0.3')?.localAsn).toBe(64999);
     server.apply(
       peer('override', { myASN: 64512, peerASN: 65000, peerAddress: '10.0.0.4', localASN: 65100 }),
     );
+    await waitUntil(() => d.peers.has('10.0.0.4'), 5000, 'override session');
+    expect(d.neighborConfig('10.0.0.4')?.localAsn).toBe(65100);
+    server.apply(peer('bad', { myASN: 64512, peerASN: 65000, peerAddress: '10.0.0.5', holdTime: '2s' }));
     await waitUntil(() => m.problems().length > 0, 5000, 'problem reported');
-    expect(m.problems()[0].message).toMatch(/BGPPeer metallb-system\/override: spec\.localASN: /);
-    expect(d.peers.has('10.0.0.4')).toBe(false);
+    expect(m.problems()[0].message).toMatch(/BGPPeer metallb-system\/bad: spec\.holdTime: /);
+    expect(d.peers.has('10.0.0.5')).toBe(false);
 
     server.delete(service('web'));
     await waitUntil(() => routes(d).length === 0, 5000, 'service withdrawn');

@@ -104,6 +104,7 @@ describe('readBgpPeer', () => {
       { peerASN: 64512, ebgpMultiHop: true },
       'spec.ebgpMultiHop: not allowed for an iBGP peer',
     ],
+    ['localASN on iBGP', { peerASN: 64512, localASN: 65100 }, 'spec.localASN: not allowed for an iBGP peer'],
     ['no address', { peerAddress: undefined }, 'spec.peerAddress: peerAddress or interface is required'],
     ['address and interface', { interface: 'eth1' }, 'spec.interface: not allowed together with peerAddress'],
     ['bad address', { peerAddress: '192.0.2' }, 'spec.peerAddress: must be an IP address, got "192.0.2"'],

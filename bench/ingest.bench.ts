@@ -473,12 +473,12 @@ async function main(): Promise<number> {
         results.push(r);
       }
     }
-    const profiled = results.filter((r) => r.kind === 'herald' && r.window).pop();
+    const profiled = results.filter((r) => r.kind.startsWith('herald') && r.window).pop();
     if (profileDir && profiled) {
       // the newest profile is the last Herald run's; only its ingest window counts
       const p = summarizeProfile(profileDir, 20, profiled.window);
       console.log(
-        `\nHerald CPU profile, first UPDATE → all routes (${f((p.windowMs ?? 0) / 1000)} s, of which ` +
+        `\n${RECEIVER_NAMES[profiled.kind]} CPU profile, first UPDATE → all routes (${f((p.windowMs ?? 0) / 1000)} s, of which ` +
           `${f(p.busyMs / 1000)} s busy on the main thread), self time:`,
       );
       for (const e of p.entries) {

@@ -56,8 +56,18 @@ export function summarizeProfile(
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort();
   if (files.length === 0) throw new Error(`no .cpuprofile in ${dir}`);
-  const file = join(dir, files[files.length - 1]);
-  const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  // Worker threads (the config loader) write profiles too: take the main thread's, the longest of
+  // the profiles covering the window (the run it belongs to), or of all without one.
+  const profiles = files.map((f) => {
+    const path = join(dir, f);
+    return { file: path, p: JSON.parse(readFileSync(path, 'utf8')) as CpuProfile };
+  });
+  const covers = (p: CpuProfile) =>
+    !window || (p.startTime <= Number(window.from / 1000n) && p.endTime >= Number(window.to / 1000n));
+  const candidates = profiles.filter(({ p }) => covers(p));
+  const { file, p } = (candidates.length > 0 ? candidates : profiles).reduce((a, b) =>
+    b.p.endTime - b.p.startTime > a.p.endTime - a.p.startTime ? b : a,
+  );
   const byId = new Map<number, ProfileNode>(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, { name: string; where: string; us: number }>();
   let total = 0;

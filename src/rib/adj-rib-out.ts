@@ -226,15 +226,28 @@ export class AdjRibOut {
       });
       return this.queuedDrain;
     }
+    // Nothing queued: the drain starts now. Work queued while it runs (were a write to call back
+    // into the RIB) waits for it, as it would behind a queued drain.
+    let finished = (): void => {};
+    this.busy = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    this.inFlight++;
+    const settle = (): void => {
+      this.settled();
+      finished();
+    };
     let done: SyncResult | Promise<SyncResult>;
     try {
       done = runSteps(this.drain(ctx, sink));
     } catch (e) {
-      return Promise.reject(e);
+      done = Promise.reject(e);
     }
-    if (!(done instanceof Promise)) return Promise.resolve(done);
-    this.inFlight++;
-    this.busy = done.then(this.settled, this.settled);
+    if (!(done instanceof Promise)) {
+      settle();
+      return Promise.resolve(done);
+    }
+    done.then(settle, settle);
     return done;
   }
 

@@ -227,6 +227,29 @@ describe('AdjRibOut', () => {
     expect(announced(sink).at(-1)).toBe('10.2.0.0/24');
   });
 
+  it('a flush from inside a write (the sink calling back) waits for the drain under way', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    const calledBack: Promise<unknown>[] = [];
+    const reentrant: Sink = {
+      ...sink,
+      send: (m, count) => {
+        const ok = sink.send(m, count);
+        if (calledBack.length === 0) {
+          out.stage(parsePrefix('10.9.0.0/24'), new OutSet(attrs(9)));
+          calledBack.push(out.flush(ctx, reentrant));
+          expect(announced(sink)).toEqual(['10.0.0.0/24']); // not written inside the write
+        }
+        return ok;
+      },
+    };
+    out.stage(parsePrefix('10.0.0.0/24'), new OutSet(attrs(1)));
+    await out.flush(ctx, reentrant);
+    await Promise.all(calledBack);
+    expect(announced(sink)).toEqual(['10.0.0.0/24', '10.9.0.0/24']);
+    expect(sink.updates.map((u) => u.attributes.med)).toEqual([1, 9]);
+  });
+
   it('clear() gives every reference back and stops a drain under way', async () => {
     const out = new AdjRibOut();
     const sink = recorder();

@@ -650,7 +650,7 @@ export class Daemon {
     explainSetupFailures(
       peer,
       () => this.neighborConfigs.get(address),
-      () => this.current.asn,
+      () => this.current,
       log,
     );
     this.peers.set(address, peer);

@@ -4,8 +4,9 @@
 // silently dropped: BGP unnumbered (interface); BFD echo mode is reported and the session runs
 // without it. A myASN other than the config's asn or a routerID other than the node's become the
 // neighbor's own localAsn and routerId, as MetalLB's native speaker runs them; a localASN too
-// (FRR-K8s renders it `local-as N no-prepend replace-as`: the peer sees that AS alone). The BGPPeer's bfdProfile becomes the neighbor's BFD
-// session (MetalLB's defaults: 300 ms × 3). A config-file neighbor on the same address wins.
+// (FRR-K8s renders it `local-as N no-prepend replace-as`: the peer sees that AS alone). The
+// BGPPeer's bfdProfile becomes the neighbor's BFD session (MetalLB's defaults: 300 ms × 3). A
+// config-file neighbor on the same address wins.
 import type { HeraldConfig, NeighborConfig } from '../config/types.js';
 import { ConfigError, normalizeNeighbor } from '../config/validate.js';
 import type { PeerSession, ResourceProblem } from '../k8s/index.js';

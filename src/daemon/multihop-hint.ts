@@ -64,7 +64,7 @@ export function multihopWarnings(
 export function explainSetupFailures(
   peer: Peer,
   neighbor: () => NeighborConfig | undefined,
-  configAsn: () => number,
+  config: () => Pick<HeraldConfig, 'asn'>,
   log: Logger,
   interfaces: () => Interfaces = networkInterfaces,
 ): void {
@@ -72,7 +72,7 @@ export function explainSetupFailures(
   peer.on('setupFailed', (reason) => {
     const n = neighbor();
     if (reason.kind !== 'holdTimerExpired' || !n) return;
-    const problem = multihopProblem(n, sessionAsn(n, { asn: configAsn() }), interfaces());
+    const problem = multihopProblem(n, sessionAsn(n, config()), interfaces());
     if (!problem) return;
     peer.stats.lastError = `hold timer expired before Established: ${problem}`;
     log[logged ? 'debug' : 'warn'](

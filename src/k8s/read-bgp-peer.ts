@@ -54,12 +54,12 @@ export function readBgpPeer(raw: unknown): BgpPeer {
   if (dynamicASN !== undefined && dynamicASN !== 'internal' && dynamicASN !== 'external') {
     spec.fail('dynamicASN', `must be "internal" or "external", got "${dynamicASN}"`);
   }
+  const ibgp = peerASN === myASN || dynamicASN === 'internal';
   // FRR-K8s renders localASN as `local-as N no-prepend replace-as`, for eBGP sessions only.
   const localASN = spec.int('localASN', 1, 0xffffffff);
-  if (localASN !== undefined && (peerASN === myASN || dynamicASN === 'internal'))
-    spec.fail('localASN', 'not allowed for an iBGP peer');
+  if (localASN !== undefined && ibgp) spec.fail('localASN', 'not allowed for an iBGP peer');
   const ebgpMultiHop = spec.bool('ebgpMultiHop') ?? false;
-  if (ebgpMultiHop && (peerASN === myASN || dynamicASN === 'internal')) {
+  if (ebgpMultiHop && ibgp) {
     spec.fail('ebgpMultiHop', 'not allowed for an iBGP peer');
   }
   const peerAddress = ipField(spec, 'peerAddress');

@@ -609,11 +609,9 @@ export class AdjRibOut {
     if (!sink.open) return false;
     // A socket that takes everything (a fast peer, a large send buffer) never says wait: the
     // event loop is given a turn anyway, so a full table does not hold other sessions' timers.
-    const pause = !sink.send(messages, count)
-      ? sink.drained()
-      : this.sinceYield >= MESSAGES_PER_TURN
-        ? this.yieldTurn()
-        : undefined;
+    let pause: Promise<void> | undefined;
+    if (!sink.send(messages, count)) pause = sink.drained();
+    else if (this.sinceYield >= MESSAGES_PER_TURN) pause = this.yieldTurn();
     if (!pause) return sink.open;
     return pause.then(() => {
       this.sinceYield = 0;

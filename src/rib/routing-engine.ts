@@ -219,6 +219,7 @@ export class RoutingEngine {
   /** Creates (or replaces) the routes of a neighbor; the session uses the result as its `RouteExchange`. */
   addNeighbor(spec: NeighborSpec): NeighborRibs {
     this.removeNeighbor(spec.address);
+    const ownAsn = spec.localAsn;
     const ribs = new NeighborRibs({
       address: spec.address,
       configuredAsns: spec.configuredAsns,
@@ -230,7 +231,7 @@ export class RoutingEngine {
       failed: (e) => this.opts.report.internalError(spec.address, e),
       notSent: (routes) => this.opts.report.routesNotSent(spec.address, routes),
       pathsChanged: (prefixes) => this.pathsChanged(prefixes),
-      localAsn: spec.localAsn === undefined ? this.opts.localAsn : () => spec.localAsn as number,
+      localAsn: ownAsn === undefined ? this.opts.localAsn : () => ownAsn,
       maxPrefixes: spec.maxPrefixes,
       settled: this.opts.settled,
       retired: this.retired,

@@ -119,7 +119,7 @@ describe('a session that dies in OpenConfirm on the hold timer', () => {
     explainSetupFailures(
       peer,
       () => n,
-      () => 64512,
+      () => ({ asn: 64512 }),
       log,
       () => interfaces,
     );
@@ -143,7 +143,7 @@ describe('a session that dies in OpenConfirm on the hold timer', () => {
     explainSetupFailures(
       peer,
       () => n,
-      () => 64512,
+      () => ({ asn: 64512 }),
       log,
       () => interfaces,
     );

@@ -100,6 +100,9 @@ function splitMp(buf: Buffer, start: number, end: number, ctx: CodecContext): Sp
 }
 
 const V4 = ErrorCode.UPDATE_MESSAGE;
+/** Shared empty lists, so an UPDATE without errors or MP NLRI allocates none. */
+const NO_ERRORS: readonly AttributeError[] = [];
+const NO_PREFIXES: readonly Prefix[] = [];
 // RFC 4271 §6.3: a syntactically incorrect NLRI field is "Invalid Network Field".
 const INVALID_NETWORK = UpdateSubcode.INVALID_NETWORK_FIELD;
 
@@ -249,7 +252,7 @@ export class AdjRibIn {
       announced: 0,
       withdrawn: 0,
       treatAsWithdraw: false,
-      errors: [],
+      errors: NO_ERRORS,
       endOfRib: undefined,
       rejectedAsLoop: 0,
       rejectedInvalid: 0,
@@ -293,7 +296,7 @@ export class AdjRibIn {
       );
     }
     result.errors = set.errors;
-    const mpNlri = split?.mpReach?.nlri ?? [];
+    const mpNlri = split?.mpReach?.nlri ?? NO_PREFIXES;
     if (!hasClassic && mpNlri.length === 0 && ctx.ibgp !== undefined) {
       // RFC 7606 §5.2: attribute errors in an UPDATE without reachable NLRI reset the session.
       const reset = withoutNlriError(set.errors);

@@ -28,9 +28,13 @@ export function loopReason(attrs: PathAttributes, rules: ImportRules): LoopReaso
   // RFC 4271 §9.1.2: "AS loop detection is done by scanning the full AS path (as specified in the
   // AS_PATH attribute), and checking that the autonomous system number of the local system does not
   // appear in the AS path." allowAsIn relaxes this for designs that reuse one ASN at many sites.
+  // Index loops: this runs for every new attribute set, and array iterators there cost allocations.
   let seen = 0;
-  for (const segment of attrs.asPath ?? [])
-    for (const asn of segment.asns) if (asn === rules.localAsn) seen++;
+  const path = attrs.asPath ?? [];
+  for (let s = 0; s < path.length; s++) {
+    const asns = path[s].asns;
+    for (let i = 0; i < asns.length; i++) if (asns[i] === rules.localAsn) seen++;
+  }
   if (seen > rules.allowAsIn) return 'asPathLoop';
   // RFC 4456 §8: "A router that recognizes the ORIGINATOR_ID attribute SHOULD ignore a route
   // received with its BGP Identifier as the ORIGINATOR_ID."

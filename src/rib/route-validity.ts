@@ -42,13 +42,13 @@ function invalid(type: number, reason: string): AttributeError {
 /**
  * RFC 4271 §6.3: NEXT_HOP is syntactically correct when it "represents a valid IP host address":
  * not 0.0.0.0/8, not loopback 127/8, not multicast 224/4, not class E 240/4 (broadcast included).
- * Returns why not, or undefined.
+ * Judged by the first octet; returns why not, or undefined.
  */
-export function ipv4HostProblem(b: Uint8Array): string | undefined {
-  if (b[0] === 0) return 'is in 0.0.0.0/8';
-  if (b[0] === 127) return 'is a loopback address';
-  if (b[0] >= 224 && b[0] < 240) return 'is a multicast address';
-  if (b[0] >= 240) return 'is a class E address';
+export function ipv4HostProblem(first: number): string | undefined {
+  if (first === 0) return 'is in 0.0.0.0/8';
+  if (first === 127) return 'is a loopback address';
+  if (first >= 224 && first < 240) return 'is a multicast address';
+  if (first >= 240) return 'is a class E address';
   return undefined;
 }
 
@@ -80,11 +80,30 @@ function octetsOf(text: string): Uint8Array | null {
   return b;
 }
 
+/** Dotted-quad text: the one IPv4 form the decoder and the socket give, so equal text is equal address. */
+function isDottedQuad(text: string): boolean {
+  return !text.includes(':');
+}
+
 function sameAddress(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
-  const x = octetsOf(unmapIpv4(a));
-  const y = octetsOf(unmapIpv4(b));
-  return x !== null && y !== null && x.length === y.length && x.every((v, i) => v === y[i]);
+  const x = unmapIpv4(a);
+  const y = unmapIpv4(b);
+  if (x === y) return true;
+  // Checked for every new attribute set: IPv4 text is compared as text, without parsing.
+  if (isDottedQuad(x) && isDottedQuad(y)) return false;
+  const xo = octetsOf(x);
+  const yo = octetsOf(y);
+  if (xo === null || yo === null || xo.length !== yo.length) return false;
+  for (let i = 0; i < xo.length; i++) if (xo[i] !== yo[i]) return false;
+  return true;
+}
+
+/** The first octet of an IPv4 address's dotted-quad text. */
+function firstOctet(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length && text.charCodeAt(i) !== 0x2e; i++) n = n * 10 + text.charCodeAt(i) - 0x30;
+  return n;
 }
 
 /** The problem with a next hop (IPv4 or IPv6 text, with RFC 2545's link-local), or undefined. */
@@ -95,10 +114,14 @@ function nextHopProblem(
 ): string | undefined {
   // RFC 4271 §6.3: "It MUST NOT be the IP address of the receiving speaker."
   if (sameAddress(nextHop, session?.localAddress)) return `${nextHop} is our own address`;
+  if (isDottedQuad(nextHop)) {
+    const p = ipv4HostProblem(firstOctet(nextHop));
+    return p && `${nextHop} ${p}`;
+  }
   const b = octetsOf(nextHop);
   if (b === null) return `${nextHop} is not an address`;
   if (b.length === 4) {
-    const p = ipv4HostProblem(b);
+    const p = ipv4HostProblem(b[0]);
     return p && `${nextHop} ${p}`;
   }
   if (b[0] === 0xff) return `${nextHop} is a multicast address`;

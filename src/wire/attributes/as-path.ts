@@ -18,9 +18,24 @@ export function decodeAsPath(
   asnSize: 2 | 4,
   name: string,
 ): AsPathSegment[] {
-  const segments: AsPathSegment[] = [];
-  let pos = start;
-  while (pos < end) {
+  // Checked and counted first, so the arrays are allocated at their size (one per new attribute set).
+  const segments = new Array<AsPathSegment>(countSegments(buf, start, end, asnSize, name));
+  for (let s = 0, pos = start; pos < end; s++) {
+    const type = buf[pos] as AsPathSegmentType;
+    const asns = new Array<number>(buf[pos + 1]);
+    pos += 2;
+    for (let i = 0; i < asns.length; i++, pos += asnSize) {
+      asns[i] = asnSize === 4 ? buf.readUInt32BE(pos) : buf.readUInt16BE(pos);
+    }
+    segments[s] = { type, asns };
+  }
+  return segments;
+}
+
+/** How many segments `buf[start..end)` holds; throws MalformedAttribute per RFC 7606 §7.2. */
+function countSegments(buf: Buffer, start: number, end: number, asnSize: 2 | 4, name: string): number {
+  let n = 0;
+  for (let pos = start; pos < end; n++) {
     // RFC 7606 §7.2: malformed if "there is an underrun where after the last successfully parsed
     // segment there is only a single octet remaining".
     if (pos + 2 > end) throw new MalformedAttribute(`${name}: one octet left after last segment`);
@@ -32,17 +47,12 @@ export function decodeAsPath(
     }
     // "a segment has a Path Segment Length of zero"
     if (count === 0) throw new MalformedAttribute(`${name}: segment of length zero`);
-    pos += 2;
     // "the Path Segment Length field of the last segment encountered would cause the Attribute
     // Length to be exceeded"
-    if (pos + count * asnSize > end) throw new MalformedAttribute(`${name}: segment overruns attribute`);
-    const asns = new Array<number>(count);
-    for (let i = 0; i < count; i++, pos += asnSize) {
-      asns[i] = asnSize === 4 ? buf.readUInt32BE(pos) : buf.readUInt16BE(pos);
-    }
-    segments.push({ type: type as AsPathSegmentType, asns });
+    pos += 2 + count * asnSize;
+    if (pos > end) throw new MalformedAttribute(`${name}: segment overruns attribute`);
   }
-  return segments;
+  return n;
 }
 
 /** RFC 7607: AS 0 anywhere in a path (AS_PATH or AS4_PATH). */

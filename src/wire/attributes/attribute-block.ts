@@ -69,6 +69,14 @@ export interface DecodedAttributes {
   readonly outcome: AttributeOutcome;
 }
 
+type Decoding = { -readonly [K in keyof DecodedAttributes]: DecodedAttributes[K] };
+
+/** Records an RFC 7606 problem in `d` (a plain function: no closure allocated per decode). */
+function note(d: Decoding, type: number, outcome: Exclude<AttributeOutcome, 'none'>, reason: string): void {
+  d.errors.push({ type, outcome, reason });
+  d.outcome = strongest(d.outcome, outcome);
+}
+
 function updateError(subcode: number, reason: string, data?: Buffer): Notification {
   return new Notification(ErrorCode.UPDATE_MESSAGE, subcode, data, reason);
 }
@@ -84,12 +92,7 @@ export function decodeAttributes(
   ctx: CodecContext,
 ): DecodedAttributes {
   const attributes: PathAttributes = {};
-  const errors: AttributeError[] = [];
-  let outcome: AttributeOutcome = 'none';
-  const note = (type: number, o: Exclude<AttributeOutcome, 'none'>, reason: string) => {
-    errors.push({ type, outcome: o, reason });
-    outcome = strongest(outcome, o);
-  };
+  const d: Decoding = { attributes, errors: [], outcome: 'none' };
   const seen = SEEN.fill(0);
   let unknown: UnknownAttribute[] | undefined;
   let pos = start;
@@ -100,14 +103,14 @@ export function decodeAttributes(
     // Flags field has the Extended Length bit set) ... or the length of the last encountered path
     // attribute would cause the Total Attribute Length to be exceeded ... 'treat-as-withdraw'".
     if (pos + headerLen > end) {
-      note(0, 'treat-as-withdraw', 'path attribute header truncated');
+      note(d, 0, 'treat-as-withdraw', 'path attribute header truncated');
       break;
     }
     const type = buf[pos + 1];
     const len = headerLen === 4 ? buf.readUInt16BE(pos + 2) : buf[pos + 2];
     const valueStart = pos + headerLen;
     if (valueStart + len > end) {
-      note(type, 'treat-as-withdraw', `${attributeName(type)} length ${len} overruns the attribute field`);
+      note(d, type, 'treat-as-withdraw', `${attributeName(type)} length ${len} overruns the attribute field`);
       break;
     }
     pos = valueStart + len;
@@ -120,7 +123,7 @@ export function decodeAttributes(
       if (type === AttrType.MP_REACH_NLRI || type === AttrType.MP_UNREACH_NLRI) {
         throw updateError(UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, `${attributeName(type)} appears twice`);
       }
-      note(type, 'attribute-discard', `duplicate ${attributeName(type)} discarded`);
+      note(d, type, 'attribute-discard', `duplicate ${attributeName(type)} discarded`);
       continue;
     }
     seen[type] = 1;
@@ -146,7 +149,7 @@ export function decodeAttributes(
     if ((type === AttrType.AS4_PATH || type === AttrType.AS4_AGGREGATOR) && ctx.as4) {
       // RFC 6793 §4.1: "a NEW BGP speaker ... MUST discard these attributes" when received from a
       // NEW BGP speaker.
-      note(type, 'attribute-discard', `${codec.name} from a 4-octet AS speaker discarded`);
+      note(d, type, 'attribute-discard', `${codec.name} from a 4-octet AS speaker discarded`);
       continue;
     }
     if ((flags & CATEGORY_MASK) !== codec.flags) {
@@ -161,19 +164,19 @@ export function decodeAttributes(
           Buffer.from(buf.subarray(valueStart - headerLen, pos)),
         );
       }
-      note(type, codec.malformed, reason);
+      note(d, type, codec.malformed, reason);
       continue;
     }
     try {
       codec.decode(buf, valueStart, pos, ctx, attributes);
     } catch (e) {
       if (!(e instanceof MalformedAttribute)) throw e;
-      note(type, e.outcome ?? codec.malformed, e.reason);
+      note(d, type, e.outcome ?? codec.malformed, e.reason);
     }
   }
   if (unknown) attributes.unknown = unknown;
   if (!ctx.as4) applyAs4(attributes);
-  return { attributes, errors, outcome };
+  return d;
 }
 
 /**

@@ -39,8 +39,8 @@ export const clusterListCodec: AttributeCodec = {
     if (ctx.ibgp === false)
       throw new MalformedAttribute('CLUSTER_LIST from an external peer', 'attribute-discard');
     expectMultiple(end - start, 4, 'CLUSTER_LIST');
-    const ids: string[] = [];
-    for (let i = start; i < end; i += 4) ids.push(readIpv4(buf, i));
+    const ids = new Array<string>((end - start) / 4);
+    for (let i = 0; i < ids.length; i++) ids[i] = readIpv4(buf, start + i * 4);
     out.clusterList = ids;
   },
   present: (a, ctx) => a.clusterList !== undefined && a.clusterList.length > 0 && ctx.ibgp !== false,

@@ -27,7 +27,7 @@ import { Ipv6Table } from './ipv6-table.js';
 import { OutSet, OutSetRegistry } from './out-sets.js';
 import { sortByKey } from './radix-order.js';
 import { ipv4Prefix } from './route-view.js';
-import { runSteps, type Steps, wait } from './steps.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface Sink {
   /**
@@ -347,17 +347,16 @@ export class AdjRibOut {
   private *drain(ctx: CodecContext, sink: Sink): Steps<SyncResult> {
     const result = emptyResult();
     const generation = this.generation;
-    this.heldBack = new Map();
+    if (this.heldBack.size > 0) this.heldBack = new Map();
     while (this.pending4.size > 0 || this.pending6.size > 0) {
       if (!sink.open || generation !== this.generation) break;
       const v4 = this.takeV4(ctx, result);
-      const v6 = this.pending6;
-      this.pending6 = new Ipv6Table();
+      const v6 = this.takeV6();
       if (v4 && !(yield* this.sendV4(v4, ctx, sink, result, generation))) break;
-      if (v6.size > 0 && !(yield* this.drainV6(v6, ctx, sink, result, generation))) break;
+      if (v6 && !(yield* this.drainV6(v6, ctx, sink, result, generation))) break;
     }
     // What was gathered goes now, unless the session it was for is gone.
-    if (generation === this.generation) yield* wait(this.flushBatch(sink));
+    if (generation === this.generation) yield this.flushBatch(sink);
     else this.dropBatch();
     return result;
   }
@@ -399,8 +398,24 @@ export class AdjRibOut {
   /** The staged IPv4 changes as a plan (undefined: none); the staged table is dropped meanwhile. */
   private takeV4(ctx: CodecContext, result: SyncResult): V4Plan | undefined {
     const staged = this.pending4;
-    this.pending4 = new Ipv4Table();
-    return staged.size > 0 ? this.planV4(staged, ctx, result) : undefined;
+    if (staged.size === 0) return undefined;
+    this.pending4 = this.spare4;
+    const plan = this.planV4(staged, ctx, result);
+    // The plan holds copies: the table is emptied and staged into next time (no new one per drain).
+    staged.clear();
+    this.spare4 = staged;
+    return plan;
+  }
+
+  /** An empty table that becomes the staged one when a drain takes it. */
+  private spare4 = new Ipv4Table();
+
+  /** The staged IPv6 changes (undefined: none); a fresh staged table meanwhile. */
+  private takeV6(): Ipv6Table | undefined {
+    const staged = this.pending6;
+    if (staged.size === 0) return undefined;
+    this.pending6 = new Ipv6Table();
+    return staged;
   }
 
   private planV4(staged: Ipv4Table, ctx: CodecContext, result: SyncResult): V4Plan {
@@ -440,9 +455,10 @@ export class AdjRibOut {
       if (had !== undefined) put(n - ++withdrawn, addr, length, pathId);
     });
     // Withdrawals filled the arrays from the end: back to the table's order.
-    for (const column of [addrs, lengths, pathIds]) column?.subarray(n - withdrawn).reverse();
+    if (withdrawn > 1)
+      for (const column of [addrs, lengths, pathIds]) column?.subarray(n - withdrawn).reverse();
     // Grouped by out set: each UPDATE carries one set and as many of its prefixes as fit.
-    sortByKey(ids, wanted, pathIds ? [addrs, lengths, pathIds] : [addrs, lengths]);
+    if (wanted > 1) sortByKey(ids, wanted, pathIds ? [addrs, lengths, pathIds] : [addrs, lengths]);
     return { addrs, lengths, pathIds, ids, wanted, withdrawn };
   }
 
@@ -460,7 +476,7 @@ export class AdjRibOut {
       for (let i = n - plan.withdrawn; i < n; ) {
         this.writer.rollback(0);
         const next = packIpv4Withdrawal(this.writer, plan, i, n, ctx);
-        if (!(yield* wait(this.emit(sink))) || generation !== this.generation) return false;
+        if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
           const old = this.advertised4.delete(addrs[k], lengths[k], pathIds ? pathIds[k] : 0);
           if (old >= 0) this.registry.release(old);
@@ -479,7 +495,7 @@ export class AdjRibOut {
           const next = prepared.mpHead
             ? packUpdate(this.writer, prepared, prefixesOf(plan, i, Math.min(to, i + 1024)), 0, ctx) + i
             : packIpv4Update(this.writer, prepared, plan, i, to, ctx);
-          if (!(yield* wait(this.emit(sink))) || generation !== this.generation) return false;
+          if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) return false;
           for (let k = i; k < next; k++) {
             const old = this.advertised4.set(addrs[k], lengths[k], pathIds ? pathIds[k] : 0, id);
             if (old >= 0) this.registry.release(old);
@@ -534,7 +550,7 @@ export class AdjRibOut {
       for (let i = 0; i < gone.length; ) {
         this.writer.rollback(0);
         const next = packWithdrawal(this.writer, gone, i, Safi.UNICAST, ctx);
-        if (!(yield* wait(this.emit(sink))) || generation !== this.generation) return false;
+        if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) return false;
         for (let k = i; k < next; k++) {
           const old = this.advertised6.delete(gone[k].bytes, 0, gone[k].length, gone[k].pathId ?? 0);
           if (old >= 0) this.registry.release(old);
@@ -547,7 +563,7 @@ export class AdjRibOut {
         for (let i = 0; i < prefixes.length; ) {
           this.writer.rollback(0);
           const next = packUpdate(this.writer, prepared, prefixes, i, ctx);
-          if (!(yield* wait(this.emit(sink))) || generation !== this.generation) {
+          if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) {
             unsent.set(id, prefixes.slice(i));
             return false;
           }

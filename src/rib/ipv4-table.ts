@@ -42,6 +42,9 @@ function emptySlots(capacity: number, stride: number): Uint32Array {
   return slots;
 }
 
+/** The slots of an empty compact table at MIN_CAPACITY (copied by `clear`). */
+const EMPTY_COMPACT = emptySlots(MIN_CAPACITY, COMPACT);
+
 /** The smallest power-of-two capacity, at least MIN_CAPACITY, holding `n` slots. */
 function capacityFor(n: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(MIN_CAPACITY, n)));
@@ -189,6 +192,17 @@ export class Ipv4Table {
     if (cap > MIN_CAPACITY && this.size * SHRINK_BELOW < cap)
       this.rebuild(capacityFor(this.size * SHRINK_TO), this.stride);
     return value;
+  }
+
+  /** Removes every route; the table is compact and at its smallest again (reused, not replaced). */
+  clear(): void {
+    if (this.mask + 1 === MIN_CAPACITY && this.stride === COMPACT) this.slots.set(EMPTY_COMPACT);
+    else this.slots = emptySlots(MIN_CAPACITY, COMPACT);
+    this.mask = MIN_CAPACITY - 1;
+    this.stride = COMPACT;
+    this.shift = LENGTH_SHIFT;
+    this.used = 0;
+    this.size = 0;
   }
 
   /** Calls `fn` for every route (order unspecified). */

@@ -50,6 +50,8 @@ export interface SessionFacts {
 export interface RouteExchange {
   /** An UPDATE from the peer. Throws the Notification RFC 4271/7606 ask for when the session must reset. */
   received(body: Buffer): IngestResult;
+  /** The UPDATEs of one socket read were all handed in: what they changed may be sent now. */
+  updatesHandled(): void;
   /** The session is Established: send our routes, then End-of-RIB (RFC 4724 §2). */
   up(session: SessionFacts, sink: Sink): void;
   /**
@@ -90,6 +92,8 @@ export interface NeighborRibsOptions {
   readonly notSent: (routes: readonly NotSent[]) => void;
   /** Prefixes whose paths changed (only while the engine follows the Loc-RIB). */
   readonly pathsChanged: (prefixes: readonly Prefix[]) => void;
+  /** The UPDATEs of one read are in: changes queued for export go out now, not at the end of the turn. */
+  readonly updatesHandled?: () => void;
   /** The AS this neighbor's session speaks as (AS_PATH, iBGP, the import policy's context). */
   readonly localAsn: () => number;
   /** Max-prefix: the limit on accepted routes, and what to do past it (see MaxPrefixes). */
@@ -236,6 +240,15 @@ export class NeighborRibs implements RouteExchange {
 
   get localAsn(): number {
     return this.opts.localAsn();
+  }
+
+  updatesHandled(): void {
+    // Sending to other neighbors: a failure there is reported, not this session's to reset.
+    try {
+      this.opts.updatesHandled?.();
+    } catch (e) {
+      this.opts.failed(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   received(body: Buffer): IngestResult {

@@ -231,6 +231,7 @@ export class RoutingEngine {
       failed: (e) => this.opts.report.internalError(spec.address, e),
       notSent: (routes) => this.opts.report.routesNotSent(spec.address, routes),
       pathsChanged: (prefixes) => this.pathsChanged(prefixes),
+      updatesHandled: () => this.flushExports(),
       localAsn: ownAsn === undefined ? this.opts.localAsn : () => ownAsn,
       maxPrefixes: spec.maxPrefixes,
       settled: this.opts.settled,
@@ -665,11 +666,16 @@ export class RoutingEngine {
   private queueExports(prefixes: readonly Prefix[]): void {
     const first = this.pendingExports.size === 0;
     for (const p of prefixes) this.pendingExports.set(routeKey(p), p);
-    // Flushed once per turn: the changes of one UPDATE (or several) go out packed together.
-    if (first && this.pendingExports.size > 0) queueMicrotask(() => this.flushExports());
+    // Flushed when the session has handed in a read's UPDATEs (they go out packed together), or at
+    // the end of the turn for changes from elsewhere (a promise job: queueMicrotask would make an
+    // AsyncResource each time).
+    if (first && this.pendingExports.size > 0) void Promise.resolve().then(this.flushQueued);
   }
 
+  private readonly flushQueued = (): void => this.flushExports();
+
   private flushExports(): void {
+    if (this.pendingExports.size === 0) return;
     const pending = [...this.pendingExports.values()];
     this.pendingExports = new Map();
     this.exportPrefixes(pending, this.exportTargets());

@@ -65,6 +65,8 @@ export interface DriverEvents {
   down: [reason: DownReason, wasEstablished: boolean];
   /** An UPDATE body in Established; throw a Notification from the handler to reset the session. */
   update: [body: Buffer, session: Negotiated];
+  /** Every UPDATE read so far was handled (the end of a socket read's messages): changes may go out. */
+  updatesHandled: [];
   routeRefresh: [rr: RouteRefresh, session: Negotiated];
   /** An OPEN arrived (before negotiation): the peer layer checks for collisions here. */
   open: [bgpId: string];
@@ -358,6 +360,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   private drainFrames(): void {
     if (this.processing) return;
     this.processing = true;
+    const updatesBefore = this.received.update;
     try {
       while (this.stream) {
         if (this.budget <= 0) {
@@ -380,6 +383,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     } finally {
       this.processing = false;
     }
+    if (this.received.update !== updatesBefore && this.stream) this.emit('updatesHandled');
     if (this.budget < MESSAGES_PER_TURN) this.scheduleRefill();
   }
 

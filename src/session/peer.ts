@@ -246,6 +246,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       if (d === this.driver) this.onDown(reason, wasEstablished);
     });
     d.on('update', (body) => this.onUpdate(body));
+    d.on('updatesHandled', () => this.opts.routes.updatesHandled());
     d.on('routeRefresh', (rr, session) => {
       if (rr.subtype !== RouteRefreshSubtype.NORMAL || !session.families.has(familyKey(rr.afi, rr.safi)))
         return;

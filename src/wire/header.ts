@@ -62,11 +62,13 @@ export function checkHeader(
   return { length, type };
 }
 
+const MARKER = new Uint8Array(MARKER_LENGTH).fill(0xff);
+
 /** Writes marker, a placeholder length and the type; returns the message start for `finishMessage`. */
 export function startMessage(w: Writer, type: MessageType): number {
   const start = w.pos;
   w.ensure(HEADER_LENGTH);
-  w.buf.fill(0xff, start, start + MARKER_LENGTH);
+  w.buf.set(MARKER, start); // a TypedArray copy: Buffer#fill with a range costs a native call
   w.pos += MARKER_LENGTH + 2;
   w.buf[w.pos++] = type;
   return start;
@@ -75,6 +77,7 @@ export function startMessage(w: Writer, type: MessageType): number {
 /** Patches the length of the message that began at `start`. */
 export function finishMessage(w: Writer, start: number): number {
   const length = w.pos - start;
-  w.buf.writeUInt16BE(length, start + MARKER_LENGTH);
+  w.buf[start + MARKER_LENGTH] = length >> 8;
+  w.buf[start + MARKER_LENGTH + 1] = length & 0xff;
   return length;
 }

@@ -90,6 +90,24 @@ describe('Ipv4Table', () => {
     expect(seen).toBe(50_000);
   });
 
+  it('clear empties a grown, wide table back to a small compact one that takes routes again', () => {
+    const t = new Ipv4Table();
+    for (let i = 0; i < 1000; i++) t.set((10 << 24) | (i << 8), 24, 0, i);
+    t.set(10 << 24, 24, 7, 1); // a path id: the table is wide now
+    expect(t.layout).toBe('wide');
+    t.clear();
+    expect([t.size, t.layout, t.get(10 << 24, 24, 0)]).toEqual([0, 'compact', undefined]);
+    expect(t.byteSize).toBe(new Ipv4Table().byteSize);
+    const seen: number[] = [];
+    t.forEach((_a, _l, _p, v) => seen.push(v));
+    expect(seen).toEqual([]);
+    t.set(10 << 24, 24, 0, 5);
+    t.clear(); // a small table is cleared in place
+    expect([t.size, t.get(10 << 24, 24, 0)]).toEqual([0, undefined]);
+    expect(t.set(10 << 24, 24, 0, 6)).toBe(-1);
+    expect(t.get(10 << 24, 24, 0)).toBe(6);
+  });
+
   it('forEach visits live routes only', () => {
     const t = new Ipv4Table();
     t.set(A, 8, 0, 1);

@@ -286,6 +286,32 @@ describe('learned routes on the way out', () => {
     expect(withdrawnIn(ibgp)).toEqual(['10.1.0.0/16']);
   });
 
+  it("a read's UPDATEs go out packed together once the session says they were all handled", async () => {
+    const { add } = setup();
+    const source = add('10.0.0.1', 65001, '10.0.0.100');
+    const open = add('10.0.2.1', 65003, '10.0.2.100', 'pass-learned');
+    await settle();
+    const before = open.updates.length;
+    const second = encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.3.0.0/16')],
+        attributes: { origin: 0, asPath: [{ type: 2, asns: [65001, 65100] }], nextHop: '10.0.0.1', med: 7 },
+      },
+      ctx(false),
+    ).subarray(19);
+    source.ribs.received(announce({}));
+    source.ribs.received(second);
+    expect(open.updates.length).toBe(before); // nothing yet: more may come in the same read
+    source.ribs.updatesHandled();
+    // Sent in this turn, not at its end: one UPDATE with both prefixes (the same attributes).
+    expect(open.updates.slice(before).map((u) => u.nlri.map(formatPrefix).sort())).toEqual([
+      ['10.1.0.0/16', '10.3.0.0/16'],
+    ]);
+    await settle();
+    expect(open.updates.length).toBe(before + 1); // and not again at the end of the turn
+  });
+
   it('a withdrawal at the source is withdrawn downstream', async () => {
     const { add } = setup();
     const source = add('10.0.0.1', 65001, '10.0.0.100');

@@ -98,6 +98,29 @@ describe('SessionDriver', () => {
     expect(active.sent.keepalive).toBe(before + 1);
   });
 
+  it("says once when a read's UPDATEs were all handled, not after a read without one", async () => {
+    const { clock, active, passive } = pair();
+    const events: string[] = [];
+    passive.on('update', () => events.push('update'));
+    passive.on('updatesHandled', () => events.push('handled'));
+    await established(active, passive);
+    const msg = encodeUpdate(
+      {
+        withdrawn: [],
+        nlri: [parsePrefix('10.1.0.0/16')],
+        attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
+      },
+      codecContext({ as4: true }),
+    );
+    active.send(Buffer.concat([msg, msg])); // one write: one read at the other end
+    await settle(() => events.length >= 3);
+    expect(events).toEqual(['update', 'update', 'handled']);
+    const keepalives = passive.received.keepalive;
+    clock.advance(30_000);
+    await settle(() => passive.received.keepalive > keepalives);
+    expect(events).toEqual(['update', 'update', 'handled']);
+  });
+
   it('resets the session with the Notification an UPDATE handler throws', async () => {
     const { active, passive } = pair();
     const got: string[] = [];

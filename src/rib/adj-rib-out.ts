@@ -89,12 +89,33 @@ function tooLarge(ctx: CodecContext): string {
 
 /**
  * A drain's IPv4 work, read from the staged table: announcements at [0, wanted), grouped by out set
- * (`ids`), then withdrawals at [n − withdrawn, n); path ids only when some is not 0.
+ * (`ids`), then withdrawals at [count − withdrawn, count); path ids only when some is not 0. The
+ * columns may be longer than `count` (a small plan uses the Adj-RIB-Out's reused columns).
  */
 interface V4Plan extends Ipv4Routes {
   readonly ids: Uint32Array;
+  readonly count: number;
   readonly wanted: number;
   readonly withdrawn: number;
+}
+
+/** Plans of at most this many routes (one UPDATE's changes, typically) reuse one set of columns. */
+const SMALL_PLAN = 16;
+
+interface PlanColumns {
+  readonly addrs: Uint32Array;
+  readonly lengths: Uint8Array;
+  readonly pathIds: Uint32Array;
+  readonly ids: Uint32Array;
+}
+
+function planColumns(n: number): PlanColumns {
+  return {
+    addrs: new Uint32Array(n),
+    lengths: new Uint8Array(n),
+    pathIds: new Uint32Array(n),
+    ids: new Uint32Array(n),
+  };
 }
 
 export class AdjRibOut {
@@ -215,9 +236,10 @@ export class AdjRibOut {
 
   /**
    * Sends what was staged (after the work queued before; with none, starting now, so what fits the
-   * socket is written before this returns). Never rejects on the session's account.
+   * socket is written before this returns, and the result is returned as such: no promise to wait
+   * for). Never rejects on the session's account.
    */
-  flush(ctx: CodecContext, sink: Sink): Promise<SyncResult> {
+  flush(ctx: CodecContext, sink: Sink): SyncResult | Promise<SyncResult> {
     if (this.queuedDrain) return this.queuedDrain;
     if (this.inFlight > 0) {
       this.queuedDrain = this.enqueue(() => {
@@ -227,27 +249,31 @@ export class AdjRibOut {
       return this.queuedDrain;
     }
     // Nothing queued: the drain starts now. Work queued while it runs (were a write to call back
-    // into the RIB) waits for it, as it would behind a queued drain.
-    let finished = (): void => {};
-    this.busy = new Promise<void>((resolve) => {
-      finished = resolve;
-    });
+    // into the RIB) waits for it, as it would behind a queued drain (`enqueue` makes the hold).
     this.inFlight++;
-    const settle = (): void => {
-      this.settled();
-      finished();
-    };
+    this.drainingNow = true;
     let done: SyncResult | Promise<SyncResult>;
     try {
       done = runSteps(this.drain(ctx, sink));
     } catch (e) {
       done = Promise.reject(e);
+    } finally {
+      this.drainingNow = false;
     }
+    const held = this.hold;
+    this.hold = undefined;
     if (!(done instanceof Promise)) {
-      settle();
-      return Promise.resolve(done);
+      this.settled();
+      held?.();
+      return done;
     }
-    done.then(settle, settle);
+    const settle = (): void => {
+      this.settled();
+      held?.();
+    };
+    const settled = done.then(settle, settle);
+    // Work queued meanwhile waits for the hold; without any, what is queued next waits for this.
+    if (!held) this.busy = settled;
     return done;
   }
 
@@ -356,8 +382,10 @@ export class AdjRibOut {
       if (v6 && !(yield* this.drainV6(v6, ctx, sink, result, generation))) break;
     }
     // What was gathered goes now, unless the session it was for is gone.
-    if (generation === this.generation) yield this.flushBatch(sink);
-    else this.dropBatch();
+    if (generation === this.generation) {
+      const flushed = this.flushBatch(sink);
+      if (flushed instanceof Promise) yield flushed;
+    } else this.dropBatch();
     return result;
   }
 
@@ -420,11 +448,12 @@ export class AdjRibOut {
 
   private planV4(staged: Ipv4Table, ctx: CodecContext, result: SyncResult): V4Plan {
     const n = staged.size;
-    const addrs = new Uint32Array(n);
-    const lengths = new Uint8Array(n);
+    // One plan at a time per Adj-RIB-Out (drains are serialized): small ones share the columns.
+    if (n <= SMALL_PLAN) this.smallPlan ??= planColumns(SMALL_PLAN);
+    const columns = n <= SMALL_PLAN && this.smallPlan ? this.smallPlan : planColumns(n);
+    const { addrs, lengths, ids } = columns;
     // A compact table holds path id 0 only: no column for path ids.
-    const pathIds = staged.layout === 'wide' ? new Uint32Array(n) : undefined;
-    const ids = new Uint32Array(n);
+    const pathIds = staged.layout === 'wide' ? columns.pathIds : undefined;
     let wanted = 0;
     let withdrawn = 0;
     const put = (k: number, addr: number, length: number, pathId: number) => {
@@ -456,11 +485,14 @@ export class AdjRibOut {
     });
     // Withdrawals filled the arrays from the end: back to the table's order.
     if (withdrawn > 1)
-      for (const column of [addrs, lengths, pathIds]) column?.subarray(n - withdrawn).reverse();
+      for (const column of [addrs, lengths, pathIds]) column?.subarray(n - withdrawn, n).reverse();
     // Grouped by out set: each UPDATE carries one set and as many of its prefixes as fit.
     if (wanted > 1) sortByKey(ids, wanted, pathIds ? [addrs, lengths, pathIds] : [addrs, lengths]);
-    return { addrs, lengths, pathIds, ids, wanted, withdrawn };
+    return { addrs, lengths, pathIds, ids, count: n, wanted, withdrawn };
   }
+
+  /** The columns of small plans (see `planV4`). */
+  private smallPlan?: PlanColumns;
 
   private *sendV4(
     plan: V4Plan,
@@ -470,13 +502,14 @@ export class AdjRibOut {
     generation: number,
   ): Steps<boolean> {
     const { addrs, lengths, pathIds, ids, wanted } = plan;
-    const n = addrs.length;
+    const n = plan.count;
     let sent = 0;
     try {
       for (let i = n - plan.withdrawn; i < n; ) {
         this.writer.rollback(0);
         const next = packIpv4Withdrawal(this.writer, plan, i, n, ctx);
-        if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) return false;
+        const written = this.emitFor(sink, generation);
+        if (!(written instanceof Promise ? ((yield written) as boolean) : written)) return false;
         for (let k = i; k < next; k++) {
           const old = this.advertised4.delete(addrs[k], lengths[k], pathIds ? pathIds[k] : 0);
           if (old >= 0) this.registry.release(old);
@@ -495,7 +528,8 @@ export class AdjRibOut {
           const next = prepared.mpHead
             ? packUpdate(this.writer, prepared, prefixesOf(plan, i, Math.min(to, i + 1024)), 0, ctx) + i
             : packIpv4Update(this.writer, prepared, plan, i, to, ctx);
-          if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) return false;
+          const written = this.emitFor(sink, generation);
+          if (!(written instanceof Promise ? ((yield written) as boolean) : written)) return false;
           for (let k = i; k < next; k++) {
             const old = this.advertised4.set(addrs[k], lengths[k], pathIds ? pathIds[k] : 0, id);
             if (old >= 0) this.registry.release(old);
@@ -550,7 +584,8 @@ export class AdjRibOut {
       for (let i = 0; i < gone.length; ) {
         this.writer.rollback(0);
         const next = packWithdrawal(this.writer, gone, i, Safi.UNICAST, ctx);
-        if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) return false;
+        const written = this.emitFor(sink, generation);
+        if (!(written instanceof Promise ? ((yield written) as boolean) : written)) return false;
         for (let k = i; k < next; k++) {
           const old = this.advertised6.delete(gone[k].bytes, 0, gone[k].length, gone[k].pathId ?? 0);
           if (old >= 0) this.registry.release(old);
@@ -563,7 +598,8 @@ export class AdjRibOut {
         for (let i = 0; i < prefixes.length; ) {
           this.writer.rollback(0);
           const next = packUpdate(this.writer, prepared, prefixes, i, ctx);
-          if (!((yield this.emit(sink)) as boolean) || generation !== this.generation) {
+          const written = this.emitFor(sink, generation);
+          if (!(written instanceof Promise ? ((yield written) as boolean) : written)) {
             unsent.set(id, prefixes.slice(i));
             return false;
           }
@@ -591,17 +627,31 @@ export class AdjRibOut {
 
   /** Runs writes one at a time, in call order; a failed one does not stop the next. */
   private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
+    // Queued from inside a drain started at once: it waits until that drain is done.
+    if (this.drainingNow && !this.hold) this.busy = new Promise<void>((resolve) => (this.hold = resolve));
     this.inFlight++;
     const run = this.busy.then(work);
     this.busy = run.then(this.settled, this.settled);
     return run;
   }
 
+  /** A drain started at once is running (synchronously, in `flush`). */
+  private drainingNow = false;
+  /** Releases the work queued while that drain ran, once it is done. */
+  private hold?: () => void;
+
   /** Work queued or under way (`flush` starts at once when there is none). */
   private inFlight = 0;
   private readonly settled = (): void => {
     this.inFlight--;
   };
+
+  /** `emit`, then whether the drain of `generation` goes on (the session was not cleared meanwhile). */
+  private emitFor(sink: Sink, generation: number): boolean | Promise<boolean> {
+    const sent = this.emit(sink);
+    if (sent instanceof Promise) return sent.then((ok) => ok && generation === this.generation);
+    return sent && generation === this.generation;
+  }
 
   /** Adds the message in the writer to the batch; writes the batch once it is large enough. */
   private emit(sink: Sink): boolean | Promise<boolean> {

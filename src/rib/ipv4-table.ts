@@ -21,6 +21,9 @@ const SHRINK_TO = 4;
 
 export type Ipv4TableLayout = 'compact' | 'wide';
 
+/** The paths of one prefix as [path id, value] (read-only: an empty one is shared). */
+export type PathList = readonly (readonly [pathId: number, value: number])[];
+
 /**
  * murmur3's 32-bit finalizer over the prefix: prefixes share low zero bits, so mix them all. The
  * path id is left out, so every path of a prefix lies on one probe run and `paths()` is one lookup
@@ -41,6 +44,9 @@ function emptySlots(capacity: number, stride: number): Uint32Array {
   for (let i = 1; i < slots.length; i += stride) slots[i] = marker;
   return slots;
 }
+
+/** What `paths` gives for a prefix the table does not hold (a lookup that finds nothing allocates nothing). */
+const NO_PATHS: PathList = Object.freeze([]);
 
 /** The slots of an empty compact table at MIN_CAPACITY (copied by `clear`). */
 const EMPTY_COMPACT = emptySlots(MIN_CAPACITY, COMPACT);
@@ -116,15 +122,17 @@ export class Ipv4Table {
     return at < 0 ? undefined : this.valueAt(at);
   }
 
-  /** Every path of the prefix as [path id, value] (empty when the prefix is absent). */
-  paths(addr: number, length: number): [pathId: number, value: number][] {
+  /** Every path of the prefix as [path id, value] (empty, and shared, when the prefix is absent). */
+  paths(addr: number, length: number): PathList {
     const s = this.slots;
-    const out: [number, number][] = [];
+    let out: [number, number][] | undefined;
     for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * this.stride;
       const l = s[at + 1] >>> this.shift;
-      if (l === EMPTY) return out;
-      if (l === length && s[at] === addr) out.push([this.pathIdAt(at), this.valueAt(at)]);
+      if (l === EMPTY) return out ?? NO_PATHS;
+      if (l !== length || s[at] !== addr) continue;
+      out ??= [];
+      out.push([this.pathIdAt(at), this.valueAt(at)]);
     }
   }
 

@@ -51,8 +51,8 @@ export function reflects(source: PathSource, target: { routeReflectorClient?: bo
 }
 
 /** Whether learned routes can go to this target at all (the engine follows the Loc-RIB for it). */
-export function takesLearnedRoutes(target: { ibgp: boolean; exportPolicy?: Policy }): boolean {
-  return target.ibgp || target.exportPolicy !== undefined;
+export function takesLearnedRoutes(target: Pick<LearnedExportTarget, 'session' | 'exportPolicy'>): boolean {
+  return target.session.ibgp || target.exportPolicy !== undefined;
 }
 
 /**

@@ -9,6 +9,7 @@
 // skipped when an earlier source holds its prefix (it was emitted there) or when its own source
 // holds the prefix under a smaller path id (it is emitted at that one). Otherwise the prefix's
 // paths are looked up in this and every later source and the whole group is yielded.
+
 import { Afi, formatPrefix, type PathAttributes, type Prefix, parsePrefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf } from './attribute-store.js';
@@ -19,6 +20,7 @@ import {
   idNumber,
   selectBest,
 } from './best-path.js';
+import type { PathList } from './ipv4-table.js';
 import { ipv4Prefix, type RouteFilter, type RouteView, viewAttributes } from './route-view.js';
 
 /** What the Loc-RIB view needs of a neighbor: `Peer` (src/session/peer.ts) has these members. */
@@ -99,21 +101,21 @@ function decoded(src: Source, id: number): Decoded {
   return d;
 }
 
-const byPathId = (a: [number, number], b: [number, number]) => a[0] - b[0];
+const byPathId = (a: readonly [number, number], b: readonly [number, number]) => a[0] - b[0];
 
 /** The paths of one prefix from `sources[from..]`, given a lookup of [path id, set id] pairs. */
 function gather(
   sources: readonly Source[],
   from: number,
-  lookup: (rib: AdjRibIn) => [number, number][],
+  lookup: (rib: AdjRibIn) => PathList,
   has: (rib: AdjRibIn, pathId: number) => boolean,
   prefix: () => Prefix,
 ): Path[] {
   const out: Path[] = [];
   for (let t = from; t < sources.length; t++) {
     const src = sources[t];
-    const found = lookup(src.rib);
-    if (found.length > 1) found.sort(byPathId);
+    const paths = lookup(src.rib);
+    const found = paths.length > 1 ? [...paths].sort(byPathId) : paths;
     for (const [pathId, id] of found) {
       if (src.current && has(src.current, pathId)) continue;
       const d = decoded(src, id);

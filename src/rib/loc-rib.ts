@@ -3,6 +3,7 @@
 // RFC 4271 §9.1 decision process, the ECMP set (`maximumPaths`, `multipathRelax`) and, for each
 // path that is not best, the step of the decision it lost at. Computed from the tables on demand,
 // so it is always current; the routing engine asks for it whenever a prefix's paths change. Pure.
+
 import { Afi, type PathAttributes, type Prefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf, decodedAttributes } from './attribute-store.js';
@@ -16,6 +17,7 @@ import {
   multipathSet,
   rankPaths,
 } from './best-path.js';
+import type { PathList } from './ipv4-table.js';
 import { candidatePeer, type PeerLike } from './loc-rib-view.js';
 import { type LocalRoute, localPathAttributes } from './local-routes.js';
 
@@ -56,7 +58,7 @@ export interface LocRibOptions extends MultipathOptions, DecisionOptions {
 }
 
 /** Every path of a prefix in one table, as [path id, attribute set id]. */
-export function pathsOf(rib: AdjRibIn, p: Prefix): [pathId: number, set: number][] {
+export function pathsOf(rib: AdjRibIn, p: Prefix): PathList {
   return p.afi === Afi.IPV4
     ? rib.ipv4.paths(v4Addr(p.bytes, 0, p.length), p.length)
     : rib.ipv6.paths(p.bytes, 0, p.length);
@@ -80,10 +82,17 @@ class Gathered implements RoutePath {
     this.decoded = imported;
   }
 
+  /** Made on first read (export reads it once per neighbor), null when there is nothing to key by. */
+  private originMemo?: RoutePath['origin'] | null;
+
   get origin(): RoutePath['origin'] {
-    const key = this.imported ?? this.set;
-    if (!key) return undefined;
-    return { key, read: () => this.decoded ?? (this.set ? attributesOf(this.set) : {}) };
+    if (this.originMemo === undefined) {
+      const key = this.imported ?? this.set;
+      this.originMemo = key
+        ? { key, read: () => this.decoded ?? (this.set ? attributesOf(this.set) : {}) }
+        : null;
+    }
+    return this.originMemo ?? undefined;
   }
 
   get neighbor(): string {

@@ -341,7 +341,9 @@ export class NeighborRibs implements RouteExchange {
   sendStaged(): void {
     const { session, sink } = this;
     if (!session || !sink) return;
-    this.background(this.adjRibOut.flush(session.send, sink).then((r) => this.reportNotSent(r.newlyNotSent)));
+    const done = this.adjRibOut.flush(session.send, sink);
+    if (done instanceof Promise) this.background(done.then((r) => this.reportNotSent(r.newlyNotSent)));
+    else this.reportNotSent(done.newlyNotSent);
   }
 
   refresh(afi: number, safi: number): void {

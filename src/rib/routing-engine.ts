@@ -432,7 +432,7 @@ export class RoutingEngine {
     n: NeighborRibs,
     t: Pick<LearnedExportTarget, 'session' | 'exportPolicy' | 'routeReflectorClient'>,
   ): boolean {
-    if (!takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })) return false;
+    if (!takesLearnedRoutes(t)) return false;
     if (n.hasLearned) return true;
     for (const s of this.byAddress.values()) {
       if (s === n || (s.adjRibIn.size === 0 && !s.stale)) continue;
@@ -473,15 +473,15 @@ export class RoutingEngine {
 
   /** What `n` gets on `session`: made again only when something it depends on changed (every change is exported to each target). */
   private targetFor(n: NeighborRibs, session: SessionFacts): ExportTarget {
-    const t = this.learnedTarget(n, session);
     const memo = this.targets.get(n);
     if (
       memo !== undefined &&
       memo.groups === this.groups &&
       memo.pruned === this.groupsPruned &&
-      sameTargetInputs(memo.target, t)
+      this.madeFrom(memo.target, n, session)
     )
       return memo.target;
+    const t = this.learnedTarget(n, session);
     const signature = exportSignature(session, t.localAsn, t.localAddress6, t.exportPolicy, t.clusterId);
     let group = this.groups.get(signature);
     if (!group) {
@@ -524,16 +524,14 @@ export class RoutingEngine {
               selection = this.select(prefix);
               selected = true;
             }
-            wanted = takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })
-              ? this.learnedPaths(prefix, selection, t)
-              : [];
+            wanted = takesLearnedRoutes(t) ? this.learnedPaths(prefix, selection, t) : [];
             if (wanted.length > 0) n.hasLearned = true;
           }
           stagePaths(n, prefix, wanted);
           continue;
         }
         let out = own && localOut(own, t);
-        if (!own && takesLearnedRoutes({ ibgp: t.session.ibgp, exportPolicy: t.exportPolicy })) {
+        if (!own && takesLearnedRoutes(t)) {
           if (!selected) {
             selection = this.select(prefix);
             selected = true;
@@ -594,6 +592,19 @@ export class RoutingEngine {
     };
   }
 
+  /** Whether `learnedTarget(n, session)` would be `t` again (compared without making one). */
+  private madeFrom(t: LearnedExportTarget, n: NeighborRibs, session: SessionFacts): boolean {
+    return (
+      t.session === session &&
+      t.address === n.address &&
+      t.localAsn === n.localAsn &&
+      t.localAddress6 === this.localAddress6.get(n.address) &&
+      t.exportPolicy === this.policyNamed(this.exportPolicies.get(n.address)) &&
+      t.routeReflectorClient === this.clients.has(n.address) &&
+      t.clusterId === this.opts.clusterId?.()
+    );
+  }
+
   private learnedTarget(n: NeighborRibs, session: SessionFacts): LearnedExportTarget {
     return {
       address: n.address,
@@ -617,8 +628,19 @@ export class RoutingEngine {
   private readonly sourceOf = (address: string): PathSource | undefined => {
     const n = this.byAddress.get(address);
     if (!n) return undefined;
-    return { ibgp: this.ibgp(n), client: this.clients.has(address), bgpId: n.peerBgpId };
+    const ibgp = this.ibgp(n);
+    const client = this.clients.has(address);
+    const bgpId = n.peerBgpId;
+    // Asked per path and per target on every export: the same answer is the same object.
+    const last = this.sources.get(n);
+    if (last?.ibgp === ibgp && last.client === client && last.bgpId === bgpId) return last;
+    const source = { ibgp, client, bgpId };
+    this.sources.set(n, source);
+    return source;
   };
+
+  /** Each neighbor's last `sourceOf` answer. */
+  private readonly sources = new WeakMap<NeighborRibs, PathSource>();
 
   /** Every prefix any neighbor holds (current or stale), once: each from the first table holding it. */
   private *allPrefixes(): Generator<Prefix> {
@@ -686,17 +708,4 @@ interface TargetMemo {
   readonly groups: Map<string, ExportGroup>;
   readonly pruned: number;
   readonly target: ExportTarget;
-}
-
-/** Whether a target made from `b` would be `a` again (the session facts are replaced, never changed). */
-function sameTargetInputs(a: LearnedExportTarget, b: LearnedExportTarget): boolean {
-  return (
-    a.session === b.session &&
-    a.localAsn === b.localAsn &&
-    a.localAddress6 === b.localAddress6 &&
-    a.exportPolicy === b.exportPolicy &&
-    a.routeReflectorClient === b.routeReflectorClient &&
-    a.clusterId === b.clusterId &&
-    a.address === b.address
-  );
 }

@@ -230,7 +230,7 @@ describe('AdjRibOut', () => {
   it('a flush from inside a write (the sink calling back) waits for the drain under way', async () => {
     const out = new AdjRibOut();
     const sink = recorder();
-    const calledBack: Promise<unknown>[] = [];
+    const calledBack: unknown[] = [];
     const reentrant: Sink = {
       ...sink,
       send: (m, count) => {
@@ -248,6 +248,60 @@ describe('AdjRibOut', () => {
     await Promise.all(calledBack);
     expect(announced(sink)).toEqual(['10.0.0.0/24', '10.9.0.0/24']);
     expect(sink.updates.map((u) => u.attributes.med)).toEqual([1, 9]);
+  });
+
+  it('a flush from inside a write waits for the drain under way even when that drain then stalls', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    let release = () => {};
+    let stalled = true;
+    const calledBack: unknown[] = [];
+    const reentrant: Sink = {
+      open: true,
+      drained: () => new Promise<void>((r) => (release = r)),
+      send: (m, count) => {
+        sink.send(m, count);
+        if (calledBack.length === 0) {
+          out.stage(parsePrefix('10.9.0.0/24'), new OutSet(attrs(9)));
+          calledBack.push(out.flush(ctx, reentrant));
+        }
+        return !stalled; // the socket is full after the first write: the drain waits for 'drain'
+      },
+    };
+    // Two UPDATEs' worth of routes in two writes (a batch is 64 KiB): the drain stalls after the first.
+    for (let i = 0; i < 40_000; i++)
+      out.stage(parsePrefix(`10.${i >> 8}.${i & 255}.0/24`), new OutSet(attrs(1)));
+    const first = out.flush(ctx, reentrant);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(announced(sink)).not.toContain('10.9.0.0/24'); // still behind the stalled drain
+    stalled = false;
+    release();
+    await first;
+    await Promise.all(calledBack);
+    expect(announced(sink).at(-1)).toBe('10.9.0.0/24');
+    expect(announced(sink)).toHaveLength(40_001);
+  });
+
+  it('small drains one after another send exactly what each staged (columns reused, nothing left over)', async () => {
+    const out = new AdjRibOut();
+    const sink = recorder();
+    const set = new OutSet(attrs(1));
+    const p = (i: number) => parsePrefix(`10.0.${i}.0/24`);
+    for (let i = 0; i < 12; i++) out.stage(p(i), set);
+    await out.flush(ctx, sink);
+    expect(announced(sink).sort()).toEqual(Array.from({ length: 12 }, (_, i) => formatPrefix(p(i))).sort());
+    sink.updates.length = 0;
+    out.stage(p(3), undefined);
+    out.stage(p(20), set);
+    out.stage(p(5), undefined);
+    await out.flush(ctx, sink);
+    expect(announced(sink)).toEqual(['10.0.20.0/24']);
+    expect(withdrawn(sink).sort()).toEqual(['10.0.3.0/24', '10.0.5.0/24']);
+    sink.updates.length = 0;
+    out.stage(p(7), undefined);
+    await out.flush(ctx, sink);
+    expect([announced(sink), withdrawn(sink)]).toEqual([[], ['10.0.7.0/24']]);
+    expect(out.size).toBe(10);
   });
 
   it('clear() gives every reference back and stops a drain under way', async () => {

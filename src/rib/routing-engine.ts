@@ -121,6 +121,34 @@ function routeKey(p: Prefix): number | string {
   return p.afi === Afi.IPV4 && p.pathId === undefined ? ipv4Key(p.bytes, 0, p.length) : prefixKey(p);
 }
 
+/** Changes of at most this many prefixes are staged and sent one target after another. */
+const SENT_PER_TARGET = 64;
+
+/** A prefix's Loc-RIB selection, made when first asked for (no target may need it). */
+class LazySelection {
+  private made = false;
+  private value?: PrefixSelection;
+
+  constructor(
+    private readonly select: (prefix: Prefix) => PrefixSelection | undefined,
+    private prefix?: Prefix,
+  ) {}
+
+  reset(prefix: Prefix): void {
+    this.prefix = prefix;
+    this.made = false;
+    this.value = undefined;
+  }
+
+  get(): PrefixSelection | undefined {
+    if (!this.made && this.prefix) {
+      this.value = this.select(this.prefix);
+      this.made = true;
+    }
+    return this.value;
+  }
+}
+
 export class RoutingEngine {
   private readonly byAddress = new Map<string, NeighborRibs>();
   /** Export policy names by neighbor address. */
@@ -509,44 +537,59 @@ export class RoutingEngine {
   private exportPrefixes(prefixes: readonly Prefix[], targets: { n: NeighborRibs; t: ExportTarget }[]): void {
     if (targets.length === 0 || prefixes.length === 0) return;
     const local = this.localByKey();
-    for (const prefix of prefixes) {
-      const own = local.size === 0 ? undefined : local.get(routeKey(prefix));
-      let selection: PrefixSelection | undefined;
-      let selected = false;
+    const own = (prefix: Prefix) => (local.size === 0 ? undefined : local.get(routeKey(prefix)));
+    if (prefixes.length <= SENT_PER_TARGET) {
+      // A few changes (one UPDATE's, typically): each target's go out before the next target's are
+      // made, so the first peers do not wait for the last ones' staging.
+      const selections = prefixes.map((p) => new LazySelection(this.selectOne, p));
+      const owned = prefixes.map(own);
       for (const { n, t } of targets) {
-        if (this.addPathTo(t, prefix)) {
-          let wanted: [number, OutSet][];
-          if (own) {
-            const out = localOut(own, t);
-            wanted = out ? [[0, out]] : [];
-          } else {
-            if (!selected) {
-              selection = this.select(prefix);
-              selected = true;
-            }
-            wanted = takesLearnedRoutes(t) ? this.learnedPaths(prefix, selection, t) : [];
-            if (wanted.length > 0) n.hasLearned = true;
-          }
-          stagePaths(n, prefix, wanted);
-          continue;
-        }
-        let out = own && localOut(own, t);
-        if (!own && takesLearnedRoutes(t)) {
-          if (!selected) {
-            selection = this.select(prefix);
-            selected = true;
-          }
-          out = learnedOut(prefix, selection, t, this.sourceOf);
-          if (out) n.hasLearned = true;
-        }
-        if (out || n.adjRibOut.holds(prefix)) n.adjRibOut.stage(prefix, out);
+        for (let i = 0; i < prefixes.length; i++) this.stageFor(n, t, prefixes[i], owned[i], selections[i]);
+        n.sendStaged();
       }
+      return;
+    }
+    // Many (a table): one selection at a time, every target staged from it, then every target sent.
+    const selection = new LazySelection(this.selectOne);
+    for (const prefix of prefixes) {
+      selection.reset(prefix);
+      const o = own(prefix);
+      for (const { n, t } of targets) this.stageFor(n, t, prefix, o, selection);
     }
     for (const { n } of targets) n.sendStaged();
   }
 
+  private readonly selectOne = (prefix: Prefix) => this.select(prefix);
+
+  /** Stages what `n` gets now for `prefix`: Herald's own route `own`, else the Loc-RIB's learned paths. */
+  private stageFor(
+    n: NeighborRibs,
+    t: ExportTarget,
+    prefix: Prefix,
+    own: LocalRoute | undefined,
+    selection: LazySelection,
+  ): void {
+    if (this.addPathTo(t, prefix)) {
+      let wanted: [number, OutSet][];
+      if (own) {
+        const out = localOut(own, t);
+        wanted = out ? [[0, out]] : [];
+      } else {
+        wanted = takesLearnedRoutes(t) ? this.learnedPaths(prefix, selection.get(), t) : [];
+        if (wanted.length > 0) n.hasLearned = true;
+      }
+      stagePaths(n, prefix, wanted);
+      return;
+    }
+    let out = own && localOut(own, t);
+    if (!own && takesLearnedRoutes(t)) {
+      out = learnedOut(prefix, selection.get(), t, this.sourceOf);
+      if (out) n.hasLearned = true;
+    }
+    if (out || n.adjRibOut.holds(prefix)) n.adjRibOut.stage(prefix, out);
+  }
+
   /**
-   * `herald policy test`  /**
    * `herald policy test`: what a neighbor's import policy does with each path it sent for `prefix`,
    * or what the neighbor gets for it (Herald's own route or a learned one) and why.
    */

@@ -312,6 +312,38 @@ describe('learned routes on the way out', () => {
     expect(open.updates.length).toBe(before + 1); // and not again at the end of the turn
   });
 
+  it('a read of many prefixes (over the per-target batch) reaches every target, each prefix once', async () => {
+    const { add } = setup();
+    const source = add('10.0.0.1', 65001, '10.0.0.100');
+    const targets = [
+      add('10.0.2.1', 65003, '10.0.2.100', 'pass-learned'),
+      add('10.0.4.1', LOCAL, '10.0.4.100'),
+    ];
+    await settle();
+    const befores = targets.map((t) => t.updates.length);
+    const nlri = Array.from({ length: 300 }, (_, i) => parsePrefix(`10.${100 + (i >> 8)}.${i & 255}.0/24`));
+    source.ribs.received(
+      encodeUpdate(
+        {
+          withdrawn: [],
+          nlri,
+          attributes: { origin: 0, asPath: [{ type: 2, asns: [65001] }], nextHop: '10.0.0.1' },
+        },
+        ctx(false),
+      ).subarray(19),
+    );
+    source.ribs.updatesHandled();
+    const want = nlri.map(formatPrefix).sort();
+    targets.forEach((t, k) => {
+      expect(
+        t.updates
+          .slice(befores[k])
+          .flatMap((u) => u.nlri.map(formatPrefix))
+          .sort(),
+      ).toEqual(want);
+    });
+  });
+
   it('a withdrawal at the source is withdrawn downstream', async () => {
     const { add } = setup();
     const source = add('10.0.0.1', 65001, '10.0.0.100');

@@ -278,22 +278,9 @@ export class AdjRibIn {
     if (split) {
       const { nlri: _nlri, ...head } = split.mpReach ?? { nlri: [] };
       const mpHead = split.mpReach ? (head as Omit<MpReach, 'nlri'>) : undefined;
-      set = this.attributes.intern(
-        split.rest.toString('latin1'),
-        split.rest,
-        0,
-        split.rest.length,
-        ctx,
-        mpHead,
-      );
+      set = this.attributes.intern(split.rest, 0, split.rest.length, ctx, mpHead);
     } else {
-      set = this.attributes.intern(
-        body.toString('latin1', l.attrStart, l.attrEnd),
-        body,
-        l.attrStart,
-        l.attrEnd,
-        ctx,
-      );
+      set = this.attributes.intern(body, l.attrStart, l.attrEnd, ctx);
     }
     result.errors = set.errors;
     const mpNlri = split?.mpReach?.nlri ?? NO_PREFIXES;

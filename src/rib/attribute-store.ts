@@ -11,6 +11,7 @@ import type {
   PathAttributes,
 } from '../wire/index.js';
 import { decodeAttributes, missingMandatory } from '../wire/index.js';
+import { AttributeIndex, hashOctets } from './attribute-index.js';
 import { type ImportRules, type LoopReason, loopReason } from './import-rules.js';
 import { validity } from './route-validity.js';
 
@@ -70,13 +71,9 @@ export function decodedAttributes(set: AttributeSet): PathAttributes {
   return a;
 }
 
-function setKey(raw: string, mpReach: Omit<MpReach, 'nlri'> | undefined): string {
-  return mpReach ? `${raw}|${mpReach.afi}/${mpReach.safi}/${mpReach.nextHop}/${mpReach.linkLocal}` : raw;
-}
-
 export class AttributeStore {
-  private readonly byKey = new Map<string, AttributeSet>();
   private readonly byId: (AttributeSet | undefined)[] = [];
+  private readonly index = new AttributeIndex<AttributeSet>((id) => this.byId[id]);
   private readonly free: number[] = [];
   /** Routes referring to each set, by id (a typed array: touched on every route change). */
   private refs = new Uint32Array(1024);
@@ -84,25 +81,25 @@ export class AttributeStore {
   constructor(private readonly rules?: ImportRules) {}
 
   get size(): number {
-    return this.byKey.size;
+    return this.index.size;
   }
 
   /**
-   * The set for `raw` (attribute octets as latin1, found at `buf[start..end)`), validating them only
-   * the first time they are seen. `mpKey` distinguishes sets that differ only in MP_REACH's next
-   * hop. Throws the decoder's Notification for session-fatal errors.
+   * The set of the attribute octets at `buf[start..end)`, validating them only the first time they
+   * are seen. `mpReach` distinguishes sets that differ only in MP_REACH's next hop. Throws the
+   * decoder's Notification for session-fatal errors.
    */
   intern(
-    raw: string,
     buf: Buffer,
     start: number,
     end: number,
     ctx: CodecContext,
     mpReach?: Omit<MpReach, 'nlri'>,
   ): AttributeSet {
-    const key = setKey(raw, mpReach);
-    const hit = this.byKey.get(key);
+    const hash = hashOctets(buf, start, end, mpReach);
+    const hit = this.index.find(hash, buf, start, end, mpReach);
     if (hit) return hit;
+    const raw = buf.toString('latin1', start, end);
     const decoded = decodeAttributes(buf, start, end, ctx);
     const valid = this.rules && validity(decoded.attributes, mpReach, this.rules.session);
     const id = this.free.pop() ?? this.byId.length;
@@ -126,8 +123,8 @@ export class AttributeStore {
       this.refs = grown;
     }
     this.refs[id] = 0;
-    this.byKey.set(key, set);
     this.byId[id] = set;
+    this.index.add(set, hash);
     return set;
   }
 
@@ -156,7 +153,7 @@ export class AttributeStore {
 
   private forget(id: number): void {
     const set = this.byId[id]!;
-    this.byKey.delete(setKey(set.raw, set.mpReach));
+    this.index.remove(set);
     this.byId[id] = undefined;
     this.free.push(id);
   }

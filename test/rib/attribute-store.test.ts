@@ -11,9 +11,9 @@ function intern(
   store: AttributeStore,
   raw: Buffer,
   c: CodecContext = ctx,
-  mpReach?: Parameters<AttributeStore['intern']>[5],
+  mpReach?: Parameters<AttributeStore['intern']>[4],
 ) {
-  return store.intern(raw.toString('latin1'), raw, 0, raw.length, c, mpReach);
+  return store.intern(raw, 0, raw.length, c, mpReach);
 }
 const A = hex`${MANDATORY}`;
 const B = hex`${MANDATORY} 80 04 04 00000064 // MED 100`;

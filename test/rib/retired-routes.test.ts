@@ -66,7 +66,7 @@ describe('RetiredRoutes', () => {
     const store = new AttributeStore();
     const ctx = codecContext({ as4: true });
     const raw = Buffer.from('40010100', 'hex'); // ORIGIN IGP
-    const set = store.intern(raw.toString('latin1'), raw, 0, raw.length, ctx);
+    const set = store.intern(raw, 0, raw.length, ctx);
     const v4 = new Ipv4Table();
     for (let i = 0; i < 4; i++) {
       v4.set(i << 24, 8, 0, set.id);

@@ -241,20 +241,27 @@ interface Collected {
   results: Record<string, Array<Record<string, unknown>>>;
 }
 
+/** A target over the runs that checked it: met or missed in all of them, else how many met it. */
+function targetMark(verdicts: unknown[]): string {
+  const checked = verdicts.filter((v) => v === true || v === false);
+  const met = checked.filter((v) => v === true).length;
+  if (checked.length === 0) return 'not measured';
+  if (met === checked.length) return 'met';
+  if (met === 0) return '**missed**';
+  return `**met in ${met} of ${checked.length} runs**`;
+}
+
 function targetsText(results: Collected['results']): string[] {
   const out: string[] = [];
-  const mark = (v: unknown) => (v === true ? 'met' : v === false ? '**missed**' : 'not measured');
   for (const [name, runs] of Object.entries(results)) {
-    const last = [...runs].reverse().find((r) => r.targets);
+    const checked = runs
+      .map((r) => r.targets as Record<string, unknown> | undefined)
+      .filter((t) => t !== undefined);
     const errors = runs.filter((r) => r.runError).map((r) => r.runError);
     if (errors.length) out.push(`- ${name}: ${errors.length} run(s) failed (${errors.join('; ')})`);
-    if (!last) continue;
-    const t = last.targets as Record<string, unknown>;
-    out.push(
-      `- ${name}: ${Object.entries(t)
-        .map(([k, v]) => `${k} ${mark(v)}`)
-        .join(', ')}`,
-    );
+    if (checked.length === 0) continue;
+    const keys = [...new Set(checked.flatMap((t) => Object.keys(t)))];
+    out.push(`- ${name}: ${keys.map((k) => `${k} ${targetMark(checked.map((t) => t[k]))}`).join(', ')}`);
   }
   return out;
 }

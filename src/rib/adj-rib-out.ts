@@ -105,15 +105,16 @@ const SMALL_PLAN = 16;
 interface PlanColumns {
   readonly addrs: Uint32Array;
   readonly lengths: Uint8Array;
-  readonly pathIds: Uint32Array;
+  /** Only when some path id is not 0 (a wide table), but always in the reused small columns. */
+  readonly pathIds?: Uint32Array;
   readonly ids: Uint32Array;
 }
 
-function planColumns(n: number): PlanColumns {
+function planColumns(n: number, withPathIds: boolean): PlanColumns {
   return {
     addrs: new Uint32Array(n),
     lengths: new Uint8Array(n),
-    pathIds: new Uint32Array(n),
+    pathIds: withPathIds ? new Uint32Array(n) : undefined,
     ids: new Uint32Array(n),
   };
 }
@@ -449,11 +450,12 @@ export class AdjRibOut {
   private planV4(staged: Ipv4Table, ctx: CodecContext, result: SyncResult): V4Plan {
     const n = staged.size;
     // One plan at a time per Adj-RIB-Out (drains are serialized): small ones share the columns.
-    if (n <= SMALL_PLAN) this.smallPlan ??= planColumns(SMALL_PLAN);
-    const columns = n <= SMALL_PLAN && this.smallPlan ? this.smallPlan : planColumns(n);
-    const { addrs, lengths, ids } = columns;
     // A compact table holds path id 0 only: no column for path ids.
-    const pathIds = staged.layout === 'wide' ? columns.pathIds : undefined;
+    const wide = staged.layout === 'wide';
+    if (n <= SMALL_PLAN) this.smallPlan ??= planColumns(SMALL_PLAN, true);
+    const columns = n <= SMALL_PLAN && this.smallPlan ? this.smallPlan : planColumns(n, wide);
+    const { addrs, lengths, ids } = columns;
+    const pathIds = wide ? columns.pathIds : undefined;
     let wanted = 0;
     let withdrawn = 0;
     const put = (k: number, addr: number, length: number, pathId: number) => {

@@ -85,7 +85,9 @@ export interface NeighborRibsOptions {
   readonly exportRoutes: (session: SessionFacts) => DesiredRoutes;
   /** Numbers the out sets of every neighbor's Adj-RIB-Out (shared: sets are shared). */
   readonly outSets?: OutSetRegistry;
-  /** The session went down (the engine forgets export groups nobody uses). */
+  /** The session is up, before its full sync (the engine follows the Loc-RIB if it now must). */
+  readonly sessionStarted?: () => void;
+  /** The session went down (the engine forgets export groups nobody uses, and may stop following). */
   readonly sessionEnded?: () => void;
   /** Reports work that failed (a bug), instead of leaving a rejected promise. */
   readonly failed: (e: Error) => void;
@@ -278,6 +280,7 @@ export class NeighborRibs implements RouteExchange {
     this.sink = sink;
     this.replaceTable(this.lastIpv4Routes);
     if (this.stale) this.keepStaleFamilies(session);
+    this.opts.sessionStarted?.();
     this.background(
       this.adjRibOut
         .resync(this.opts.exportRoutes(session), session.send, sink, true)

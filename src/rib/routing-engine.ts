@@ -255,7 +255,11 @@ export class RoutingEngine {
       clock: this.opts.clock,
       exportRoutes: (session) => this.desiredFor(spec.address, session),
       outSets: this.outSets,
-      sessionEnded: () => this.pruneGroups(),
+      sessionStarted: () => this.updateLearnedFollow(),
+      sessionEnded: () => {
+        this.pruneGroups();
+        this.updateLearnedFollow();
+      },
       failed: (e) => this.opts.report.internalError(spec.address, e),
       notSent: (routes) => this.opts.report.routesNotSent(spec.address, routes),
       pathsChanged: (prefixes) => this.pathsChanged(prefixes),
@@ -702,27 +706,37 @@ export class RoutingEngine {
   }
 
   /**
-   * Follows the Loc-RIB while some neighbor may get learned routes (an iBGP neighbor, or one with
-   * an export policy); otherwise ingest does no Loc-RIB work for export.
+   * Follows the Loc-RIB while some Established neighbor may get learned routes (an iBGP neighbor,
+   * or one with an export policy); otherwise ingest does no Loc-RIB work for export. A neighbor
+   * whose session comes up gets everything in its full sync, so nothing is missed meanwhile.
    */
   private updateLearnedFollow(): void {
     // A learned route can go somewhere only if some neighbor takes one from another: an eBGP
     // neighbor with an export policy (from anyone else), or an iBGP neighbor (from an eBGP one,
     // or from an iBGP one when route reflection applies: RFC 4271 §9.2, RFC 4456 §6). Otherwise
     // the Loc-RIB is not followed.
+    // Targets are Established neighbors; sources, those that can hold routes (up, or stale ones
+    // kept through a graceful restart). A neighbor coming up or going down asks again.
     const all = [...this.byAddress.values()].map((n) => ({
       address: n.address,
+      up: n.session !== undefined,
+      holds: n.session !== undefined || n.stale !== undefined || n.adjRibIn.size > 0,
       ibgp: this.ibgp(n),
       client: this.clients.has(n.address),
       routeReflectorClient: this.clients.has(n.address),
       exportPolicy: this.policyNamed(this.exportPolicies.get(n.address)),
     }));
-    const need = all.some((t) =>
-      t.ibgp
-        ? all.some((s) => s.address !== t.address && (!s.ibgp || reflects(s, t)))
-        : t.exportPolicy !== undefined && all.length > 1,
+    const need = all.some(
+      (t) =>
+        t.up &&
+        (t.ibgp
+          ? all.some((s) => s.holds && s.address !== t.address && (!s.ibgp || reflects(s, t)))
+          : t.exportPolicy !== undefined && all.some((s) => s.holds && s.address !== t.address)),
     );
     if (need === this.exportsLearned) return;
+    // Routes still being let go of are reported as they go (their withdrawals must reach the
+    // targets): following stops on a later change, not while any are left.
+    if (!need && this.retired.pending > 0) return;
     this.exportsLearned = need;
     this.pendingExports.clear();
     this.setTracking();

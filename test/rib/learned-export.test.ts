@@ -44,6 +44,18 @@ interface Neighbor {
   updates: DecodedUpdate[];
 }
 
+/** A sink that decodes every UPDATE written to it into `updates`. */
+function recordingSink(session: SessionFacts, updates: DecodedUpdate[]): Sink {
+  return {
+    send: (m) => {
+      for (const message of splitMessages(m)) updates.push(decodeUpdate(message.subarray(19), session.send));
+      return true;
+    },
+    drained: async () => {},
+    open: true,
+  };
+}
+
 function setup(clusterId?: string) {
   const engine = new RoutingEngine({
     clock: new ManualClock(),
@@ -81,16 +93,7 @@ function setup(clusterId?: string) {
     });
     const updates: DecodedUpdate[] = [];
     const session = facts(asn, localAddress, addPathSendMax !== undefined);
-    const sink: Sink = {
-      send: (m) => {
-        for (const message of splitMessages(m))
-          updates.push(decodeUpdate(message.subarray(19), session.send));
-        return true;
-      },
-      drained: async () => {},
-      open: true,
-    };
-    ribs.up(session, sink);
+    ribs.up(session, recordingSink(session, updates));
     return { ribs, updates };
   };
   return { engine, add };
@@ -342,6 +345,43 @@ describe('learned routes on the way out', () => {
           .sort(),
       ).toEqual(want);
     });
+  });
+
+  it('a target that comes up after the routes gets them all, then each change; a source going down is withdrawn', async () => {
+    const { engine, add } = setup();
+    const source = add('10.0.0.1', 65001, '10.0.0.100');
+    // Configured, not up: nothing follows the Loc-RIB for it yet.
+    const late = engine.addNeighbor({
+      address: '10.0.2.1',
+      configuredAsns: [65003],
+      exportPolicy: 'pass-learned',
+    });
+    source.ribs.received(announce({}));
+    await settle();
+    const updates: DecodedUpdate[] = [];
+    const session = facts(65003, '10.0.2.100');
+    late.up(session, recordingSink(session, updates));
+    await settle();
+    const got = () => updates.flatMap((u) => u.nlri.map(formatPrefix));
+    expect(got()).toEqual(['10.1.0.0/16']); // the full sync
+    source.ribs.received(
+      encodeUpdate(
+        {
+          withdrawn: [],
+          nlri: [parsePrefix('10.7.0.0/16')],
+          attributes: { origin: 0, asPath: [{ type: 2, asns: [65001] }], nextHop: '10.0.0.1' },
+        },
+        ctx(false),
+      ).subarray(19),
+    );
+    source.ribs.updatesHandled();
+    expect(got()).toEqual(['10.1.0.0/16', '10.7.0.0/16']); // followed from the moment it came up
+    source.ribs.down();
+    await settle();
+    expect(updates.flatMap((u) => u.withdrawn.map(formatPrefix)).sort()).toEqual([
+      '10.1.0.0/16',
+      '10.7.0.0/16',
+    ]);
   });
 
   it('a withdrawal at the source is withdrawn downstream', async () => {

@@ -1,5 +1,10 @@
 # Herald container image: the daemon on the current Node.js LTS.
-# Build: docker build -t herald .   Run: docker run --net=host -v $PWD/config.yaml:/etc/herald/config.yaml herald
+# Build: docker build -t herald .
+# Run on the host network (port 179, TTL/GTSM/MD5 socket options and kernel routes need
+# NET_BIND_SERVICE and NET_ADMIN, which take effect only for uid 0 in an image without file
+# capabilities; the Kubernetes manifests run it the same way):
+#   docker run --net=host --user 0 --cap-drop ALL --cap-add NET_BIND_SERVICE --cap-add NET_ADMIN \
+#     --security-opt no-new-privileges -v $PWD/config.yaml:/etc/herald/config.yaml herald
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -13,7 +18,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json config.example.yaml ./
 COPY bin ./bin
-# BGP needs port 179 and, for TTL/GTSM/MD5, NET_ADMIN; run with those capabilities, not as root.
+# Unprivileged by default (the CLI, a config check, a daemon on a port above 1023); the daemon on
+# port 179 runs as uid 0 with only the two capabilities above (`--user 0`, or the DaemonSet's
+# runAsUser: 0): capabilities added to a non-root user are not effective without ambient support.
 USER node
 EXPOSE 179 7472
 ENTRYPOINT ["/app/bin/herald"]

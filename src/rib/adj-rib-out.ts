@@ -263,15 +263,14 @@ export class AdjRibOut {
     }
     const held = this.hold;
     this.hold = undefined;
-    if (!(done instanceof Promise)) {
-      this.settled();
-      held?.();
-      return done;
-    }
     const settle = (): void => {
       this.settled();
       held?.();
     };
+    if (!(done instanceof Promise)) {
+      settle();
+      return done;
+    }
     const settled = done.then(settle, settle);
     // Work queued meanwhile waits for the hold; without any, what is queued next waits for this.
     if (!held) this.busy = settled;
@@ -449,11 +448,9 @@ export class AdjRibOut {
 
   private planV4(staged: Ipv4Table, ctx: CodecContext, result: SyncResult): V4Plan {
     const n = staged.size;
-    // One plan at a time per Adj-RIB-Out (drains are serialized): small ones share the columns.
     // A compact table holds path id 0 only: no column for path ids.
     const wide = staged.layout === 'wide';
-    if (n <= SMALL_PLAN) this.smallPlan ??= planColumns(SMALL_PLAN, true);
-    const columns = n <= SMALL_PLAN && this.smallPlan ? this.smallPlan : planColumns(n, wide);
+    const columns = this.columnsFor(n, wide);
     const { addrs, lengths, ids } = columns;
     const pathIds = wide ? columns.pathIds : undefined;
     let wanted = 0;
@@ -493,7 +490,14 @@ export class AdjRibOut {
     return { addrs, lengths, pathIds, ids, count: n, wanted, withdrawn };
   }
 
-  /** The columns of small plans (see `planV4`). */
+  /** Columns for a plan of `n` routes: one plan at a time per Adj-RIB-Out (drains are serialized), so small ones share one set. */
+  private columnsFor(n: number, wide: boolean): PlanColumns {
+    if (n > SMALL_PLAN) return planColumns(n, wide);
+    this.smallPlan ??= planColumns(SMALL_PLAN, true);
+    return this.smallPlan;
+  }
+
+  /** The columns of small plans. */
   private smallPlan?: PlanColumns;
 
   private *sendV4(

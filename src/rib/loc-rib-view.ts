@@ -9,7 +9,6 @@
 // skipped when an earlier source holds its prefix (it was emitted there) or when its own source
 // holds the prefix under a smaller path id (it is emitted at that one). Otherwise the prefix's
 // paths are looked up in this and every later source and the whole group is yielded.
-
 import { Afi, formatPrefix, type PathAttributes, type Prefix, parsePrefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf } from './attribute-store.js';

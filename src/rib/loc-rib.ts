@@ -3,7 +3,6 @@
 // RFC 4271 §9.1 decision process, the ECMP set (`maximumPaths`, `multipathRelax`) and, for each
 // path that is not best, the step of the decision it lost at. Computed from the tables on demand,
 // so it is always current; the routing engine asks for it whenever a prefix's paths change. Pure.
-
 import { Afi, type PathAttributes, type Prefix } from '../wire/index.js';
 import { type AdjRibIn, v4Addr } from './adj-rib-in.js';
 import { type AttributeSet, attributesOf, decodedAttributes } from './attribute-store.js';

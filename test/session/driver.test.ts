@@ -53,17 +53,19 @@ async function established(a: SessionDriver, b: SessionDriver): Promise<void> {
 }
 
 /** One UPDATE announcing 10.1.0.0/16. */
-function sendOneUpdate(d: SessionDriver): void {
-  d.send(
-    encodeUpdate(
-      {
-        withdrawn: [],
-        nlri: [parsePrefix('10.1.0.0/16')],
-        attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
-      },
-      codecContext({ as4: true }),
-    ),
+function oneUpdate(): Buffer {
+  return encodeUpdate(
+    {
+      withdrawn: [],
+      nlri: [parsePrefix('10.1.0.0/16')],
+      attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
+    },
+    codecContext({ as4: true }),
   );
+}
+
+function sendOneUpdate(d: SessionDriver): void {
+  d.send(oneUpdate());
 }
 
 describe('SessionDriver', () => {
@@ -82,14 +84,7 @@ describe('SessionDriver', () => {
     const bodies: Buffer[] = [];
     passive.on('update', (b) => bodies.push(Buffer.from(b)));
     await established(active, passive);
-    const msg = encodeUpdate(
-      {
-        withdrawn: [],
-        nlri: [parsePrefix('10.1.0.0/16')],
-        attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
-      },
-      codecContext({ as4: true }),
-    );
+    const msg = oneUpdate();
     active.send(msg);
     await settle(() => bodies.length > 0);
     expect(bodies[0]).toEqual(msg.subarray(19));
@@ -104,14 +99,7 @@ describe('SessionDriver', () => {
     passive.on('update', () => events.push('update'));
     passive.on('updatesHandled', () => events.push('handled'));
     await established(active, passive);
-    const msg = encodeUpdate(
-      {
-        withdrawn: [],
-        nlri: [parsePrefix('10.1.0.0/16')],
-        attributes: { origin: 0, asPath: [], nextHop: '10.0.0.1' },
-      },
-      codecContext({ as4: true }),
-    );
+    const msg = oneUpdate();
     active.send(Buffer.concat([msg, msg])); // one write: one read at the other end
     await settle(() => events.length >= 3);
     expect(events).toEqual(['update', 'update', 'handled']);

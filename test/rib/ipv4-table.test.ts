@@ -99,7 +99,9 @@ describe('Ipv4Table', () => {
     expect([t.size, t.layout, t.get(10 << 24, 24, 0)]).toEqual([0, 'compact', undefined]);
     expect(t.byteSize).toBe(new Ipv4Table().byteSize);
     const seen: number[] = [];
-    t.forEach((_a, _l, _p, v) => seen.push(v));
+    t.forEach((_a, _l, _p, v) => {
+      seen.push(v);
+    });
     expect(seen).toEqual([]);
     t.set(10 << 24, 24, 0, 5);
     t.clear(); // a small table is cleared in place

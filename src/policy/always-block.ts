@@ -21,7 +21,13 @@ export function alwaysBlockTerm(prefixes: readonly string[] = []): CompiledTerm 
     problems,
   );
   if (problems.length > 0) throw new PolicyError(problems);
-  return { conditions: [(r) => list.matches(r.prefix)], setters: [], action: 'reject', label: ALWAYS_BLOCK };
+  return {
+    conditions: [(r) => list.matches(r.prefix)],
+    ipv4Conditions: [(address, length) => list.matchesIpv4(address, length)],
+    setters: [],
+    action: 'reject',
+    label: ALWAYS_BLOCK,
+  };
 }
 
 /** `policy` with the block in front; without a policy, one that accepts what is not blocked. */

@@ -61,7 +61,7 @@ function compilePolicy(
       problems.push(`${at}.set: a term that rejects changes nothing (drop set, or use continue)`);
     }
     return {
-      conditions: compileMatch(t.match, `${at}.match`, lists, problems),
+      ...compileMatch(t.match, `${at}.match`, lists, problems),
       setters: compileSet(t.set, `${at}.set`, lists, problems),
       action: t.action,
       label: t.name === undefined ? `term ${i}` : `term ${i} (${t.name})`,

@@ -7,7 +7,7 @@ import type { CommunityList } from './community-list.js';
 import { nextHopOf } from './next-hop.js';
 import { ORIGIN_NAMES, type RawTermMatch } from './policy-schema.js';
 import type { PrefixList } from './prefix-list.js';
-import type { Condition } from './types.js';
+import type { Condition, Ipv4Condition, PolicyContext } from './types.js';
 
 /** The compiled lists conditions and actions may name. */
 export interface NamedLists {
@@ -50,17 +50,32 @@ function inRange(
   return (v) => v !== undefined && v >= min && v <= max;
 }
 
+/** A term's compiled `match`: its conditions, and on IPv4 numbers when none reads an attribute. */
+export interface CompiledMatch {
+  readonly conditions: Condition[];
+  readonly ipv4Conditions?: Ipv4Condition[];
+}
+
 export function compileMatch(
   match: RawTermMatch | undefined,
   path: string,
   lists: NamedLists,
   problems: string[],
-): Condition[] {
-  if (match === undefined) return [];
+): CompiledMatch {
   const out: Condition[] = [];
+  const ipv4: Ipv4Condition[] = [];
+  if (match === undefined) return { conditions: out, ipv4Conditions: ipv4 };
+  /** A condition on the context alone, in both forms. */
+  const onContext = (test: (ctx: PolicyContext) => boolean) => {
+    out.push((_r, _a, ctx) => test(ctx));
+    ipv4.push((_a, _l, ctx) => test(ctx));
+  };
   if (match.prefixList !== undefined) {
     const pl = lookup(lists.prefixLists, match.prefixList, 'prefix list', `${path}.prefixList`, problems);
-    if (pl) out.push((r) => pl.matches(r.prefix));
+    if (pl) {
+      out.push((r) => pl.matches(r.prefix));
+      ipv4.push((address, length) => pl.matchesIpv4(address, length));
+    }
   }
   if (match.asPathList !== undefined) {
     const al = lookup(lists.asPathLists, match.asPathList, 'AS-path list', `${path}.asPathList`, problems);
@@ -88,19 +103,21 @@ export function compileMatch(
   }
   if (match.neighbor !== undefined) {
     const address = canonicalAddress(match.neighbor, `${path}.neighbor`, problems);
-    out.push((_r, _a, ctx) => ctx.neighborAddress === address);
+    onContext((ctx) => ctx.neighborAddress === address);
   }
   if (match.neighborAsn !== undefined) {
     const asn = match.neighborAsn;
-    out.push((_r, _a, ctx) => ctx.neighborAsn === asn);
+    onContext((ctx) => ctx.neighborAsn === asn);
   }
   if (match.routeType !== undefined) {
     const type = match.routeType;
-    out.push((_r, _a, ctx) => ctx.routeType === type);
+    onContext((ctx) => ctx.routeType === type);
   }
   if (match.family !== undefined) {
     const afi = match.family === 'ipv6-unicast' ? Afi.IPV6 : Afi.IPV4;
     out.push((r) => r.prefix.afi === afi);
+    const isIpv4 = afi === Afi.IPV4;
+    ipv4.push(() => isIpv4);
   }
   if (match.origin !== undefined) {
     const origin = ORIGIN_NAMES.indexOf(match.origin) as Origin;
@@ -114,5 +131,7 @@ export function compileMatch(
     const ok = inRange(match.med, `${path}.med`, problems);
     out.push((_r, a) => ok(a.med));
   }
-  return out;
+  // Every condition after the prefix list's that is not in `ipv4` reads an attribute.
+  const attributeReads = out.length - ipv4.length;
+  return { conditions: out, ipv4Conditions: attributeReads === 0 ? ipv4 : undefined };
 }

@@ -11,8 +11,8 @@ export {
   PolicyError,
   type PrefixList,
 } from './compile.js';
-export { evaluate, NO_ATTRIBUTES } from './evaluate.js';
+export { decidesOnIpv4Numbers, decidingTermIpv4, evaluate, NO_ATTRIBUTES } from './evaluate.js';
 export { nextHopOf } from './next-hop.js';
 export * from './policy-schema.js';
-export type { CompiledTerm, Policy, PolicyContext, PolicyResult, Route } from './types.js';
+export type { CompiledTerm, Ipv4Condition, Policy, PolicyContext, PolicyResult, Route } from './types.js';
 export { type ExportTarget, type WellKnownBlock, wellKnownExportBlocked } from './well-known.js';

@@ -46,15 +46,47 @@ class FamilyEntries {
     this.lo[i] = lo;
     this.hi[i] = hi;
     this.permit[i] = permit ? 1 : 0;
+    this.byFirstOctet = undefined;
   }
 
   /** IPv4 only: the first matching entry's verdict for address word `a` (any sign); false when none. */
   matchIpv4(a: number, length: number): boolean {
-    const { net, mask, lo, hi, permit, count } = this;
-    for (let i = 0; i < count; i++) {
+    const { net, mask, lo, hi, permit } = this;
+    const { start, entries } = this.byFirstOctet ?? this.indexByFirstOctet();
+    const first = a >>> 24;
+    for (let k = start[first], end = start[first + 1]; k < end; k++) {
+      const i = entries[k];
       if ((a & mask[i]) === net[i] && length >= lo[i] && length <= hi[i]) return permit[i] === 1;
     }
     return false;
+  }
+
+  /**
+   * IPv4: for each first octet, the entries whose network can hold an address starting with it,
+   * in list order (`entries[start[o]..start[o + 1]]`), so a bogon list's twenty entries cost an
+   * address the two or three that concern it. Made on the first match (entries are all added by then).
+   */
+  private byFirstOctet?: { start: Uint32Array; entries: Uint32Array };
+
+  private indexByFirstOctet(): { start: Uint32Array; entries: Uint32Array } {
+    const firstOctets = (i: number): [number, number] => {
+      const from = this.net[i] >>> 24;
+      return [from, from | (~this.mask[i] >>> 24)];
+    };
+    const start = new Uint32Array(257);
+    for (let i = 0; i < this.count; i++) {
+      const [from, to] = firstOctets(i);
+      for (let o = from; o <= to; o++) start[o + 1]++;
+    }
+    for (let o = 0; o < 256; o++) start[o + 1] += start[o];
+    const entries = new Uint32Array(start[256]);
+    const filled = start.slice(0, 256);
+    for (let i = 0; i < this.count; i++) {
+      const [from, to] = firstOctets(i);
+      for (let o = from; o <= to; o++) entries[filled[o]++] = i;
+    }
+    this.byFirstOctet = { start, entries };
+    return this.byFirstOctet;
   }
 
   /** The first matching entry's verdict; false when none matches. */

@@ -34,8 +34,16 @@ export type Condition = (route: Route, attrs: PathAttributes, ctx: PolicyContext
 /** One compiled change: writes into `out` (a copy of the attributes); true when it changed something. */
 export type Setter = (out: PathAttributes, route: Route, ctx: PolicyContext) => boolean;
 
+/**
+ * One compiled condition on an IPv4 prefix held as numbers (the address as in the RIB's IPv4
+ * keys): the same test as the term's `Condition`, for a condition that reads no path attribute.
+ */
+export type Ipv4Condition = (address: number, length: number, ctx: PolicyContext) => boolean;
+
 export interface CompiledTerm {
   readonly conditions: readonly Condition[];
+  /** The conditions again, on IPv4 numbers; absent when one of them reads a path attribute. */
+  readonly ipv4Conditions?: readonly Ipv4Condition[];
   readonly setters: readonly Setter[];
   readonly action: 'accept' | 'reject' | 'continue';
   /** What `decidedBy` says when this term decides. */

@@ -6,6 +6,8 @@
 // path allocates nothing here. Pure: no node:* imports.
 import {
   ALWAYS_BLOCK,
+  decidesOnIpv4Numbers,
+  decidingTermIpv4,
   evaluate,
   NO_ATTRIBUTES,
   type Policy,
@@ -33,6 +35,8 @@ export class ImportVerdicts implements PathObserver {
   /** Views of `octets` by octet count (0..4), so a prefix of any length has its own size. */
   private readonly views = [0, 1, 2, 3, 4].map((n) => this.octets.subarray(0, n));
   private readonly scratch: Scratch;
+  /** The policy reads no attribute: an IPv4 path is judged on its prefix's numbers alone. */
+  private readonly byNumbers: boolean;
 
   constructor(
     private readonly policy: Policy,
@@ -42,9 +46,14 @@ export class ImportVerdicts implements PathObserver {
   ) {
     const prefix = { afi: Afi.IPV4, length: 0, bytes: this.views[0] };
     this.scratch = { prefix, route: { prefix, attributes: NO_ATTRIBUTES } };
+    this.byNumbers = decidesOnIpv4Numbers(policy);
   }
 
   ipv4(addr: number, length: number, before: number, after: number): void {
+    if (this.byNumbers) {
+      this.countIpv4(addr, length, before, after);
+      return;
+    }
     const o = this.octets;
     o[0] = addr >>> 24;
     o[1] = addr >>> 16;
@@ -70,6 +79,17 @@ export class ImportVerdicts implements PathObserver {
     ipv6.forEach((bytes, length, _pathId, set) => {
       this.prefix({ afi: Afi.IPV6, length, bytes: bytes.subarray(0, (length + 7) >> 3) }, -1, set);
     });
+  }
+
+  /** `count` for a policy that decides on the prefix alone: a replaced path keeps its verdict. */
+  private countIpv4(addr: number, length: number, before: number, after: number): void {
+    const by = (after >= 0 ? 1 : 0) - (before >= 0 ? 1 : 0);
+    if (by === 0) return;
+    const { policy } = this;
+    const term = decidingTermIpv4(policy, addr, length, this.context());
+    if (term < 0 ? policy.defaultAccept : policy.terms[term].action === 'accept') return;
+    this.rejected += by;
+    if (term >= 0 && policy.terms[term].label === ALWAYS_BLOCK) this.blocked += by;
   }
 
   private count(prefix: Prefix, before: number, after: number): void {

@@ -1,9 +1,10 @@
 // Evaluation order: terms in order, first match decides, `continue` applies and goes on, the
 // default decides the rest; each match condition; the input route is never modified.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/policy/index.js';
+import { decidesOnIpv4Numbers, decidingTermIpv4, evaluate } from '../../src/policy/index.js';
 import type { RawTermMatch } from '../../src/policy/policy-schema.js';
-import { Afi, Origin, parseCommunity, Safi } from '../../src/wire/index.js';
+import { Afi, Origin, parseCommunity, parsePrefix, prefixAddress, Safi } from '../../src/wire/index.js';
 import { context, deepFreeze, policy, route, withPath } from './helpers.js';
 
 const lists = {
@@ -207,5 +208,71 @@ describe('immutability', () => {
     expect(input.attributes).toEqual(before);
     expect(r.attributes.asPath).toEqual([{ type: 2, asns: [64999, 65000, 65000, 65001, 65002] }]);
     expect(r.attributes.communities).toEqual([parseCommunity('65000:3'), parseCommunity('65000:9')]);
+  });
+});
+
+describe('IPv4 numbers: the verdict on the prefix alone', () => {
+  const prefixOnly = policy(
+    {
+      terms: [
+        { match: { family: 'ipv6-unicast' }, action: 'accept' },
+        { match: { neighborAsn: 65001, prefixList: 'fabric' }, action: 'continue' },
+        {
+          name: 'services',
+          match: { neighbor: '192.0.2.1', prefixList: 'service-subnets' },
+          action: 'accept',
+        },
+        { match: { routeType: 'learned', prefixList: 'fabric' }, action: 'reject' },
+        { match: { family: 'ipv4-unicast', neighborAsn: 65002 }, action: 'reject' },
+      ],
+      default: 'accept',
+    },
+    lists,
+  );
+
+  it('only a policy that reads and changes no attribute is judged on numbers', () => {
+    expect(decidesOnIpv4Numbers(prefixOnly)).toBe(true);
+    const reads = policy(
+      { terms: [{ match: { prefixList: 'fabric', med: { min: 1 } }, action: 'reject' }], default: 'accept' },
+      lists,
+    );
+    const sets = policy(
+      {
+        terms: [{ match: { prefixList: 'fabric' }, set: { localPref: 50 }, action: 'accept' }],
+        default: 'accept',
+      },
+      lists,
+    );
+    expect(decidesOnIpv4Numbers(reads)).toBe(false);
+    expect(decidesOnIpv4Numbers(sets)).toBe(false);
+  });
+
+  it('the deciding term is the one evaluate names, for any IPv4 prefix and neighbor', () => {
+    const near = fc.constantFrom('192.168.0.0/24', '10.205.32.0/22', '0.0.0.0/0').chain((base) => {
+      const b = parsePrefix(base);
+      return fc.record({
+        address: fc
+          .nat({ max: 2 ** (32 - b.length) - 1 })
+          .map((low) => (prefixAddress(b).readUInt32BE(0) + low) >>> 0),
+        length: fc.integer({ min: b.length, max: 32 }),
+      });
+    });
+    fc.assert(
+      fc.property(
+        near,
+        fc.constantFrom(65001, 65002),
+        fc.constantFrom('192.0.2.1', '192.0.2.9'),
+        (r, asn, neighbor) => {
+          const mask = r.length === 0 ? 0 : (-1 << (32 - r.length)) >>> 0;
+          const address = (r.address & mask) >>> 0;
+          const octets = [address >>> 24, (address >>> 16) & 255, (address >>> 8) & 255, address & 255];
+          const ctx = context({ neighborAsn: asn, neighborAddress: neighbor });
+          const judged = evaluate(prefixOnly, route(`${octets.join('.')}/${r.length}`), ctx);
+          const term = decidingTermIpv4(prefixOnly, address, r.length, ctx);
+          expect(term < 0 ? 'default' : prefixOnly.terms[term].label).toBe(judged.decidedBy);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

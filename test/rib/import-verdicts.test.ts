@@ -53,6 +53,15 @@ const compiled = compilePolicies({
     },
     // Reads the prefix only.
     noLong: { terms: [{ match: { prefixList: 'long' }, action: 'reject' }], default: 'accept' },
+    // Reads the prefix, the family and the context (IPv4 judged on numbers), with a continue term.
+    contextual: {
+      terms: [
+        { match: { family: 'ipv6-unicast' }, action: 'accept' },
+        { match: { neighborAsn: 65001, prefixList: 'long' }, action: 'continue' },
+        { match: { neighbor: NEIGHBOR, prefixList: 'mixed' }, action: 'reject' },
+      ],
+      default: 'accept',
+    },
   },
 });
 const POLICIES = [...compiled.policies.keys(), undefined];

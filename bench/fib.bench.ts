@@ -14,7 +14,7 @@
 // first messages of the capture up to this many prefixes; default all), BENCH_ROUNDS=1,
 // BENCH_TIMEOUT_S=300 (per phase), BENCH_RUN_LIMIT_S=900, HERALD_MRT_DIR, BENCH_HERALD_PROF=1 (a V8
 // CPU profile of Herald: the top functions over the install window are printed, the file kept in
-// bench/results/).
+// bench/results/), BENCH_HERALD_NODE_ARGS (extra node flags for Herald, for experiments).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,6 +90,7 @@ async function start(daemon: Daemon, t: LinkTopology): Promise<Receiver> {
       return startReceiver('herald', t, {
         neighbors,
         heraldProfileDir: PROFILE_DIR,
+        heraldNodeArgs: process.env.BENCH_HERALD_NODE_ARGS || undefined,
         heraldConfig: (c) => {
           c.fib = { enabled: true };
         },

@@ -88,21 +88,31 @@ interface RouteGroup {
   readonly routes: Map<AddressKey, Entry>;
 }
 
-/** One route (kept small: a full table holds hundreds of thousands). */
-interface Entry {
-  readonly group: RouteGroup;
-  readonly key: AddressKey;
+/** Where a route stands before its first write is acknowledged (shared: it carries nothing). */
+const PENDING: RouteState = Object.freeze({ state: 'pending' });
+
+/**
+ * One route (kept small: a full table holds hundreds of thousands). A class whose constructor sets
+ * every field, so V8 gives each one exactly its slots: an object literal that later gains a
+ * property grows an out-of-object property array (~110 instead of ~44 octets a route).
+ */
+class Entry {
   /** Shared with every route with the same next hops. */
-  desired?: NextHopSet;
-  /** Signature of the route the kernel holds (undefined: none). */
-  installed?: string;
-  /** A previous run's route kept for a graceful restart, not yet desired again. */
-  stale: boolean;
+  desired: NextHopSet | undefined = undefined;
   /** Waiting to be written (DirtyQueue). */
-  queued: boolean;
+  queued = false;
   /** Its message is sent, not yet acknowledged (RouteBatches). */
-  inFlight: boolean;
-  state: RouteState;
+  inFlight = false;
+  state: RouteState = PENDING;
+
+  constructor(
+    readonly group: RouteGroup,
+    readonly key: AddressKey,
+    /** Signature of the route the kernel holds (undefined: none). */
+    public installed: string | undefined,
+    /** A previous run's route kept for a graceful restart, not yet desired again. */
+    public stale: boolean,
+  ) {}
 }
 
 /** The kernel stores an IPv6 route given metric 0 with metric 1024 (IP6_RT_PRIO_USER). */
@@ -203,7 +213,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     const key = addressKeyOf(p);
     let e = group.routes.get(key);
     if (e === undefined) {
-      e = { group, key, stale: false, queued: false, inFlight: false, state: { state: 'pending' } };
+      e = new Entry(group, key, undefined, false);
       group.routes.set(key, e);
     }
     const before = e.desired;
@@ -535,15 +545,7 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       }
       for (const [group, inGroup] of ours) {
         for (const [key, signature] of inGroup) {
-          const e: Entry = {
-            group,
-            key,
-            installed: signature,
-            stale: true,
-            queued: false,
-            inFlight: false,
-            state: { state: 'pending' },
-          };
+          const e = new Entry(group, key, signature, true);
           group.routes.set(key, e);
           this.batches.dirty.add(e);
         }

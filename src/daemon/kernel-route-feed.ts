@@ -34,17 +34,27 @@ export function kernelRoutesFor(
   fib: FibConfig,
   policies: CompiledPolicies,
   tableOf: (neighbor: string) => number | undefined,
-): DesiredRoute[] {
-  if (!selection) return [];
+): readonly DesiredRoute[] {
+  if (!selection) return NONE;
   const list = fib.prefixList === undefined ? undefined : policies.prefixLists.get(fib.prefixList);
-  if (list && !list.matches(prefix)) return [];
+  if (list && !list.matches(prefix)) return NONE;
+  const paths = selection.paths;
+  // One best path into the main table (a prefix from one neighbor outside any VRF, the common
+  // case): no grouping by table, nothing to choose.
+  const only = paths.length === 1 ? paths[0] : undefined;
+  if (only?.multipath && only.neighbor !== 'local' && tableOf(only.neighbor) === fib.table) {
+    const nextHops = nextHopsOf(paths);
+    return nextHops === undefined ? NONE : [{ prefix, nextHops, table: fib.table, metric: fib.metric }];
+  }
   const out: DesiredRoute[] = [];
-  for (const [table, paths] of pathsByTable(selection.paths, fib.table, tableOf)) {
-    const nextHops = nextHopsOf(chosenPaths(paths, table !== fib.table));
+  for (const [table, inTable] of pathsByTable(paths, fib.table, tableOf)) {
+    const nextHops = nextHopsOf(chosenPaths(inTable, table !== fib.table));
     if (nextHops !== undefined) out.push({ prefix, nextHops, table, metric: fib.metric });
   }
   return out;
 }
+
+const NONE: readonly DesiredRoute[] = Object.freeze([]);
 
 /** A table's paths that make its route: its ECMP-set ones (all of them, the common case: no copy). */
 function chosenPaths(paths: readonly RoutePath[], vrf: boolean): readonly RoutePath[] {
@@ -60,10 +70,20 @@ function nextHopsOf(chosen: readonly RoutePath[]): DesiredRoute['nextHops'] | un
   for (const p of chosen) {
     if (p.neighbor === 'local') return undefined;
     const address = p.nextHop;
-    if (address !== undefined && !hops.some((h) => h.address === address)) hops.push({ address });
+    if (address !== undefined && !hops.some((h) => h.address === address)) hops.push(hopTo(address));
   }
   return hops.length > 0 ? hops : undefined;
 }
+
+/**
+ * The next hop `{ address }`, one object per address seen last (a table from one peer has one or
+ * a few next hops; the kernel routes copy what they keep, so sharing it is safe).
+ */
+function hopTo(address: string): { address: string } {
+  if (lastHop?.address !== address) lastHop = Object.freeze({ address });
+  return lastHop;
+}
+let lastHop: { readonly address: string } | undefined;
 
 /** The paths by table, in order (one table, the common case: the paths as they are). */
 function pathsByTable(
@@ -151,7 +171,7 @@ export class KernelRouteFeed {
     const kernel = this.kernel;
     if (!kernel) return;
     const fib = this.config().fib;
-    const routes = kernelRoutesFor(prefix, selection, fib, this.policies(), (n) => this.tableOf(n, fib));
+    const routes = kernelRoutesFor(prefix, selection, fib, this.policies(), this.tableOfNeighbor);
     let inMain = false;
     let now: Set<number> | undefined;
     for (const r of routes) {
@@ -170,6 +190,9 @@ export class KernelRouteFeed {
     if (now !== undefined) this.inVrfTables.set(key, now);
     else this.inVrfTables.delete(key);
   }
+
+  private readonly tableOfNeighbor = (neighbor: string): number | undefined =>
+    this.tableOf(neighbor, this.config().fib);
 
   /** fib.table, or the table of the neighbor's VRF device (undefined while there is no such VRF). */
   private tableOf(neighbor: string, fib: FibConfig): number | undefined {

@@ -149,7 +149,11 @@ export class AdjRibIn {
   };
 
   private noteV4(b: Uint8Array, off: number, len: number): void {
-    const bytes = Uint8Array.prototype.slice.call(b, off, off + ((len + 7) >> 3));
+    // A plain Uint8Array, copied by hand: a slice of a Buffer would make a Buffer (a constructor
+    // call through Symbol.species), and these few octets are made for every changed route.
+    const n = (len + 7) >> 3;
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = b[off + i];
     this.changed!.push({ afi: Afi.IPV4, length: len, bytes });
   }
 

@@ -119,34 +119,49 @@ class Gathered implements RoutePath {
 /** Paths gathered for a prefix: the candidates, and the paths import policy rejected. */
 interface GatheredPaths {
   readonly candidates: Gathered[];
-  readonly rejected: Gathered[];
+  rejected: Gathered[];
 }
 
 function gather(neighbors: Iterable<PeerLike>, prefix: Prefix): GatheredPaths {
-  const out: GatheredPaths = { candidates: [], rejected: [] };
-  const add = (n: PeerLike, table: AdjRibIn, pathId: number, setId: number, stale: boolean) => {
-    const set = table.attributes.get(setId);
-    const judge = n.imported;
-    if (!judge) {
-      out.candidates.push(new Gathered(n, pathId, stale, set));
-      return;
-    }
-    const received = set ? decodedAttributes(set) : {};
-    const imported = judge(prefix, received);
-    if (imported) out.candidates.push(new Gathered(n, pathId, stale, set, imported));
-    else out.rejected.push(new Gathered(n, pathId, stale, set, received));
-  };
+  const out: GatheredPaths = { candidates: [], rejected: NONE_REJECTED };
   for (const n of neighbors) {
     const current = pathsOf(n.adjRibIn, prefix);
-    for (const [pathId, set] of current) add(n, n.adjRibIn, pathId, set, false);
+    for (let i = 0; i < current.length; i++) addPath(out, prefix, n, n.adjRibIn, current[i], false);
     if (!n.stale) continue;
     // A stale path the peer has announced again is superseded by the new one.
     const stale = pathsOf(n.stale, prefix);
     if (stale.length === 0) continue;
     const fresh = new Set(current.map(([id]) => id));
-    for (const [pathId, set] of stale) if (!fresh.has(pathId)) add(n, n.stale, pathId, set, true);
+    for (const path of stale) if (!fresh.has(path[0])) addPath(out, prefix, n, n.stale, path, true);
   }
   return out;
+}
+
+/** No path rejected (shared until the first one is: most prefixes have none). */
+const NONE_REJECTED: Gathered[] = [];
+
+/** Adds a path `[pathId, setId]` of `table` to `out`, as a candidate or as rejected by import policy. */
+function addPath(
+  out: GatheredPaths,
+  prefix: Prefix,
+  n: PeerLike,
+  table: AdjRibIn,
+  [pathId, setId]: readonly [number, number],
+  stale: boolean,
+): void {
+  const set = table.attributes.get(setId);
+  const judge = n.imported;
+  if (!judge) {
+    out.candidates.push(new Gathered(n, pathId, stale, set));
+    return;
+  }
+  const received = set ? decodedAttributes(set) : {};
+  const imported = judge(prefix, received);
+  if (imported) out.candidates.push(new Gathered(n, pathId, stale, set, imported));
+  else {
+    if (out.rejected === NONE_REJECTED) out.rejected = [];
+    out.rejected.push(new Gathered(n, pathId, stale, set, received));
+  }
 }
 
 /**
@@ -161,7 +176,8 @@ export function selectPrefix(
 ): PrefixSelection | undefined {
   const { candidates: found, rejected } = gather(neighbors, prefix);
   if (found.length === 0 && rejected.length === 0 && !local) return undefined;
-  const refused = rejected.map((g) => g.view(false, false, 'importPolicy'));
+  const refused =
+    rejected.length === 0 ? rejected : rejected.map((g) => g.view(false, false, 'importPolicy'));
   if (local) {
     const own: RoutePath = {
       neighbor: 'local',
@@ -178,7 +194,10 @@ export function selectPrefix(
     };
   }
   // One candidate (the common case: a prefix from one neighbor): no decision to make, nothing to decode.
-  if (found.length === 1) return { prefix, paths: [found[0].view(true, true), ...refused] };
+  if (found.length === 1) {
+    const best = found[0].view(true, true);
+    return { prefix, paths: refused.length === 0 ? [best] : [best, ...refused] };
+  }
   const candidates: Candidate[] = found.map((g) => ({
     attributes: g.attributes,
     peer: candidatePeer(g.source, options.localAsn),

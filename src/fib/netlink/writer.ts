@@ -35,22 +35,28 @@ export class NetlinkWriter {
     this.buf[this.pos++] = v & 0xff;
   }
 
+  // Octet stores rather than Buffer#writeUInt16LE and the like: a full table writes millions of
+  // fields, and the Buffer methods re-check what ensure() has checked.
   u16(v: number): void {
     this.ensure(2);
-    this.buf.writeUInt16LE(v & 0xffff, this.pos);
-    this.pos += 2;
+    const { buf, pos } = this;
+    buf[pos] = v;
+    buf[pos + 1] = v >>> 8;
+    this.pos = pos + 2;
   }
 
   u32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
-    this.pos += 4;
+    const { buf, pos } = this;
+    buf[pos] = v;
+    buf[pos + 1] = v >>> 8;
+    buf[pos + 2] = v >>> 16;
+    buf[pos + 3] = v >>> 24;
+    this.pos = pos + 4;
   }
 
   i32(v: number): void {
-    this.ensure(4);
-    this.buf.writeInt32LE(v | 0, this.pos);
-    this.pos += 4;
+    this.u32(v);
   }
 
   bytes(b: Uint8Array): void {
@@ -63,7 +69,7 @@ export class NetlinkWriter {
   pad(): void {
     const to = align4(this.pos);
     this.ensure(to - this.pos);
-    this.buf.fill(0, this.pos, to);
+    for (let i = this.pos; i < to; i++) this.buf[i] = 0;
     this.pos = to;
   }
 
@@ -80,7 +86,10 @@ export class NetlinkWriter {
   }
 
   endMessage(start: number): void {
-    this.buf.writeUInt32LE(this.pos - start, start);
+    const at = this.pos;
+    this.pos = start;
+    this.u32(at - start);
+    this.pos = at;
     this.pad();
   }
 
@@ -96,7 +105,8 @@ export class NetlinkWriter {
   endAttr(start: number): void {
     const len = this.pos - start;
     if (len > 0xffff) fail('badValue', `attribute of ${len} bytes exceeds 65535`);
-    this.buf.writeUInt16LE(len, start);
+    this.buf[start] = len;
+    this.buf[start + 1] = len >>> 8;
     this.pad();
   }
 

@@ -136,6 +136,22 @@ export class Ipv4Table {
     }
   }
 
+  /**
+   * `paths` into a caller's array, flat — path id, value, path id, value… — with no allocation;
+   * returns how many paths (the array's length is set to twice that).
+   */
+  pathsInto(addr: number, length: number, out: number[]): number {
+    const s = this.slots;
+    out.length = 0;
+    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * this.stride;
+      const l = s[at + 1] >>> this.shift;
+      if (l === EMPTY) return out.length >> 1;
+      if (l !== length || s[at] !== addr) continue;
+      out.push(this.pathIdAt(at), this.valueAt(at));
+    }
+  }
+
   /** Word offset of the prefix's first path in its probe run, or -1 when the prefix is absent. */
   private firstPath(addr: number, length: number): number {
     const s = this.slots;

@@ -125,28 +125,50 @@ interface GatheredPaths {
 function gather(neighbors: Iterable<PeerLike>, prefix: Prefix): GatheredPaths {
   const out: GatheredPaths = { candidates: [], rejected: NONE_REJECTED };
   for (const n of neighbors) {
-    const current = pathsOf(n.adjRibIn, prefix);
-    for (let i = 0; i < current.length; i++) addPath(out, prefix, n, n.adjRibIn, current[i], false);
+    const current = flatPathsOf(n.adjRibIn, prefix, CURRENT);
+    for (let i = 0; i < current; i++)
+      addPath(out, prefix, n, n.adjRibIn, CURRENT[2 * i], CURRENT[2 * i + 1], false);
     if (!n.stale) continue;
     // A stale path the peer has announced again is superseded by the new one.
-    const stale = pathsOf(n.stale, prefix);
-    if (stale.length === 0) continue;
-    const fresh = new Set(current.map(([id]) => id));
-    for (const path of stale) if (!fresh.has(path[0])) addPath(out, prefix, n, n.stale, path, true);
+    const stale = flatPathsOf(n.stale, prefix, STALE);
+    for (let i = 0; i < stale; i++) {
+      const pathId = STALE[2 * i];
+      if (!hasPathId(CURRENT, current, pathId))
+        addPath(out, prefix, n, n.stale, pathId, STALE[2 * i + 1], true);
+    }
   }
   return out;
+}
+
+/** Scratch for `gather`: one prefix's paths in a neighbor's table and in its stale copy, flat. */
+const CURRENT: number[] = [];
+const STALE: number[] = [];
+
+/** `pathsOf` into `out` as path id, set id, path id, set id…; returns how many paths. */
+function flatPathsOf(rib: AdjRibIn, p: Prefix, out: number[]): number {
+  if (p.afi === Afi.IPV4) return rib.ipv4.pathsInto(v4Addr(p.bytes, 0, p.length), p.length, out);
+  const paths = rib.ipv6.paths(p.bytes, 0, p.length);
+  out.length = 0;
+  for (const [pathId, setId] of paths) out.push(pathId, setId);
+  return paths.length;
+}
+
+function hasPathId(flat: readonly number[], count: number, pathId: number): boolean {
+  for (let i = 0; i < count; i++) if (flat[2 * i] === pathId) return true;
+  return false;
 }
 
 /** No path rejected (shared until the first one is: most prefixes have none). */
 const NONE_REJECTED: Gathered[] = [];
 
-/** Adds a path `[pathId, setId]` of `table` to `out`, as a candidate or as rejected by import policy. */
+/** Adds path `pathId` (attribute set `setId`) of `table` to `out`, as a candidate or as rejected by import policy. */
 function addPath(
   out: GatheredPaths,
   prefix: Prefix,
   n: PeerLike,
   table: AdjRibIn,
-  [pathId, setId]: readonly [number, number],
+  pathId: number,
+  setId: number,
   stale: boolean,
 ): void {
   const set = table.attributes.get(setId);

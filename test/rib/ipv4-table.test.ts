@@ -236,6 +236,9 @@ describe('Ipv4Table', () => {
             const id = Number(k.split('#')[1]);
             expect(t.paths(addr, length).some(([p]) => p === id)).toBe(true);
             expect(t.hasPrefix(addr, length)).toBe(true);
+            const flat = [7, 7, 7, 7, 7]; // overwritten: only this prefix's paths are left in it
+            expect(t.pathsInto(addr, length, flat)).toBe(t.paths(addr, length).length);
+            expect(flat).toEqual(t.paths(addr, length).flat());
           }
         }),
         { numRuns: 60 },

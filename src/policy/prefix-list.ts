@@ -52,9 +52,9 @@ class FamilyEntries {
   /** IPv4 only: the first matching entry's verdict for address word `a` (any sign); false when none. */
   matchIpv4(a: number, length: number): boolean {
     const { net, mask, lo, hi, permit } = this;
-    const { start, entries } = this.byFirstOctet ?? this.indexByFirstOctet();
+    const { from, to, entries } = this.byFirstOctet ?? this.indexByFirstOctet();
     const first = a >>> 24;
-    for (let k = start[first], end = start[first + 1]; k < end; k++) {
+    for (let k = from[first], end = to[first]; k < end; k++) {
       const i = entries[k];
       if ((a & mask[i]) === net[i] && length >= lo[i] && length <= hi[i]) return permit[i] === 1;
     }
@@ -63,29 +63,39 @@ class FamilyEntries {
 
   /**
    * IPv4: for each first octet, the entries whose network can hold an address starting with it,
-   * in list order (`entries[start[o]..start[o + 1]]`), so a bogon list's twenty entries cost an
-   * address the two or three that concern it. Made on the first match (entries are all added by then).
+   * in list order (`entries[from[o]..to[o]]`), so a bogon list's twenty entries cost an address the
+   * two or three that concern it. Made on the first match (entries are all added by then). A list
+   * of many entries shorter than /8 (each in many octets' runs) is scanned whole instead.
    */
-  private byFirstOctet?: { start: Uint32Array; entries: Uint32Array };
+  private byFirstOctet?: { from: Uint32Array; to: Uint32Array; entries: Uint32Array };
 
-  private indexByFirstOctet(): { start: Uint32Array; entries: Uint32Array } {
-    const firstOctets = (i: number): [number, number] => {
-      const from = this.net[i] >>> 24;
-      return [from, from | (~this.mask[i] >>> 24)];
+  private indexByFirstOctet(): { from: Uint32Array; to: Uint32Array; entries: Uint32Array } {
+    const octets = (i: number): [number, number] => {
+      const first = this.net[i] >>> 24;
+      return [first, first | (~this.mask[i] >>> 24)];
     };
-    const start = new Uint32Array(257);
+    const from = new Uint32Array(256);
+    const to = new Uint32Array(256);
+    let total = 0;
     for (let i = 0; i < this.count; i++) {
-      const [from, to] = firstOctets(i);
-      for (let o = from; o <= to; o++) start[o + 1]++;
+      const [a, b] = octets(i);
+      for (let o = a; o <= b; o++) to[o]++;
+      total += b - a + 1;
     }
-    for (let o = 0; o < 256; o++) start[o + 1] += start[o];
-    const entries = new Uint32Array(start[256]);
-    const filled = start.slice(0, 256);
-    for (let i = 0; i < this.count; i++) {
-      const [from, to] = firstOctets(i);
-      for (let o = from; o <= to; o++) entries[filled[o]++] = i;
+    let entries: Uint32Array;
+    if (total > 4 * this.count + 1024) {
+      entries = Uint32Array.from({ length: this.count }, (_, i) => i);
+      to.fill(this.count);
+    } else {
+      for (let o = 1; o < 256; o++) from[o] = from[o - 1] + to[o - 1];
+      entries = new Uint32Array(total);
+      to.set(from);
+      for (let i = 0; i < this.count; i++) {
+        const [a, b] = octets(i);
+        for (let o = a; o <= b; o++) entries[to[o]++] = i;
+      }
     }
-    this.byFirstOctet = { start, entries };
+    this.byFirstOctet = { from, to, entries };
     return this.byFirstOctet;
   }
 

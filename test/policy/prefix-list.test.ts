@@ -120,6 +120,25 @@ describe('prefix list (FRR semantics)', () => {
     expect(pl.matches(longer)).toBe(false); // a /9 is not the exact /8
   });
 
+  it('many entries shorter than /8 (scanned whole, not indexed by first octet): first match still decides', () => {
+    const m = list(
+      ...Array.from({ length: 12 }, (_, i) => ({
+        action: i % 2 === 0 ? ('deny' as const) : ('permit' as const),
+        prefix: '0.0.0.0/0',
+        ge: 2 * i + 1,
+        le: 2 * i + 2,
+      })),
+      { action: 'permit', prefix: '10.0.0.0/8', le: 32 },
+    );
+    expect(m('10.0.0.0/1')).toBe(false); // entry 0: ge 1 le 2, deny
+    expect(m('10.0.0.0/4')).toBe(true); // entry 1: ge 3 le 4, permit
+    expect(m('10.1.2.0/24')).toBe(true); // entry 11: ge 23 le 24, permit
+    expect(m('10.1.2.0/23')).toBe(true);
+    expect(m('10.1.2.4/30')).toBe(true); // no /0 entry reaches 30: 10.0.0.0/8 le 32
+    expect(m('11.1.2.4/30')).toBe(false); // implicit deny
+    expect(m('11.1.2.0/21')).toBe(false); // entry 10: ge 21 le 22, deny
+  });
+
   it('IPv4 prefixes held as numbers (the RIB keys) match like Prefix values', () => {
     const problems: string[] = [];
     const pl = compilePrefixList(

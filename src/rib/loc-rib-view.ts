@@ -39,6 +39,11 @@ export interface PeerLike {
    * policy rejects it (absent: every path is accepted as received).
    */
   readonly imported?: (prefix: Prefix, attributes: PathAttributes) => PathAttributes | undefined;
+  /**
+   * Present when the import policy reads and changes no attribute: whether it accepts a path for
+   * `prefix` (then the Loc-RIB judges paths without decoding their attributes).
+   */
+  readonly importByPrefix?: (prefix: Prefix) => boolean;
 }
 
 interface Decoded {

@@ -177,13 +177,23 @@ function addPath(
     out.candidates.push(new Gathered(n, pathId, stale, set));
     return;
   }
+  const byPrefix = n.importByPrefix;
+  if (byPrefix) {
+    // The policy changes nothing and reads only the prefix: the attributes stay undecoded.
+    const path = new Gathered(n, pathId, stale, set);
+    if (byPrefix(prefix)) out.candidates.push(path);
+    else rejectPath(out, path);
+    return;
+  }
   const received = set ? decodedAttributes(set) : {};
   const imported = judge(prefix, received);
   if (imported) out.candidates.push(new Gathered(n, pathId, stale, set, imported));
-  else {
-    if (out.rejected === NONE_REJECTED) out.rejected = [];
-    out.rejected.push(new Gathered(n, pathId, stale, set, received));
-  }
+  else rejectPath(out, new Gathered(n, pathId, stale, set, received));
+}
+
+function rejectPath(out: GatheredPaths, path: Gathered): void {
+  if (out.rejected === NONE_REJECTED) out.rejected = [];
+  out.rejected.push(path);
 }
 
 /**

@@ -3,7 +3,13 @@
 // them. The session (src/session/peer.ts) hands UPDATE bodies in and a sink to write to; it holds
 // no routes. Timers come from an injected clock; no sockets, no logger.
 
-import { evaluate, type Policy, type PolicyContext, type PolicyResult } from '../policy/index.js';
+import {
+  evaluate,
+  NO_ATTRIBUTES,
+  type Policy,
+  type PolicyContext,
+  type PolicyResult,
+} from '../policy/index.js';
 import type { Clock } from '../session/clock.js';
 import {
   type CodecContext,
@@ -197,6 +203,17 @@ export class NeighborRibs implements RouteExchange {
   get imported(): ((prefix: Prefix, attributes: PathAttributes) => PathAttributes | undefined) | undefined {
     return this.importPolicy ? this.applyImport : undefined;
   }
+
+  /**
+   * Present while the import policy reads and changes no attribute (a prefix list, say): whether
+   * it accepts a path for `prefix`, judged without the path's attributes (nothing to decode).
+   */
+  get importByPrefix(): ((prefix: Prefix) => boolean) | undefined {
+    return this.importPolicy?.needsAttributes === false ? this.acceptsPrefix : undefined;
+  }
+
+  private readonly acceptsPrefix = (prefix: Prefix): boolean =>
+    this.judgeImport(prefix, NO_ATTRIBUTES).accepted;
 
   private readonly applyImport = (prefix: Prefix, attributes: PathAttributes): PathAttributes | undefined => {
     const r = this.judgeImport(prefix, attributes);

@@ -60,7 +60,11 @@ describe('import policy', () => {
     expect([n.receivedCount, n.acceptedCount]).toEqual([3, 1]);
     const s = engine.select(parsePrefix('10.0.0.0/8'))!;
     expect(s.paths).toEqual([expect.objectContaining({ best: false, lostAt: 'importPolicy' })]);
-    expect(engine.select(parsePrefix('192.168.0.10/32'))!.paths[0]).toMatchObject({ best: true });
+    const best = engine.select(parsePrefix('192.168.0.10/32'))!.paths[0];
+    expect(best).toMatchObject({ best: true, nextHop: '192.0.2.1' });
+    // The policy reads the prefix alone, so paths are judged undecoded; their attributes still read.
+    expect(best.attributes).toMatchObject({ nextHop: '192.0.2.1', asPath: [{ type: 2, asns: [65001] }] });
+    expect(s.paths[0].attributes).toMatchObject({ nextHop: '192.0.2.1' });
   });
 
   it('the Loc-RIB listing (table=loc) leaves out what the import policy rejects', () => {

@@ -131,7 +131,7 @@ export function compileMatch(
     const ok = inRange(match.med, `${path}.med`, problems);
     out.push((_r, a) => ok(a.med));
   }
-  // Every condition after the prefix list's that is not in `ipv4` reads an attribute.
+  // A condition made only for `out` reads an attribute.
   const attributeReads = out.length - ipv4.length;
   return { conditions: out, ipv4Conditions: attributeReads === 0 ? ipv4 : undefined };
 }

@@ -48,6 +48,9 @@ function emptySlots(capacity: number, stride: number): Uint32Array {
 /** What `paths` gives for a prefix the table does not hold (a lookup that finds nothing allocates nothing). */
 const NO_PATHS: PathList = Object.freeze([]);
 
+/** Scratch for `paths` (filled by `pathsInto`, read at once). */
+const FLAT: number[] = [];
+
 /** The slots of an empty compact table at MIN_CAPACITY (copied by `clear`). */
 const EMPTY_COMPACT = emptySlots(MIN_CAPACITY, COMPACT);
 
@@ -124,16 +127,11 @@ export class Ipv4Table {
 
   /** Every path of the prefix as [path id, value] (empty, and shared, when the prefix is absent). */
   paths(addr: number, length: number): PathList {
-    const s = this.slots;
-    let out: [number, number][] | undefined;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * this.stride;
-      const l = s[at + 1] >>> this.shift;
-      if (l === EMPTY) return out ?? NO_PATHS;
-      if (l !== length || s[at] !== addr) continue;
-      out ??= [];
-      out.push([this.pathIdAt(at), this.valueAt(at)]);
-    }
+    const n = this.pathsInto(addr, length, FLAT);
+    if (n === 0) return NO_PATHS;
+    const out: [number, number][] = [];
+    for (let i = 0; i < n; i++) out.push([FLAT[2 * i], FLAT[2 * i + 1]]);
+    return out;
   }
 
   /**

@@ -18,10 +18,11 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json config.example.yaml ./
 COPY bin ./bin
-# Unprivileged by default (the CLI, a config check, a daemon on a port above 1023); the daemon on
-# port 179 runs as uid 0 with only the two capabilities above (`--user 0`, or the DaemonSet's
-# runAsUser: 0): capabilities added to a non-root user are not effective without ambient support.
+# The state directory (API announcements kept across restarts) belongs to the daemon's user.
+RUN install -d -o node -g node /var/lib/herald
+# Unprivileged by default (the CLI, a config check, a daemon on a port above 1023): as a non-root
+# user the entry point just runs `herald`.
 USER node
 EXPOSE 179 7472
-ENTRYPOINT ["/app/bin/herald"]
+ENTRYPOINT ["/app/bin/herald-as-user"]
 CMD ["run", "--config", "/etc/herald/config.yaml"]

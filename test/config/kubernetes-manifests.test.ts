@@ -34,7 +34,12 @@ describe('deploy/kubernetes/herald.yaml', () => {
     expect(c.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 7472 });
     expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 7472 });
     expect(c.ports).toContainEqual({ name: 'metrics', containerPort: 7472, protocol: 'TCP' });
-    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE', 'NET_ADMIN'] });
+    // Started as root only to become uid 1000 (bin/herald-as-user, tested in test/interop/herald-unprivileged).
+    expect(c.securityContext.capabilities).toEqual({
+      drop: ['ALL'],
+      add: ['NET_BIND_SERVICE', 'NET_ADMIN', 'SETUID', 'SETGID', 'CHOWN'],
+    });
+    expect(pod.securityContext).toEqual({ fsGroup: 1000 });
     expect(c.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,

@@ -50,6 +50,8 @@ export async function startHerald(
     token?: string;
     env?: Record<string, string>;
     args?: string[];
+    /** The command (and its first arguments) run instead of `bin/herald`; Herald's arguments follow. */
+    launcher?: string[];
     /** `log`: ready at the "configuration loaded" log line, without a request to the API (which would load it). */
     readyWhen?: 'api' | 'log';
   } = {},
@@ -61,7 +63,8 @@ export async function startHerald(
     writeFileSync(file, stringify({ ...c, api: { rateLimit: 0, ...(c.api as object), listen: socket } }));
   writeConfig(config);
   // Executed directly so its shebang's V8 flags apply, as for users.
-  const child = spawnIn(ns, HERALD, ['run', '--config', file, ...(opts.args ?? [])], {
+  const [command, ...launch] = opts.launcher ?? [HERALD];
+  const child = spawnIn(ns, command as string, [...launch, 'run', '--config', file, ...(opts.args ?? [])], {
     logFile: join(t.dir, `herald${n}.log`),
     env: { ...process.env, HERALD_LOG_LEVEL: 'debug', ...opts.env },
   });

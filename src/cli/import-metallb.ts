@@ -29,7 +29,13 @@ function convertText(text: string, options: ImportOptions): LegacyConversion {
     if (d.errors.length > 0)
       throw new ResourceError('input', '', `not YAML: ${d.errors[0].message.split('\n')[0]}`);
   }
-  const values = docs.map((d) => d.toJS() as unknown);
+  const values = docs.map((d): unknown => {
+    try {
+      return d.toJS(); // throws on aliases that would expand beyond bounds
+    } catch (e) {
+      throw new ResourceError('input', '', `not YAML: ${(e as Error).message}`);
+    }
+  });
   const configMaps = values.filter(isConfigMap);
   const metallb = configMaps.filter((c) => (c as { data?: { config?: unknown } }).data?.config !== undefined);
   if (configMaps.length > 0 && metallb.length === 0)

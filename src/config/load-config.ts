@@ -10,7 +10,15 @@ export function parseConfig(text: string, source = 'config'): HeraldConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => `${source}: ${e.message.split('\n')[0]}`));
   }
-  return validateConfig(doc.toJS());
+  let value: unknown;
+  try {
+    // Resolving aliases can throw: the parser refuses a document whose aliases would expand it
+    // beyond bounds (a "billion laughs" file), and that is a bad config like any other.
+    value = doc.toJS();
+  } catch (e) {
+    throw new ConfigError([`${source}: ${(e as Error).message}`]);
+  }
+  return validateConfig(value);
 }
 
 export function loadConfig(path: string): HeraldConfig {

@@ -7,6 +7,7 @@ import { redactConfig } from '../../src/config/redact-config.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/config/validate.js';
 import { ttlPolicy } from '../../src/daemon/transport.js';
+import { aliasBomb } from '../helpers/alias-bomb.js';
 
 function problems(yaml: string): string[] {
   try {
@@ -166,6 +167,12 @@ describe('config validation', () => {
 
   it('reports YAML syntax errors with the source name', () => {
     expect(problems('asn: [1\n')[0]).toMatch(/^config: /);
+  });
+
+  it('refuses aliases that expand beyond bounds (a billion-laughs file) as a config problem', () => {
+    expect(problems(`asn: 1\n${aliasBomb()}`)).toEqual([
+      expect.stringMatching(/^config: Excessive alias count/),
+    ]);
   });
 
   it('redacts passwords for display', () => {

@@ -8,6 +8,7 @@ import { importMetalLb } from '../../src/cli/import-metallb.js';
 import { desiredState } from '../../src/k8s/desired.js';
 import { convertLegacyConfig, convertLegacyConfigText } from '../../src/k8s/metallb-configmap.js';
 import { ResourceError } from '../../src/k8s/resource-error.js';
+import { aliasBomb } from '../helpers/alias-bomb.js';
 import { fixture, groupByKind } from './resources.js';
 
 const fixtureText = (file: string) =>
@@ -250,6 +251,11 @@ describe('herald import-metallb', () => {
     }
     expect(error).toBeInstanceOf(ResourceError);
     expect((error as Error).message).toContain(expected);
+  });
+
+  it('refuses aliases that expand beyond bounds (a billion-laughs file) as not YAML', () => {
+    expect(() => importMetalLb(aliasBomb())).toThrow(ResourceError);
+    expect(() => importMetalLb(aliasBomb())).toThrow(/^input: not YAML: Excessive alias count/);
   });
 
   it('refuses a manifest whose ConfigMaps hold no MetalLB configuration', () => {

@@ -112,18 +112,27 @@ function neighbor(
     problems.push(`${path}.keepalive: must be less than holdTime (${holdTime})`);
   if (n.ebgpMultihop !== undefined && n.ttlSecurity !== undefined)
     problems.push(`${path}.ttlSecurity: cannot be combined with ebgpMultihop (GTSM fixes the TTL at 255)`);
-  const address = ipaddr.parse(n.address).toString();
+  if (n.routerId !== undefined) nonZeroIdentifier(problems, n.routerId, `${path}.routerId`);
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 peer it maps: that is how its
+  // connections arrive on a dual-stack socket, and the session it gets.
+  const address = ipaddr.process(n.address).toString();
   const families = n.families ?? [address.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast'];
   return {
     ...n,
     address,
-    localAddress: n.localAddress && ipaddr.parse(n.localAddress).toString(),
+    localAddress: n.localAddress && ipaddr.process(n.localAddress).toString(),
     keepalive,
     families: [...new Set(families)] as FamilyName[],
     gracefulRestart: n.gracefulRestart as NeighborConfig['gracefulRestart'],
     password: secret(problems, path, 'password', n),
     bfd: neighborBfd(problems, n.bfd, n, profiles, path),
   };
+}
+
+/** RFC 6286 §2.1: the BGP Identifier is "a 4-octet, unsigned, non-zero integer" (an OPEN with 0 is refused). */
+function nonZeroIdentifier(problems: string[], id: string, path: string): void {
+  if (id === '0.0.0.0')
+    problems.push(`${path}: must not be 0.0.0.0 (peers refuse a zero BGP Identifier: Bad BGP Identifier)`);
 }
 
 function announcement(problems: string[], a: FilledAnnouncement, path: string): AnnouncementConfig {
@@ -182,6 +191,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
   if (schemaProblems.length > 0) throw new ConfigError(schemaProblems);
   const o = raw as FilledConfig;
   const problems: string[] = [];
+  if (o.routerId !== undefined) nonZeroIdentifier(problems, o.routerId, 'routerId');
   const profiles = bfdProfiles(problems, o.bfdProfiles);
   const config: HeraldConfig = {
     asn: o.asn,

@@ -29,6 +29,13 @@ export function ipField(spec: Fields, key: string, family?: 4): string | undefin
   return text;
 }
 
+/** A BGP Identifier: RFC 6286 §2.1 makes it non-zero (peers refuse 0 with Bad BGP Identifier). */
+export function routerIdField(spec: Fields, key: string): string | undefined {
+  const id = ipField(spec, key, 4);
+  if (id === '0.0.0.0') spec.fail(key, 'must not be 0.0.0.0 (a BGP Identifier is non-zero)');
+  return id;
+}
+
 /** MetalLB's parseTimers: both, either (the other derived) or neither. */
 function timers(spec: Fields): { holdTime?: number; keepaliveTime?: number } {
   const ht = seconds(spec, 'holdTime');
@@ -75,6 +82,7 @@ export function readBgpPeer(raw: unknown): BgpPeer {
   ) {
     spec.fail('connectTime', 'must be a whole number of seconds 1..65535');
   }
+  const routerID = routerIdField(spec, 'routerID');
   const password = spec.string('password') || undefined;
   const secret = spec.object('passwordSecret');
   const secretName = secret.string('name') || undefined;
@@ -94,7 +102,7 @@ export function readBgpPeer(raw: unknown): BgpPeer {
     peerPort: spec.int('peerPort', 1, 16384) ?? 179,
     ...timers(spec),
     connectTime,
-    routerID: ipField(spec, 'routerID', 4),
+    routerID,
     nodeSelectors: readLabelSelectors(spec, 'nodeSelectors'),
     password,
     passwordSecret: secretName

@@ -165,6 +165,34 @@ describe('config validation', () => {
     ).toEqual([]);
   });
 
+  it('refuses a zero BGP Identifier (RFC 6286), globally and per neighbor', () => {
+    expect(
+      problems(
+        'asn: 1\nrouterId: 0.0.0.0\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, routerId: 0.0.0.0 }\n' +
+          '  - { address: 10.0.0.2, peerAsn: 2, routerId: 0.0.0.1 }\n',
+      ),
+    ).toEqual([
+      'routerId: must not be 0.0.0.0 (peers refuse a zero BGP Identifier: Bad BGP Identifier)',
+      'neighbors[0].routerId: must not be 0.0.0.0 (peers refuse a zero BGP Identifier: Bad BGP Identifier)',
+    ]);
+  });
+
+  it('takes an IPv4-mapped IPv6 neighbor address as the IPv4 peer it maps', () => {
+    const c = parseConfig(
+      'asn: 1\nneighbors:\n  - { address: "::ffff:10.0.0.1", peerAsn: 2, localAddress: "::ffff:10.0.0.9" }\n',
+    );
+    expect(c.neighbors[0]).toMatchObject({
+      address: '10.0.0.1',
+      localAddress: '10.0.0.9',
+      families: ['ipv4-unicast'],
+    });
+    expect(
+      problems(
+        'asn: 1\nneighbors:\n  - { address: "::ffff:10.0.0.1", peerAsn: 2 }\n  - { address: 10.0.0.1, peerAsn: 2 }\n',
+      ),
+    ).toEqual(['neighbors[1].address: duplicate neighbor 10.0.0.1']);
+  });
+
   it('reports YAML syntax errors with the source name', () => {
     expect(problems('asn: [1\n')[0]).toMatch(/^config: /);
   });

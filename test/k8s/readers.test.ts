@@ -109,6 +109,7 @@ describe('readBgpPeer', () => {
     ['address and interface', { interface: 'eth1' }, 'spec.interface: not allowed together with peerAddress'],
     ['bad address', { peerAddress: '192.0.2' }, 'spec.peerAddress: must be an IP address, got "192.0.2"'],
     ['IPv6 router id', { routerID: '2001:db8::1' }, 'spec.routerID: must be an IPv4 address'],
+    ['zero router id', { routerID: '0.0.0.0' }, 'spec.routerID: must not be 0.0.0.0'],
     ['hold time 2s', { holdTime: '2s' }, 'spec.holdTime: must be 0 or at least 3s, got 2s'],
     [
       'keepalive above hold',

@@ -7,7 +7,7 @@
 import { Fields } from '../fields.js';
 import { readLabelSelector } from '../label-selector.js';
 import { readBfdFields } from '../read-bfd-profile.js';
-import { ipField } from '../read-bgp-peer.js';
+import { routerIdField } from '../read-bgp-peer.js';
 import { cidrField, readFrrNeighbor } from './read-frr-neighbor.js';
 import type { FrrBfdProfile, FrrConfiguration, FrrRouter } from './types.js';
 
@@ -23,7 +23,7 @@ function readRouter(r: Fields, bfdProfiles: ReadonlySet<string>): FrrRouter {
   const own = new Set(prefixes);
   return {
     asn,
-    id: ipField(r, 'id', 4),
+    id: routerIdField(r, 'id'),
     vrf: r.string('vrf') ?? '',
     prefixes: [...own],
     neighbors: r.objectArray('neighbors').map((n) => readFrrNeighbor(n, { asn, prefixes: own }, bfdProfiles)),

@@ -222,6 +222,11 @@ raw:
   it.each([
     ['no asn on the router', 'bgp: {routers: [{neighbors: []}]}', 'spec.bgp.routers[0].asn: is required'],
     [
+      'a zero router id',
+      'bgp: {routers: [{asn: 1, id: 0.0.0.0, neighbors: []}]}',
+      'spec.bgp.routers[0].id: must not be 0.0.0.0',
+    ],
+    [
       'address and interface',
       'bgp: {routers: [{asn: 1, neighbors: [{address: 10.0.0.1, interface: eth0, asn: 2}]}]}',
       'spec.bgp.routers[0].neighbors[0].interface: not allowed together with address',

@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import {
   formatPrefix,
   isIpAddress,
+  originatedNextHopProblem,
   parseCommunity,
   parseExtendedCommunity,
   parseLargeCommunity,
@@ -38,6 +39,17 @@ function exactPrefix(text: string): void {
 
 export const FORMATS: Record<string, Format> = {
   ip: { expected: 'an IP address', check: isIpAddress },
+  'next-hop': {
+    expected: 'a unicast IP address',
+    check: (s) => {
+      if (!isIpAddress(s)) return false;
+      const problem = originatedNextHopProblem(s);
+      if (problem)
+        throw new Error(
+          `${problem}: peers would ignore the route (RFC 4271 §6.3); leave nextHop out to send our own address`,
+        );
+    },
+  },
   prefix: { expected: 'a prefix such as 192.0.2.0/24 or 2001:db8::/32', check: exactPrefix },
   'prefix-or-ip': {
     expected: 'a prefix (192.0.2.0/24) or an address for a longest-match lookup (192.0.2.1)',

@@ -56,6 +56,10 @@ function reason(e: ErrorObject): string {
       return formatProblem(String(e.params.format), String(e.data)) ?? `must be ${e.params.format}`;
     case 'minItems':
       return `must list at least ${e.params.limit}`;
+    case 'maxItems':
+      return `must list at most ${e.params.limit}`;
+    case 'maxLength':
+      return `must be at most ${e.params.limit} characters`;
     case 'anyOf':
       return `must be ${((e.schema ?? []) as Schema[]).map(expected).join(' or ')}`;
     default:

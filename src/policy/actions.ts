@@ -6,6 +6,7 @@ import {
   AsPathSegmentType,
   type LargeCommunity,
   type Origin,
+  originatedNextHopProblem,
   type PathAttributes,
   parseCommunity,
   parseExtendedCommunity,
@@ -132,6 +133,8 @@ function nextHopSetter(nextHop: string, path: string, problems: string[]): Sette
     };
   }
   const address = canonicalAddress(nextHop, path, problems);
+  const problem = address && originatedNextHopProblem(address);
+  if (problem) problems.push(`${path}: ${problem}: peers would ignore the route (RFC 4271 §6.3)`);
   return (out, route) => address !== undefined && setNextHop(out, route.prefix, address);
 }
 

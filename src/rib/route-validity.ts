@@ -7,6 +7,9 @@ import {
   AsPathSegmentType,
   type AttributeError,
   AttrType,
+  hostProblem,
+  ipv4HostProblem,
+  isUnspecifiedAddress,
   type MpReach,
   type PathAttributes,
   parseAddress,
@@ -39,25 +42,8 @@ function invalid(type: number, reason: string): AttributeError {
   return { type, outcome: 'treat-as-withdraw', reason };
 }
 
-/**
- * RFC 4271 §6.3: NEXT_HOP is syntactically correct when it "represents a valid IP host address":
- * not 0.0.0.0/8, not loopback 127/8, not multicast 224/4, not class E 240/4 (broadcast included).
- * Judged by the first octet; returns why not, or undefined.
- */
-export function ipv4HostProblem(first: number): string | undefined {
-  if (first === 0) return 'is in 0.0.0.0/8';
-  if (first === 127) return 'is a loopback address';
-  if (first >= 224 && first < 240) return 'is a multicast address';
-  if (first >= 240) return 'is a class E address';
-  return undefined;
-}
-
 function isLinkLocal6(b: Uint8Array): boolean {
   return b[0] === 0xfe && (b[1] & 0xc0) === 0x80;
-}
-
-function isUnspecified6(b: Uint8Array): boolean {
-  return b.every((x) => x === 0);
 }
 
 /**
@@ -120,15 +106,11 @@ function nextHopProblem(
   }
   const b = octetsOf(nextHop);
   if (b === null) return `${nextHop} is not an address`;
-  if (b.length === 4) {
-    const p = ipv4HostProblem(b[0]);
-    return p && `${nextHop} ${p}`;
-  }
-  if (b[0] === 0xff) return `${nextHop} is a multicast address`;
-  if (b.every((x, i) => x === (i === 15 ? 1 : 0))) return `${nextHop} is the loopback address`;
+  const p = hostProblem(b);
+  if (p) return `${nextHop} ${p}`;
   // RFC 2545 §3 puts a global address first; a link-local one (alone, or after ::) leads to the
   // peer's own link, usable only when the session runs over that link (BIRD withdraws it otherwise).
-  if (isLinkLocal6(b) || isUnspecified6(b)) {
+  if (isLinkLocal6(b) || isUnspecifiedAddress(b)) {
     if (!isLinkLocal6(b) && linkLocal === undefined) return `${nextHop} is the unspecified address`;
     if (session && !session.singleHop)
       return `link-local next hop ${linkLocal ?? nextHop} from a multihop session`;

@@ -11,6 +11,7 @@ export * from './errors.js';
 export * from './format.js';
 export * from './framer.js';
 export * from './header.js';
+export * from './host-address.js';
 export * from './keepalive.js';
 export * from './message.js';
 export * from './nearest.js';

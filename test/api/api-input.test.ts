@@ -31,12 +31,22 @@ describe('API input without coercion', () => {
     [{ prefix: '10.0.0.1/32', localPref: true }, 'body.localPref'],
     [{ prefix: '10.0.0.1/32', communities: '65000:1' }, 'body.communities'],
     [{ prefix: 10 }, 'body.prefix'],
+    [{ prefix: '10.0.0.1/32', nextHop: '224.0.0.1' }, 'body.nextHop'],
   ])('refuses %j with 400 naming %s', async (body, path) => {
     const r = await announce(body);
     expect(r.statusCode).toBe(400);
     expect(r.json().error).toBe('invalidRequest');
     expect(r.json().problems.some((p: string) => p.startsWith(`${path}: `))).toBe(true);
     expect(daemon.announcements.views()).toEqual([]);
+  });
+
+  it('names the bound a too-long list passes', async () => {
+    const r = await announce({
+      prefix: '10.0.0.1/32',
+      communities: Array.from({ length: 1001 }, () => '1:1'),
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().problems).toEqual(['body.communities: must list at most 1000']);
   });
 
   it('takes well-typed bodies, and coerces query strings and path parameters', async () => {

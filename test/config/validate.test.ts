@@ -177,6 +177,21 @@ describe('config validation', () => {
     ]);
   });
 
+  it('refuses an announcement next hop that is no host address (RFC 4271 §6.3)', () => {
+    const ignored = 'peers would ignore the route (RFC 4271 §6.3); leave nextHop out to send our own address';
+    expect(
+      problems(
+        'asn: 1\nannounce:\n  - { prefix: 10.0.0.0/8, nextHop: 224.0.0.1 }\n' +
+          '  - { prefix: 10.1.0.0/16, nextHop: 0.0.0.0 }\n  - { prefix: "2001:db8::/32", nextHop: "::1" }\n' +
+          '  - { prefix: 10.2.0.0/16, nextHop: 192.0.2.1 }\n  - { prefix: "2001:db8:1::/48", nextHop: "fe80::1" }\n',
+      ),
+    ).toEqual([
+      `announce[0].nextHop: 224.0.0.1 is a multicast address: ${ignored}`,
+      `announce[1].nextHop: 0.0.0.0 is the unspecified address: ${ignored}`,
+      `announce[2].nextHop: ::1 is the loopback address: ${ignored}`,
+    ]);
+  });
+
   it('takes an IPv4-mapped IPv6 neighbor address as the IPv4 peer it maps', () => {
     const c = parseConfig(
       'asn: 1\nneighbors:\n  - { address: "::ffff:10.0.0.1", peerAsn: 2, localAddress: "::ffff:10.0.0.9" }\n',

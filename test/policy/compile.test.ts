@@ -73,6 +73,26 @@ describe('compilePolicies', () => {
     ]);
   });
 
+  it('a next hop set to no host address is refused (RFC 4271 §6.3)', () => {
+    expect(
+      problems({
+        policies: {
+          p: {
+            terms: [
+              { set: { nextHop: '224.0.0.5' }, action: 'accept' },
+              { set: { nextHop: 'ff02::1' }, action: 'accept' },
+              { set: { nextHop: '192.0.2.1' }, action: 'accept' },
+            ],
+            default: 'accept',
+          },
+        },
+      }),
+    ).toEqual([
+      'policies.p.terms[0].set.nextHop: 224.0.0.5 is a multicast address: peers would ignore the route (RFC 4271 §6.3)',
+      'policies.p.terms[1].set.nextHop: ff02::1 is a multicast address: peers would ignore the route (RFC 4271 §6.3)',
+    ]);
+  });
+
   it('PolicyError lists every problem in its message', () => {
     expect(() => compilePolicies({ neighbors: [{ importPolicy: 'x' }] })).toThrow(
       'invalid policy configuration:\n  neighbors[0].importPolicy: no policy named "x"',

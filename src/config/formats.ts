@@ -5,8 +5,10 @@ import { createRequire } from 'node:module';
 import type { Ajv } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import {
+  Afi,
   formatPrefix,
   isIpAddress,
+  isMulticastPrefix,
   originatedNextHopProblem,
   parseCommunity,
   parseExtendedCommunity,
@@ -51,6 +53,15 @@ export const FORMATS: Record<string, Format> = {
     },
   },
   prefix: { expected: 'a prefix such as 192.0.2.0/24 or 2001:db8::/32', check: exactPrefix },
+  'unicast-prefix': {
+    expected: 'a unicast prefix such as 192.0.2.0/24 or 2001:db8::/32',
+    check: (s) => {
+      exactPrefix(s);
+      const p = parsePrefix(s);
+      if (isMulticastPrefix(p.afi === Afi.IPV6, p.length, p.bytes[0]))
+        throw new Error(`${s} is multicast: peers ignore it in unicast routes (RFC 4271 §6.3)`);
+    },
+  },
   'prefix-or-ip': {
     expected: 'a prefix (192.0.2.0/24) or an address for a longest-match lookup (192.0.2.1)',
     check: (s) => (s.includes('/') ? exactPrefix(s) : isIpAddress(s)),

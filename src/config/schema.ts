@@ -204,7 +204,7 @@ export const HealthCheckSchema = Type.Object(
 );
 
 const announcementFields = {
-  prefix: Type.String({ format: 'prefix', description: 'Prefix to announce' }),
+  prefix: Type.String({ format: 'unicast-prefix', description: 'Prefix to announce' }),
   nextHop: Opt(Type.String({ format: 'next-hop', description: 'Next hop (default: our session address)' })),
   // Bounds that keep one list within a 4,096-octet UPDATE; the whole route is checked too.
   communities: Opt(Type.Array(Type.String({ format: 'community' }), { default: [], maxItems: 1000 })),

@@ -12,6 +12,7 @@ import {
   familyKey,
   formatPrefix,
   IPV4_UNICAST,
+  isMulticastPrefix,
   missingMandatory,
   splitUpdate,
   type UpdateLayout,
@@ -125,7 +126,7 @@ export class AdjRibIn {
   private observer?: PathObserver;
 
   private readonly keepV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
-    if (this.checkPrefixes && len >= 4 && b[off] >= 224 && b[off] < 240) {
+    if (this.checkPrefixes && isMulticastPrefix(false, len, b[off])) {
       this.ignorePrefix({ afi: Afi.IPV4, length: len, bytes: b.subarray(off, off + ((len + 7) >> 3)) });
       return;
     }
@@ -373,7 +374,7 @@ export class AdjRibIn {
       this.keepV4(p.bytes, 0, p.length, p.pathId ?? 0);
       return;
     }
-    if (this.checkPrefixes && p.length >= 8 && p.bytes[0] === 0xff) {
+    if (this.checkPrefixes && isMulticastPrefix(true, p.length, p.bytes[0])) {
       this.ignorePrefix(p);
       return;
     }

@@ -1,5 +1,6 @@
-// Which addresses can be a route's next hop: RFC 4271 §6.3 wants "a valid IP host address". The
-// receive path (rib/route-validity.ts) and what we originate (config, API, policy) use the same rules.
+// Which addresses can be a route's next hop (RFC 4271 §6.3 wants "a valid IP host address") and
+// which prefixes are unicast routes at all. The receive path (rib/route-validity.ts,
+// rib/adj-rib-in.ts) and what we originate (config, API, policy) use the same rules.
 import { parseAddress } from './prefix.js';
 
 /**
@@ -42,4 +43,12 @@ export function originatedNextHopProblem(text: string): string | undefined {
   if (isUnspecifiedAddress(b)) return `${text} is the unspecified address`;
   const p = hostProblem(b);
   return p && `${text} ${p}`;
+}
+
+/**
+ * A prefix inside 224.0.0.0/4 or ff00::/8 (by its length and first octet): RFC 4271 §6.3 calls it
+ * "semantically incorrect" in unicast NLRI, and receivers ignore it.
+ */
+export function isMulticastPrefix(ipv6: boolean, length: number, firstOctet: number): boolean {
+  return ipv6 ? length >= 8 && firstOctet === 0xff : length >= 4 && firstOctet >= 224 && firstOctet < 240;
 }

@@ -32,6 +32,7 @@ describe('API input without coercion', () => {
     [{ prefix: '10.0.0.1/32', communities: '65000:1' }, 'body.communities'],
     [{ prefix: 10 }, 'body.prefix'],
     [{ prefix: '10.0.0.1/32', nextHop: '224.0.0.1' }, 'body.nextHop'],
+    [{ prefix: '232.1.1.0/24' }, 'body.prefix'],
   ])('refuses %j with 400 naming %s', async (body, path) => {
     const r = await announce(body);
     expect(r.statusCode).toBe(400);

@@ -192,6 +192,19 @@ describe('config validation', () => {
     ]);
   });
 
+  it('refuses to announce a multicast prefix (RFC 4271 §6.3); 0.0.0.0/0 and 240/4 are routes', () => {
+    expect(
+      problems(
+        'asn: 1\nannounce:\n  - { prefix: 224.0.0.0/4 }\n  - { prefix: 239.1.0.0/16 }\n  - { prefix: "ff00::/8" }\n' +
+          '  - { prefix: 0.0.0.0/0 }\n  - { prefix: 240.0.0.0/4 }\n  - { prefix: "fe80::/10" }\n',
+      ),
+    ).toEqual([
+      'announce[0].prefix: 224.0.0.0/4 is multicast: peers ignore it in unicast routes (RFC 4271 §6.3)',
+      'announce[1].prefix: 239.1.0.0/16 is multicast: peers ignore it in unicast routes (RFC 4271 §6.3)',
+      'announce[2].prefix: ff00::/8 is multicast: peers ignore it in unicast routes (RFC 4271 §6.3)',
+    ]);
+  });
+
   it('takes an IPv4-mapped IPv6 neighbor address as the IPv4 peer it maps', () => {
     const c = parseConfig(
       'asn: 1\nneighbors:\n  - { address: "::ffff:10.0.0.1", peerAsn: 2, localAddress: "::ffff:10.0.0.9" }\n',

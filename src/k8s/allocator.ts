@@ -99,6 +99,8 @@ interface Use extends Sharing {
 /** Which services hold each IP: the guard against a double assignment. */
 class Holdings {
   private readonly byIp = new Map<string, Use[]>();
+  /** The IPs held under each metallb.io/allow-shared-ip key: the only held IPs a service may share. */
+  private readonly byKey = new Map<string, Set<string>>();
 
   /** Why `service` may not take `ip`, or undefined when it may. */
   conflict(ip: string, service: string, sharing: Sharing): string | undefined {
@@ -118,12 +120,23 @@ class Holdings {
     const uses = this.byIp.get(ip);
     if (uses) uses.push(use);
     else this.byIp.set(ip, [use]);
+    if (use.key === undefined) return;
+    const shared = this.byKey.get(use.key);
+    if (shared) shared.add(ip);
+    else this.byKey.set(use.key, new Set([ip]));
+  }
+
+  /** IPs held by services with sharing key `key`. */
+  sharedUnder(key: string): ReadonlySet<string> {
+    return this.byKey.get(key) ?? NONE;
   }
 
   has(ip: string): boolean {
     return this.byIp.has(ip);
   }
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** IPv4 addresses ending in .0 or .255 confuse some CPE firmware (MetalLB's avoidBuggyIPs). */
 function buggy(family: Family, value: bigint): boolean {
@@ -164,6 +177,8 @@ function olderFirst(a: Service, b: Service): number {
 
 class Allocator {
   readonly holdings = new Holdings();
+  /** Per pool CIDR: every usable address below it is held (see lowestFree). */
+  private readonly cursors = new Map<Cidr, bigint>();
   /** Per pool and family, the distinct IPs assigned. */
   private readonly assigned = new Map<string, Set<string>>();
 
@@ -288,16 +303,35 @@ class Allocator {
     return pick ? this.take(s, [pick.ip], pick.pool) : undefined;
   }
 
+  /**
+   * The lowest address of `pool` in `family` that `s` may take: one nobody holds, or one held by
+   * services it may share with. Per CIDR a cursor marks where held addresses end (holdings only
+   * grow during a plan), so a burst of n new services costs O(n), not a scan from the base each.
+   */
   private lowestFree(pool: IpAddressPool, family: Family, s: Service): string | undefined {
     const sharing = sharingOf(s);
+    const usable = (v: bigint) => !(pool.avoidBuggyIPs && buggy(family, v));
     for (const c of poolCidrs(pool, family)) {
       const last = lastOf(c);
-      for (let v = c.base; v <= last; v++) {
-        if (pool.avoidBuggyIPs && buggy(family, v)) continue;
-        const ip = formatIp({ family, value: v });
-        // Unused addresses first are the common case: no need to consult sharing for them.
-        if (!this.holdings.has(ip) || this.holdings.conflict(ip, keyOf(s), sharing) === undefined) return ip;
+      let unheld: bigint | undefined;
+      let v = this.cursors.get(c) ?? c.base;
+      for (; v <= last; v++) {
+        if (usable(v) && !this.holdings.has(formatIp({ family, value: v }))) {
+          unheld = v;
+          break;
+        }
       }
+      this.cursors.set(c, v);
+      let lowest = unheld;
+      if (sharing.key !== undefined)
+        for (const ip of this.holdings.sharedUnder(sharing.key)) {
+          const held = parseIp(ip);
+          if (!held || held.family !== family || held.value < c.base || held.value > last) continue;
+          if (lowest !== undefined && held.value >= lowest) continue;
+          if (usable(held.value) && this.holdings.conflict(ip, keyOf(s), sharing) === undefined)
+            lowest = held.value;
+        }
+      if (lowest !== undefined) return formatIp({ family, value: lowest });
     }
     return undefined;
   }

@@ -326,4 +326,44 @@ describe('allocate: invariants', () => {
       { numRuns: 300 },
     );
   });
+
+  it('a service given an address gets the lowest it may take: every lower one is held by a service it may not share with', () => {
+    const p = poolOf('p', { addresses: ['10.0.0.0/29', '10.0.1.0/30'], avoidBuggyIPs: true });
+    const order = [...Array(12).keys()].map((i) => (i < 8 ? `10.0.0.${i}` : `10.0.1.${i - 8}`));
+    const usable = order.filter((ip) => !ip.endsWith('.0') && !ip.endsWith('.255'));
+    const arb = fc.array(
+      fc.record({
+        status: fc.option(fc.integer({ min: 0, max: 11 }), { nil: undefined }),
+        key: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined }),
+        port: fc.constantFrom(80, 443),
+      }),
+      { maxLength: 14 },
+    );
+    const mayShare = (a: Service, b: Service) =>
+      a.allowSharedIp !== undefined &&
+      a.allowSharedIp === b.allowSharedIp &&
+      a.ports[0].port !== b.ports[0].port;
+    fc.assert(
+      fc.property(arb, (specs) => {
+        const services = specs.map((x, i) =>
+          svc(`s${i}`, {
+            ingressIps: x.status === undefined ? [] : [order[x.status]],
+            allowSharedIp: x.key,
+            ports: [{ port: x.port, protocol: 'TCP' }],
+          }),
+        );
+        const got = new Map<Service, string>();
+        for (const r of allocate([p], services).results.filter(isAllocation))
+          got.set(services.find((x) => `default/${x.name}` === r.service) as Service, r.ips[0]);
+        for (const [a, ip] of got) {
+          if (ip === a.ingressIps[0]) continue; // kept, not chosen
+          for (const lower of usable.slice(0, usable.indexOf(ip))) {
+            const holders = [...got].filter(([b, held]) => b !== a && held === lower).map(([b]) => b);
+            expect(holders.some((b) => !mayShare(a, b))).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -4,7 +4,7 @@
 // tables with median, range and ratios, the targets, charts rendered headless from Vega-Lite).
 //
 //   npx tsx bench/run-all.ts
-// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation,churn,fanin,send (also rib, api-routes: long),
+// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation,propagation-floor,churn,fanin,send (also rib, api-routes: long),
 // BENCH_REPEATS=3, BENCH_QUICK=1 (small sizes, one repeat: a check that everything runs), BENCH_NO_BUILD=1,
 // BENCH_REPORT_ONLY=1 (rewrite the document from bench/results/run-all.json, run nothing),
 // BENCH_MERGE=1 (keep the stored results of the benches not run this time: bench/results/run-all.json,
@@ -98,6 +98,15 @@ const BENCHES: BenchDef[] = [
     what: 'one route in → out to 10 eBGP peers, p50/p99 (Herald, BIRD, FRR, GoBGP)',
   },
   {
+    name: 'propagation-floor',
+    prefix: 'BENCH_PROP_',
+    compiled: true,
+    env: { BENCH_PROP_TRIALS: '50' },
+    quick: { BENCH_PROP_TRIALS: '5', BENCH_PROP_WARMUP: '1' },
+    timeoutS: 300,
+    what: "the same path through a relay that parses nothing, in Node and in Go: the runtimes' floor",
+  },
+  {
     name: 'churn',
     prefix: 'BENCH_CHURN_',
     compiled: true,
@@ -144,7 +153,7 @@ const BENCHES: BenchDef[] = [
   },
 ];
 
-const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation,churn,fanin,send')
+const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation,propagation-floor,churn,fanin,send')
   .split(',')
   .map((s) => s.trim());
 const SELECTED = BENCHES.filter((b) => ONLY.includes(b.name));

@@ -140,6 +140,16 @@ function propagation(j: Json, out: Metric[]): void {
   }
 }
 
+function propagationFloor(j: Json, out: Metric[]): void {
+  const T = `Propagation floor: a relay that parses nothing, one message in → ${j.receivers} receivers (ms)`;
+  for (const r of (j.rows ?? []) as Json[]) {
+    const d = (r.dist ?? {}) as Json;
+    const row = r.kind === 'go' ? 'Go relay' : 'Node relay';
+    push(out, T, row, 'p50 ms', d.p50, 'lower');
+    push(out, T, row, 'p99 ms', d.p99, 'lower');
+  }
+}
+
 function rib(j: Json, out: Metric[]): void {
   const T = 'Routing engine: two full tables, withdrawal, 4 extra peers';
   for (const [k, v] of Object.entries((j.receivers ?? {}) as Record<string, Json>)) {
@@ -227,6 +237,7 @@ const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   k8s,
   frrk8s,
   propagation,
+  'propagation-floor': propagationFloor,
   rib,
   'api-routes': apiRoutes,
   churn,

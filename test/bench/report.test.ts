@@ -42,6 +42,25 @@ describe('bench report', () => {
     expect(metricsOf({ bench: 'unknown', x: 1 })).toEqual([]);
   });
 
+  it('the propagation floor: one row per relay, no ratio column without a Herald row', () => {
+    const floor = {
+      bench: 'propagation-floor',
+      receivers: 10,
+      rows: [
+        { kind: 'node', dist: { p50: 0.59, p99: 1.2 } },
+        { kind: 'go', dist: { p50: 0.45, p99: 0.9 } },
+      ],
+    };
+    const m = metricsOf(floor);
+    expect(m.map((x) => `${x.row} ${x.column} ${x.value}`)).toEqual([
+      'Node relay p50 ms 0.59',
+      'Node relay p99 ms 1.2',
+      'Go relay p50 ms 0.45',
+      'Go relay p99 ms 0.9',
+    ]);
+    expect(tables([m]).join('\n')).not.toContain('advantage');
+  });
+
   it('tables show the median with the range of repeats and the other daemon ÷ Herald', () => {
     const text = tables([metricsOf(fib(2.5, 1)), metricsOf(fib(4.5, 1)), metricsOf(fib(3.5, 1.5))]).join(
       '\n',

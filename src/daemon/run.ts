@@ -1,7 +1,6 @@
 // `herald run`: loads the config, starts the daemon and the API, reloads on SIGHUP (and on
 // POST /api/v1/config/reload), and on SIGTERM/SIGINT sends every peer Cease/Administrative
 // Shutdown (RFC 9003 message) — or closes for graceful restart where negotiated — then exits.
-import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { ApiListener } from '../api/lazy-api.js';
 import { loadConfigOffThread } from '../config/load-config-off-thread.js';
@@ -15,14 +14,8 @@ import { trimAfterBursts } from './burst-trim.js';
 import { Daemon, type ReloadResult } from './daemon.js';
 import type { KubernetesMode } from './kubernetes-mode.js';
 import { installLastResortHandlers } from './last-resort.js';
+import { addressesInUse, hostPort } from './single-instance.js';
 import { notifySystemd, reloadingState } from './systemd-notify.js';
-
-/** "127.0.0.1:9179" or "[::1]:9179" → host and port; "/run/herald/api.sock" → a unix socket. */
-function hostPort(text: string): { host: string; port: number } | { path: string } {
-  if (text.startsWith('/')) return { path: text };
-  const i = text.lastIndexOf(':');
-  return { host: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)) };
-}
 
 /** The config's log level, unless HERALD_LOG_LEVEL overrides it for this run. */
 function applyLogLevel(log: Logger, config: HeraldConfig): void {
@@ -110,6 +103,13 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
   applyLogLevel(log, config);
   // A few lines on a terminal; the whole config (secrets redacted) at debug.
   log.info({ event: LogEvent.daemonStarting, version: VERSION, configFile: configPath }, 'herald starting');
+  // Before any session is dialled or kernel route touched: not beside a Herald already running here.
+  const inUse = await addressesInUse(config);
+  if (inUse.length > 0) {
+    log.error({ event: LogEvent.daemonStopping, problems: inUse }, 'cannot start');
+    process.off('SIGHUP', hangup);
+    return 1;
+  }
   log.debug({ event: LogEvent.daemonStarting, config: redactConfig(config) }, 'configuration in effect');
   const daemon = new Daemon({ config, log });
   let kubernetes: KubernetesMode | undefined;
@@ -127,9 +127,7 @@ export async function runDaemon(configPath: string, options: RunOptions = {}): P
     }
     await daemon.start();
     if (config.api) {
-      const at = hostPort(config.api.listen);
-      // A unix socket left by a previous run would make listen fail with EADDRINUSE.
-      if ('path' in at) rmSync(at.path, { force: true });
+      const at = hostPort(config.api.listen); // a socket left by a crash is gone (addressesInUse)
       // Fastify and the routes are loaded on the API's first request (lazy-api.ts).
       const { listenApi } = await import('../api/lazy-api.js');
       // A unix socket is for this host's operators alone: owner only (the token still applies),

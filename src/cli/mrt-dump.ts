@@ -2,7 +2,7 @@
 // or NDJSON. Streams the file and honours stdout backpressure, so a full table dumps in flat memory.
 import { once } from 'node:events';
 import { formatDumpLine, jsonAttributes, routesOf } from '../mrt/dump.js';
-import { streamMrtRecords } from '../mrt/index.js';
+import { MrtFormatError, streamMrtRecords } from '../mrt/index.js';
 import type { PeerIndexEntry } from '../mrt/records.js';
 import { Notification } from '../wire/index.js';
 
@@ -19,15 +19,46 @@ export async function mrtDump(file: string, opts: { json?: boolean }, out = proc
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  let peers: PeerIndexEntry[] = [];
-  let lines: string[] = [];
+  const lines: string[] = [];
   let errors = 0;
   const flush = async () => {
     if (lines.length === 0) return;
     const ok = out.write(`${lines.join('\n')}\n`);
-    lines = [];
+    lines.length = 0;
     if (!ok) await once(out, 'drain');
   };
+  try {
+    errors += await dumpRecords(file, opts, lines, flush);
+  } catch (e) {
+    const why = unreadable(e);
+    if (why === undefined) throw e;
+    // What was decoded before the damage is printed; the damage is the last line, on stderr.
+    await flush();
+    process.stderr.write(`herald: ${file}: ${why}\n`);
+    return 2;
+  }
+  await flush();
+  return errors > 0 ? 1 : 0;
+}
+
+/** Why the file cannot be read on (a damaged record, gzip stream, or file), or undefined. */
+function unreadable(e: unknown): string | undefined {
+  if (e instanceof MrtFormatError) return e.message;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('Z_')) return `not a valid gzip stream (${(e as Error).message})`;
+  if (code.startsWith('E')) return `cannot read (${code})`;
+  return undefined;
+}
+
+async function dumpRecords(
+  file: string,
+  opts: { json?: boolean },
+  lines: string[],
+  flush: () => Promise<void>,
+): Promise<number> {
+  let peers: PeerIndexEntry[] = [];
+  let errors = 0;
   for await (const r of streamMrtRecords(file)) {
     if (r.kind === 'peer-index-table') peers = r.peers;
     try {
@@ -48,6 +79,5 @@ export async function mrtDump(file: string, opts: { json?: boolean }, out = proc
     }
     if (lines.length >= 512) await flush();
   }
-  await flush();
-  return errors > 0 ? 1 : 0;
+  return errors;
 }

@@ -17,8 +17,21 @@ export function recordLengthAt(buf: Buffer, start: number, base = 0): number {
     );
   }
   // RFC 6396 §2: "The Length field does not include the length of the MRT Common Header."
-  return MRT_HEADER_LENGTH + buf.readUInt32BE(start + 8);
+  const length = buf.readUInt32BE(start + 8);
+  // A streaming reader would otherwise buffer the rest of a damaged file waiting for the record.
+  if (length > MAX_MRT_RECORD_LENGTH)
+    throw new MrtFormatError(
+      `implausible MRT record Length ${length} (above ${MAX_MRT_RECORD_LENGTH}): not MRT data, or damaged`,
+      base + start,
+    );
+  return MRT_HEADER_LENGTH + length;
 }
+
+/**
+ * The longest record body read: a BGP message is at most 65,535 octets (RFC 8654) and the largest
+ * TABLE_DUMP_V2 RIB records of full collectors are tens of kilobytes; 16 MiB leaves a wide margin.
+ */
+export const MAX_MRT_RECORD_LENGTH = 16 * 1024 * 1024;
 
 export interface FramedRecord {
   header: MrtRecordHeader;

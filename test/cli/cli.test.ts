@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { multihopProblem, onConnectedSubnet } from '../../src/daemon/multihop-hint.js';
@@ -86,6 +87,31 @@ describe('herald CLI', () => {
     expect(r.stderr.trim().split('\n')).toEqual([
       `warning: neighbors[1].ebgpMultihop: ${multihopProblem(parseConfig(readFileSync(file, 'utf8')).neighbors[1], 64512)}`,
     ]);
+  }, 20_000);
+
+  it('mrt dump of a damaged or missing file: the routes before the damage, then one line saying why, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-mrt-cli-'));
+    try {
+      const whole = gunzipSync(readFileSync(join(MRT, 'bview.ipv6_unicast_add_path.gz')));
+      const cut = join(dir, 'cut.mrt');
+      writeFileSync(cut, whole.subarray(0, whole.length - 10));
+      const r = spawnSync(HERALD, ['mrt', 'dump', cut], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stdout.trim().split('\n').length).toBeGreaterThan(50);
+      expect(r.stderr).toMatch(/^herald: .*cut\.mrt: truncated MRT record: .* \(at byte \d+\)\n$/);
+      const gz = join(dir, 'cut.gz');
+      writeFileSync(gz, readFileSync(join(MRT, 'bview.ipv6_unicast_add_path.gz')).subarray(0, 200));
+      expect(spawnSync(HERALD, ['mrt', 'dump', gz], { encoding: 'utf8' })).toMatchObject({
+        status: 2,
+        stderr: expect.stringMatching(/: not a valid gzip stream \(unexpected end of file\)\n$/),
+      });
+      expect(spawnSync(HERALD, ['mrt', 'dump', join(dir, 'none.mrt')], { encoding: 'utf8' })).toMatchObject({
+        status: 2,
+        stderr: `herald: ${join(dir, 'none.mrt')}: cannot read (ENOENT)\n`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 20_000);
 
   it('mrt dump prints one line per route of an add-path RIB dump, with --json too', () => {

@@ -111,6 +111,22 @@ describe('readMrtChunks', () => {
       expect((err as MrtFormatError).offset).toBe(SAMPLE.length);
     },
   );
+
+  it('refuses an implausible record Length at once, without waiting for (and buffering) that much', async () => {
+    const header = Buffer.alloc(12);
+    header.writeUInt16BE(MrtType.BGP4MP, 4);
+    header.writeUInt32BE(0x7fffffff, 8); // 2 GiB: no MRT record is that long
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      yield Buffer.concat([SAMPLE, header]);
+      for (; pulled < 1000; pulled++) yield Buffer.alloc(1 << 16);
+    }
+    const err = await collect(readMrtChunks(endless())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MrtFormatError);
+    expect((err as MrtFormatError).message).toMatch(/^implausible MRT record Length 2147483647/);
+    expect((err as MrtFormatError).offset).toBe(SAMPLE.length);
+    expect(pulled).toBe(0);
+  });
 });
 
 describe('streamMrtRecords', () => {

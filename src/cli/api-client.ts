@@ -29,7 +29,10 @@ export async function callApi<T>(base: string, method: string, path: string, bod
   const target = base.startsWith('unix:')
     ? { socketPath: base.slice(5), path }
     : (() => {
-        const u = new URL(path, base.endsWith('/') ? base : `${base}/`);
+        // The API speaks plain HTTP (or a unix socket): anything else would be sent the wrong way.
+        const u = URL.canParse(base) ? new URL(path, base.endsWith('/') ? base : `${base}/`) : undefined;
+        if (u?.protocol !== 'http:')
+          throw new ApiUnreachable(`--api ${base}: give http://HOST:PORT or unix:/path/to/api.sock`);
         return { host: u.hostname, port: Number(u.port || 80), path: u.pathname + u.search };
       })();
   return new Promise((resolve, reject) => {

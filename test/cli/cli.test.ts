@@ -33,6 +33,15 @@ describe('herald CLI', () => {
     expect(JSON.parse(out)).toMatchObject({ asn: 64512, listen: { port: 1179 } });
   });
 
+  it.each(['https://127.0.0.1:9179', 'ftp://127.0.0.1', '127.0.0.1:9179'])(
+    '--api %s is refused before anything is sent (the API speaks http:// or a unix socket)',
+    (api) => {
+      const r = spawnSync(HERALD, ['status', '--api', api], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`herald: --api ${api}: give http://HOST:PORT or unix:/path/to/api.sock\n`);
+    },
+  );
+
   it('refuses a non-numeric --med before sending anything (no silent MED 0)', () => {
     const r = spawnSync(HERALD, ['announce', '10.0.0.1/32', '--med', 'abc', '--api', 'unix:/nonexistent'], {
       encoding: 'utf8',

@@ -26,7 +26,11 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
     const configured = daemon.announcements
       .views()
       .some((v) => v.prefix === prefix && v.source === 'config' && !v.withdrawn);
-    return configured ? { withdrawn: text, configuredInForce: true } : { withdrawn: text };
+    return {
+      withdrawn: text,
+      ...(configured && { configuredInForce: true }),
+      ...(daemon.stateDirProblem && { warnings: [daemon.stateDirProblem] }),
+    };
   };
 
   app.get(
@@ -50,7 +54,9 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
         response: {
           201: Type.Object({
             prefix: Type.String(),
-            warnings: Type.Array(Type.String(), { description: 'What of the route no neighbor gets' }),
+            warnings: Type.Array(Type.String(), {
+              description: 'What of the route no neighbor gets, and a stateDir that could not keep it',
+            }),
           }),
           ...ErrorResponses,
         },
@@ -67,6 +73,7 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
       const prefix = formatPrefix(route.prefix);
       const view = daemon.announcements.views().find((v) => v.prefix === prefix && v.source === 'api');
       const warnings = view ? announceWarnings(daemon.engine, daemon.config.asn, view) : [];
+      if (daemon.stateDirProblem) warnings.push(daemon.stateDirProblem);
       return reply.status(201).send({ prefix, warnings });
     },
   );

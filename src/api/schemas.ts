@@ -195,4 +195,7 @@ export const WithdrawnSchema = Type.Object({
       description: 'The withdrawn API route had overridden a configured one, which is in force again',
     }),
   ),
+  warnings: Type.Optional(
+    Type.Array(Type.String(), { description: 'The withdrawal could not be kept in stateDir' }),
+  ),
 });

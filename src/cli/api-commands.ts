@@ -237,10 +237,13 @@ export function addApiCommands(program: Command): void {
       o,
       (b) =>
         callApi(b, 'DELETE', `/api/v1/announcements/${prefix.split('/').map(encodeURIComponent).join('/')}`),
-      (r: { configuredInForce?: boolean }) =>
-        r.configuredInForce
-          ? `withdrawn ${prefix} (the API route); the configured route for ${prefix} is in force again`
-          : `withdrawn ${prefix}`,
+      (r: { configuredInForce?: boolean; warnings?: string[] }) =>
+        [
+          r.configuredInForce
+            ? `withdrawn ${prefix} (the API route); the configured route for ${prefix} is in force again`
+            : `withdrawn ${prefix}`,
+          ...(r.warnings ?? []).map((w) => `warning: ${w}`),
+        ].join('\n'),
     ),
   );
   withCommon(

@@ -257,17 +257,26 @@ export class Daemon {
       );
   }
 
-  /** `stateDir`: writes what the API changed now; a failure is logged (the change itself stands). */
+  /**
+   * `stateDir`: writes what the API changed now; a failure is logged (the change itself stands)
+   * and kept in `stateDirProblem` until a write works, so the API's answer says it too.
+   */
   private saveRouteState(): void {
     try {
       this.routeState?.save(this.announcements.apiState());
+      this.stateDirProblem = undefined;
     } catch (e) {
+      const err = (e as Error).message;
+      this.stateDirProblem = `not kept across a restart: cannot write stateDir ${this.routeState?.dir} (${err})`;
       this.opts.log.error(
-        { event: LogEvent.stateDirError, dir: this.routeState?.dir, err: (e as Error).message },
+        { event: LogEvent.stateDirError, dir: this.routeState?.dir, err },
         'cannot write stateDir: this change is lost at the next restart',
       );
     }
   }
+
+  /** Why the last API change could not be written to `stateDir` (undefined: it was, or none is set). */
+  stateDirProblem: string | undefined;
 
   /**
    * Every input that holds the initial-state gate at start has taken its hold (health checks at

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApi } from '../../src/api/server.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { parseState, RouteStateFile, STATE_FILE } from '../../src/daemon/route-state.js';
@@ -97,6 +98,41 @@ describe('a daemon with stateDir', () => {
       announced: [],
       withdrawn: [],
     });
+  });
+
+  it('a stateDir that cannot be written: the change stands and the API answer says it is not kept', async () => {
+    const blocked = join(dir, 'not-a-dir');
+    writeFileSync(blocked, 'a file where the directory should be');
+    const d = new Daemon({ config: parseConfig(yaml(blocked)), log: createLogger('silent') });
+    const api = buildApi(d);
+    await d.start();
+    try {
+      const post = await api.inject({
+        method: 'POST',
+        url: '/api/v1/announcements',
+        payload: { prefix: '10.0.0.1/32' },
+      });
+      expect(post.statusCode).toBe(201);
+      expect(post.json().warnings).toContainEqual(
+        expect.stringMatching(/^not kept across a restart: cannot write stateDir .*not-a-dir \(/),
+      );
+      expect(announced(d)).toContain('10.0.0.1/32 api');
+      const del = await api.inject({ method: 'DELETE', url: '/api/v1/announcements/10.0.0.1/32' });
+      expect(del.statusCode).toBe(200);
+      expect(del.json().warnings).toEqual([expect.stringMatching(/^not kept across a restart: /)]);
+      // Once it can be written again, the answers are clean.
+      rmSync(blocked);
+      const again = await api.inject({
+        method: 'POST',
+        url: '/api/v1/announcements',
+        payload: { prefix: '10.0.0.2/32' },
+      });
+      expect(again.json().warnings.filter((w: string) => w.startsWith('not kept'))).toEqual([]);
+      expect(existsSync(join(blocked, STATE_FILE))).toBe(true);
+    } finally {
+      await api.close();
+      await d.stop('test');
+    }
   });
 
   it('without stateDir nothing is written', async () => {

@@ -165,6 +165,15 @@ export const DynamicNeighborSchema = Type.Object(
         description: 'Peers from this range that are iBGP are our route-reflector clients (RFC 4456)',
       }),
     ),
+    limit: Opt(
+      Type.Integer({
+        minimum: 1,
+        maximum: 65535,
+        default: 100,
+        description:
+          "At most this many neighbors from the range at once (FRR's `bgp listen limit`); more connections are refused",
+      }),
+    ),
   },
   Closed,
 );

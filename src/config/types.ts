@@ -43,6 +43,8 @@ export interface DynamicNeighborConfig {
   range: string;
   peerAsn: number[];
   routeReflectorClient: boolean;
+  /** Neighbors from the range at once. */
+  limit: number;
 }
 
 export type HealthCheckConfig = WithDefaults<

@@ -213,6 +213,7 @@ export function validateConfig(doc: unknown): HeraldConfig {
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
       routeReflectorClient: d.routeReflectorClient === true,
+      limit: d.limit as number, // the schema fills its default
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
     kubernetes: o.kubernetes as HeraldConfig['kubernetes'],

@@ -18,7 +18,7 @@ import type { LocalRoute, LocalRouteSpec } from '../rib/local-routes.js';
 import { RoutingEngine } from '../rib/routing-engine.js';
 import { FAMILY_BY_NAME, localCapabilities } from '../session/capabilities.js';
 import { systemClock } from '../session/clock.js';
-import type { FsmConfig } from '../session/fsm-types.js';
+import { type FsmConfig, SessionState } from '../session/fsm-types.js';
 import { namedPeerAsns, type PeerAsns } from '../session/negotiate.js';
 import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
@@ -77,7 +77,12 @@ export interface DaemonOptions {
   /** Replaces the BFD worker on UDP (tests: managerRunner over an in-memory network); default
    * ports 3784/4784, opened when a neighbor first needs BFD. */
   readonly bfdRunner?: () => BfdSessionRunner;
+  /** How long a dynamic neighbor whose connection is gone stays listed (default 60 s; tests less). */
+  readonly dynamicLingerMs?: number;
 }
+
+/** A refused or ended dynamic neighbor stays visible (state, lastError) this long before it goes. */
+const DYNAMIC_LINGER_MS = 60_000;
 
 /** What a reload did, for the log and the API. */
 export interface ReloadResult {
@@ -99,6 +104,8 @@ export class Daemon {
   private readonly neighborConfigs = new Map<string, NeighborConfig>();
   /** Peers accepted through a dynamicNeighbors range (not in `neighbors`). */
   private readonly dynamicPeers = new Set<string>();
+  /** Pending checks of dynamic peers whose connection is gone (removeWhenGone). */
+  private readonly dynamicChecks = new Map<string, NodeJS.Timeout>();
   /** Neighbors of other sources (Kubernetes BGPPeers) by source: wanted, and running (not shadowed). */
   private readonly sourced = new Map<string, { wanted: NeighborConfig[]; running: NeighborConfig[] }>();
   /** The router id when the config has none (Kubernetes: the node's IPv4). */
@@ -514,6 +521,8 @@ export class Daemon {
     this.peers.delete(address);
     this.neighborConfigs.delete(address);
     this.dynamicPeers.delete(address);
+    clearTimeout(this.dynamicChecks.get(address));
+    this.dynamicChecks.delete(address);
     this.opts.log.info({ event: LogEvent.neighborRemoved, peer: address }, 'neighbor removed');
     this.neighborsChanged();
   }
@@ -536,6 +545,34 @@ export class Daemon {
     });
   }
 
+  /**
+   * A dynamic neighbor lasts as long as its session, as FRR's do: once its connection is gone
+   * (set up or not) it is removed — after a minute in which `herald neighbors` still shows why
+   * (a refused ASN, say), and after the stale routes a graceful restart keeps are swept or
+   * refreshed, unless it is back by then. Checked again every few seconds while stale routes stay.
+   */
+  private removeWhenGone(peer: Peer): void {
+    const address = peer.address;
+    const check = (): void => {
+      this.dynamicChecks.delete(address);
+      // Back, or a new connection on its way up: it stays.
+      if (this.peers.get(address) !== peer || CONNECTED.has(peer.state)) return;
+      if (this.engine.neighbor(address)?.stale) return void this.scheduleDynamicCheck(address, check, 5000);
+      this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
+    };
+    const ended = () =>
+      this.scheduleDynamicCheck(address, check, this.opts.dynamicLingerMs ?? DYNAMIC_LINGER_MS);
+    peer.on('sessionDown', ended);
+    peer.on('setupFailed', ended);
+  }
+
+  private scheduleDynamicCheck(address: string, check: () => void, ms: number): void {
+    clearTimeout(this.dynamicChecks.get(address));
+    const timer = setTimeout(check, ms);
+    timer.unref();
+    this.dynamicChecks.set(address, timer);
+  }
+
   /** Drops dynamic peers that no range admits any more (or whose allowed ASNs changed). */
   private pruneDynamicPeers(): void {
     for (const address of [...this.dynamicPeers]) {
@@ -552,6 +589,8 @@ export class Daemon {
    */
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
     this.server?.close();
+    for (const timer of this.dynamicChecks.values()) clearTimeout(timer);
+    this.dynamicChecks.clear();
     this.announcements.stop();
     this.initialState.openNow();
     const n = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message);
@@ -675,6 +714,15 @@ export class Daemon {
     let peer = this.peers.get(remote);
     if (!peer) {
       const dyn = this.current.dynamicNeighbors.find((d) => inRange(remote, d.range));
+      const inUse = dyn && [...this.dynamicPeers].filter((a) => inRange(a, dyn.range)).length;
+      if (dyn && inUse !== undefined && inUse >= dyn.limit) {
+        this.opts.log.warn(
+          { event: LogEvent.connectionRejected, remote, range: dyn.range, limit: dyn.limit },
+          'connection refused: the dynamic neighbor range is at its limit',
+        );
+        socket.destroy();
+        return;
+      }
       if (dyn) {
         // A passive neighbor with the configured defaults (hold time, families by address family).
         const n = normalizeNeighbor(
@@ -688,6 +736,7 @@ export class Daemon {
         );
         peer = this.addPeer(n, dyn.peerAsn, true);
         this.dynamicPeers.add(remote);
+        this.removeWhenGone(peer);
         this.opts.log.info(
           { event: LogEvent.dynamicPeerCreated, peer: remote, range: dyn.range },
           'dynamic neighbor accepted',
@@ -709,6 +758,13 @@ export class Daemon {
     peer.accept(socket);
   }
 }
+
+/** States with a connection open. */
+const CONNECTED: ReadonlySet<string> = new Set([
+  SessionState.OPEN_SENT,
+  SessionState.OPEN_CONFIRM,
+  SessionState.ESTABLISHED,
+]);
 
 const POLICY_KEYS = ['prefixLists', 'asPathLists', 'communityLists', 'policies'] as const;
 

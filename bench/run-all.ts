@@ -153,7 +153,9 @@ const BENCHES: BenchDef[] = [
   },
 ];
 
-const ONLY = (process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation,propagation-floor,churn,fanin,send')
+const ONLY = (
+  process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation,propagation-floor,churn,fanin,send'
+)
   .split(',')
   .map((s) => s.trim());
 const SELECTED = BENCHES.filter((b) => ONLY.includes(b.name));

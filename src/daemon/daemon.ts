@@ -152,6 +152,7 @@ export class Daemon {
       clock: systemClock,
       settled: () => this.initialState.settled,
       localRoutes: () => this.announcements.routes(),
+      localRouteFor: (prefix) => this.announcements.routeFor(prefix),
       localAsn: () => this.current.asn,
       clusterId: () => this.current.clusterId ?? this.routerId,
       multipath: () => ({

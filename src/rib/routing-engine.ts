@@ -47,6 +47,8 @@ export interface RoutingEngineOptions {
   readonly clock: Clock;
   /** Herald's own routes now (config, API, health checks): exported to every neighbor. */
   readonly localRoutes: () => readonly LocalRoute[];
+  /** The last of `localRoutes()` for a prefix, found without a scan (optional: else they are scanned). */
+  readonly localRouteFor?: (prefix: Prefix) => LocalRoute | undefined;
   /** Our ASN (AS_PATH of exported routes). */
   readonly localAsn: () => number;
   /** ECMP: how many equal paths form one route, and whether they may come from different ASes. */
@@ -378,7 +380,8 @@ export class RoutingEngine {
   /** `localRoutesChanged` when only `prefix` may have changed: one scan, no new index. */
   private localRouteChanged(prefix: Prefix): void {
     let now: LocalRoute | undefined;
-    for (const r of this.opts.localRoutes()) if (samePrefix(r.prefix, prefix)) now = r; // the last wins, as in the index
+    if (this.opts.localRouteFor) now = this.opts.localRouteFor(prefix);
+    else for (const r of this.opts.localRoutes()) if (samePrefix(r.prefix, prefix)) now = r; // the last wins, as in the index
     const key = routeKey(prefix);
     const was = this.lastLocal.get(key);
     if (now === was) return;

@@ -1,7 +1,7 @@
 // Reads a YAML config file and returns the validated, normalized config. YAML syntax errors name
 // the line; validation errors name the path.
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { CONFIG_MAX_BYTES, readTextBounded } from './read-bounded.js';
 import type { HeraldConfig } from './types.js';
 import { ConfigError, validateConfig } from './validate.js';
 
@@ -24,7 +24,7 @@ export function parseConfig(text: string, source = 'config'): HeraldConfig {
 export function loadConfig(path: string): HeraldConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextBounded(path, CONFIG_MAX_BYTES);
   } catch (e) {
     throw new ConfigError([
       `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,

@@ -1,6 +1,6 @@
 // Secrets in the config (TCP MD5 keys, the API token, BFD keys): given inline, in a file or in an
 // environment variable, at most one of the three. Problems are named by path; values never are.
-import { readFileSync } from 'node:fs';
+import { readTextBounded, SECRET_MAX_BYTES } from './read-bounded.js';
 
 /** The value of secret `name` of object `o` at `path`: `name`, `${name}File` or `${name}Env`. */
 export function secret(
@@ -18,7 +18,7 @@ export function secret(
   }
   if (file !== undefined) {
     try {
-      return readFileSync(file, 'utf8').trim();
+      return readTextBounded(file, SECRET_MAX_BYTES).trim();
     } catch (e) {
       problems.push(`${path}.${name}File: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
     }

@@ -46,10 +46,7 @@ export const FORMATS: Record<string, Format> = {
     check: (s) => {
       if (!isIpAddress(s)) return false;
       const problem = originatedNextHopProblem(s);
-      if (problem)
-        throw new Error(
-          `${problem}: peers would ignore the route (RFC 4271 §6.3); leave nextHop out to send our own address`,
-        );
+      if (problem) throw new Error(`${problem}; leave nextHop out to send our own address`);
     },
   },
   prefix: { expected: 'a prefix such as 192.0.2.0/24 or 2001:db8::/32', check: exactPrefix },

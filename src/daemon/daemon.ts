@@ -715,8 +715,7 @@ export class Daemon {
     let peer = this.peers.get(remote);
     if (!peer) {
       const dyn = this.current.dynamicNeighbors.find((d) => inRange(remote, d.range));
-      const inUse = dyn && [...this.dynamicPeers].filter((a) => inRange(a, dyn.range)).length;
-      if (dyn && inUse !== undefined && inUse >= dyn.limit) {
+      if (dyn && [...this.dynamicPeers].filter((a) => inRange(a, dyn.range)).length >= dyn.limit) {
         this.opts.log.warn(
           { event: LogEvent.connectionRejected, remote, range: dyn.range, limit: dyn.limit },
           'connection refused: the dynamic neighbor range is at its limit',

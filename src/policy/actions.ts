@@ -134,7 +134,7 @@ function nextHopSetter(nextHop: string, path: string, problems: string[]): Sette
   }
   const address = canonicalAddress(nextHop, path, problems);
   const problem = address && originatedNextHopProblem(address);
-  if (problem) problems.push(`${path}: ${problem}: peers would ignore the route (RFC 4271 §6.3)`);
+  if (problem) problems.push(`${path}: ${problem}`);
   return (out, route) => address !== undefined && setNextHop(out, route.prefix, address);
 }
 

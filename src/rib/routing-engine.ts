@@ -377,7 +377,7 @@ export class RoutingEngine {
     this.ownRoutesChanged(changed, gone);
   }
 
-  /** `localRoutesChanged` when only `prefix` may have changed: one scan, no new index. */
+  /** `localRoutesChanged` when only `prefix` may have changed: one lookup (or scan), no new index. */
   private localRouteChanged(prefix: Prefix): void {
     let now: LocalRoute | undefined;
     if (this.opts.localRouteFor) now = this.opts.localRouteFor(prefix);

@@ -31,7 +31,8 @@ export function hostProblem(b: Uint8Array): string | undefined {
 
 /**
  * Why `text` cannot be the next hop of a route we originate (RFC 4271 §6.3: "a valid IP host
- * address"; a peer would ignore the route), or undefined. The unspecified IPv6 address too.
+ * address"; a peer would ignore the route, and the reason says so), or undefined. The
+ * unspecified IPv6 address too.
  */
 export function originatedNextHopProblem(text: string): string | undefined {
   let b: Uint8Array;
@@ -40,9 +41,8 @@ export function originatedNextHopProblem(text: string): string | undefined {
   } catch {
     return `${text} is not an address`;
   }
-  if (isUnspecifiedAddress(b)) return `${text} is the unspecified address`;
-  const p = hostProblem(b);
-  return p && `${text} ${p}`;
+  const p = isUnspecifiedAddress(b) ? 'is the unspecified address' : hostProblem(b);
+  return p && `${text} ${p}: peers would ignore the route (RFC 4271 §6.3)`;
 }
 
 /**

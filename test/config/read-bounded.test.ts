@@ -7,20 +7,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/config/load-config.js';
 import { readTextBounded } from '../../src/config/read-bounded.js';
-import { ConfigError } from '../../src/config/validate.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-bounded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const problemsOf = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-};
 
 describe('readTextBounded', () => {
   it('reads a file of exactly the bound; one octet more is refused', () => {
@@ -35,11 +25,11 @@ describe('readTextBounded', () => {
   });
 
   it('the config file and key files are bounded: /dev/zero is a config problem', () => {
-    expect(problemsOf(() => loadConfig('/dev/zero'))).toEqual([
+    expect(configProblems(() => loadConfig('/dev/zero'))).toEqual([
       '/dev/zero: cannot read (larger than 67108864 bytes)',
     ]);
     expect(
-      problemsOf(() =>
+      configProblems(() =>
         parseConfig('asn: 1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, passwordFile: /dev/zero }\n'),
       ),
     ).toEqual(['neighbors[0].passwordFile: cannot read /dev/zero (larger than 65536 bytes)']);

@@ -5,19 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { redactConfig } from '../../src/config/redact-config.js';
 import { ConfigSchema } from '../../src/config/schema.js';
-import { ConfigError } from '../../src/config/validate.js';
 import { ttlPolicy } from '../../src/daemon/transport.js';
 import { aliasBomb } from '../helpers/alias-bomb.js';
+import { configProblems } from '../helpers/config-problems.js';
 
-function problems(yaml: string): string[] {
-  try {
-    parseConfig(yaml);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (yaml: string): string[] => configProblems(() => parseConfig(yaml));
 
 describe('config validation', () => {
   it('accepts config.example.yaml and fills defaults', () => {

@@ -3,7 +3,14 @@ import type { Daemon } from '../daemon/daemon.js';
 import type { Peer } from '../session/peer.js';
 import { CeaseSubcode, cease } from '../wire/index.js';
 import { ApiError } from './errors.js';
-import { ActionResult, AddressParams, ErrorResponses, MessageBody, NeighborViewSchema } from './schemas.js';
+import {
+  ActionResult,
+  AddressParams,
+  ErrorResponses,
+  InterfaceNeighborSchema,
+  MessageBody,
+  NeighborViewSchema,
+} from './schemas.js';
 import type { Api } from './server.js';
 import { neighborView } from './views.js';
 
@@ -26,6 +33,22 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
       },
     },
     async () => [...daemon.peers.values()].map((p) => neighborView(daemon, p)),
+  );
+  app.get(
+    '/api/v1/neighbors/interfaces',
+    {
+      schema: {
+        tags,
+        summary: 'Neighbors given by interface (BGP unnumbered): the peer found on each link',
+        response: { 200: { type: 'array', items: InterfaceNeighborSchema } },
+      },
+    },
+    async () =>
+      daemon.interfaceNeighbors().map((n) => ({
+        interface: n.interface,
+        address: n.address ?? null,
+        problem: n.problem ?? null,
+      })),
   );
   app.get(
     '/api/v1/neighbors/:address',

@@ -199,3 +199,10 @@ export const WithdrawnSchema = Type.Object({
     Type.Array(Type.String(), { description: 'The withdrawal could not be kept in stateDir' }),
   ),
 });
+
+/** A neighbor given by interface (BGP unnumbered): the peer found on its link, or what is missing. */
+export const InterfaceNeighborSchema = Type.Object({
+  interface: Type.String(),
+  address: Nullable(Type.String({ description: "The peer's link-local address with its zone, once found" })),
+  problem: Nullable(Type.String()),
+});

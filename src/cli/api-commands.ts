@@ -94,6 +94,12 @@ function withCommon(c: Command): Command {
     .option('--json', 'print JSON');
 }
 
+interface InterfaceNeighborView {
+  interface: string;
+  address: string | null;
+  problem: string | null;
+}
+
 export function addApiCommands(program: Command): void {
   withCommon(program.command('status').description('daemon status')).action((o: Common) =>
     run(
@@ -108,6 +114,21 @@ export function addApiCommands(program: Command): void {
   );
   withCommon(program.command('neighbors').description('BGP neighbors, like `show ip bgp summary`')).action(
     (o: Common) => run(o, (b) => callApi<NeighborView[]>(b, 'GET', '/api/v1/neighbors'), neighborsTable),
+  );
+  withCommon(
+    program
+      .command('interface-neighbors')
+      .description('neighbors given by interface (BGP unnumbered): the peer found on each link'),
+  ).action((o: Common) =>
+    run(
+      o,
+      (b) => callApi<InterfaceNeighborView[]>(b, 'GET', '/api/v1/neighbors/interfaces'),
+      (list: InterfaceNeighborView[]) =>
+        formatTable(
+          ['Interface', 'Peer', 'Problem'],
+          list.map((n) => [n.interface, n.address ?? '(not found yet)', n.problem ?? '']),
+        ),
+    ),
   );
   withCommon(program.command('neighbor').argument('<address>').description('one neighbor in detail')).action(
     (address: string, o: Common) =>

@@ -9,6 +9,7 @@ import {
   formatPrefix,
   isIpAddress,
   isMulticastPrefix,
+  isZonedIpAddress,
   originatedNextHopProblem,
   parseCommunity,
   parseExtendedCommunity,
@@ -40,7 +41,7 @@ function exactPrefix(text: string): void {
 }
 
 export const FORMATS: Record<string, Format> = {
-  ip: { expected: 'an IP address', check: isIpAddress },
+  ip: { expected: 'an IP address', check: isZonedIpAddress },
   'next-hop': {
     expected: 'a unicast IP address',
     check: (s) => {

@@ -5,13 +5,14 @@ import type { HeraldConfig } from './types.js';
 
 const REDACTED = '<redacted>';
 
+const redactPassword = <N extends { password?: string }>(n: N): N =>
+  n.password ? { ...n, password: REDACTED } : n;
+
 export function redactConfig(config: HeraldConfig): HeraldConfig {
   return {
     ...config,
     api: config.api !== false && config.api.token ? { ...config.api, token: REDACTED } : config.api,
-    ...redactBfd(
-      config.neighbors.map((n) => (n.password ? { ...n, password: REDACTED } : n)),
-      config.bfdProfiles,
-    ),
+    interfaceNeighbors: redactBfd(config.interfaceNeighbors.map(redactPassword), []).neighbors,
+    ...redactBfd(config.neighbors.map(redactPassword), config.bfdProfiles),
   };
 }

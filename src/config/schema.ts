@@ -23,7 +23,12 @@ export const GracefulRestartSchema = Type.Object(
 
 export const NeighborSchema = Type.Object(
   {
-    address: Type.String({ format: 'ip', description: 'Peer address' }),
+    address: Opt(Type.String({ format: 'ip', description: 'Peer address (or give interface)' })),
+    interface: Opt(
+      Text(
+        "BGP unnumbered: the peer is the router on this interface, found by its IPv6 Router Advertisements (we send ours), and the session runs between link-local addresses (FRR's `neighbor IFNAME interface`)",
+      ),
+    ),
     peerAsn: Type.Union([
       ASN('Peer AS number'),
       Type.Literal('external', {

@@ -21,7 +21,7 @@ export type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K
 
 export interface NeighborConfig
   extends WithDefaults<
-    Omit<RawNeighbor, 'bfd'>,
+    Omit<RawNeighbor, 'bfd' | 'address' | 'interface'>,
     | 'port'
     | 'passive'
     | 'holdTime'
@@ -32,11 +32,18 @@ export interface NeighborConfig
     | 'allowAsIn'
     | 'enforceFirstAs'
   > {
+  /** The peer's address (an interface neighbor's: the link-local one found on its link, with its zone). */
+  address: string;
   gracefulRestart: { enabled: boolean; restartTime: number };
   /** The TCP MD5 key from password, passwordFile or passwordEnv (never logged). */
   password?: string;
   /** The BFD session beside BGP, profile resolved (absent: no BFD). */
   bfd?: NeighborBfdConfig;
+}
+
+/** A neighbor given by interface (BGP unnumbered): its link-local address is found on the link. */
+export interface InterfaceNeighborConfig extends Omit<NeighborConfig, 'address'> {
+  interface: string;
 }
 
 export interface DynamicNeighborConfig {
@@ -91,6 +98,8 @@ export interface HeraldConfig extends RawPolicyConfig {
   alwaysCompareMed: boolean;
   deterministicMed: boolean;
   neighbors: NeighborConfig[];
+  /** Neighbors given by interface instead of address (BGP unnumbered). */
+  interfaceNeighbors: InterfaceNeighborConfig[];
   dynamicNeighbors: DynamicNeighborConfig[];
   announce: AnnouncementConfig[];
   /** Named BFD parameter sets, keys read (neighbors' `bfd` already has its profile resolved). */

@@ -8,7 +8,7 @@ import type { TSchema } from 'typebox';
 import { compilePolicies, PolicyError } from '../policy/index.js';
 import { localRoute } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
-import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { canonicalAddress, formatPrefix, parsePrefix } from '../wire/index.js';
 import { type BfdProfileConfig, bfdProfiles, neighborBfd } from './bfd-config.js';
 import { addFormats } from './formats.js';
 import {
@@ -29,6 +29,7 @@ import type {
   FamilyName,
   HealthCheckConfig,
   HeraldConfig,
+  InterfaceNeighborConfig,
   NeighborConfig,
   WithDefaults,
 } from './types.js';
@@ -114,19 +115,45 @@ function neighbor(
     problems.push(`${path}.ttlSecurity: cannot be combined with ebgpMultihop (GTSM fixes the TTL at 255)`);
   if (n.routerId !== undefined) nonZeroIdentifier(problems, n.routerId, `${path}.routerId`);
   // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 peer it maps: that is how its
-  // connections arrive on a dual-stack socket, and the session it gets.
-  const address = ipaddr.process(n.address).toString();
-  const families = n.families ?? [address.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast'];
+  // connections arrive on a dual-stack socket, and the session it gets. An interface neighbor's
+  // link-local address is found later (unnumbered.ts); it carries IPv4 routes too (RFC 8950).
+  const address = n.address === undefined ? '' : canonicalAddress(n.address);
+  const defaultFamilies: FamilyName[] =
+    n.address === undefined
+      ? ['ipv4-unicast', 'ipv6-unicast']
+      : [address.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast'];
+  const families = n.families ?? defaultFamilies;
   return {
     ...n,
     address,
-    localAddress: n.localAddress && ipaddr.process(n.localAddress).toString(),
+    localAddress: n.localAddress && canonicalAddress(n.localAddress),
     keepalive,
     families: [...new Set(families)] as FamilyName[],
     gracefulRestart: n.gracefulRestart as NeighborConfig['gracefulRestart'],
     password: secret(problems, path, 'password', n),
     bfd: neighborBfd(problems, n.bfd, n, profiles, path),
   };
+}
+
+/**
+ * A neighbor given by interface (BGP unnumbered). Its address is the peer's link-local one, found
+ * on that link, so nothing that names an address or a path beyond the link applies.
+ */
+function interfaceNeighbor(
+  problems: string[],
+  n: FilledNeighbor,
+  path: string,
+  profiles: readonly BfdProfileConfig[],
+): InterfaceNeighborConfig {
+  const name = n.interface as string;
+  // Linux interface names: at most 15 bytes (IFNAMSIZ 16), no '/', ':' or white space.
+  if (Buffer.byteLength(name) > 15 || /[/\s:%]/.test(name) || name === '.' || name === '..')
+    problems.push(`${path}.interface: "${name}" is not a Linux interface name`);
+  for (const key of ['localAddress', 'ebgpMultihop', 'bindDevice'] as const)
+    if (n[key] !== undefined)
+      problems.push(`${path}.${key}: does not apply to an interface neighbor (its session is link-local)`);
+  const { address: _none, ...rest } = neighbor(problems, n, path, profiles);
+  return { ...rest, interface: name };
 }
 
 /** RFC 6286 §2.1: the BGP Identifier is "a 4-octet, unsigned, non-zero integer" (an OPEN with 0 is refused). */
@@ -193,6 +220,12 @@ export function validateConfig(doc: unknown): HeraldConfig {
   const problems: string[] = [];
   if (o.routerId !== undefined) nonZeroIdentifier(problems, o.routerId, 'routerId');
   const profiles = bfdProfiles(problems, o.bfdProfiles);
+  const entries = (o.neighbors as FilledNeighbor[]).map((n, i) => ({ n, path: `neighbors[${i}]` }));
+  for (const { n, path } of entries)
+    if ((n.address === undefined) === (n.interface === undefined))
+      problems.push(`${path}: give exactly one of address and interface`);
+  const addressed = entries.filter(({ n }) => n.address !== undefined);
+  const unnumbered = entries.filter(({ n }) => n.address === undefined && n.interface !== undefined);
   const config: HeraldConfig = {
     asn: o.asn,
     routerId: o.routerId,
@@ -206,9 +239,8 @@ export function validateConfig(doc: unknown): HeraldConfig {
     multipathRelax: o.multipathRelax,
     alwaysCompareMed: o.alwaysCompareMed,
     deterministicMed: o.deterministicMed,
-    neighbors: o.neighbors.map((n, i) =>
-      neighbor(problems, n as FilledNeighbor, `neighbors[${i}]`, profiles),
-    ),
+    neighbors: addressed.map(({ n, path }) => neighbor(problems, n, path, profiles)),
+    interfaceNeighbors: unnumbered.map(({ n, path }) => interfaceNeighbor(problems, n, path, profiles)),
     dynamicNeighbors: o.dynamicNeighbors.map((d) => ({
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
@@ -225,14 +257,16 @@ export function validateConfig(doc: unknown): HeraldConfig {
     policies: o.policies,
     bfdProfiles: profiles,
   };
-  config.neighbors.forEach((n, i) => {
+  const checked = [...addressed, ...unnumbered];
+  [...config.neighbors, ...config.interfaceNeighbors].forEach((n, i) => {
+    const path = checked[i].path;
     if (n.addPathSendMax !== undefined && n.addPath !== 'send' && n.addPath !== 'both')
-      problems.push(`neighbors[${i}].addPathSendMax: needs addPath: send or both`);
+      problems.push(`${path}.addPathSendMax: needs addPath: send or both`);
     // RFC 4456 §6: clients are iBGP peers of the reflector.
     const localAsn = sessionAsn(n, config);
     if (n.routeReflectorClient && n.peerAsn !== localAsn)
       problems.push(
-        `neighbors[${i}].routeReflectorClient: only an iBGP neighbor (peerAsn ${localAsn}) can be a route-reflector client`,
+        `${path}.routeReflectorClient: only an iBGP neighbor (peerAsn ${localAsn}) can be a route-reflector client`,
       );
   });
   if (config.fib.prefixList !== undefined && !config.prefixLists?.[config.fib.prefixList])
@@ -246,8 +280,14 @@ export function validateConfig(doc: unknown): HeraldConfig {
   duplicates(
     problems,
     config.neighbors.map((n) => n.address),
-    (i) => `neighbors[${i}].address`,
+    (i) => `${addressed[i].path}.address`,
     'neighbor',
+  );
+  duplicates(
+    problems,
+    config.interfaceNeighbors.map((n) => n.interface),
+    (i) => `${unnumbered[i].path}.interface`,
+    'neighbor on interface',
   );
   duplicates(
     problems,

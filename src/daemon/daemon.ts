@@ -22,7 +22,7 @@ import { type FsmConfig, SessionState } from '../session/fsm-types.js';
 import { namedPeerAsns, type PeerAsns } from '../session/negotiate.js';
 import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
-import { CeaseSubcode, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
+import { CeaseSubcode, canonicalAddress, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
 import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
@@ -46,6 +46,7 @@ import {
   ttlPolicy,
   updateListenerKeys,
 } from './transport.js';
+import { type InterfaceNeighborStatus, UnnumberedNeighbors, type UnnumberedOptions } from './unnumbered.js';
 
 /** Top-level keys of the decision process: a change decides every prefix again (on reload). */
 const DECISION_KEYS = ['maximumPaths', 'multipathRelax', 'alwaysCompareMed', 'deterministicMed'] as const;
@@ -66,7 +67,7 @@ function routerIdOf(config: HeraldConfig, fallback?: string): string {
 }
 
 function normalize(address: string): string {
-  return ipaddr.parse(unmapIpv4(address)).toString();
+  return canonicalAddress(unmapIpv4(address));
 }
 
 export interface DaemonOptions {
@@ -77,6 +78,8 @@ export interface DaemonOptions {
   /** Replaces the BFD worker on UDP (tests: managerRunner over an in-memory network); default
    * ports 3784/4784, opened when a neighbor first needs BFD. */
   readonly bfdRunner?: () => BfdSessionRunner;
+  /** Replace the kernel neighbor table and the RA socket of interface neighbors (tests). */
+  readonly unnumbered?: Pick<UnnumberedOptions, 'routers' | 'advertiser'>;
   /** How long a dynamic neighbor whose connection is gone stays listed (default 60 s; tests less). */
   readonly dynamicLingerMs?: number;
 }
@@ -104,6 +107,8 @@ export class Daemon {
   private readonly neighborConfigs = new Map<string, NeighborConfig>();
   /** Peers accepted through a dynamicNeighbors range (not in `neighbors`). */
   private readonly dynamicPeers = new Set<string>();
+  /** Neighbors given by interface (BGP unnumbered): made once their link-local address is found. */
+  private unnumbered?: UnnumberedNeighbors;
   /** Pending checks of dynamic peers whose connection is gone (removeWhenGone). */
   private readonly dynamicChecks = new Map<string, NodeJS.Timeout>();
   /** Neighbors of other sources (Kubernetes BGPPeers) by source: wanted, and running (not shadowed). */
@@ -221,6 +226,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     for (const n of this.current.neighbors) this.addPeer(n);
+    this.configureUnnumbered();
     if (this.current.fib.enabled) await this.startKernelRoutes();
     await this.startListener();
     this.announcements.configure(this.current.announce);
@@ -399,6 +405,7 @@ export class Daemon {
       e.running = e.running.filter((n) => !next.neighbors.some((c) => c.address === n.address));
     const updated = this.applyNeighborDiff(diff);
     for (const [source, e] of this.sourced) this.setSourcedNeighbors(source, e.wanted);
+    this.configureUnnumbered();
     if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
     // A policy that changed is applied in place to every neighbor that names it.
     // So does a decision knob: every prefix is decided again and its followers told.
@@ -484,6 +491,24 @@ export class Daemon {
     this.sourced.set(source, { wanted: [...wanted], running });
     this.applyNeighborDiff(diff);
     return diff;
+  }
+
+  /** The interface neighbors of the config, the peer found on each link run as neighbors. */
+  private configureUnnumbered(): void {
+    const wanted = this.current.interfaceNeighbors;
+    if (wanted.length === 0 && !this.unnumbered) return;
+    this.unnumbered ??= new UnnumberedNeighbors({
+      log: this.opts.log,
+      apply: (neighbors) => this.setSourcedNeighbors('unnumbered', neighbors),
+      connected: (address) => CONNECTED.has(this.peers.get(address)?.state ?? SessionState.IDLE),
+      ...this.opts.unnumbered,
+    });
+    this.unnumbered.configure(wanted);
+  }
+
+  /** Each interface neighbor: the peer's address once found, or what is missing (API, CLI). */
+  interfaceNeighbors(): InterfaceNeighborStatus[] {
+    return this.unnumbered?.status() ?? [];
   }
 
   /**
@@ -590,6 +615,7 @@ export class Daemon {
    */
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
     this.server?.close();
+    await this.unnumbered?.stop();
     for (const timer of this.dynamicChecks.values()) clearTimeout(timer);
     this.dynamicChecks.clear();
     this.announcements.stop();
@@ -711,8 +737,15 @@ export class Daemon {
   }
 
   private onConnection(socket: net.Socket): void {
-    const remote = socket.remoteAddress ? normalize(socket.remoteAddress) : '';
+    let remote: string;
+    try {
+      remote = normalize(socket.remoteAddress ?? '');
+    } catch {
+      socket.destroy(); // gone before it could be looked at
+      return;
+    }
     let peer = this.peers.get(remote);
+    if (!peer && this.unnumbered?.connectionFrom(remote)) peer = this.peers.get(remote);
     if (!peer) {
       const dyn = this.current.dynamicNeighbors.find((d) => inRange(remote, d.range));
       if (dyn && [...this.dynamicPeers].filter((a) => inRange(a, dyn.range)).length >= dyn.limit) {

@@ -5,12 +5,19 @@
 // (its IFLA_VRF_TABLE): the VRF's own ECMP-set paths, else its best-ranked path. Loaded only when
 // `fib.enabled` is set.
 import type { HeraldConfig } from '../config/types.js';
-import type { DesiredRoute, KernelRoutes, KernelRoutesOptions, RouteStatus } from '../fib/index.js';
+import type {
+  DesiredNextHop,
+  DesiredRoute,
+  KernelRoutes,
+  KernelRoutesOptions,
+  RouteStatus,
+} from '../fib/index.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import type { CompiledPolicies } from '../policy/index.js';
 import type { PrefixSelection, RoutePath } from '../rib/loc-rib.js';
 import type { RoutingEngine } from '../rib/routing-engine.js';
-import { type Prefix, prefixKey } from '../wire/index.js';
+import { loadLibc } from '../sys/libc.js';
+import { type Prefix, prefixKey, splitZone } from '../wire/index.js';
 
 export type FibConfig = HeraldConfig['fib'];
 
@@ -66,13 +73,32 @@ function chosenPaths(paths: readonly RoutePath[], vrf: boolean): readonly RouteP
 
 /** The distinct next hops of the chosen paths, in order; undefined: none, or one is Herald's own. */
 function nextHopsOf(chosen: readonly RoutePath[]): DesiredRoute['nextHops'] | undefined {
-  const hops: { address: string }[] = [];
+  const hops: DesiredNextHop[] = [];
   for (const p of chosen) {
     if (p.neighbor === 'local') return undefined;
     const address = p.nextHop;
-    if (address !== undefined && !hops.some((h) => h.address === address)) hops.push(hopTo(address));
+    if (address === undefined || hops.some((h) => h.address === address)) continue;
+    // A link-local next hop is on the link of the session it came over (an interface neighbor's
+    // address carries that link as its zone: fe80::1%eth0).
+    const zone = isLinkLocal(address) ? splitZone(p.neighbor).zone : undefined;
+    hops.push(zone === undefined ? hopTo(address) : { address, ifindex: interfaceIndex(zone) });
   }
   return hops.length > 0 ? hops : undefined;
+}
+
+const isLinkLocal = (address: string): boolean => /^fe[89ab][0-9a-f]:/i.test(address);
+
+/** Interface indexes by name, looked up again after a few seconds (an interface may be re-made). */
+const indexes = new Map<string, { index: number; at: number }>();
+
+function interfaceIndex(name: string): number | undefined {
+  const now = Date.now();
+  const known = indexes.get(name);
+  if (known && now - known.at < 5000) return known.index || undefined;
+  const libc = loadLibc();
+  const index = libc instanceof Error ? 0 : libc.if_nametoindex(name);
+  indexes.set(name, { index, at: now });
+  return index || undefined;
 }
 
 /**

@@ -34,6 +34,8 @@ export const LogEvent = {
   routeWithdrawn: 'routeWithdrawn',
   updateTreatAsWithdraw: 'updateTreatAsWithdraw',
   dynamicPeerCreated: 'dynamicPeerCreated',
+  unnumberedPeerFound: 'unnumberedPeerFound',
+  unnumberedProblem: 'unnumberedProblem',
   connectionRejected: 'connectionRejected',
   gracefulRestartShutdown: 'gracefulRestartShutdown',
   initialStateSettled: 'initialStateSettled',
@@ -108,6 +110,7 @@ const SECRET_PATHS = [
   '*.password',
   '*.token',
   'config.neighbors[*].password',
+  'config.interfaceNeighbors[*].password',
   'config.api.token',
   'req.headers.authorization',
 ];

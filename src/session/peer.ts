@@ -17,6 +17,7 @@ import {
   IPV4_UNICAST,
   type Notification,
   RouteRefreshSubtype,
+  splitZone,
   unmapIpv4,
 } from '../wire/index.js';
 import type { Clock } from './clock.js';
@@ -75,10 +76,13 @@ function countNotification(counts: Map<number, number>, n: Notification): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/** The local address of a connection (net.Socket), with IPv4-mapped IPv6 unwrapped. */
+/**
+ * The local address of a connection (net.Socket), with IPv4-mapped IPv6 unwrapped and a link-local
+ * one's zone dropped: it is the next hop we send, and addresses on the wire have none.
+ */
 function localAddressOf(stream: Duplex): string | undefined {
   const a = (stream as Duplex & { localAddress?: string }).localAddress;
-  return a === undefined ? undefined : unmapIpv4(a);
+  return a === undefined ? undefined : splitZone(unmapIpv4(a)).address;
 }
 
 export class Peer extends EventEmitter<PeerEvents> {

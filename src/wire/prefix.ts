@@ -38,6 +38,29 @@ export function isIpAddress(text: string): boolean {
   return text.includes(':') ? ipaddr.IPv6.isValid(text) : ipaddr.IPv4.isValidFourPartDecimal(text);
 }
 
+/**
+ * An IPv6 address's zone (`fe80::1%eth0.100`: an interface name or index) split off: ipaddr.js
+ * knows zones of letters and digits only, and Linux interface names have '-', '.', '_' and more.
+ */
+export function splitZone(text: string): { address: string; zone?: string } {
+  const at = text.indexOf('%');
+  return at < 0 ? { address: text } : { address: text.slice(0, at), zone: text.slice(at + 1) };
+}
+
+/** An IP address, IPv6 with a zone allowed (an interface name: up to 15 bytes, no '/' or white space). */
+export function isZonedIpAddress(text: string): boolean {
+  const { address, zone } = splitZone(text);
+  if (zone === undefined) return isIpAddress(text);
+  return address.includes(':') && isIpAddress(address) && /^[^\s/%]{1,15}$/.test(zone);
+}
+
+/** The canonical text of an address (an IPv4-mapped IPv6 one as IPv4), its zone kept as given. */
+export function canonicalAddress(text: string): string {
+  const { address, zone } = splitZone(text);
+  const canonical = ipaddr.process(address).toString();
+  return zone === undefined ? canonical : `${canonical}%${zone}`;
+}
+
 /** Parses "10.0.0.0/8" or "2001:db8::/32"; a bare address is a host route. Throws on bad input. */
 export function parsePrefix(text: string, pathId?: number): Prefix {
   const slash = text.indexOf('/');

@@ -17,6 +17,9 @@ export const MessageType = {
   NEWROUTE: 24,
   DELROUTE: 25,
   GETROUTE: 26,
+  NEWNEIGH: 28,
+  DELNEIGH: 29,
+  GETNEIGH: 30,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -131,7 +134,20 @@ export const AddrFlag = {
 } as const;
 
 /** enum rtnetlink_groups: multicast groups for bind()/NETLINK_ADD_MEMBERSHIP. */
-export const Group = { LINK: 1, IPV4_IFADDR: 5, IPV4_ROUTE: 7, IPV6_IFADDR: 9, IPV6_ROUTE: 11 } as const;
+export const Group = {
+  LINK: 1,
+  NEIGH: 3,
+  IPV4_IFADDR: 5,
+  IPV4_ROUTE: 7,
+  IPV6_IFADDR: 9,
+  IPV6_ROUTE: 11,
+} as const;
+
+/** enum nda (neighbor attributes). */
+export const NeighAttr = { DST: 1, LLADDR: 2 } as const;
+
+/** ndm_flags: NTF_ROUTER marks a neighbor known to be a router (it sent a Router Advertisement). */
+export const NeighFlag = { ROUTER: 0x80 } as const;
 
 /** Address families as they appear in rtm_family / ifa_family / rtvia_family. */
 export const AF_UNSPEC = 0;
@@ -143,6 +159,7 @@ export const NLMSG_HDRLEN = 16;
 export const RTMSG_LEN = 12;
 export const IFINFOMSG_LEN = 16;
 export const IFADDRMSG_LEN = 8;
+export const NDMSG_LEN = 12;
 export const RTNEXTHOP_LEN = 8;
 export const RTATTR_HDRLEN = 4;
 

@@ -6,5 +6,6 @@ export * from './errors.js';
 export * from './header.js';
 export * from './ip.js';
 export * from './link.js';
+export * from './neighbor.js';
 export * from './route.js';
 export { NetlinkWriter } from './writer.js';

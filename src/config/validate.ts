@@ -209,6 +209,15 @@ export function normalizeNeighbor(raw: unknown, path: string): NeighborConfig {
   return n;
 }
 
+/** One neighbor entry given by interface (BGP unnumbered), defaults filled in; throws ConfigError. */
+export function normalizeInterfaceNeighbor(raw: unknown, path: string): InterfaceNeighborConfig {
+  const problems = checkSchema(NeighborSchema, raw, path);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const n = interfaceNeighbor(problems, raw as FilledNeighbor, path, []);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return n;
+}
+
 /** Validates a parsed document; throws ConfigError listing every problem. */
 export function validateConfig(doc: unknown): HeraldConfig {
   const raw = structuredClone(doc ?? {});

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import type { BfdSessionRunner } from '../bfd/worker-manager.js';
 import { sessionAsn } from '../config/session-asn.js';
-import type { HeraldConfig, NeighborConfig } from '../config/types.js';
+import type { HeraldConfig, InterfaceNeighborConfig, NeighborConfig } from '../config/types.js';
 import { normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
@@ -109,6 +109,7 @@ export class Daemon {
   private readonly dynamicPeers = new Set<string>();
   /** Neighbors given by interface (BGP unnumbered): made once their link-local address is found. */
   private unnumbered?: UnnumberedNeighbors;
+  private readonly sourcedInterfaces = new Map<string, InterfaceNeighborConfig[]>();
   /** Pending checks of dynamic peers whose connection is gone (removeWhenGone). */
   private readonly dynamicChecks = new Map<string, NodeJS.Timeout>();
   /** Neighbors of other sources (Kubernetes BGPPeers) by source: wanted, and running (not shadowed). */
@@ -493,9 +494,21 @@ export class Daemon {
     return diff;
   }
 
-  /** The interface neighbors of the config, the peer found on each link run as neighbors. */
+  /**
+   * Sets the interface neighbors another source wants (`kubernetes`: BGPPeers given by interface),
+   * as a whole; the config file's win on the same interface.
+   */
+  setSourcedInterfaceNeighbors(source: string, wanted: readonly InterfaceNeighborConfig[]): void {
+    this.sourcedInterfaces.set(source, [...wanted]);
+    this.configureUnnumbered();
+  }
+
+  /** The interface neighbors (config file's first), the peer found on each link run as neighbors. */
   private configureUnnumbered(): void {
-    const wanted = this.current.interfaceNeighbors;
+    const byInterface = new Map<string, InterfaceNeighborConfig>();
+    for (const list of [this.current.interfaceNeighbors, ...this.sourcedInterfaces.values()])
+      for (const n of list) if (!byInterface.has(n.interface)) byInterface.set(n.interface, n);
+    const wanted = [...byInterface.values()];
     if (wanted.length === 0 && !this.unnumbered) return;
     this.unnumbered ??= new UnnumberedNeighbors({
       log: this.opts.log,

@@ -5,7 +5,7 @@
 // prefixes as routes targeted at it (with that neighbor's communities and LOCAL_PREF), and
 // toReceive as the neighbor's import policy, built as a prefix list plus a policy and compiled by
 // the policy engine: nothing is accepted unless a source opens it (as FRR-K8s). Pure.
-import type { HeraldConfig, NeighborConfig } from '../config/types.js';
+import type { HeraldConfig, InterfaceNeighborConfig, NeighborConfig } from '../config/types.js';
 import type { MergedNeighbor, MergeResult, MergeSource } from '../k8s/frrk8s/merge.js';
 import { mergeSources } from '../k8s/frrk8s/merge.js';
 import { metallbSources } from '../k8s/frrk8s/sources.js';
@@ -13,7 +13,7 @@ import type { FrrNeighbor, PrefixSelector } from '../k8s/frrk8s/types.js';
 import type { Announcement, DesiredState, PeerSession, ResourceProblem } from '../k8s/index.js';
 import { type CompiledPolicies, compilePolicies, PolicyError } from '../policy/index.js';
 import type { RawPolicyConfig, RawPrefixListEntry } from '../policy/policy-schema.js';
-import { sessionNeighbors } from './kubernetes-sessions.js';
+import { interfaceMark, sessionNeighbors } from './kubernetes-sessions.js';
 
 export const CONFIG_FILE_SOURCE = 'config file';
 
@@ -21,6 +21,8 @@ export interface FrrK8sPlan {
   merged: MergeResult;
   /** Neighbors to run (the config file's own are not among them). */
   neighbors: NeighborConfig[];
+  /** Neighbors given by interface (BGP unnumbered), run once found on their link. */
+  interfaceNeighbors: InterfaceNeighborConfig[];
   /** Merged neighbor key and BGPPeer name → the neighbor address the session runs on. */
   peerAddress: Map<string, string>;
   /** One per prefix and set of attributes, `peers` naming merged neighbor keys. */
@@ -105,8 +107,7 @@ export function importPolicyName(address: string): string {
 
 type PolicyConfig = Required<Pick<RawPolicyConfig, 'prefixLists' | 'policies'>>;
 
-function importPolicy(m: MergedNeighbor, out: PolicyConfig): void {
-  const name = importPolicyName(m.session.address as string);
+function importPolicy(m: MergedNeighbor, name: string, out: PolicyConfig): void {
   if (m.receive.all) out.policies[name] = { default: 'accept' };
   else if (m.receive.prefixes.length === 0) out.policies[name] = { default: 'reject' };
   else {
@@ -198,13 +199,18 @@ export function planFrrK8s(
   const peerAddress = new Map(sessions.peerAddress);
   const policyConfig: PolicyConfig = { prefixLists: {}, policies: {} };
   const byKey = new Map(running.map((m) => [m.key, m]));
-  const neighbors = sessions.neighbors.map((n) => {
-    const key = [...peerAddress].find(([, address]) => address === n.address)?.[0];
+  // Each session's toReceive as its import policy (an interface neighbor's named by its link).
+  const withImportPolicy = <N extends { importPolicy?: string }>(n: N, address: string): N => {
+    const key = [...peerAddress].find(([, a]) => a === address)?.[0];
     const m = key === undefined ? undefined : byKey.get(key);
     if (!m) return n;
-    importPolicy(m, policyConfig);
-    return { ...n, importPolicy: importPolicyName(n.address) };
-  });
+    importPolicy(m, importPolicyName(address), policyConfig);
+    return { ...n, importPolicy: importPolicyName(address) };
+  };
+  const neighbors = sessions.neighbors.map((n) => withImportPolicy(n, n.address));
+  const interfaceNeighbors = sessions.interfaceNeighbors.map((n) =>
+    withImportPolicy(n, interfaceMark(n.interface)),
+  );
   for (const m of merged.neighbors) {
     if (!m.configFile || !m.session.address) continue;
     peerAddress.set(m.key, m.session.address);
@@ -227,6 +233,7 @@ export function planFrrK8s(
   return {
     merged,
     neighbors,
+    interfaceNeighbors,
     peerAddress,
     announcements: announcementsOf(announced),
     policyConfig,

@@ -25,7 +25,7 @@ import type { Daemon } from './daemon.js';
 import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.js';
 import { nodeStateOf, rejectedSources } from './frrk8s-status.js';
 import { kubernetesRoutes, RouteMemo } from './kubernetes-routes.js';
-import { sessionNeighbors } from './kubernetes-sessions.js';
+import { resolvePeerAddresses, sessionNeighbors } from './kubernetes-sessions.js';
 import { serviceNodeViews } from './service-neighbors.js';
 
 /** Kubernetes mode cannot start (NODE_NAME missing, no usable kubeconfig). */
@@ -298,7 +298,13 @@ export class KubernetesMode implements KubernetesModeView {
   }
 
   peerAddress(name: string): string | undefined {
-    return this.peerAddresses.get(name);
+    return this.resolvedPeerAddresses().get(name);
+  }
+
+  /** BGPPeer name → neighbor address, an interface peer's once found on its link. */
+  private resolvedPeerAddresses(): Map<string, string> {
+    const found = new Map(this.daemon.interfaceNeighbors().map((n) => [n.interface, n.address]));
+    return resolvePeerAddresses(this.peerAddresses, (name) => found.get(name));
   }
 
   /** Some BGPPeer session asks for graceful restart (then a stop keeps the routes at peers). */
@@ -337,6 +343,7 @@ export class KubernetesMode implements KubernetesModeView {
       const sessions = sessionNeighbors(state.sessions, daemon.config, daemon.routerId);
       this.peerAddresses = sessions.peerAddress;
       daemon.setSourcedNeighbors(SOURCE, sessions.neighbors);
+      daemon.setSourcedInterfaceNeighbors(SOURCE, sessions.interfaceNeighbors);
       this.sessionProblems = sessions.problems;
     }
     this.announce(state);
@@ -367,6 +374,7 @@ export class KubernetesMode implements KubernetesModeView {
     this.plan = plan;
     this.peerAddresses = plan.peerAddress;
     this.daemon.setSourcedNeighbors(SOURCE, plan.neighbors);
+    this.daemon.setSourcedInterfaceNeighbors(SOURCE, plan.interfaceNeighbors);
     this.sessionProblems = plan.problems;
   }
 
@@ -410,7 +418,7 @@ export class KubernetesMode implements KubernetesModeView {
     this.targetedNeighbors = this.neighborKey();
     const routes = kubernetesRoutes(
       state.frrSources && this.plan ? this.plan.announcements : state.announcements,
-      { peerAddress: this.peerAddresses, neighbors: [...this.daemon.peers.keys()] },
+      { peerAddress: this.resolvedPeerAddresses(), neighbors: [...this.daemon.peers.keys()] },
       state.node,
       this.routeMemo,
     );

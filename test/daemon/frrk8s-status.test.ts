@@ -59,11 +59,11 @@ describe('FRRNodeState of a plan', () => {
   it('puts what the merged result could not run as written in the reload result', () => {
     const unnumbered = source(
       'u',
-      'bgp: {routers: [{asn: 64512, neighbors: [{interface: eth1, asn: 64513}]}]}',
+      'bgp: {routers: [{asn: 64512, neighbors: [{interface: eth1, asn: 64513, ebgpMultiHop: true}]}]}',
     );
     const s = nodeStateOf(plan([unnumbered]), [], []);
     expect(s.lastConversionResult).toBe('success');
-    expect(s.lastReloadResult).toMatch(/^failed: .*BGP unnumbered \(interface\) is not supported/);
+    expect(s.lastReloadResult).toMatch(/^failed: .*ebgpMultihop: does not apply to an interface neighbor/);
   });
 
   it("runs a router's own id and a VRF router's own ASN on its neighbors", () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { kubernetesRoutes, RouteMemo } from '../../src/daemon/kubernetes-routes.js';
-import { sessionNeighbors } from '../../src/daemon/kubernetes-sessions.js';
+import { resolvePeerAddresses, sessionNeighbors } from '../../src/daemon/kubernetes-sessions.js';
 import type { Announcement, PeerSession } from '../../src/k8s/index.js';
 import { exportAttributes } from '../../src/rib/local-routes.js';
 import { formatPrefix } from '../../src/wire/index.js';
@@ -163,7 +163,13 @@ describe('sessionNeighbors', () => {
         session('ibgp', { peerAsn: undefined, dynamicAsn: 'internal' }),
         session('ext', { address: '10.0.0.2', peerAsn: undefined, dynamicAsn: 'external' }),
         session('other-as', { address: '10.0.0.3', localAsn: 64999 }),
-        session('unnumbered', { address: undefined, interface: 'eth1' }),
+        session('unnumbered', {
+          address: undefined,
+          interface: 'eth1',
+          families: ['ipv4-unicast', 'ipv6-unicast'],
+        }),
+        session('unnumbered-dup', { address: undefined, interface: 'eth1' }),
+        session('unnumbered-multihop', { address: undefined, interface: 'eth2', ebgpMultihop: 255 }),
         session('override', { address: '10.0.0.4', localAsnOverride: 65100 }),
         session('bad-timers', { address: '10.0.0.6', holdTime: 30, keepalive: 30 }),
         session('dup', { address: '10.0.0.1' }),
@@ -179,8 +185,20 @@ describe('sessionNeighbors', () => {
       // localASN (local-as … no-prepend replace-as): the peer sees that AS alone.
       ['10.0.0.4', 65000, 65100],
     ]);
+    // BGP unnumbered: an interface neighbor, found on its link; its address stands in until then.
+    expect(out.interfaceNeighbors.map((n) => [n.interface, n.peerAsn, n.families])).toEqual([
+      ['eth1', 65000, ['ipv4-unicast', 'ipv6-unicast']],
+    ]);
+    expect(out.peerAddress.get('unnumbered')).toBe('%eth1');
+    expect(
+      resolvePeerAddresses(out.peerAddress, (i) => (i === 'eth1' ? 'fe80::2%eth1' : undefined)).get(
+        'unnumbered',
+      ),
+    ).toBe('fe80::2%eth1');
+    expect(resolvePeerAddresses(out.peerAddress, () => undefined).has('unnumbered')).toBe(false);
     expect(out.problems.map((p) => p.message)).toEqual([
-      'BGPPeer metallb-system/unnumbered: spec.interface: BGP unnumbered (interface) is not supported; session left out',
+      'BGPPeer metallb-system/unnumbered-dup: spec.interface: eth1 is already the session of BGPPeer metallb-system/unnumbered; session left out',
+      'BGPPeer metallb-system/unnumbered-multihop: spec.ebgpMultihop: does not apply to an interface neighbor (its session is link-local); session left out',
       'BGPPeer metallb-system/bad-timers: spec.keepalive: must be less than holdTime (30); session left out',
       'BGPPeer metallb-system/dup: spec.peerAddress: 10.0.0.1 is already the session of BGPPeer metallb-system/ibgp; session left out',
     ]);

@@ -100,9 +100,12 @@ function entryOf(s: PrefixSelector): RawPrefixListEntry {
   };
 }
 
-/** The import policy name of a neighbor address. */
+/**
+ * The import policy name of a neighbor address (an interface neighbor's: its `%IFNAME` stand-in);
+ * characters a policy name cannot have (a zone's '%', an interface name's own) become '_'.
+ */
 export function importPolicyName(address: string): string {
-  return `frrk8s-in-${address}`;
+  return `frrk8s-in-${address.replace(/[^A-Za-z0-9._:-]/g, '_')}`;
 }
 
 type PolicyConfig = Required<Pick<RawPolicyConfig, 'prefixLists' | 'policies'>>;

@@ -69,6 +69,40 @@ describe('planFrrK8s', () => {
     ]);
   });
 
+  it('runs a neighbor given by interface (BGP unnumbered) with its import policy, its routes for its link', () => {
+    const unnumbered = source('u', {
+      bgp: {
+        routers: [
+          {
+            asn: 64512,
+            prefixes: ['198.51.100.0/24'],
+            neighbors: [
+              {
+                interface: 'eth1',
+                asn: 65001,
+                toAdvertise: { allowed: { mode: 'all' } },
+                toReceive: { allowed: { prefixes: [{ prefix: '10.10.0.0/16' }] } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const p = planFrrK8s({ sessions: [], announcements: [], frrSources: [unnumbered] }, CONFIG, '192.0.2.1');
+    expect(p.neighbors).toEqual([]);
+    expect(p.interfaceNeighbors.map((n) => [n.interface, n.peerAsn, n.importPolicy, n.families])).toEqual([
+      ['eth1', 65001, 'frrk8s-in-_eth1', ['ipv4-unicast', 'ipv6-unicast']],
+    ]);
+    expect(accepts(p, 'frrk8s-in-_eth1', '10.10.0.0/16')).toBe(true);
+    expect(accepts(p, 'frrk8s-in-_eth1', '10.11.0.0/16')).toBe(false);
+    // The route names the merged neighbor; its address stands in for the link until the peer is found.
+    expect(p.announcements.map((a) => [a.prefix, a.peers])).toEqual([
+      ['198.51.100.0/24', ['interface eth1']],
+    ]);
+    expect(p.peerAddress.get('interface eth1')).toBe('%eth1');
+    expect(p.problems).toEqual([]);
+  });
+
   it('targets each prefix at the neighbors it is advertised to, with that neighbor’s attributes', () => {
     expect(plan.announcements.map((a) => [a.prefix, a.peers, a.localPref])).toEqual([
       ['198.51.100.0/24', ['10.0.0.1', '10.0.0.9'], undefined],

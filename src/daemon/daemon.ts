@@ -46,7 +46,7 @@ import {
   ttlPolicy,
   updateListenerKeys,
 } from './transport.js';
-import { type InterfaceNeighborStatus, UnnumberedNeighbors, type UnnumberedOptions } from './unnumbered.js';
+import type { InterfaceNeighborStatus, UnnumberedNeighbors, UnnumberedOptions } from './unnumbered.js';
 
 /** Top-level keys of the decision process: a change decides every prefix again (on reload). */
 const DECISION_KEYS = ['maximumPaths', 'multipathRelax', 'alwaysCompareMed', 'deterministicMed'] as const;
@@ -109,6 +109,9 @@ export class Daemon {
   private readonly dynamicPeers = new Set<string>();
   /** Neighbors given by interface (BGP unnumbered): made once their link-local address is found. */
   private unnumbered?: UnnumberedNeighbors;
+  /** unnumbered.ts (and the netlink code it needs) is loaded only once some neighbor is by interface. */
+  private unnumberedLoading?: Promise<void>;
+  private stopping = false;
   private readonly sourcedInterfaces = new Map<string, InterfaceNeighborConfig[]>();
   /** Pending checks of dynamic peers whose connection is gone (removeWhenGone). */
   private readonly dynamicChecks = new Map<string, NodeJS.Timeout>();
@@ -509,14 +512,22 @@ export class Daemon {
     for (const list of [this.current.interfaceNeighbors, ...this.sourcedInterfaces.values()])
       for (const n of list) if (!byInterface.has(n.interface)) byInterface.set(n.interface, n);
     const wanted = [...byInterface.values()];
-    if (wanted.length === 0 && !this.unnumbered) return;
-    this.unnumbered ??= new UnnumberedNeighbors({
-      log: this.opts.log,
-      apply: (neighbors) => this.setSourcedNeighbors('unnumbered', neighbors),
-      connected: (address) => CONNECTED.has(this.peers.get(address)?.state ?? SessionState.IDLE),
-      ...this.opts.unnumbered,
-    });
-    this.unnumbered.configure(wanted);
+    if (this.unnumbered) this.unnumbered.configure(wanted);
+    if (this.unnumbered || wanted.length === 0 || this.unnumberedLoading) return;
+    this.unnumberedLoading = import('./unnumbered.js').then(
+      ({ UnnumberedNeighbors }) => {
+        if (this.stopping) return;
+        this.unnumbered = new UnnumberedNeighbors({
+          log: this.opts.log,
+          apply: (neighbors) => this.setSourcedNeighbors('unnumbered', neighbors),
+          connected: (address) => CONNECTED.has(this.peers.get(address)?.state ?? SessionState.IDLE),
+          ...this.opts.unnumbered,
+        });
+        this.configureUnnumbered(); // what is wanted by now
+      },
+      (e: Error) =>
+        this.opts.log.error({ event: LogEvent.unnumberedProblem, err: e.message }, 'interface neighbors'),
+    );
   }
 
   /** Each interface neighbor: the peer's address once found, or what is missing (API, CLI). */
@@ -628,6 +639,7 @@ export class Daemon {
    */
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
     this.server?.close();
+    this.stopping = true;
     await this.unnumbered?.stop();
     for (const timer of this.dynamicChecks.values()) clearTimeout(timer);
     this.dynamicChecks.clear();

@@ -11,14 +11,14 @@ const FRR_ASN = 65020;
 
 /** The kernel's route for `prefix` in `ns` (JSON of `ip -j route show`), or undefined. */
 async function kernelRoute(ns: string, prefix: string): Promise<Record<string, unknown> | undefined> {
-  const r = await run('ip', ['-n', ns, '-j', 'route', 'show', prefix]);
+  const r = await run('ip', ['-n', ns, '-j', prefix.includes(':') ? '-6' : '-4', 'route', 'show', prefix]);
   return (JSON.parse(r.stdout || '[]') as Record<string, unknown>[])[0];
 }
 
 describe.sequential('BGP unnumbered (neighbors by interface)', () => {
   const topo = useTopology();
 
-  it('with FRR: the peer found on the link, IPv4 routes both ways over link-local addresses', async () => {
+  it('with FRR: the peer found on the link, IPv4 and IPv6 routes both ways over link-local addresses', async () => {
     const t = await topo.link();
     // Unnumbered: the link keeps its link-local addresses only.
     for (const e of [t.a, t.b])
@@ -29,13 +29,14 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
       asn: FRR_ASN,
       localAddress: t.b.ipv4,
       neighbors: [],
-      routes: [{ prefix: '10.99.0.0/24' }],
+      routes: [{ prefix: '10.99.0.0/24' }, { prefix: '2001:db8:99::/48' }],
       extraConfig: {
         bgp: [
           `neighbor ${t.b.ifname} interface remote-as external`,
           `neighbor ${t.b.ifname} timers connect 1`,
         ],
         ipv4: [`neighbor ${t.b.ifname} activate`],
+        ipv6: [`neighbor ${t.b.ifname} activate`],
       },
     });
     const herald = await startHerald(t, t.a.ns, {
@@ -44,7 +45,7 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
       listen: { address: '::' },
       fib: { enabled: true },
       neighbors: [{ interface: t.a.ifname, peerAsn: 'external', holdTime: 9 }],
-      announce: [{ prefix: '10.200.0.1/32' }],
+      announce: [{ prefix: '10.200.0.1/32' }, { prefix: '2001:db8:200::1/128' }],
     });
     const peer = `${t.b.linkLocal}%${t.a.ifname}`;
     await herald.waitState(encodeURIComponent(peer), 'Established', 30_000);
@@ -58,6 +59,15 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
     const route4 = await atFrr();
     expect([route4?.nextHop, route4?.linkLocalNextHop]).toContain(t.a.linkLocal);
     expect(route4?.asPath).toBe(String(HERALD_ASN));
+    // An IPv6 route too, its next hop Herald's link-local address (RFC 2545: no global one here).
+    const atFrr6 = async () =>
+      (await frr.receivedRoutes('ipv6-unicast')).find((r) => r.prefix === '2001:db8:200::1/128');
+    await waitFor(async () => (await atFrr6()) !== undefined, {
+      timeoutMs: 20_000,
+      what: "Herald's IPv6 route at FRR",
+    });
+    const route6 = await atFrr6();
+    expect([route6?.nextHop, route6?.linkLocalNextHop]).toContain(t.a.linkLocal);
     // Herald has FRR's, through FRR's link-local address, and the kernel forwards by it.
     await waitFor(
       async () => (await herald.routes({ neighbor: peer })).some((r) => r.prefix === '10.99.0.0/24'),
@@ -73,6 +83,13 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
     const route = await kernelRoute(t.a.ns, '10.99.0.0/24');
     expect(route?.gateway ?? (route?.via as { host?: string } | undefined)?.host).toBe(t.b.linkLocal);
     expect(route?.dev).toBe(t.a.ifname);
+    await waitFor(async () => (await kernelRoute(t.a.ns, '2001:db8:99::/48')) !== undefined, {
+      timeoutMs: 10_000,
+      what: "FRR's IPv6 route in the kernel",
+    });
+    const kernel6 = await kernelRoute(t.a.ns, '2001:db8:99::/48');
+    expect(kernel6?.gateway).toBe(t.b.linkLocal);
+    expect(kernel6?.dev).toBe(t.a.ifname);
   }, 90_000);
 
   it('between two Heralds: each finds the other by its Router Advertisements', async () => {

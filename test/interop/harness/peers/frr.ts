@@ -65,9 +65,10 @@ export type FrrPeerOptions = PeerOptions & {
   /**
    * Verbatim bgpd.conf lines: `global` before `router bgp` (prefix lists, route-maps), `bgp` inside
    * it after the neighbors (peer-groups, `bgp listen range`, bestpath options), `ipv4` inside
-   * `address-family ipv4 unicast` (e.g. `neighbor X prefix-list NAME in`).
+   * `address-family ipv4 unicast` (e.g. `neighbor X prefix-list NAME in`), `ipv6` inside
+   * `address-family ipv6 unicast`.
    */
-  extraConfig?: { global?: string[]; bgp?: string[]; ipv4?: string[] };
+  extraConfig?: { global?: string[]; bgp?: string[]; ipv4?: string[]; ipv6?: string[] };
 };
 
 function bfddConfig(dir: string, peers: BfdPeerConfig[], profiles: BfdProfileConfig[] = []): string {
@@ -193,7 +194,7 @@ export class FrrPeer implements RunningPeer {
     l.push(...(o.extraConfig?.bgp ?? []).map((x) => ` ${x}`));
     for (const family of ['ipv4-unicast', 'ipv6-unicast'] as Family[]) {
       const members = o.neighbors.filter((n) => neighborFamilies(n).includes(family));
-      const extra = family === 'ipv4-unicast' ? (o.extraConfig?.ipv4 ?? []) : [];
+      const extra = (family === 'ipv4-unicast' ? o.extraConfig?.ipv4 : o.extraConfig?.ipv6) ?? [];
       if (members.length === 0 && networks[family].length === 0 && extra.length === 0) continue;
       l.push(' !', ` address-family ${AF[family]}`, ...networks[family]);
       if (o.maximumPaths)

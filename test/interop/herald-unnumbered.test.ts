@@ -18,7 +18,7 @@ async function kernelRoute(ns: string, prefix: string): Promise<Record<string, u
 describe.sequential('BGP unnumbered (neighbors by interface)', () => {
   const topo = useTopology();
 
-  it('with FRR: the peer found on the link, IPv4 and IPv6 routes both ways over link-local addresses', async () => {
+  it('with FRR: the peer found on the link, IPv4 and IPv6 routes both ways over link-local addresses, BFD beside', async () => {
     const t = await topo.link();
     // Unnumbered: the link keeps its link-local addresses only.
     for (const e of [t.a, t.b])
@@ -34,17 +34,19 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
         bgp: [
           `neighbor ${t.b.ifname} interface remote-as external`,
           `neighbor ${t.b.ifname} timers connect 1`,
+          `neighbor ${t.b.ifname} bfd`,
         ],
         ipv4: [`neighbor ${t.b.ifname} activate`],
         ipv6: [`neighbor ${t.b.ifname} activate`],
       },
+      bfd: [], // bfdd runs; bgpd's `neighbor IF bfd` asks it for the link-local session
     });
     const herald = await startHerald(t, t.a.ns, {
       asn: HERALD_ASN,
       routerId: '10.255.0.1',
       listen: { address: '::' },
       fib: { enabled: true },
-      neighbors: [{ interface: t.a.ifname, peerAsn: 'external', holdTime: 9 }],
+      neighbors: [{ interface: t.a.ifname, peerAsn: 'external', holdTime: 9, bfd: { enabled: true } }],
       announce: [{ prefix: '10.200.0.1/32' }, { prefix: '2001:db8:200::1/128' }],
     });
     const peer = `${t.b.linkLocal}%${t.a.ifname}`;
@@ -90,6 +92,14 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
     const kernel6 = await kernelRoute(t.a.ns, '2001:db8:99::/48');
     expect(kernel6?.gateway).toBe(t.b.linkLocal);
     expect(kernel6?.dev).toBe(t.a.ifname);
+    // BFD beside it, single hop between the link-local addresses (FRR bfdd).
+    const bfd = async () =>
+      (await herald.api<{ peer: string; state: string; multihop: boolean }[]>('GET', '/api/v1/bfd')).body;
+    await waitFor(async () => (await bfd())[0]?.state === 'Up', {
+      timeoutMs: 15_000,
+      what: 'BFD Up with FRR',
+    });
+    expect((await bfd())[0]).toMatchObject({ peer, multihop: false });
   }, 90_000);
 
   it('between two Heralds: each finds the other by its Router Advertisements', async () => {

@@ -113,7 +113,24 @@ export function addApiCommands(program: Command): void {
     ),
   );
   withCommon(program.command('neighbors').description('BGP neighbors, like `show ip bgp summary`')).action(
-    (o: Common) => run(o, (b) => callApi<NeighborView[]>(b, 'GET', '/api/v1/neighbors'), neighborsTable),
+    (o: Common) =>
+      run(
+        o,
+        async (b) => {
+          const list = await callApi<NeighborView[]>(b, 'GET', '/api/v1/neighbors');
+          if (o.json) return list;
+          // The text also names the interface neighbors whose peer is not found yet.
+          const links = await callApi<InterfaceNeighborView[]>(b, 'GET', '/api/v1/neighbors/interfaces');
+          return { list, waiting: links.filter((l) => l.address === null) };
+        },
+        ({ list, waiting }: { list: NeighborView[]; waiting: InterfaceNeighborView[] }) =>
+          neighborsTable(
+            list,
+            waiting.map(
+              (l) => `${l.interface}: no router found on the link yet${l.problem ? ` (${l.problem})` : ''}`,
+            ),
+          ),
+      ),
   );
   withCommon(
     program

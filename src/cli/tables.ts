@@ -33,7 +33,7 @@ const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a
  * `herald neighbors`: FRR's `show ip bgp summary` columns (PfxSnt: routes advertised now), then why
  * each neighbor that is not up is not (its last error: a refused connect, a NOTIFICATION, …).
  */
-export function neighborsTable(list: NeighborView[]): string {
+export function neighborsTable(list: NeighborView[], more: readonly string[] = []): string {
   const table = formatTable(
     ['Neighbor', 'AS', 'MsgRcvd', 'MsgSent', 'Up/Down', 'State/PfxRcd', 'PfxSnt', 'Desc'],
     list.map((n) => [
@@ -49,7 +49,8 @@ export function neighborsTable(list: NeighborView[]): string {
   );
   const notes = list
     .filter((n) => n.state !== 'Established' && n.lastError)
-    .map((n) => `${n.address} is ${n.state}: ${n.lastError}`);
+    .map((n) => `${n.address} is ${n.state}: ${n.lastError}`)
+    .concat(more);
   return notes.length > 0 ? `${table}\n\n${notes.join('\n')}` : table;
 }
 

@@ -89,6 +89,11 @@ describe('herald neighbors', () => {
     expect(table.split('\n')).toHaveLength(4);
     expect(notes).toBe('10.0.0.2 is Active: connect: EHOSTUNREACH');
   });
+
+  it('names the interface neighbors still looking for their router under the table', () => {
+    const text = neighborsTable([neighbor()], ['eth1: no router found on the link yet']);
+    expect(text.split('\n\n')[1]).toBe('eth1: no router found on the link yet');
+  });
 });
 
 describe('herald neighbor ADDR', () => {

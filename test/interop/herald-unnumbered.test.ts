@@ -112,6 +112,10 @@ describe.sequential('BGP unnumbered (neighbors by interface)', () => {
       announce: [{ prefix }],
     });
     const a = await startHerald(t, t.a.ns, side('10.255.0.1', HERALD_ASN, t.a.ifname, '10.201.0.0/24'));
+    // Alone on the link: no router there yet.
+    expect((await a.api('GET', '/api/v1/neighbors/interfaces')).body).toEqual([
+      { interface: t.a.ifname, address: null, problem: null },
+    ]);
     const b = await startHerald(t, t.b.ns, side('10.255.0.2', FRR_ASN, t.b.ifname, '10.202.0.0/24'));
     await a.waitState(encodeURIComponent(`${t.b.linkLocal}%${t.a.ifname}`), 'Established', 30_000);
     await b.waitState(encodeURIComponent(`${t.a.linkLocal}%${t.b.ifname}`), 'Established', 30_000);

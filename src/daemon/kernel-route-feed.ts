@@ -17,7 +17,7 @@ import type { CompiledPolicies } from '../policy/index.js';
 import type { PrefixSelection, RoutePath } from '../rib/loc-rib.js';
 import type { RoutingEngine } from '../rib/routing-engine.js';
 import { loadLibc } from '../sys/libc.js';
-import { type Prefix, prefixKey, splitZone } from '../wire/index.js';
+import { isLinkLocalText, type Prefix, prefixKey, splitZone } from '../wire/index.js';
 
 export type FibConfig = HeraldConfig['fib'];
 
@@ -80,13 +80,11 @@ function nextHopsOf(chosen: readonly RoutePath[]): DesiredRoute['nextHops'] | un
     if (address === undefined || hops.some((h) => h.address === address)) continue;
     // A link-local next hop is on the link of the session it came over (an interface neighbor's
     // address carries that link as its zone: fe80::1%eth0).
-    const zone = isLinkLocal(address) ? splitZone(p.neighbor).zone : undefined;
+    const zone = isLinkLocalText(address) ? splitZone(p.neighbor).zone : undefined;
     hops.push(zone === undefined ? hopTo(address) : { address, ifindex: interfaceIndex(zone) });
   }
   return hops.length > 0 ? hops : undefined;
 }
-
-const isLinkLocal = (address: string): boolean => /^fe[89ab][0-9a-f]:/i.test(address);
 
 /** Interface indexes by name, looked up again after a few seconds (an interface may be re-made). */
 const indexes = new Map<string, { index: number; at: number }>();

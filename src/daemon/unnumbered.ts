@@ -5,14 +5,16 @@
 // of neighbors beside the config file (Daemon.setSourcedNeighbors). Herald sends RAs on those links
 // so that the peer finds us the same way (FRR's `neighbor eth0 interface` waits for one).
 //
-// One peer per interface, as in FRR. A different router on the link takes the neighbor over only
-// while no session runs with the one known (a connection from it always does: it is talking BGP).
+// One peer per interface, as in FRR. Another router found on the link takes the neighbor over only
+// once the known one has had a minute to connect and has no session (a connection from it takes
+// it at once: it is talking BGP).
 import { networkInterfaces } from 'node:os';
 import type { InterfaceNeighborConfig, NeighborConfig } from '../config/types.js';
 import { LogEvent, type Logger } from '../log/logger.js';
 import { loadLibc } from '../sys/libc.js';
 import { LinkRouters } from '../sys/link-routers.js';
 import { encodeRouterAdvert, parseMac, RouterAdvertSocket } from '../sys/router-advert.js';
+import { isLinkLocalText } from '../wire/index.js';
 
 /** RAs at once, then after 1, 2 and 3 s (a peer coming up finds us fast), then every 10 s as FRR. */
 const FAST_ADVERTS = 3;
@@ -62,12 +64,17 @@ export class UnnumberedNeighbors {
 
   /** Sets the interface neighbors (config load or reload) and applies the neighbors they give. */
   configure(neighbors: readonly InterfaceNeighborConfig[]): void {
+    const links = (m: ReadonlyMap<string, unknown>) => [...m.keys()].sort().join(' ');
+    const before = links(this.templates);
     this.templates = new Map(neighbors.map((n) => [n.interface, n]));
     for (const name of [...this.peers.keys()]) if (!this.templates.has(name)) this.peers.delete(name);
     if (this.templates.size > 0) this.startDiscovery();
     else void this.stop();
-    this.fastLeft = FAST_ADVERTS;
-    this.advertise();
+    // New links get the quick RAs; the same links (a Kubernetes snapshot, a reload) keep their pace.
+    if (links(this.templates) !== before) {
+      this.fastLeft = FAST_ADVERTS;
+      this.advertise();
+    }
     this.apply();
   }
 
@@ -77,7 +84,7 @@ export class UnnumberedNeighbors {
    */
   connectionFrom(remote: string): boolean {
     const at = remote.indexOf('%');
-    if (at < 0 || !/^fe[89ab][0-9a-f]:/i.test(remote)) return false;
+    if (at < 0 || !isLinkLocalText(remote)) return false;
     const name = remote.slice(at + 1);
     if (!this.templates.has(name)) return false;
     this.found(name, remote, true);

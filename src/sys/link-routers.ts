@@ -12,6 +12,7 @@ import {
   NeighFlag,
   NetlinkWriter,
 } from '../fib/netlink/index.js';
+import { isLinkLocalText } from '../wire/index.js';
 import { NetlinkSocket } from './netlink-socket.js';
 
 export interface LinkRouterEvents {
@@ -51,7 +52,7 @@ export class LinkRouters extends EventEmitter<LinkRouterEvents> {
     const n = decodeNeighbor(m);
     // Link-local (fe80::/10) routers only: a session with an interface neighbor is link-local.
     if (n.family !== 6 || (n.flags & NeighFlag.ROUTER) === 0 || !n.address) return;
-    if (!/^fe[89ab][0-9a-f]:/i.test(n.address)) return;
+    if (!isLinkLocalText(n.address)) return;
     this.emit('router', n.index, n.address);
   }
 

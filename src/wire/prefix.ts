@@ -47,6 +47,11 @@ export function splitZone(text: string): { address: string; zone?: string } {
   return at < 0 ? { address: text } : { address: text.slice(0, at), zone: text.slice(at + 1) };
 }
 
+/** Whether address text is IPv6 link-local (fe80::/10), a zone after it or not. */
+export function isLinkLocalText(text: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(text);
+}
+
 /** An IP address, IPv6 with a zone allowed (an interface name: up to 15 bytes, no '/' or white space). */
 export function isZonedIpAddress(text: string): boolean {
   const { address, zone } = splitZone(text);

@@ -54,6 +54,8 @@ describe('interface neighbors (BGP unnumbered)', () => {
     expect(sent[0].ra[0]).toBe(134); // RFC 4861 Router Advertisement, lifetime 0
     expect(sent[0].ra.readUInt16BE(6)).toBe(0);
     expect(applied.at(-1)).toEqual([]);
+    u.configure([template()]); // the same links again (a snapshot, a reload): no extra RA burst
+    expect(sent).toHaveLength(1);
     routers.emit('router', LO_INDEX, 'fe80::2');
     expect(applied.at(-1)).toEqual([
       expect.objectContaining({ address: 'fe80::2%lo', holdTime: 9, peerAsn: 'external' }),

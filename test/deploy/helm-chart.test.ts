@@ -114,6 +114,26 @@ describe('deploy/helm/herald values', () => {
     expect(unannotated).toEqual(want);
   });
 
+  it('netRaw=true grants NET_RAW and keeps it for the daemon (Router Advertisements for BGP unnumbered)', () => {
+    const container = (docs: Manifest[]) => of(docs, 'DaemonSet')[0].spec.template.spec.containers[0];
+    const plainContainer = container(render());
+    expect(plainContainer.securityContext.capabilities.add).not.toContain('NET_RAW');
+    expect(plainContainer.env.map((e: Manifest) => e.name)).not.toContain('HERALD_CAPABILITIES');
+    const raw = container(render({ netRaw: true }));
+    expect(raw.securityContext.capabilities.add).toEqual([
+      'NET_BIND_SERVICE',
+      'NET_ADMIN',
+      'SETUID',
+      'SETGID',
+      'CHOWN',
+      'NET_RAW',
+    ]);
+    expect(raw.env).toContainEqual({
+      name: 'HERALD_CAPABILITIES',
+      value: 'net_bind_service,net_admin,net_raw',
+    });
+  });
+
   it('kubernetes.allocate=false leaves the addresses to another controller', () => {
     expect(heraldConfig(render({ kubernetes: { allocate: false } })).kubernetes.allocate).toBe(false);
   });

@@ -524,6 +524,12 @@ export class Daemon {
           ...this.opts.unnumbered,
         });
         this.configureUnnumbered(); // what is wanted by now
+        const listen = this.current.listen;
+        if (listen && !listen.address.includes(':'))
+          this.opts.log.warn(
+            { event: LogEvent.unnumberedProblem, listen: listen.address },
+            'interface neighbors: the BGP listener takes no IPv6 connections, so peers that dial our link-local address are refused (Herald still dials them); listen on "::" to take them',
+          );
       },
       (e: Error) =>
         this.opts.log.error({ event: LogEvent.unnumberedProblem, err: e.message }, 'interface neighbors'),

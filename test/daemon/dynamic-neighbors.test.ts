@@ -2,12 +2,13 @@
 // does (removed a while after its session ends, or after a connection that never came up, as FRR
 // removes them; the daemon's minute of grace is shortened here), and a range admits at most `limit`
 // neighbors at once (FRR's `bgp listen limit`).
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { encodeOpen, KEEPALIVE } from '../../src/wire/index.js';
+import { freePort } from '../helpers/free-port.js';
 
 const daemons: Daemon[] = [];
 const sockets: Socket[] = [];
@@ -15,14 +16,6 @@ afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const d of daemons.splice(0)) await d.stop('test over');
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function start(limit: number): Promise<{ daemon: Daemon; port: number }> {
   const port = await freePort();

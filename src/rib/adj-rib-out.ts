@@ -405,7 +405,10 @@ export class AdjRibOut {
     // that the peer supports" — the route is not sent, and withdrawn if it was advertised.
     const p = prefix();
     const key = prefixKey(p);
-    const reason = tooLarge(ctx);
+    const reason =
+      set.encodeError === undefined
+        ? tooLarge(ctx)
+        : `the path attributes cannot be encoded: ${set.encodeError}`;
     if (this.heldBack.get(key)?.reason !== reason) result.newlyNotSent.push({ prefix: p, reason });
     this.notSent.set(key, { prefix: p, reason });
     return false;

@@ -13,6 +13,7 @@ import {
   type PreparedAttributes,
   prepareAttributes,
   Writer,
+  WriterOverflow,
   writeAttribute,
 } from '../wire/index.js';
 
@@ -27,6 +28,8 @@ export class OutSet {
   private ctx?: CodecContext;
   /** Octets left for NLRI in an UPDATE carrying it (-1: none). */
   room = -1;
+  /** Why it could not be encoded, when not for its size (a next hop that is no address, say). */
+  encodeError?: string;
 
   /** `keepDecoded`: the attributes stay decoded after encoding (an export policy reads them). */
   constructor(
@@ -54,8 +57,9 @@ export class OutSet {
       this.room = nlriRoom(this.prepared, ctx);
       this.ctx = ctx;
       if (!this.keepDecoded) this.decoded = undefined;
-    } catch {
+    } catch (e) {
       this.prepared = null; // over 65,535 octets of attributes: no session could carry it
+      if (!(e instanceof WriterOverflow)) this.encodeError = (e as Error).message;
     }
     return this.prepared;
   }

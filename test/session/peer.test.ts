@@ -133,6 +133,26 @@ describe('AdjRibOut', () => {
     expect(out.size).toBe(30_000);
   });
 
+  it('a route whose attributes cannot be encoded is not sent, with the encoder’s reason (not "too large")', async () => {
+    const out = new AdjRibOut();
+    const sent: Buffer[] = [];
+    const sink: Sink = { send: (m) => sent.push(m) > 0, drained: async () => {}, open: true };
+    // An RFC 8950 next hop with a zone the address parser refuses (as a zoned local address once was).
+    const bad = {
+      origin: 0 as const,
+      asPath: [],
+      mpReach: { afi: 1, safi: 1, nextHop: 'fe80::1%a-b', nlri: [] },
+    };
+    const result = await out.sync(
+      [{ prefix: parsePrefix('10.9.0.0/16'), attributes: bad }],
+      codecContext({ as4: true }),
+      sink,
+    );
+    expect(sent).toHaveLength(0);
+    expect(result.newlyNotSent).toHaveLength(1);
+    expect(result.newlyNotSent[0].reason).toMatch(/^the path attributes cannot be encoded: /);
+  });
+
   it('a full resend limited to one family re-announces only that family (RFC 2918 per-AFI refresh)', async () => {
     const out = new AdjRibOut();
     const sent: Buffer[] = [];

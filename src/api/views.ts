@@ -5,9 +5,10 @@ import type { NeighborRibs } from '../rib/neighbor-ribs.js';
 import { type RouteView, viewAttributes } from '../rib/route-view.js';
 import type { Peer } from '../session/peer.js';
 import { type Capability, formatPrefix } from '../wire/index.js';
-import type { NeighborViewSchema } from './schemas.js';
+import type { InterfaceNeighborSchema, NeighborViewSchema } from './schemas.js';
 
 export type NeighborView = Static<typeof NeighborViewSchema>;
+export type InterfaceNeighborView = Static<typeof InterfaceNeighborSchema>;
 
 /**
  * Codes from the private-use range (RFC 5492 §4: 128-255) that routers still send: Cisco's

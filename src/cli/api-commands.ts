@@ -4,7 +4,7 @@ import type { BfdSessionView } from '../api/bfd.js';
 import type { FrrK8sView } from '../api/frrk8s.js';
 import type { PolicyTestView } from '../api/policy-test.js';
 import type { ServicesView } from '../api/services.js';
-import type { NeighborView } from '../api/views.js';
+import type { InterfaceNeighborView, NeighborView } from '../api/views.js';
 import { formatProblem } from '../config/formats.js';
 import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
@@ -92,12 +92,6 @@ function withCommon(c: Command): Command {
       'API address (http://HOST:PORT or unix:/path); default $HERALD_API or http://127.0.0.1:9179',
     )
     .option('--json', 'print JSON');
-}
-
-interface InterfaceNeighborView {
-  interface: string;
-  address: string | null;
-  problem: string | null;
 }
 
 export function addApiCommands(program: Command): void {

@@ -16,7 +16,7 @@ import { LogEvent, type Logger } from '../log/logger.js';
 import type { CompiledPolicies } from '../policy/index.js';
 import type { PrefixSelection, RoutePath } from '../rib/loc-rib.js';
 import type { RoutingEngine } from '../rib/routing-engine.js';
-import { loadLibc } from '../sys/libc.js';
+import { interfaceIndex } from '../sys/libc.js';
 import { isLinkLocalText, type Prefix, prefixKey, splitZone } from '../wire/index.js';
 
 export type FibConfig = HeraldConfig['fib'];
@@ -81,7 +81,7 @@ function nextHopsOf(chosen: readonly RoutePath[]): DesiredRoute['nextHops'] | un
     // A link-local next hop is on the link of the session it came over (an interface neighbor's
     // address carries that link as its zone: fe80::1%eth0).
     const zone = isLinkLocalText(address) ? splitZone(p.neighbor).zone : undefined;
-    hops.push(zone === undefined ? hopTo(address) : { address, ifindex: interfaceIndex(zone) });
+    hops.push(zone === undefined ? hopTo(address) : { address, ifindex: cachedInterfaceIndex(zone) });
   }
   return hops.length > 0 ? hops : undefined;
 }
@@ -89,12 +89,11 @@ function nextHopsOf(chosen: readonly RoutePath[]): DesiredRoute['nextHops'] | un
 /** Interface indexes by name, looked up again after a few seconds (an interface may be re-made). */
 const indexes = new Map<string, { index: number; at: number }>();
 
-function interfaceIndex(name: string): number | undefined {
+function cachedInterfaceIndex(name: string): number | undefined {
   const now = Date.now();
   const known = indexes.get(name);
   if (known && now - known.at < 5000) return known.index || undefined;
-  const libc = loadLibc();
-  const index = libc instanceof Error ? 0 : libc.if_nametoindex(name);
+  const index = interfaceIndex(name);
   indexes.set(name, { index, at: now });
   return index || undefined;
 }

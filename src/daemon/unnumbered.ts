@@ -11,7 +11,7 @@
 import { networkInterfaces } from 'node:os';
 import type { InterfaceNeighborConfig, NeighborConfig } from '../config/types.js';
 import { LogEvent, type Logger } from '../log/logger.js';
-import { loadLibc } from '../sys/libc.js';
+import { interfaceIndex } from '../sys/libc.js';
 import { LinkRouters } from '../sys/link-routers.js';
 import { encodeRouterAdvert, parseMac, RouterAdvertSocket } from '../sys/router-advert.js';
 import { isLinkLocalText } from '../wire/index.js';
@@ -171,7 +171,7 @@ export class UnnumberedNeighbors {
   }
 
   private nameOf(index: number): string | undefined {
-    for (const name of this.templates.keys()) if (indexOf(name) === index) return name;
+    for (const name of this.templates.keys()) if (interfaceIndex(name) === index) return name;
     return undefined;
   }
 
@@ -182,7 +182,7 @@ export class UnnumberedNeighbors {
     if (!advertiser || this.templates.size === 0) return;
     const nics = networkInterfaces();
     for (const name of this.templates.keys()) {
-      const index = indexOf(name);
+      const index = interfaceIndex(name);
       if (index === 0) {
         this.problems.set(name, `no interface ${name}`);
         continue;
@@ -199,10 +199,4 @@ export class UnnumberedNeighbors {
 
 function isOwnAddress(address: string): boolean {
   return Object.values(networkInterfaces()).some((list) => list?.some((a) => a.address === address));
-}
-
-/** The interface's index, 0 when there is none by that name. */
-function indexOf(name: string): number {
-  const libc = loadLibc();
-  return libc instanceof Error ? 0 : libc.if_nametoindex(name);
 }

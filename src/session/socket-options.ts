@@ -31,6 +31,7 @@ import {
   IPV6_MINHOPCOUNT,
   IPV6_UNICAST_HOPS,
   IPV6_V6ONLY,
+  intBuf,
   type Libc,
   loadLibc,
   type ParsedAddress,
@@ -547,12 +548,6 @@ function encodeKey(key: string): Buffer {
     throw new RangeError(`md5 key must be 1-${TCP_MD5SIG_MAXKEYLEN} bytes, got ${bytes.length}`);
   }
   return bytes;
-}
-
-function intBuf(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n);
-  return b;
 }
 
 function validatePort(port: number, name: string): void {

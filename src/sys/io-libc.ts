@@ -1,8 +1,9 @@
-// Bindings for descriptors Node cannot watch itself (netlink sockets): recv(2)/send(2) with
-// MSG_DONTWAIT, getsockname(2), eventfd(2), read(2)/write(2), and poll(2) — which blocks, so it is
-// made only through koffi's `.async()`, i.e. on a worker thread, never on the event loop. send(2)
-// has an async form too: an rtnetlink request is executed inside sendmsg, and installing routes
-// can take the kernel 100 ms and more at times (fib_trie frees nodes with synchronize_rcu()).
+// Bindings for descriptors Node cannot watch itself (netlink sockets, a raw ICMPv6 socket):
+// recv(2)/send(2) with MSG_DONTWAIT, sendto(2), getsockname(2), eventfd(2), read(2)/write(2), and
+// poll(2) — which blocks, so it is made only through koffi's `.async()`, i.e. on a worker thread,
+// never on the event loop. send(2) has an async form too: an rtnetlink request is executed inside
+// sendmsg, and installing routes can take the kernel 100 ms and more at times (fib_trie frees
+// nodes with synchronize_rcu()).
 // socket/bind/setsockopt/close come from libc.ts (loadLibc()); this file adds what it lacks.
 //
 // Constants (Debian 12 headers, generic Linux ABI as in libc.ts):
@@ -46,6 +47,8 @@ export interface IoLibc extends Libc {
     done: (err: unknown, rc: number) => void,
   ): void;
   recv(fd: number, buf: Buffer, len: number, flags: number): number;
+  /** sendto(2) to `addr` (a sockaddr of `addrLen` octets): a raw socket's datagrams (Router Advertisements). */
+  sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrLen: number): number;
   getsockname(fd: number, addr: Buffer, len: Buffer): number;
   eventfd(initval: number, flags: number): number;
   read(fd: number, buf: Buffer, len: number): number;
@@ -74,6 +77,9 @@ function doLoad(): IoLibc | Error {
   try {
     const send = lib.func('intptr_t send(int fd, const void *buf, size_t len, int flags)');
     const recv = lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)');
+    const sendto = lib.func(
+      'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)',
+    );
     const getsockname = lib.func('int getsockname(int fd, _Out_ void *addr, _Inout_ uint32_t *len)');
     const eventfd = lib.func('int eventfd(unsigned int initval, int flags)');
     const read = lib.func('intptr_t read(int fd, _Out_ void *buf, size_t len)');
@@ -92,6 +98,7 @@ function doLoad(): IoLibc | Error {
       sendAsync: (fd, buf, len, flags, done) =>
         send.async(fd, buf, len, flags, (err: unknown, rc: unknown) => done(err, Number(rc))),
       recv: (fd, buf, len, flags) => Number(recv(fd, buf, len, flags)),
+      sendto: (fd, buf, len, flags, addr, addrLen) => Number(sendto(fd, buf, len, flags, addr, addrLen)),
       getsockname: (fd, addr, len) => getsockname(fd, addr, len) as number,
       eventfd: (initval, flags) => eventfd(initval, flags) as number,
       read: (fd, buf, len) => Number(read(fd, buf, len)),

@@ -188,6 +188,19 @@ export function parseIp(address: string): ParsedAddress {
   return zone === undefined ? { family, bytes } : { family, bytes, zone };
 }
 
+/** The interface called `name`'s index; 0 when there is none (or no libc binding). */
+export function interfaceIndex(name: string): number {
+  const libc = loadLibc();
+  return libc instanceof Error ? 0 : libc.if_nametoindex(name);
+}
+
+/** An int socket option value (setsockopt's `const void *` of 4 octets). */
+export function intBuf(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n);
+  return b;
+}
+
 /** Resolves an IPv6 zone (`eth0` or `3`) to an interface index. */
 export function zoneIndex(libc: Libc, zone: string | undefined): number {
   if (zone === undefined || zone === '') return 0;

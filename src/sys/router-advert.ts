@@ -12,13 +12,12 @@
 //   RFC 3542 §3.1: the kernel computes the checksum of a raw ICMPv6 socket's messages.
 //
 // A raw socket needs CAP_NET_RAW; without it `open()` returns the error and the caller reports it.
+import { type IoLibc, loadIoLibc, MSG_DONTWAIT, SOCK_RAW } from './io-libc.js';
 import {
   AF_INET6,
   check,
   IPPROTO_IPV6,
-  type Libc,
-  loadLibc,
-  loadNativeLibrary,
+  intBuf,
   parseIp,
   SOCK_CLOEXEC,
   SOCK_NONBLOCK,
@@ -27,13 +26,11 @@ import {
   writeSockaddr,
 } from './libc.js';
 
-const SOCK_RAW = 3;
 const IPPROTO_ICMPV6 = 58;
 const IPV6_MULTICAST_HOPS = 18;
 const IPV6_MULTICAST_LOOP = 19;
 /** <netinet/icmp6.h>: ICMP6_FILTER at level IPPROTO_ICMPV6; a set bit blocks that type. */
 const ICMP6_FILTER = 1;
-const MSG_DONTWAIT = 0x40;
 const ND_ROUTER_ADVERT = 134;
 const ALL_NODES = parseIp('ff02::1');
 
@@ -56,43 +53,29 @@ export function parseMac(text: string | undefined): Uint8Array | undefined {
   return bytes.some((b) => b !== 0) ? bytes : undefined;
 }
 
-type SendTo = (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrLen: number) => number;
-
 export class RouterAdvertSocket {
   private readonly sockaddr = Buffer.alloc(28);
 
   private constructor(
-    private readonly libc: Libc,
-    private readonly sendto: SendTo,
+    private readonly libc: IoLibc,
     private fd: number,
   ) {}
 
   static open(): RouterAdvertSocket | Error {
-    const libc = loadLibc();
+    const libc = loadIoLibc();
     if (libc instanceof Error) return libc;
-    const native = loadNativeLibrary();
-    if (native instanceof Error) return native;
-    const fn = native.lib.func(
-      'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t alen)',
-    );
-    const sendto: SendTo = (fd, buf, len, flags, addr, alen) => Number(fn(fd, buf, len, flags, addr, alen));
     const fd = libc.socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
     if (fd < 0) return sysError(libc.errno(), 'socket', 'raw ICMPv6 (needs CAP_NET_RAW)');
     try {
-      const int = (v: number) => {
-        const b = Buffer.alloc(4);
-        b.writeInt32LE(v);
-        return b;
-      };
       check(
         libc,
-        libc.setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, int(255), 4),
+        libc.setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, intBuf(255), 4),
         'setsockopt',
         'IPV6_MULTICAST_HOPS',
       );
       check(
         libc,
-        libc.setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, int(0), 4),
+        libc.setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, intBuf(0), 4),
         'setsockopt',
         'IPV6_MULTICAST_LOOP',
       );
@@ -108,14 +91,14 @@ export class RouterAdvertSocket {
       libc.close(fd);
       return err as SysError;
     }
-    return new RouterAdvertSocket(libc, sendto, fd);
+    return new RouterAdvertSocket(libc, fd);
   }
 
   /** Sends one RA to all nodes (ff02::1) on interface `index`; the error, if any. */
   send(index: number, ra: Buffer): SysError | undefined {
     if (this.fd < 0) return sysError(9, 'sendto', 'socket closed');
     const len = writeSockaddr(this.sockaddr, 6, ALL_NODES, 0, index);
-    const rc = this.sendto(this.fd, ra, ra.length, MSG_DONTWAIT, this.sockaddr, len);
+    const rc = this.libc.sendto(this.fd, ra, ra.length, MSG_DONTWAIT, this.sockaddr, len);
     return rc < 0
       ? sysError(this.libc.errno(), 'sendto', `router advertisement on interface ${index}`)
       : undefined;

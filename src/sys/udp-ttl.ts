@@ -21,6 +21,7 @@ import {
   IPPROTO_IPV6,
   IPV6_UNICAST_HOPS,
   IPV6_V6ONLY,
+  intBuf,
   type Libc,
   loadLibc,
   loadNativeLibrary,
@@ -121,12 +122,6 @@ function requireLibc(): Libc {
   if (libc instanceof Error) throw new Error(`BFD over UDP needs the libc binding: ${libc.message}`);
   return libc;
 }
-
-const intBuf = (v: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(v);
-  return b;
-};
 
 /** Attaches (or replaces) the TTL filter of a UDP socket. */
 export function setTtlFilter(fd: number, family: 4 | 6, filter: TtlFilter): void {

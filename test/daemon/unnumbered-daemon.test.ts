@@ -2,25 +2,14 @@
 // (passive here, so nothing dials), a warning when the listener takes no IPv6 connections, and a
 // reload without them removes the neighbor and stops looking. The kernel's neighbor table and the
 // RA socket are stand-ins; interface `lo` stands for the link.
-import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import type { LinkRoutersLike } from '../../src/daemon/unnumbered.js';
 import { createLogger } from '../../src/log/logger.js';
+import { FakeLinkRouters } from '../helpers/fake-link-routers.js';
 import { freePort } from '../helpers/free-port.js';
 import { waitFor } from '../interop/harness/util.js';
-
-class FakeRouters extends EventEmitter {
-  started = false;
-  start(): void {
-    this.started = true;
-  }
-  async stop(): Promise<void> {
-    this.started = false;
-  }
-}
 
 const daemons: Daemon[] = [];
 afterEach(async () => {
@@ -34,7 +23,7 @@ const config = (port: number, neighbors: string) =>
 
 describe('interface neighbors in the daemon', () => {
   it('run on the address found on their link, and go with a reload that drops them', async () => {
-    const routers = new FakeRouters();
+    const routers = new FakeLinkRouters();
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk, _enc, done) {
@@ -47,7 +36,7 @@ describe('interface neighbors in the daemon', () => {
       config: config(port, 'neighbors:\n  - { interface: lo, peerAsn: 65001, passive: true }\n'),
       log: createLogger('info', { format: 'json', destination }),
       unnumbered: {
-        routers: () => routers as unknown as LinkRoutersLike,
+        routers: () => routers.asRouters,
         advertiser: () => ({ send: () => undefined, close: () => {} }),
       },
     });

@@ -1,39 +1,25 @@
 // The interface-neighbor source on its own: the kernel's routers and the connections that arrive
 // decide which link-local address each interface neighbor runs on; RAs go out on its links.
 // Interface `lo` stands for a link (it exists everywhere; its index is what if_nametoindex says).
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { InterfaceNeighborConfig, NeighborConfig } from '../../src/config/types.js';
-import {
-  type AdvertiserLike,
-  type LinkRoutersLike,
-  UnnumberedNeighbors,
-} from '../../src/daemon/unnumbered.js';
+import { type AdvertiserLike, UnnumberedNeighbors } from '../../src/daemon/unnumbered.js';
 import { decodeNeighbor, MessageType, NeighFlag } from '../../src/fib/netlink/index.js';
 import { createLogger } from '../../src/log/logger.js';
+import { FakeLinkRouters } from '../helpers/fake-link-routers.js';
 
 const LO_INDEX = 1;
 
-class FakeRouters extends EventEmitter {
-  started = false;
-  start(): void {
-    this.started = true;
-  }
-  async stop(): Promise<void> {
-    this.started = false;
-  }
-}
-
 function setup(opts: { advertiser?: () => AdvertiserLike | Error; connected?: (a: string) => boolean } = {}) {
-  const routers = new FakeRouters();
+  const routers = new FakeLinkRouters();
   const sent: { index: number; ra: Buffer }[] = [];
   const applied: NeighborConfig[][] = [];
   const u = new UnnumberedNeighbors({
     log: createLogger('silent'),
     apply: (w) => applied.push(w),
     connected: opts.connected ?? (() => false),
-    routers: () => routers as unknown as LinkRoutersLike,
+    routers: () => routers.asRouters,
     advertiser:
       opts.advertiser ??
       (() => ({ send: (index: number, ra: Buffer) => void sent.push({ index, ra }), close: () => {} })),

@@ -27,7 +27,9 @@ import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
 import { dialError } from './connect-hint.js';
+import { DYNAMIC_LINGER_MS, DynamicLinger } from './dynamic-linger.js';
 import { InitialState, settleTimeoutMs } from './initial-state.js';
+import { InterfaceNeighborSources } from './interface-neighbor-sources.js';
 import { KernelRouteFeed } from './kernel-route-feed.js';
 import type { KubernetesModeView } from './kubernetes-mode.js';
 import { maxPrefixGuard } from './max-prefixes.js';
@@ -46,7 +48,7 @@ import {
   ttlPolicy,
   updateListenerKeys,
 } from './transport.js';
-import type { InterfaceNeighborStatus, UnnumberedNeighbors, UnnumberedOptions } from './unnumbered.js';
+import type { InterfaceNeighborStatus, UnnumberedOptions } from './unnumbered.js';
 
 /** Top-level keys of the decision process: a change decides every prefix again (on reload). */
 const DECISION_KEYS = ['maximumPaths', 'multipathRelax', 'alwaysCompareMed', 'deterministicMed'] as const;
@@ -84,9 +86,6 @@ export interface DaemonOptions {
   readonly dynamicLingerMs?: number;
 }
 
-/** A refused or ended dynamic neighbor stays visible (state, lastError) this long before it goes. */
-const DYNAMIC_LINGER_MS = 60_000;
-
 /** What a reload did, for the log and the API. */
 export interface ReloadResult {
   neighborsAdded: string[];
@@ -108,13 +107,9 @@ export class Daemon {
   /** Peers accepted through a dynamicNeighbors range (not in `neighbors`). */
   private readonly dynamicPeers = new Set<string>();
   /** Neighbors given by interface (BGP unnumbered): made once their link-local address is found. */
-  private unnumbered?: UnnumberedNeighbors;
-  /** unnumbered.ts (and the netlink code it needs) is loaded only once some neighbor is by interface. */
-  private unnumberedLoading?: Promise<void>;
-  private stopping = false;
-  private readonly sourcedInterfaces = new Map<string, InterfaceNeighborConfig[]>();
-  /** Pending checks of dynamic peers whose connection is gone (removeWhenGone). */
-  private readonly dynamicChecks = new Map<string, NodeJS.Timeout>();
+  private readonly interfaceSources: InterfaceNeighborSources;
+  /** Dynamic peers whose connection is gone, removed a while later (dynamic-linger.ts). */
+  private readonly linger: DynamicLinger;
   /** Neighbors of other sources (Kubernetes BGPPeers) by source: wanted, and running (not shadowed). */
   private readonly sourced = new Map<string, { wanted: NeighborConfig[]; running: NeighborConfig[] }>();
   /** The router id when the config has none (Kubernetes: the node's IPv4). */
@@ -146,6 +141,21 @@ export class Daemon {
   constructor(private readonly opts: DaemonOptions) {
     this.current = opts.config;
     this.routerId = routerIdOf(opts.config);
+    this.linger = new DynamicLinger({
+      lingerMs: opts.dynamicLingerMs ?? DYNAMIC_LINGER_MS,
+      decide: (peer) => {
+        if (this.peers.get(peer.address) !== peer || CONNECTED.has(peer.state)) return 'stays';
+        return this.engine.neighbor(peer.address)?.stale ? 'later' : 'goes';
+      },
+      remove: (address) => this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED),
+    });
+    this.interfaceSources = new InterfaceNeighborSources({
+      log: opts.log,
+      apply: (neighbors) => this.setSourcedNeighbors('unnumbered', neighbors),
+      connected: (address) => CONNECTED.has(this.peers.get(address)?.state ?? SessionState.IDLE),
+      listenAddress: () => (this.current.listen ? this.current.listen.address : undefined),
+      ...opts.unnumbered,
+    });
     if (opts.config.stateDir) this.routeState = new RouteStateFile(opts.config.stateDir);
     const log = opts.log;
     this.bfd = new BfdSessions({ log, ...(opts.bfdRunner && { runner: opts.bfdRunner }) });
@@ -230,7 +240,7 @@ export class Daemon {
 
   async start(): Promise<void> {
     for (const n of this.current.neighbors) this.addPeer(n);
-    this.configureUnnumbered();
+    this.interfaceSources.setConfig(this.current.interfaceNeighbors);
     if (this.current.fib.enabled) await this.startKernelRoutes();
     await this.startListener();
     this.announcements.configure(this.current.announce);
@@ -409,7 +419,7 @@ export class Daemon {
       e.running = e.running.filter((n) => !next.neighbors.some((c) => c.address === n.address));
     const updated = this.applyNeighborDiff(diff);
     for (const [source, e] of this.sourced) this.setSourcedNeighbors(source, e.wanted);
-    this.configureUnnumbered();
+    this.interfaceSources.setConfig(next.interfaceNeighbors);
     if (diff.dynamicNeighborsChanged) this.pruneDynamicPeers();
     // A policy that changed is applied in place to every neighbor that names it.
     // So does a decision knob: every prefix is decided again and its followers told.
@@ -502,43 +512,12 @@ export class Daemon {
    * as a whole; the config file's win on the same interface.
    */
   setSourcedInterfaceNeighbors(source: string, wanted: readonly InterfaceNeighborConfig[]): void {
-    this.sourcedInterfaces.set(source, [...wanted]);
-    this.configureUnnumbered();
-  }
-
-  /** The interface neighbors (config file's first), the peer found on each link run as neighbors. */
-  private configureUnnumbered(): void {
-    const byInterface = new Map<string, InterfaceNeighborConfig>();
-    for (const list of [this.current.interfaceNeighbors, ...this.sourcedInterfaces.values()])
-      for (const n of list) if (!byInterface.has(n.interface)) byInterface.set(n.interface, n);
-    const wanted = [...byInterface.values()];
-    if (this.unnumbered) this.unnumbered.configure(wanted);
-    if (this.unnumbered || wanted.length === 0 || this.unnumberedLoading) return;
-    this.unnumberedLoading = import('./unnumbered.js').then(
-      ({ UnnumberedNeighbors }) => {
-        if (this.stopping) return;
-        this.unnumbered = new UnnumberedNeighbors({
-          log: this.opts.log,
-          apply: (neighbors) => this.setSourcedNeighbors('unnumbered', neighbors),
-          connected: (address) => CONNECTED.has(this.peers.get(address)?.state ?? SessionState.IDLE),
-          ...this.opts.unnumbered,
-        });
-        this.configureUnnumbered(); // what is wanted by now
-        const listen = this.current.listen;
-        if (listen && !listen.address.includes(':'))
-          this.opts.log.warn(
-            { event: LogEvent.unnumberedProblem, listen: listen.address },
-            'interface neighbors: the BGP listener takes no IPv6 connections, so peers that dial our link-local address are refused (Herald still dials them); listen on "::" to take them',
-          );
-      },
-      (e: Error) =>
-        this.opts.log.error({ event: LogEvent.unnumberedProblem, err: e.message }, 'interface neighbors'),
-    );
+    this.interfaceSources.set(source, wanted);
   }
 
   /** Each interface neighbor: the peer's address once found, or what is missing (API, CLI). */
   interfaceNeighbors(): InterfaceNeighborStatus[] {
-    return this.unnumbered?.status() ?? [];
+    return this.interfaceSources.status();
   }
 
   /**
@@ -577,8 +556,7 @@ export class Daemon {
     this.peers.delete(address);
     this.neighborConfigs.delete(address);
     this.dynamicPeers.delete(address);
-    clearTimeout(this.dynamicChecks.get(address));
-    this.dynamicChecks.delete(address);
+    this.linger.forget(address);
     this.opts.log.info({ event: LogEvent.neighborRemoved, peer: address }, 'neighbor removed');
     this.neighborsChanged();
   }
@@ -601,34 +579,6 @@ export class Daemon {
     });
   }
 
-  /**
-   * A dynamic neighbor lasts as long as its session, as FRR's do: once its connection is gone
-   * (set up or not) it is removed — after a minute in which `herald neighbors` still shows why
-   * (a refused ASN, say), and after the stale routes a graceful restart keeps are swept or
-   * refreshed, unless it is back by then. Checked again every few seconds while stale routes stay.
-   */
-  private removeWhenGone(peer: Peer): void {
-    const address = peer.address;
-    const check = (): void => {
-      this.dynamicChecks.delete(address);
-      // Back, or a new connection on its way up: it stays.
-      if (this.peers.get(address) !== peer || CONNECTED.has(peer.state)) return;
-      if (this.engine.neighbor(address)?.stale) return void this.scheduleDynamicCheck(address, check, 5000);
-      this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
-    };
-    const ended = () =>
-      this.scheduleDynamicCheck(address, check, this.opts.dynamicLingerMs ?? DYNAMIC_LINGER_MS);
-    peer.on('sessionDown', ended);
-    peer.on('setupFailed', ended);
-  }
-
-  private scheduleDynamicCheck(address: string, check: () => void, ms: number): void {
-    clearTimeout(this.dynamicChecks.get(address));
-    const timer = setTimeout(check, ms);
-    timer.unref();
-    this.dynamicChecks.set(address, timer);
-  }
-
   /** Drops dynamic peers that no range admits any more (or whose allowed ASNs changed). */
   private pruneDynamicPeers(): void {
     for (const address of [...this.dynamicPeers]) {
@@ -645,10 +595,8 @@ export class Daemon {
    */
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
     this.server?.close();
-    this.stopping = true;
-    await this.unnumbered?.stop();
-    for (const timer of this.dynamicChecks.values()) clearTimeout(timer);
-    this.dynamicChecks.clear();
+    await this.interfaceSources.stop();
+    this.linger.stop();
     this.announcements.stop();
     this.initialState.openNow();
     const n = cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message);
@@ -776,7 +724,7 @@ export class Daemon {
       return;
     }
     let peer = this.peers.get(remote);
-    if (!peer && this.unnumbered?.connectionFrom(remote)) peer = this.peers.get(remote);
+    if (!peer && this.interfaceSources.connectionFrom(remote)) peer = this.peers.get(remote);
     if (!peer) {
       const dyn = this.current.dynamicNeighbors.find((d) => inRange(remote, d.range));
       if (dyn && [...this.dynamicPeers].filter((a) => inRange(a, dyn.range)).length >= dyn.limit) {
@@ -800,7 +748,7 @@ export class Daemon {
         );
         peer = this.addPeer(n, dyn.peerAsn, true);
         this.dynamicPeers.add(remote);
-        this.removeWhenGone(peer);
+        this.linger.watch(peer);
         this.opts.log.info(
           { event: LogEvent.dynamicPeerCreated, peer: remote, range: dyn.range },
           'dynamic neighbor accepted',

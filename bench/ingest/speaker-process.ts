@@ -17,6 +17,7 @@ export class SpeakerProcess {
   readonly child: TrackedChild;
   private readonly events: SpeakerEvent[] = [];
   private wake?: () => void;
+  private readonly listeners: ((e: SpeakerEvent) => void)[] = [];
   private exited = false;
 
   /**
@@ -37,8 +38,10 @@ export class SpeakerProcess {
       partial = lines.pop() ?? '';
       for (const l of lines) {
         if (!l.startsWith('{')) continue;
-        const e = JSON.parse(l) as SpeakerEvent & { t: string };
-        this.events.push({ ...e, t: BigInt(e.t) });
+        const raw = JSON.parse(l) as SpeakerEvent & { t: string };
+        const e = { ...raw, t: BigInt(raw.t) };
+        this.events.push(e);
+        for (const listener of this.listeners) listener(e);
       }
       this.wake?.();
     });
@@ -65,17 +68,34 @@ export class SpeakerProcess {
 
   /** Waits for the first `event` (bounded); fails at once on a fatal event or exit. */
   async next(event: string, timeoutMs: number): Promise<SpeakerEvent> {
+    const find = () => this.events.find((e) => e.event === event);
+    await this.until(() => find() !== undefined, timeoutMs, `'${event}'`);
+    return find() as SpeakerEvent;
+  }
+
+  /**
+   * Calls `listener` with every event from now on, as it is read (a bench that follows many
+   * events keeps its own tally instead of scanning the whole list again).
+   */
+  onEvent(listener: (e: SpeakerEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Waits (bounded) until `done()` holds, asking again only when new events have arrived (no
+   * polling: the bench's own CPU stays off the machine the daemons are measured on); fails at once
+   * on a fatal event or exit.
+   */
+  async until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = this.events.find((e) => e.event === event);
-      if (hit) return hit;
+      if (done()) return;
       const bad = this.trouble();
       if (bad)
         throw new Error(`speaker: ${JSON.stringify(bad, (_, v) => (typeof v === 'bigint' ? String(v) : v))}`);
-      if (this.exited)
-        throw new Error(`speaker exited before '${event}': ${this.child.output().slice(-1000)}`);
+      if (this.exited) throw new Error(`speaker exited before ${what}: ${this.child.output().slice(-1000)}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for speaker '${event}'`);
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for speaker ${what}`);
       await new Promise<void>((r) => {
         const timer = setTimeout(r, Math.min(left, 1000));
         this.wake = () => {

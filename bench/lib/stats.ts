@@ -62,3 +62,14 @@ export function spread(xs: ReadonlyArray<number | null | undefined>): {
 /** A number for a table: fixed decimals, '-' when missing. */
 export const fmt = (n: number | null | undefined, d = 2): string =>
   n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(d);
+
+/**
+ * The earliest of each trial's arrivals (`perTrial` consecutive values a trial): how long the relay
+ * or daemon took to get its first copy out, apart from the receivers' own time to take in the rest.
+ */
+export function firstArrivals(latencies: readonly number[], perTrial: number): Distribution {
+  const firsts: number[] = [];
+  for (let i = 0; i + perTrial <= latencies.length; i += perTrial)
+    firsts.push(Math.min(...latencies.slice(i, i + perTrial)));
+  return distribution(firsts);
+}

@@ -137,6 +137,7 @@ function propagation(j: Json, out: Metric[]): void {
     const d = (r.dist ?? {}) as Json;
     push(out, T, String(r.name), 'p50 ms', d.p50, 'lower');
     push(out, T, String(r.name), 'p99 ms', d.p99, 'lower');
+    push(out, T, String(r.name), 'first arrival p50 ms', ((r.firstArrival ?? {}) as Json).p50, 'lower');
   }
 }
 
@@ -147,6 +148,7 @@ function propagationFloor(j: Json, out: Metric[]): void {
     const row = r.kind === 'go' ? 'Go relay' : 'Node relay';
     push(out, T, row, 'p50 ms', d.p50, 'lower');
     push(out, T, row, 'p99 ms', d.p99, 'lower');
+    push(out, T, row, 'first arrival p50 ms', ((r.firstArrival ?? {}) as Json).p50, 'lower');
   }
 }
 

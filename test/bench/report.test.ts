@@ -1,7 +1,7 @@
 // The bench runner's arithmetic and report: percentiles, spread of repeats, the metrics taken
 // from a bench's JSON, and the ratio column of docs/benchmarks.md.
 import { describe, expect, it } from 'vitest';
-import { distribution, median, percentile, spread } from '../../bench/lib/stats.js';
+import { distribution, firstArrivals, median, percentile, spread } from '../../bench/lib/stats.js';
 import { tables } from '../../bench/report/markdown.js';
 import { metricsOf } from '../../bench/report/metrics.js';
 
@@ -14,6 +14,12 @@ describe('bench statistics', () => {
     expect(median([4, 1, 3, 2])).toBe(2);
     expect(percentile([], 50)).toBeUndefined();
     expect(distribution([10, 20])).toEqual({ n: 2, min: 10, p50: 10, p90: 20, p99: 20, max: 20 });
+  });
+
+  it("each trial's first arrival, trials taken as consecutive runs of arrivals", () => {
+    // three trials of three arrivals; a partial fourth trial is left out
+    const d = firstArrivals([0.9, 0.7, 0.8, 2.5, 2.1, 2.2, 0.6, 0.65, 0.61, 0.1], 3);
+    expect(d).toEqual({ n: 3, min: 0.6, p50: 0.7, p90: 2.1, p99: 2.1, max: 2.1 });
   });
 
   it('spread of repeats relative to the median', () => {
@@ -47,7 +53,7 @@ describe('bench report', () => {
       bench: 'propagation-floor',
       receivers: 10,
       rows: [
-        { kind: 'node', dist: { p50: 0.59, p99: 1.2 } },
+        { kind: 'node', dist: { p50: 0.59, p99: 1.2 }, firstArrival: { p50: 0.48 } },
         { kind: 'go', dist: { p50: 0.45, p99: 0.9 } },
       ],
     };
@@ -55,6 +61,7 @@ describe('bench report', () => {
     expect(m.map((x) => `${x.row} ${x.column} ${x.value}`)).toEqual([
       'Node relay p50 ms 0.59',
       'Node relay p99 ms 1.2',
+      'Node relay first arrival p50 ms 0.48',
       'Go relay p50 ms 0.45',
       'Go relay p99 ms 0.9',
     ]);

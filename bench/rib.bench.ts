@@ -1,24 +1,26 @@
 // npm run bench:rib — the routing engine under a full table from two peers, and passing it on:
-// Herald and BIRD 2 in turn, each alone in a fresh pair of network namespaces (the raw speakers
-// and the extra peers in A, the receiver in B), median of N rounds. Per run, one daemon:
+// Herald, BIRD 2, GoBGP and FRR in turn, each alone in a fresh pair of network namespaces (the raw
+// speakers and the extra peers in A, the receiver in B), median of N rounds. Per run, one daemon:
 //
 //  1. load: two iBGP peers (P1 10.0.0.1, P2 10.0.0.3, AS 3856 like the receiver) send the full
-//     table of the MRT capture at once, P2 with one more AS on every AS_PATH (bench/rib/data.ts).
+//     table of the MRT capture at once, P2 with one more AS on every AS_PATH (bench/rib/data.ts),
+//     every NEXT_HOP rewritten to P1's address (FRR selects no path whose next hop it cannot resolve).
 //     Time from the first UPDATE octet until the receiver holds both tables (per-neighbor counts
 //     polled every 20-250 ms); bytes per path = (RSS settled − RSS idle with the sessions up) /
 //     paths held (2 × prefixes).
 //  2. converge: P1 withdraws every prefix (packed withdrawal UPDATEs). Time from the first
 //     withdrawal octet until the receiver holds nothing from P1 and a sample of prefixes has its
 //     best path from P2; the whole Loc-RIB is counted by best-path source at the end of the run.
-//  3. export: four eBGP peers (10.0.0.11-14, AS 65001-65004; small collectors that count distinct
+//  3. export: four eBGP peers (10.0.0.11-14, AS 4200000001-4; small collectors that count distinct
 //     prefixes, bench/rib/collector.ts) connect; the receiver passes them the table by export
 //     policy (Herald: `exportPolicy` accepting `routeType: learned`; BIRD: the harness's export
-//     filter, every BGP route). Time from the first of them Established until each holds every
+//     filter, every BGP route; GoBGP and FRR: their defaults, which pass iBGP-learned routes on to
+//     eBGP peers, FRR with `no bgp ebgp-requires-policy` as the harness writes it). Time from the first of them Established until each holds every
 //     prefix; bytes per route per extra peer = (RSS settled − RSS before they connected) /
 //     prefixes / 4.
 //
-// Env: BENCH_RECEIVERS=herald,bird (order and subset), BENCH_ROUNDS=2 (Herald takes ~4 min a
-// round), BENCH_TIMEOUT_S=300 (per phase), BENCH_RUN_LIMIT_S=900 (whole run),
+// Env: BENCH_RECEIVERS=herald,bird,gobgp,frr (order and subset), BENCH_ROUNDS=2 (a round of all
+// four takes ~12 min, GoBGP's the longest), BENCH_TIMEOUT_S=300 (per phase), BENCH_RUN_LIMIT_S=3600 (whole run),
 // BENCH_EXTRA_HOLD_S=900 (hold time of the extra peers' sessions: at 90 s Herald's expired while it
 // built their Adj-RIBs-Out), BENCH_SAMPLE=50 (prefixes checked for their best path),
 // BENCH_HERALD_PROF=1 (V8 CPU profile of Herald, top functions per phase; profiled times are not
@@ -50,14 +52,15 @@ import { startCollector, startSender } from './lib/speakers.js';
 import { prependOneAs, samplePrefixes, withdrawAll } from './rib/data.js';
 import { type NeighborCount, type RibProbe, ribProbe } from './rib/probe.js';
 
-type Kind = 'herald' | 'bird';
-const KINDS: Kind[] = (process.env.BENCH_RECEIVERS ?? 'herald,bird')
+const RIB_KINDS = ['herald', 'bird', 'gobgp', 'frr'] as const;
+type Kind = (typeof RIB_KINDS)[number];
+const KINDS: Kind[] = (process.env.BENCH_RECEIVERS ?? RIB_KINDS.join(','))
   .split(',')
   .map((k) => k.trim())
-  .filter((k): k is Kind => k === 'herald' || k === 'bird');
+  .filter((k): k is Kind => (RIB_KINDS as readonly string[]).includes(k));
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000;
-const RUN_LIMIT_MS = Number(process.env.BENCH_RUN_LIMIT_S ?? 900) * 1000;
+const RUN_LIMIT_MS = Number(process.env.BENCH_RUN_LIMIT_S ?? 3600) * 1000;
 const EXTRA_HOLD_TIME = Number(process.env.BENCH_EXTRA_HOLD_S ?? 900);
 const SAMPLE = Math.max(1, Number(process.env.BENCH_SAMPLE ?? 50));
 const PROFILE = process.env.BENCH_HERALD_PROF === '1';
@@ -71,7 +74,10 @@ const SETTLE_MS = 2000;
 
 const P2 = '10.0.0.3';
 const EXTRA = ['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14'];
-const EXTRA_ASN = 65001;
+/** 4-octet private ASes that no path of the capture holds: no daemon's sender-side AS_PATH loop check (GoBGP's) holds a route back. */
+const EXTRA_ASN = 4_200_000_001;
+/** Every NEXT_HOP of the capture becomes P1's address, which every daemon resolves (FRR selects no path whose next hop it cannot). */
+const NEXT_HOP = '10.0.0.1';
 
 const MB = 1024 * 1024;
 const hr = (): bigint => process.hrtime.bigint();
@@ -325,8 +331,14 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
     try {
       for (const c of extra) full.push(await c.next('full', TIMEOUT_MS));
     } catch (e) {
-      const held = extra.map((c) => c.latest('progress')?.held ?? 0).join(', ');
-      throw new Error(`export: ${(e as Error).message} (extra peers hold ${held})`);
+      const now = hr();
+      const held = extra
+        .map((c) => {
+          const p = c.latest('progress');
+          return `${p?.held ?? 0}${p ? ` (last change ${seconds(p.t, now).toFixed(0)} s before)` : ''}`;
+        })
+        .join(', ');
+      throw new Error(`export: ${(e as Error).message} (extra peers hold ${held} of ${expected})`);
     }
     const exportEnd = latest(full.map((e) => e.t));
     result.exported = {
@@ -500,34 +512,50 @@ function report(inputs: Inputs, results: RunResult[]): number {
       );
   }
   const herald = all.find((s) => s.kind === 'herald' && s.ok.length > 0);
-  const bird = all.find((s) => s.kind === 'bird' && s.ok.length > 0);
+  const other = (kind: Kind) => all.find((s) => s.kind === kind && s.ok.length > 0);
+  const bird = other('bird');
+  const gobgp = other('gobgp');
+  /** The other daemon's time ÷ Herald's, and Herald's bytes ÷ the other's: above 1× on time, below on bytes, Herald is ahead. */
+  const versus = (o: Summary | undefined) => ({
+    load: ratio(o?.load, herald?.load),
+    converge: ratio(o?.converge, herald?.converge),
+    exported: ratio(o?.exported, herald?.exported),
+    bytesPerPath: ratio(herald?.bytesPerPath, o?.bytesPerPath),
+    bytesPerExtra: ratio(herald?.bytesPerExtra, o?.bytesPerExtra),
+  });
+  const vs = Object.fromEntries(
+    all.filter((o) => o.kind !== 'herald' && o.ok.length > 0).map((o) => [o.kind, versus(o)]),
+  );
+  const vsBird = versus(bird);
+  const vsGobgp = versus(gobgp);
+  const ahead = (v: ReturnType<typeof versus>): boolean | null =>
+    [v.load, v.converge, v.exported].some((x) => x === undefined) || v.bytesPerPath === undefined
+      ? null
+      : [v.load, v.converge, v.exported].every((x) => (x as number) > 1) && (v.bytesPerPath as number) < 1;
   const targets: Record<string, boolean | null> = {
     convergeFasterThanBird:
       herald?.converge !== undefined && bird?.converge !== undefined ? herald.converge < bird.converge : null,
     atMost100BytesPerPath: herald?.bytesPerPath !== undefined ? herald.bytesPerPath <= 100 : null,
     atMost32BytesPerRoutePerExtraPeer:
       herald?.bytesPerExtra !== undefined ? herald.bytesPerExtra <= 32 : null,
-  };
-  const vsBird = {
-    load: ratio(bird?.load, herald?.load),
-    converge: ratio(bird?.converge, herald?.converge),
-    exported: ratio(bird?.exported, herald?.exported),
-    bytesPerPath: ratio(herald?.bytesPerPath, bird?.bytesPerPath),
-    bytesPerExtra: ratio(herald?.bytesPerExtra, bird?.bytesPerExtra),
+    // Issue 23: ahead of GoBGP on every row (load, converge, export, memory per path).
+    aheadOfGobgp: herald && gobgp ? ahead(vsGobgp) : null,
   };
   if (herald) {
     const mark = (v: boolean | null): string => (v === null ? 'n/a' : v ? 'met' : 'MISSED');
     const x = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(2)}×`);
     console.log('');
-    console.log(
-      `BIRD time / Herald time: load ${x(vsBird.load)}, converge ${x(vsBird.converge)}, export ${x(vsBird.exported)}; ` +
-        `Herald bytes / BIRD bytes: per path ${x(vsBird.bytesPerPath)}, per route per extra peer ${x(vsBird.bytesPerExtra)}`,
-    );
+    for (const [kind, v] of Object.entries(vs))
+      console.log(
+        `${RECEIVER_NAMES[kind as Kind]} time / Herald time: load ${x(v.load)}, converge ${x(v.converge)}, export ${x(v.exported)}; ` +
+          `Herald bytes / ${RECEIVER_NAMES[kind as Kind]} bytes: per path ${x(v.bytesPerPath)}, per route per extra peer ${x(v.bytesPerExtra)}`,
+      );
     console.log(
       `Targets: converge faster than BIRD: ${mark(targets.convergeFasterThanBird)} ` +
         `(${f(herald.converge)} s vs ${f(bird?.converge)} s); ≤ 100 B/path: ${mark(targets.atMost100BytesPerPath)} ` +
         `(${f(herald.bytesPerPath, 0)}); extra peer's Adj-RIB-Out ≤ 32 B/route: ` +
-        `${mark(targets.atMost32BytesPerRoutePerExtraPeer)} (${f(herald.bytesPerExtra, 0)})`,
+        `${mark(targets.atMost32BytesPerRoutePerExtraPeer)} (${f(herald.bytesPerExtra, 0)}); ahead of GoBGP on load, ` +
+        `converge, export and bytes per path: ${mark(targets.aheadOfGobgp)}`,
     );
   }
   console.log(
@@ -555,6 +583,8 @@ function report(inputs: Inputs, results: RunResult[]): number {
         ]),
       ),
       vsBird,
+      vsGobgp,
+      vs,
       targets,
     }),
   );
@@ -586,7 +616,7 @@ function printProfile(profileDir: string, r: RunResult): void {
 }
 
 async function main(): Promise<number> {
-  const why = interopUnavailable(KINDS.includes('bird') ? ['bird'] : []);
+  const why = interopUnavailable(KINDS.filter((k): k is Exclude<Kind, 'herald'> => k !== 'herald'));
   if (why) {
     console.error(`bench:rib needs the interop environment: ${why}`);
     return 1;
@@ -596,7 +626,7 @@ async function main(): Promise<number> {
     process.exit(1); // the harness's exit hook kills what runs in the namespaces and deletes them
   }, RUN_LIMIT_MS);
   limit.unref();
-  const stream = loadUpdates(FULL_TABLE_MRT);
+  const stream = loadUpdates(FULL_TABLE_MRT, { nextHop: NEXT_HOP });
   const work = mkdtempSync(join(tmpdir(), 'herald-bench-rib-'));
   try {
     const longer = prependOneAs(stream);

@@ -137,10 +137,10 @@ const BENCHES: BenchDef[] = [
     name: 'rib',
     prefix: 'BENCH_RIB_',
     compiled: true,
-    env: { BENCH_ROUNDS: '1' },
+    env: { BENCH_ROUNDS: '1', BENCH_RECEIVERS: 'herald,bird,gobgp,frr' },
     quick: {},
-    timeoutS: 1200,
-    what: 'two full tables, withdrawal, 4 extra peers (Herald, BIRD)',
+    timeoutS: 3600,
+    what: 'two full tables, withdrawal, 4 extra peers (Herald, BIRD, GoBGP, FRR)',
   },
   {
     name: 'api-routes',

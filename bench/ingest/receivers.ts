@@ -65,6 +65,8 @@ export interface Receiver {
   routesFromAll?(): Promise<number>;
   /** A second, independent count after the run (e.g. the whole table), as a line of text. */
   crossCheck(): Promise<string>;
+  /** GoBGP: `gobgp` with these arguments; FRR: vtysh with these commands (bgpd); stdout. */
+  cli?(args: string[]): Promise<string>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -292,6 +294,7 @@ async function startGobgpReceiver(t: LinkTopology, opts: ReceiverOptions): Promi
       const acc = (n?.afi_safis ?? []).reduce((s, a) => s + (a.state?.accepted ?? 0), 0);
       return `global rib summary: ${summary.trim().replace(/\s+/g, ' ')}; neighbor accepted ${acc}`;
     },
+    cli: (args) => gobgp.cli(args),
     logs: () => gobgp.logs(),
     stop: () => gobgp.stop(),
   };
@@ -327,6 +330,7 @@ async function startFrrReceiver(t: LinkTopology, opts: ReceiverOptions): Promise
         .join(', ');
       return `summary pfxRcd ${s.ipv4Unicast?.peers?.[t.a.ipv4]?.pfxRcd}; prefix-counts table walk: ${walk}`;
     },
+    cli: (commands) => frr.cli(commands),
     logs: () => frr.logs(),
     stop: () => frr.stop(),
   };

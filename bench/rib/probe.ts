@@ -4,9 +4,13 @@
 //           (which path is best), GET /api/v1/routes?table=loc&format=ndjson (the whole Loc-RIB)
 //   BIRD    birdc show protocols all ("BGP state", "Routes: N imported"), show route P primary,
 //           show route primary protocol X count
+//   GoBGP   gobgp -j neighbor (session_state, afi_safis received), gobgp -j global rib -a ipv4 P
+//           (the path marked best), gobgp -j global rib -a ipv4 summary (destinations)
+//   FRR     show bgp summary json (state, pfxRcd), show bgp ipv4 unicast P
+//           json (bestpath.overall), … neighbors X prefix-counts json ("PfxCt Best Selected")
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { addressTag, type LinkTopology, run } from '../../test/interop/harness/index.js';
+import { addressTag, gobgpSessionState, type LinkTopology, run } from '../../test/interop/harness/index.js';
 import { type Receiver, unixGet } from '../ingest/receivers.js';
 
 export interface NeighborCount {
@@ -117,6 +121,8 @@ function birdProbe(rx: Receiver, neighbors: string[]): RibProbe {
   const addressOf = new Map([...protoOf].map(([a, p]) => [p, a]));
   const birdc = async (args: string[]): Promise<string> =>
     (await run('birdc', ['-s', ctl, ...args], { timeoutMs: 120_000 })).stdout;
+  const networks = async (): Promise<number> =>
+    Number(/for (\d+) networks/.exec(await birdc(['show', 'route', 'count']))?.[1] ?? 0);
   return {
     how: 'birdc show protocols all → "Routes: N imported"; show route P primary for the sample',
     async neighbors() {
@@ -150,15 +156,135 @@ function birdProbe(rx: Receiver, neighbors: string[]): RibProbe {
         const n = Number(m?.[1] ?? 0);
         if (n > 0) bestBy[address] = n;
       }
-      const all = await birdc(['show', 'route', 'count']);
-      const networks = Number(/for (\d+) networks/.exec(all)?.[1] ?? 0);
-      return { prefixes: networks, bestBy };
+      return { prefixes: await networks(), bestBy };
     },
+  };
+}
+
+interface GobgpNeighborRow {
+  conf?: { neighbor_address?: string };
+  state?: { session_state?: number | string; neighbor_address?: string };
+  afi_safis?: Array<{ state?: { received?: number } }>;
+}
+
+interface GobgpRibPath {
+  best?: boolean;
+  'neighbor-ip'?: string;
+}
+
+/** The receiver's own CLI (GoBGP, FRR), which receivers.ts exposes for these two. */
+function cliOf(rx: Receiver): (args: string[]) => Promise<string> {
+  const cli = rx.cli;
+  if (!cli) throw new Error(`bench:rib: ${rx.kind} has no CLI`);
+  return (args) => cli.call(rx, args);
+}
+
+function gobgpProbe(rx: Receiver): RibProbe {
+  const gobgp = cliOf(rx);
+  const destinations = async (): Promise<number> =>
+    (
+      JSON.parse(await gobgp(['-j', 'global', 'rib', '-a', 'ipv4', 'summary'])) as {
+        num_destination?: number;
+      }
+    ).num_destination ?? 0;
+  const counts = async (): Promise<Map<string, NeighborCount>> => {
+    const rows = JSON.parse(await gobgp(['-j', 'neighbor'])) as GobgpNeighborRow[];
+    return new Map(
+      rows.map((n) => [
+        n.conf?.neighbor_address ?? n.state?.neighbor_address ?? '',
+        {
+          established: gobgpSessionState(n.state?.session_state) === 'established',
+          routes: (n.afi_safis ?? []).reduce((s, a) => s + (a.state?.received ?? 0), 0),
+        },
+      ]),
+    );
+  };
+  return {
+    how:
+      'gobgp -j neighbor → afi_safis received; gobgp -j global rib -a ipv4 P (best) for the sample; ' +
+      'Loc-RIB: destinations from the rib summary, best from the one neighbor still holding paths',
+    neighbors: counts,
+    async bestFrom(prefixes) {
+      const out: Array<string | undefined> = [];
+      for (const p of prefixes) {
+        const rib = JSON.parse((await gobgp(['-j', 'global', 'rib', '-a', 'ipv4', p])) || '{}') as Record<
+          string,
+          GobgpRibPath[]
+        >;
+        out.push(rib[p]?.find((x) => x.best)?.['neighbor-ip']);
+      }
+      return out;
+    },
+    async locRib() {
+      // `gobgp -j global rib` of two full tables is ~0.5 GB of JSON: the destinations are counted
+      // by the summary, and the best paths are a neighbor's when no other one holds any path.
+      const prefixes = await destinations();
+      const holding = [...(await counts())].filter(([, c]) => c.routes > 0);
+      const bestBy: Record<string, number> = {};
+      if (holding.length === 1) bestBy[holding[0][0]] = prefixes;
+      else for (const [address] of holding) bestBy[address] = Number.NaN; // not told apart this way
+      return { prefixes, bestBy };
+    },
+  };
+}
+
+interface FrrSummaryJson {
+  ipv4Unicast?: { peers?: Record<string, { state?: string; pfxRcd?: number }> };
+}
+
+interface FrrPrefixJson {
+  paths?: Array<{ bestpath?: { overall?: boolean }; peer?: { peerId?: string } }>;
+}
+
+function frrProbe(rx: Receiver): RibProbe {
+  const vtysh = cliOf(rx);
+  const summary = async (): Promise<FrrSummaryJson> =>
+    JSON.parse(await vtysh(['show bgp summary json'])) as FrrSummaryJson;
+  // Each prefix has one best path, from one neighbor: the Loc-RIB's prefixes are the sum (the
+  // summary's ribCount counts the table's nodes, 1,053,772 here after P1's withdrawal).
+  const bestSelected = async (): Promise<LocRibCount> => {
+    const bestBy: Record<string, number> = {};
+    let prefixes = 0;
+    for (const address of Object.keys((await summary()).ipv4Unicast?.peers ?? {})) {
+      const pc = JSON.parse(
+        await vtysh([`show bgp ipv4 unicast neighbors ${address} prefix-counts json`]),
+      ) as {
+        ribTableWalkCounters?: Record<string, number>;
+      };
+      const n = pc.ribTableWalkCounters?.['PfxCt Best Selected'] ?? 0;
+      prefixes += n;
+      if (n > 0) bestBy[address] = n;
+    }
+    return { prefixes, bestBy };
+  };
+  return {
+    how:
+      'show bgp summary json → pfxRcd; show bgp ipv4 unicast P json (bestpath) for the ' +
+      'sample; Loc-RIB: each neighbor\'s prefix-counts "PfxCt Best Selected"',
+    async neighbors() {
+      const peers = (await summary()).ipv4Unicast?.peers ?? {};
+      return new Map(
+        Object.entries(peers).map(([address, p]) => [
+          address,
+          { established: p.state === 'Established', routes: p.pfxRcd ?? 0 },
+        ]),
+      );
+    },
+    async bestFrom(prefixes) {
+      const out: Array<string | undefined> = [];
+      for (const p of prefixes) {
+        const r = JSON.parse((await vtysh([`show bgp ipv4 unicast ${p} json`])) || '{}') as FrrPrefixJson;
+        out.push(r.paths?.find((x) => x.bestpath?.overall)?.peer?.peerId);
+      }
+      return out;
+    },
+    locRib: bestSelected,
   };
 }
 
 export function ribProbe(t: LinkTopology, rx: Receiver, neighbors: string[]): RibProbe {
   if (rx.kind === 'herald') return heraldProbe(t, rx);
   if (rx.kind === 'bird') return birdProbe(rx, neighbors);
-  throw new Error(`bench:rib has no probe for ${rx.kind}`);
+  if (rx.kind === 'gobgp') return gobgpProbe(rx);
+  return frrProbe(rx);
 }

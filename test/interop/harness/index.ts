@@ -10,7 +10,7 @@ export { addLan, kernelNextHops, type Lan, type LanOptions } from './lan.js';
 export * from './netns.js';
 export { BirdPeer, parseBirdRoutes, startBird } from './peers/bird.js';
 export { type BfdPeerConfig, FrrPeer, type FrrPeerOptions, startFrr } from './peers/frr.js';
-export { GobgpPeer, parseGobgpRib, startGobgp } from './peers/gobgp.js';
+export { GobgpPeer, gobgpSessionState, parseGobgpRib, startGobgp } from './peers/gobgp.js';
 export * from './peers/peer.js';
 export { delay, Fatal, pidAlive, type RunOptions, type RunResult, run, waitFor } from './util.js';
 

@@ -140,6 +140,12 @@ function gobgpExtCommunity(e: { type: number; subtype: number; value?: string })
   return `${e.type}:${e.subtype}:${value}`;
 }
 
+/** A neighbor's `state.session_state` in `gobgp -j neighbor` (a number or a name) as a session state. */
+export function gobgpSessionState(s: number | string | undefined): SessionState {
+  if (typeof s === 'number') return GOBGP_STATES[s] ?? 'idle';
+  return normalizeState(String(s ?? 'idle'));
+}
+
 const isLocalPath = (p: GobgpPath): boolean => !p['neighbor-ip'] || p['neighbor-ip'] === '<nil>';
 
 /** One path of `gobgp -j global rib` in the normalised form. */
@@ -290,9 +296,7 @@ export class GobgpPeer implements RunningPeer {
     const n = JSON.parse(await this.cli(['-j', 'neighbor', neighbor])) as {
       state?: { session_state?: number | string };
     };
-    const s = n.state?.session_state;
-    if (typeof s === 'number') return GOBGP_STATES[s] ?? 'idle';
-    return normalizeState(String(s ?? 'idle'));
+    return gobgpSessionState(n.state?.session_state);
   }
 
   async sessionUptimeSeconds(neighbor: string): Promise<number> {

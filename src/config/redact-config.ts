@@ -12,6 +12,7 @@ export function redactConfig(config: HeraldConfig): HeraldConfig {
   return {
     ...config,
     api: config.api !== false && config.api.token ? { ...config.api, token: REDACTED } : config.api,
+    dynamicNeighbors: config.dynamicNeighbors.map(redactPassword),
     interfaceNeighbors: redactBfd(config.interfaceNeighbors.map(redactPassword), []).neighbors,
     ...redactBfd(config.neighbors.map(redactPassword), config.bfdProfiles),
   };

@@ -179,6 +179,11 @@ export const DynamicNeighborSchema = Type.Object(
           "At most this many neighbors from the range at once (FRR's `bgp listen limit`); more connections are refused",
       }),
     ),
+    password: Opt(
+      Text('TCP MD5 key (RFC 2385) for every peer in the range; prefer passwordFile or passwordEnv'),
+    ),
+    passwordFile: Opt(Text('File holding the TCP MD5 key of the range')),
+    passwordEnv: Opt(Text('Environment variable holding the TCP MD5 key of the range')),
   },
   Closed,
 );

@@ -1,5 +1,6 @@
 // Secrets in the config (TCP MD5 keys, the API token, BFD keys): given inline, in a file or in an
 // environment variable, at most one of the three. Problems are named by path; values never are.
+import { md5KeyProblem } from '../sys/libc.js';
 import { readTextBounded, SECRET_MAX_BYTES } from './read-bounded.js';
 
 /** The value of secret `name` of object `o` at `path`: `name`, `${name}File` or `${name}Env`. */
@@ -29,4 +30,12 @@ export function secret(
     return v || undefined;
   }
   return inline;
+}
+
+/** A TCP MD5 key (`password`, `passwordFile` or `passwordEnv`), checked against what Linux takes. */
+export function md5Key(problems: string[], path: string, o: Record<string, unknown>): string | undefined {
+  const key = secret(problems, path, 'password', o);
+  const problem = key ? md5KeyProblem(key) : undefined;
+  if (problem) problems.push(`${path}.password: ${problem}`);
+  return key;
 }

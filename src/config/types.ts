@@ -52,6 +52,8 @@ export interface DynamicNeighborConfig {
   routeReflectorClient: boolean;
   /** Neighbors from the range at once. */
   limit: number;
+  /** The TCP MD5 key of every peer in the range (never logged). */
+  password?: string;
 }
 
 export type HealthCheckConfig = WithDefaults<

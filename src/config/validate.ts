@@ -21,7 +21,7 @@ import {
   type RawNeighbor,
 } from './schema.js';
 import { describeSchemaErrors } from './schema-errors.js';
-import { secret } from './secrets.js';
+import { md5Key, secret } from './secrets.js';
 import { sessionAsn } from './session-asn.js';
 import type {
   AnnouncementConfig,
@@ -130,7 +130,7 @@ function neighbor(
     keepalive,
     families: [...new Set(families)] as FamilyName[],
     gracefulRestart: n.gracefulRestart as NeighborConfig['gracefulRestart'],
-    password: secret(problems, path, 'password', n),
+    password: md5Key(problems, path, n),
     bfd: neighborBfd(problems, n.bfd, n, profiles, path),
   };
 }
@@ -250,11 +250,12 @@ export function validateConfig(doc: unknown): HeraldConfig {
     deterministicMed: o.deterministicMed,
     neighbors: addressed.map(({ n, path }) => neighbor(problems, n, path, profiles)),
     interfaceNeighbors: unnumbered.map(({ n, path }) => interfaceNeighbor(problems, n, path, profiles)),
-    dynamicNeighbors: o.dynamicNeighbors.map((d) => ({
+    dynamicNeighbors: o.dynamicNeighbors.map((d, i) => ({
       range: formatPrefix(parsePrefix(d.range)),
       peerAsn: Array.isArray(d.peerAsn) ? d.peerAsn : [d.peerAsn],
       routeReflectorClient: d.routeReflectorClient === true,
       limit: d.limit as number, // the schema fills its default
+      password: md5Key(problems, `dynamicNeighbors[${i}]`, d),
     })),
     announce: o.announce.map((a, i) => announcement(problems, a as FilledAnnouncement, `announce[${i}]`)),
     kubernetes: o.kubernetes as HeraldConfig['kubernetes'],

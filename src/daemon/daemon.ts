@@ -356,12 +356,13 @@ export class Daemon {
     const { log } = this.opts;
     const config = this.current;
     if (!config.listen) return;
-    const server = await listen(config, (socket) => this.onConnection(socket));
+    const needs = this.listenerNeedsNow(config.listen.address);
+    const server = await listen(config, needs, (socket) => this.onConnection(socket));
     server.on('error', (e) =>
       log.error({ event: LogEvent.listenerError, err: e.message }, 'BGP listener error'),
     );
     this.server = server;
-    this.listenerOpenedWith = listenerNeeds(config.neighbors);
+    this.listenerOpenedWith = needs;
     log.info(
       { event: LogEvent.listening, address: config.listen.address, port: config.listen.port },
       'accepting BGP connections',
@@ -504,6 +505,7 @@ export class Daemon {
     const diff = diffNeighbors(entry.running, running);
     this.sourced.set(source, { wanted: [...wanted], running });
     this.applyNeighborDiff(diff);
+    this.refreshListenerKeys();
     return diff;
   }
 
@@ -533,18 +535,47 @@ export class Daemon {
 
   /** Re-opens the listener when its address or TTL needs changed; otherwise updates its MD5 keys. */
   private async refreshListener(listenChanged: boolean): Promise<boolean> {
-    const needs = listenerNeeds(this.current.neighbors);
     const server = this.server;
-    if (!listenChanged && (!server || needs.gtsm === this.listenerOpenedWith?.gtsm)) {
-      if (server && this.listenerOpenedWith)
-        updateListenerKeys(server, this.listenerOpenedWith.md5, needs.md5);
-      this.listenerOpenedWith = needs;
+    const opened = this.listenerOpenedWith;
+    if (!listenChanged && (!server || !opened || this.listenerNeedsNow().gtsm === opened.gtsm)) {
+      this.refreshListenerKeys();
       return false;
     }
     server?.close();
     this.server = undefined;
     await this.startListener();
     return true;
+  }
+
+  /**
+   * Brings the listener's MD5 keys in step with the neighbors (the config file's and other
+   * sources') and the dynamic ranges; a GTSM change waits for the next reload's refreshListener.
+   */
+  private refreshListenerKeys(): void {
+    const { server, listenerOpenedWith: opened } = this;
+    if (!server || !opened) return;
+    const needs = this.listenerNeedsNow();
+    try {
+      updateListenerKeys(server, opened.md5, needs.md5);
+      this.listenerOpenedWith = { md5: needs.md5, gtsm: opened.gtsm };
+    } catch (e) {
+      this.opts.log.error(
+        { event: LogEvent.listenerError, err: (e as Error).message },
+        'cannot set the TCP MD5 keys of the BGP listener',
+      );
+    }
+  }
+
+  /** What the listener needs for every neighbor that may connect to it now. */
+  private listenerNeedsNow(
+    listenAddress = this.current.listen ? this.current.listen.address : '::',
+  ): ListenerNeeds {
+    const sourced = [...this.sourced.values()].flatMap((e) => e.running);
+    return listenerNeeds(
+      listenAddress,
+      [...this.current.neighbors, ...sourced],
+      this.current.dynamicNeighbors,
+    );
   }
 
   private removePeer(address: string, subcode: number): void {
@@ -743,6 +774,7 @@ export class Daemon {
             peerAsn: dyn.peerAsn[0],
             passive: true,
             routeReflectorClient: dyn.routeReflectorClient,
+            ...(dyn.password ? { password: dyn.password } : {}),
           },
           'dynamicNeighbors',
         );

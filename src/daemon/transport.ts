@@ -1,7 +1,7 @@
 // The TCP side of a neighbor: the socket options its config asks for, in effect from the first
 // SYN (socket-options.ts), for dialling and for connections we accept.
 import type net from 'node:net';
-import type { HeraldConfig, NeighborConfig } from '../config/types.js';
+import type { DynamicNeighborConfig, HeraldConfig, NeighborConfig } from '../config/types.js';
 import {
   connectTcp,
   listenTcp,
@@ -60,17 +60,21 @@ export function dialNeighbor(n: NeighborConfig, localAsn: number, signal?: Abort
 }
 
 /**
- * The BGP listener, with the MD5 keys of every configured neighbor and, when any neighbor uses
- * GTSM, TTL 255 on what it sends (a GTSM peer drops our SYN-ACK otherwise).
+ * The BGP listener, opened with `needs` (listenerNeeds): the MD5 keys of the neighbors and ranges
+ * that may connect and, when any neighbor uses GTSM, TTL 255 on what it sends (a GTSM peer drops
+ * our SYN-ACK otherwise).
  */
-export function listen(config: HeraldConfig, onConnection: (s: net.Socket) => void): Promise<net.Server> {
+export function listen(
+  config: HeraldConfig,
+  needs: ListenerNeeds,
+  onConnection: (s: net.Socket) => void,
+): Promise<net.Server> {
   if (!config.listen) throw new Error('listener disabled');
-  const { md5, gtsm } = listenerNeeds(config.neighbors);
   return listenTcp({
     host: config.listen.address,
     port: config.listen.port,
-    md5Peers: [...md5].map(([address, key]) => ({ address, key })),
-    ttl: gtsm ? GTSM_TTL : undefined,
+    md5Peers: [...needs.md5].map(([peer, key]) => ({ ...md5Target(peer), key })),
+    ttl: needs.gtsm ? GTSM_TTL : undefined,
   }).then((server) => {
     server.on('connection', onConnection);
     return server;
@@ -84,17 +88,30 @@ export function applyToAccepted(socket: net.Socket, n: NeighborConfig, localAsn:
   if (minTtl !== undefined) setSocketMinTtl(socket, minTtl);
 }
 
-/** What the listener must be opened with for a set of neighbors: MD5 keys by address, GTSM TTL. */
+/**
+ * What the listener must be opened with: MD5 keys by neighbor address or dynamic range
+ * ("address/length"; the kernel picks the longest match, so a neighbor's own key wins), GTSM TTL.
+ */
 export interface ListenerNeeds {
   readonly md5: ReadonlyMap<string, string>;
   readonly gtsm: boolean;
 }
 
-export function listenerNeeds(neighbors: readonly NeighborConfig[]): ListenerNeeds {
+/**
+ * The needs of a listener on `listenAddress` for `neighbors` and `ranges`. An IPv4 listener takes
+ * no IPv6 key (no IPv6 peer can reach it; the kernel would refuse the key).
+ */
+export function listenerNeeds(
+  listenAddress: string,
+  neighbors: readonly NeighborConfig[],
+  ranges: readonly DynamicNeighborConfig[] = [],
+): ListenerNeeds {
   const md5 = new Map<string, string>();
+  const reachable = (address: string) => listenAddress.includes(':') || !address.includes(':');
+  for (const d of ranges) if (d.password && reachable(d.range)) md5.set(d.range, d.password);
   for (const n of neighbors) {
     const key = neighborKey(n);
-    if (key) md5.set(n.address, key);
+    if (key && reachable(n.address)) md5.set(n.address, key);
   }
   return { md5, gtsm: neighbors.some((n) => n.ttlSecurity !== undefined) };
 }
@@ -105,6 +122,17 @@ export function updateListenerKeys(
   before: ReadonlyMap<string, string>,
   after: ReadonlyMap<string, string>,
 ): void {
-  for (const [address, key] of after) if (before.get(address) !== key) setPeerMd5(server, address, key);
-  for (const address of before.keys()) if (!after.has(address)) setPeerMd5(server, address, undefined);
+  for (const [peer, key] of after) if (before.get(peer) !== key) setKey(server, peer, key);
+  for (const peer of before.keys()) if (!after.has(peer)) setKey(server, peer, undefined);
+}
+
+function setKey(server: net.Server, peer: string, key: string | undefined): void {
+  const { address, prefixLength } = md5Target(peer);
+  setPeerMd5(server, address, key, prefixLength);
+}
+
+/** A key's target: a neighbor's address or a range's. */
+function md5Target(peer: string): { address: string; prefixLength?: number } {
+  const [address, length] = peer.split('/');
+  return { address, prefixLength: length === undefined ? undefined : Number(length) };
 }

@@ -5,6 +5,7 @@
 // of the pools it serves, a peer's BFD profile exists and its password secret is a basic-auth
 // Secret holding `password`. FRRConfigurations (FRR-K8s mode) are read here too and merged later
 // (frrk8s/merge.ts). Pure; the order of the input does not matter.
+import { md5KeyProblem } from '../sys/libc.js';
 import { type CommunityValue, parseCommunityValue } from './community.js';
 import type { EndpointSlice, Node, Secret, Service } from './core-types.js';
 import { FRR_CONFIGURATION, readFrrConfiguration } from './frrk8s/read-frr-configuration.js';
@@ -273,6 +274,8 @@ export function secretPassword(
     };
   if (secret.data.password === undefined)
     return { ok: false, reason: `Secret ${ns}/${name} has no "password"` };
+  const problem = md5KeyProblem(secret.data.password);
+  if (problem) return { ok: false, reason: `Secret ${ns}/${name}: ${problem}` };
   return { ok: true, value: secret.data.password };
 }
 

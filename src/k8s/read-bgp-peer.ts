@@ -3,6 +3,7 @@
 // peerAddress and interface; hold time 0 or ≥ 3 s, keepalive not above it (one given → the other
 // derived: holdTime = 3 × keepaliveTime); connectTime whole seconds 1..65535; not both password
 // and passwordSecret. Throws ResourceError. Pure.
+import { md5KeyProblem } from '../sys/libc.js';
 import { parseDuration } from './duration.js';
 import { Fields } from './fields.js';
 import { parseIp } from './ip-ranges.js';
@@ -84,6 +85,8 @@ export function readBgpPeer(raw: unknown): BgpPeer {
   }
   const routerID = routerIdField(spec, 'routerID');
   const password = spec.string('password') || undefined;
+  const keyProblem = password === undefined ? undefined : md5KeyProblem(password);
+  if (keyProblem) spec.fail('password', keyProblem);
   const secret = spec.object('passwordSecret');
   const secretName = secret.string('name') || undefined;
   if (password !== undefined && secretName !== undefined) {

@@ -34,6 +34,7 @@ import {
   intBuf,
   type Libc,
   loadLibc,
+  md5KeyProblem,
   type ParsedAddress,
   parseIp,
   SO_BINDTODEVICE,
@@ -46,7 +47,8 @@ import {
   type SysError,
   sysError,
   TCP_MD5SIG,
-  TCP_MD5SIG_MAXKEYLEN,
+  TCP_MD5SIG_EXT,
+  TCP_MD5SIG_FLAG_PREFIX,
   TCP_MD5SIG_SIZE,
   writeSockaddr,
   zoneIndex,
@@ -81,8 +83,11 @@ export interface ListenTcpOptions {
   /** Local address to listen on; `::` listens dual-stack (IPv4 peers appear as ::ffff:a.b.c.d). */
   host: string;
   port: number;
-  /** MD5 keys per peer address, set on the listening socket; accepted sockets inherit them. */
-  md5Peers?: { address: string; key: string }[];
+  /**
+   * MD5 keys per peer address, or per prefix with `prefixLength` (a dynamic neighbor range), set on
+   * the listening socket; accepted sockets inherit them.
+   */
+  md5Peers?: { address: string; prefixLength?: number; key: string }[];
   /** GTSM minimum TTL for every accepted connection, 0–255 (checked on the SYN already). */
   minTtl?: number;
   /**
@@ -334,7 +339,11 @@ export async function listenTcp(opts: ListenTcpOptions): Promise<net.Server> {
   validatePort(opts.port, 'port');
   if (opts.minTtl !== undefined) validateByte(opts.minTtl, 'minTtl', 0);
   if (opts.ttl !== undefined) validateByte(opts.ttl, 'ttl', 1);
-  const peers = (opts.md5Peers ?? []).map((p) => ({ address: parseIp(p.address), key: encodeKey(p.key) }));
+  const peers = (opts.md5Peers ?? []).map((p) => ({
+    address: parseIp(p.address),
+    prefixLength: p.prefixLength,
+    key: encodeKey(p.key),
+  }));
   const libc = libcFor({
     ttl: opts.ttl,
     minTtl: opts.minTtl,
@@ -360,7 +369,7 @@ export async function listenTcp(opts: ListenTcpOptions): Promise<net.Server> {
     if (opts.bindDevice !== undefined) setBindDevice(libc, fd, opts.bindDevice);
     if (opts.ttl !== undefined) setTtlFd(libc, fd, family, opts.ttl, true);
     if (opts.minTtl !== undefined) setMinTtlFd(libc, fd, family, opts.minTtl, true);
-    for (const peer of peers) setMd5Fd(libc, fd, family, peer.address, peer.key);
+    for (const peer of peers) setMd5Fd(libc, fd, family, peer.address, peer.key, peer.prefixLength);
     const sa = Buffer.alloc(28);
     const len = writeSockaddr(sa, family, local.parsed, opts.port, zoneIndex(libc, local.parsed.zone));
     check(libc, libc.bind(fd, sa, len), 'bind', `${local.address}:${opts.port}`);
@@ -391,17 +400,23 @@ function listenWith(
 // ------------------------------------------------------------------------------ run-time adjustments
 
 /**
- * Adds (key set) or removes (key undefined) the MD5 key for a peer address on a listening server
- * made by listenTcp (or any net.Server with a TCP handle). Removing a key that is not there is a no-op.
- * Connections already accepted keep the key they were accepted with.
+ * Adds (key set) or removes (key undefined) the MD5 key for a peer address, or with `prefixLength`
+ * for a prefix, on a listening server made by listenTcp (or any net.Server with a TCP handle).
+ * Removing a key that is not there is a no-op. Connections already accepted keep the key they were
+ * accepted with.
  */
-export function setPeerMd5(server: net.Server, address: string, key: string | undefined): void {
+export function setPeerMd5(
+  server: net.Server,
+  address: string,
+  key: string | undefined,
+  prefixLength?: number,
+): void {
   const libc = requireLibc('md5');
   const fd = fdOf(server, 'server');
   const parsed = parseIp(address);
   const encoded = key === undefined ? undefined : encodeKey(key);
   try {
-    setMd5Fd(libc, fd, socketFamily(libc, fd), parsed, encoded);
+    setMd5Fd(libc, fd, socketFamily(libc, fd), parsed, encoded, prefixLength);
   } catch (err) {
     if (encoded === undefined && (err as SysError).errno === -ENOENT) return;
     throw err;
@@ -482,25 +497,37 @@ function setPerFamily(
   }
 }
 
-/** struct tcp_md5sig for `peer` (keylen 0 = delete) on a socket of family `sockFamily`. */
+/**
+ * struct tcp_md5sig for `peer` (keylen 0 = delete) on a socket of family `sockFamily`; with
+ * `prefixLength`, for every address of that prefix (TCP_MD5SIG_EXT; an IPv4 prefix keeps its IPv4
+ * length on an IPv6 socket, as the kernel reads a v4-mapped address). The kernel uses the longest
+ * matching key, so a neighbor's own key wins over its range's.
+ */
 function setMd5Fd(
   libc: Libc,
   fd: number,
   sockFamily: 4 | 6,
   peer: ParsedAddress,
   key: Buffer | undefined,
+  prefixLength?: number,
 ): void {
   if (sockFamily === 4 && peer.family === 6) {
     throw new TypeError('md5: IPv6 peer address on an IPv4 socket');
   }
   const buf = Buffer.alloc(TCP_MD5SIG_SIZE);
   writeSockaddr(buf, sockFamily, peer, 0, 0); // tcpm_addr (sockaddr_storage, 128 bytes)
-  // tcpm_flags (128) = 0, tcpm_prefixlen (129) = 0, tcpm_keylen (130, u16), tcpm_ifindex (132) = 0
+  // tcpm_flags (128), tcpm_prefixlen (129), tcpm_keylen (130, u16), tcpm_ifindex (132) = 0
+  if (prefixLength !== undefined) {
+    buf[128] = TCP_MD5SIG_FLAG_PREFIX;
+    buf[129] = prefixLength;
+  }
   if (key !== undefined) {
     buf.writeUInt16LE(key.length, 130);
     key.copy(buf, 136);
   }
-  check(libc, libc.setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, buf, TCP_MD5SIG_SIZE), 'setsockopt', 'TCP_MD5SIG');
+  const [option, name] =
+    prefixLength === undefined ? [TCP_MD5SIG, 'TCP_MD5SIG'] : [TCP_MD5SIG_EXT, 'TCP_MD5SIG_EXT'];
+  check(libc, libc.setsockopt(fd, IPPROTO_TCP, option, buf, TCP_MD5SIG_SIZE), 'setsockopt', name);
 }
 
 function socketFamily(libc: Libc, fd: number): 4 | 6 {
@@ -543,11 +570,9 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function encodeKey(key: string): Buffer {
-  const bytes = Buffer.from(key, 'utf8');
-  if (bytes.length === 0 || bytes.length > TCP_MD5SIG_MAXKEYLEN) {
-    throw new RangeError(`md5 key must be 1-${TCP_MD5SIG_MAXKEYLEN} bytes, got ${bytes.length}`);
-  }
-  return bytes;
+  const problem = key.length === 0 ? 'an empty TCP MD5 key' : md5KeyProblem(key);
+  if (problem) throw new RangeError(problem);
+  return Buffer.from(key, 'utf8');
 }
 
 function validatePort(port: number, name: string): void {

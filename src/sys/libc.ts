@@ -12,7 +12,8 @@
 //   <asm-generic/socket.h> SOL_SOCKET 1, SO_REUSEADDR 2, SO_BINDTODEVICE 25, SO_DOMAIN 39
 //   <linux/in.h>           IPPROTO_IP 0, IPPROTO_TCP 6, IPPROTO_IPV6 41, IP_TTL 2, IP_MINTTL 21
 //   <linux/in6.h>          IPV6_UNICAST_HOPS 16, IPV6_V6ONLY 26, IPV6_MINHOPCOUNT 73
-//   <linux/tcp.h>          TCP_MD5SIG 14, TCP_MD5SIG_MAXKEYLEN 80, struct tcp_md5sig (216 bytes)
+//   <linux/tcp.h>          TCP_MD5SIG 14, TCP_MD5SIG_EXT 32, TCP_MD5SIG_FLAG_PREFIX 1,
+//                          TCP_MD5SIG_MAXKEYLEN 80, struct tcp_md5sig (216 bytes)
 // These values are the generic Linux ABI and are the same on x86_64, arm64, riscv64 and loongarch64
 // (the architectures that define their own <asm/socket.h> — alpha, mips, parisc, sparc — and the
 // big-endian ones are refused by `loadLibc()`).
@@ -44,7 +45,17 @@ export const IPV6_V6ONLY = 26;
 export const IPV6_MINHOPCOUNT = 73;
 
 export const TCP_MD5SIG = 14;
+/** TCP_MD5SIG with tcpm_flags: a key for a whole prefix (TCP_MD5SIG_FLAG_PREFIX, Linux 4.13). */
+export const TCP_MD5SIG_EXT = 32;
+export const TCP_MD5SIG_FLAG_PREFIX = 1;
 export const TCP_MD5SIG_MAXKEYLEN = 80;
+
+/** Why `key` cannot be a TCP MD5 key (RFC 2385; Linux takes at most 80 octets), or undefined. */
+export function md5KeyProblem(key: string): string | undefined {
+  const octets = Buffer.byteLength(key, 'utf8');
+  if (octets <= TCP_MD5SIG_MAXKEYLEN) return undefined;
+  return `a TCP MD5 key is at most ${TCP_MD5SIG_MAXKEYLEN} octets (Linux TCP_MD5SIG_MAXKEYLEN); this one has ${octets}`;
+}
 /** sizeof(struct tcp_md5sig): sockaddr_storage(128) + flags, prefixlen, keylen(2), ifindex(4) + key[80]. */
 export const TCP_MD5SIG_SIZE = 216;
 export const ENOENT = 2;

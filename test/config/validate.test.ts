@@ -224,8 +224,29 @@ describe('config validation', () => {
   });
 
   it('redacts passwords for display', () => {
-    const c = parseConfig('asn: 1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, password: s3cret }\n');
-    expect(JSON.stringify(redactConfig(c))).not.toContain('s3cret');
+    const c = parseConfig(
+      'asn: 1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, password: s3cret }\n' +
+        'dynamicNeighbors:\n  - { range: 10.1.0.0/24, peerAsn: 2, password: r4nge }\n',
+    );
+    expect(c.dynamicNeighbors[0]?.password).toBe('r4nge');
+    const shown = JSON.stringify(redactConfig(c));
+    expect(shown).not.toContain('s3cret');
+    expect(shown).not.toContain('r4nge');
+  });
+
+  it('refuses a TCP MD5 key Linux would refuse (over 80 octets), for a neighbor and for a range', () => {
+    const long = 'k'.repeat(81);
+    const eighty = 'é'.repeat(40); // 80 octets in UTF-8
+    expect(
+      problems(
+        `asn: 1\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, password: ${long} }\n` +
+          `  - { address: 10.0.0.2, peerAsn: 2, password: ${eighty} }\n` +
+          `dynamicNeighbors:\n  - { range: 10.1.0.0/24, peerAsn: 2, password: ${eighty}é }\n`,
+      ),
+    ).toEqual([
+      'neighbors[0].password: a TCP MD5 key is at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN); this one has 81',
+      'dynamicNeighbors[0].password: a TCP MD5 key is at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN); this one has 82',
+    ]);
   });
 
   it('checks the rules a schema cannot say: hold time, keepalive below hold time', () => {

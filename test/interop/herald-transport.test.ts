@@ -126,4 +126,35 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s tr
     });
     await herald.waitState(t.b.ipv4, 'Established', 30_000);
   }, 60_000);
+
+  it("TCP MD5 on a dynamic range: a peer signing with another key is never seen; after a reload gives the range the peer's key, it gets a session", async () => {
+    const t = await topo.link();
+    const config = (password: string) => ({
+      asn: HERALD_ASN,
+      routerId: t.a.ipv4,
+      listen: { address: t.a.ipv4, port: 179 },
+      dynamicNeighbors: [{ range: '10.0.0.0/24', peerAsn: PEER_ASN, password }],
+    });
+    const herald = await startHerald(t, t.a.ns, config('not-the-range-key'));
+    await startPeer(kind, {
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: PEER_ASN,
+      localAddress: t.b.ipv4,
+      neighbors: [{ address: t.a.ipv4, asn: HERALD_ASN, password: 'range-key', holdTime: 9 }],
+    });
+    // The kernel drops the SYNs whose signature does not verify: no connection, no neighbor.
+    const end = Date.now() + 6000;
+    while (Date.now() < end) {
+      expect((await herald.api<unknown[]>('GET', '/api/v1/neighbors')).body).toEqual([]);
+      await delay(250);
+    }
+    herald.writeConfig(config('range-key'));
+    expect((await herald.api('POST', '/api/v1/config/reload')).status).toBe(200);
+    await waitFor(async () => (await herald.api<unknown[]>('GET', '/api/v1/neighbors')).body.length > 0, {
+      timeoutMs: 40_000,
+      what: 'the dynamic neighbor',
+    });
+    await herald.waitState(t.b.ipv4, 'Established', 30_000);
+  }, 90_000);
 });

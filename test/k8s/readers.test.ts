@@ -130,6 +130,11 @@ describe('readBgpPeer', () => {
       'spec.passwordSecret: not allowed together with password',
     ],
     [
+      'a TCP MD5 key Linux cannot take',
+      { password: 'k'.repeat(81) },
+      'spec.password: a TCP MD5 key is at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN); this one has 81',
+    ],
+    [
       'duplicate node selectors',
       { nodeSelectors: [{ matchLabels: { a: 'b' } }, { matchLabels: { a: 'b' } }] },
       'spec.nodeSelectors[1]: duplicate selector',
@@ -423,11 +428,14 @@ describe('buildClusterView: rules across resources', () => {
       peer('wrong-type', { ...basePeer, peerAddress: '192.0.2.2', passwordSecret: { name: 'opaque' } }),
       peer('missing', { ...basePeer, peerAddress: '192.0.2.3', passwordSecret: { name: 'nope' } }),
       peer('no-bfd', { ...basePeer, peerAddress: '192.0.2.4', bfdProfile: 'fast' }),
+      peer('long', { ...basePeer, peerAddress: '192.0.2.5', passwordSecret: { name: 'long' } }),
       secret('pw', 'kubernetes.io/basic-auth', { password: 'md5-key' }),
       secret('opaque', 'Opaque', { password: 'x' }),
+      secret('long', 'kubernetes.io/basic-auth', { password: 'k'.repeat(81) }),
     ]);
     expect(v.peers.map((p) => [p.name, p.resolvedPassword])).toEqual([['good', 'md5-key']]);
     expect(v.problems.map((p) => p.message)).toEqual([
+      'BGPPeer metallb-system/long: spec.passwordSecret: Secret metallb-system/long: a TCP MD5 key is at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN); this one has 81',
       'BGPPeer metallb-system/missing: spec.passwordSecret: Secret metallb-system/nope not found',
       'BGPPeer metallb-system/no-bfd: spec.bfdProfile: BFDProfile "fast" does not exist',
       'BGPPeer metallb-system/wrong-type: spec.passwordSecret: Secret metallb-system/opaque must be of type kubernetes.io/basic-auth, not Opaque',

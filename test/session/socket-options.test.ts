@@ -145,9 +145,11 @@ describe.skipIf(!LINUX)('socket options on loopback (this process)', () => {
     // Rejected before a descriptor exists.
     await expect(connectTcp({ host: '127.0.0.1', port: 1, ttl: 0 })).rejects.toThrow(RangeError);
     await expect(connectTcp({ host: '127.0.0.1', port: 1, ttl: 256 })).rejects.toThrow(RangeError);
-    await expect(connectTcp({ host: '127.0.0.1', port: 1, md5: { key: '' } })).rejects.toThrow(/1-80 bytes/);
+    await expect(connectTcp({ host: '127.0.0.1', port: 1, md5: { key: '' } })).rejects.toThrow(
+      /empty TCP MD5 key/,
+    );
     await expect(connectTcp({ host: '127.0.0.1', port: 1, md5: { key: 'x'.repeat(81) } })).rejects.toThrow(
-      /1-80 bytes/,
+      /at most 80 octets/,
     );
     await expect(connectTcp({ host: '127.0.0.1', port: 1, localAddress: '::1' })).rejects.toThrow(
       /same family/,
@@ -159,6 +161,34 @@ describe.skipIf(!LINUX)('socket options on loopback (this process)', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(fdCount()).toBe(before);
     server.close();
+  });
+
+  it('a key for a prefix (a dynamic range) signs every address in it, on IPv4 and dual-stack listeners; a peer key wins', async () => {
+    for (const host of ['127.0.0.1', '::']) {
+      const server = await listenTcp({
+        host,
+        port: 0,
+        md5Peers: [{ address: '127.0.0.0', prefixLength: 8, key: 'range' }],
+      });
+      server.on('connection', (s) => s.destroy());
+      try {
+        const { port } = server.address() as net.AddressInfo;
+        const dial = (key?: string, timeoutMs = 2000) =>
+          connectTcp({ host: '127.0.0.1', port, md5: key ? { key } : undefined, timeoutMs });
+        (await dial('range')).destroy();
+        await expect(dial(undefined, 300)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+        // The kernel takes the longest match: the peer's own key, then the range's again.
+        setPeerMd5(server, '127.0.0.1', 'own');
+        await expect(dial('range', 300)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+        (await dial('own')).destroy();
+        setPeerMd5(server, '127.0.0.1', undefined);
+        (await dial('range')).destroy();
+        setPeerMd5(server, '127.0.0.0', undefined, 8);
+        (await dial()).destroy();
+      } finally {
+        server.close();
+      }
+    }
   });
 
   it('adds and removes peer keys at run time; removing a missing key is a no-op', async () => {

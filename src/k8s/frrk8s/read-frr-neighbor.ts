@@ -6,6 +6,7 @@
 // may only name the router's own prefixes (a configuration is self-contained), withLocalPref and
 // withCommunity only prefixes it advertises, one LOCAL_PREF per prefix; toReceive selectors need
 // len <= ge <= le. Throws ResourceError. Pure.
+import { md5KeyProblem } from '../../sys/libc.js';
 import { parseCommunityValue } from '../community.js';
 import type { Fields } from '../fields.js';
 import { formatCidr, parseCidr, parseIp } from '../ip-ranges.js';
@@ -140,6 +141,8 @@ export function readFrrNeighbor(
   if (connectTime !== undefined && (!Number.isInteger(connectTime) || connectTime < 1 || connectTime > 65535))
     n.fail('connectTime', 'must be a whole number of seconds 1..65535');
   const password = n.string('password') || undefined;
+  const keyProblem = password === undefined ? undefined : md5KeyProblem(password);
+  if (keyProblem) n.fail('password', keyProblem);
   const secret = n.object('passwordSecret');
   const secretName = secret.string('name') || undefined;
   if (password !== undefined && secretName !== undefined)

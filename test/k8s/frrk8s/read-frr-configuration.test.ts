@@ -331,6 +331,11 @@ raw:
       'bgp: {routers: [{asn: 1, neighbors: [{address: 10.0.0.1, asn: 2, sourceaddress: eth0}]}]}',
       'sourceaddress: "eth0": an interface name is not supported, give an IP address',
     ],
+    [
+      'a TCP MD5 key Linux cannot take',
+      `bgp: {routers: [{asn: 1, neighbors: [{address: 10.0.0.1, asn: 2, password: ${'k'.repeat(81)}}]}]}`,
+      'neighbors[0].password: a TCP MD5 key is at most 80 octets (Linux TCP_MD5SIG_MAXKEYLEN); this one has 81',
+    ],
   ])('rejects %s', (_what, spec, expected) => {
     expect(rejects(spec)).toContain(expected);
   });

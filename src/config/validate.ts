@@ -8,7 +8,7 @@ import type { TSchema } from 'typebox';
 import { compilePolicies, PolicyError } from '../policy/index.js';
 import { localRoute } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
-import { canonicalAddress, formatPrefix, parsePrefix } from '../wire/index.js';
+import { canonicalAddress, formatPrefix, parsePrefix, splitZone } from '../wire/index.js';
 import { type BfdProfileConfig, bfdProfiles, neighborBfd } from './bfd-config.js';
 import { addFormats } from './formats.js';
 import {
@@ -118,6 +118,12 @@ function neighbor(
   // connections arrive on a dual-stack socket, and the session it gets. An interface neighbor's
   // link-local address is found later (unnumbered.ts); it carries IPv4 routes too (RFC 8950).
   const address = n.address === undefined ? '' : canonicalAddress(n.address);
+  if (n.address !== undefined) peerAddressProblems(problems, n, address, path);
+  for (const key of ['bindDevice', 'vrf'] as const) {
+    const name = n[key];
+    if (name !== undefined && !isInterfaceName(name))
+      problems.push(`${path}.${key}: "${name}" is not a Linux interface name`);
+  }
   const defaultFamilies: FamilyName[] =
     n.address === undefined
       ? ['ipv4-unicast', 'ipv6-unicast']
@@ -146,14 +152,39 @@ function interfaceNeighbor(
   profiles: readonly BfdProfileConfig[],
 ): InterfaceNeighborConfig {
   const name = n.interface as string;
-  // Linux interface names: at most 15 bytes (IFNAMSIZ 16), no '/', ':' or white space.
-  if (Buffer.byteLength(name) > 15 || /[/\s:%]/.test(name) || name === '.' || name === '..')
-    problems.push(`${path}.interface: "${name}" is not a Linux interface name`);
+  if (!isInterfaceName(name)) problems.push(`${path}.interface: "${name}" is not a Linux interface name`);
   for (const key of ['localAddress', 'ebgpMultihop', 'bindDevice'] as const)
     if (n[key] !== undefined)
       problems.push(`${path}.${key}: does not apply to an interface neighbor (its session is link-local)`);
   const { address: _none, ...rest } = neighbor(problems, n, path, profiles);
   return { ...rest, interface: name };
+}
+
+/** Linux interface names: at most 15 bytes (IFNAMSIZ 16), no '/', ':' or white space. */
+function isInterfaceName(name: string): boolean {
+  return Buffer.byteLength(name) <= 15 && !/[/\s:%]/.test(name) && name !== '.' && name !== '..';
+}
+
+/**
+ * A peer's address must name one host (not unspecified, multicast or broadcast); a source address
+ * must be of its family; a link-local one is only reachable through its interface.
+ */
+function peerAddressProblems(problems: string[], n: FilledNeighbor, address: string, path: string): void {
+  const { address: bare, zone } = splitZone(address);
+  const ip = ipaddr.parse(bare);
+  const range = ip.range();
+  if (range === 'unspecified' || range === 'multicast' || range === 'broadcast')
+    problems.push(
+      `${path}.address: ${address} is ${range === 'unspecified' ? 'the' : 'a'} ${range} address, not a peer's`,
+    );
+  if (n.localAddress !== undefined && ipaddr.process(splitZone(n.localAddress).address).kind() !== ip.kind())
+    problems.push(
+      `${path}.localAddress: ${n.localAddress} is not of the neighbor's address family (${ip.kind()})`,
+    );
+  if (range === 'linkLocal' && ip.kind() === 'ipv6' && zone === undefined && !n.bindDevice && !n.passive)
+    problems.push(
+      `${path}.address: ${address} is link-local: give its interface (${address}%IFACE) or bindDevice, or make the neighbor passive`,
+    );
 }
 
 /** RFC 6286 §2.1: the BGP Identifier is "a 4-octet, unsigned, non-zero integer" (an OPEN with 0 is refused). */

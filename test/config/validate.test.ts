@@ -234,6 +234,42 @@ describe('config validation', () => {
     expect(shown).not.toContain('r4nge');
   });
 
+  it("refuses addresses that cannot be a peer's, a source address of the other family, a link-local peer without its interface, a bad device name", () => {
+    expect(
+      problems(
+        'asn: 1\nneighbors:\n' +
+          '  - { address: 10.0.0.1, peerAsn: 2, localAddress: "2001:db8::1" }\n' +
+          '  - { address: "fe80::1", peerAsn: 2 }\n' +
+          '  - { address: 0.0.0.0, peerAsn: 2 }\n' +
+          '  - { address: 224.0.0.5, peerAsn: 2 }\n' +
+          '  - { address: 255.255.255.255, peerAsn: 2 }\n' +
+          '  - { address: "::", peerAsn: 2 }\n' +
+          '  - { address: "ff02::5", peerAsn: 2 }\n' +
+          '  - { address: 10.0.0.2, peerAsn: 2, bindDevice: an-interface-name-too-long, vrf: "a b" }\n',
+      ),
+    ).toEqual([
+      "neighbors[0].localAddress: 2001:db8::1 is not of the neighbor's address family (ipv4)",
+      'neighbors[1].address: fe80::1 is link-local: give its interface (fe80::1%IFACE) or bindDevice, or make the neighbor passive',
+      "neighbors[2].address: 0.0.0.0 is the unspecified address, not a peer's",
+      "neighbors[3].address: 224.0.0.5 is a multicast address, not a peer's",
+      "neighbors[4].address: 255.255.255.255 is a broadcast address, not a peer's",
+      "neighbors[5].address: :: is the unspecified address, not a peer's",
+      "neighbors[6].address: ff02::5 is a multicast address, not a peer's",
+      'neighbors[7].bindDevice: "an-interface-name-too-long" is not a Linux interface name',
+      'neighbors[7].vrf: "a b" is not a Linux interface name',
+    ]);
+    // What is reachable stays accepted: a v4-mapped peer with an IPv4 source, a link-local peer
+    // with its interface, through bindDevice, or waited for.
+    const c = parseConfig(
+      'asn: 1\nneighbors:\n' +
+        '  - { address: "::ffff:10.0.0.1", peerAsn: 2, localAddress: 10.0.0.2 }\n' +
+        '  - { address: "fe80::1%eth0", peerAsn: 2 }\n' +
+        '  - { address: "fe80::2", peerAsn: 2, bindDevice: eth1 }\n' +
+        '  - { address: "fe80::3", peerAsn: 2, passive: true }\n',
+    );
+    expect(c.neighbors.map((n) => n.address)).toEqual(['10.0.0.1', 'fe80::1%eth0', 'fe80::2', 'fe80::3']);
+  });
+
   it('refuses a TCP MD5 key Linux would refuse (over 80 octets), for a neighbor and for a range', () => {
     const long = 'k'.repeat(81);
     const eighty = 'é'.repeat(40); // 80 octets in UTF-8

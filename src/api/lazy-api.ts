@@ -6,6 +6,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Daemon } from '../daemon/daemon.js';
+import { answerClientError } from './client-error.js';
 import type { Api, ApiOptions, RequestHandler } from './server.js';
 
 export interface ApiListener {
@@ -72,6 +73,7 @@ export async function listenApi(daemon: Daemon, options: ApiOptions, at: ListenA
   const loadHttp = async (): Promise<HttpServer> => {
     const { createServer: createHttpServer } = await import('node:http');
     const server = createHttpServer(onRequest);
+    server.on('clientError', answerClientError);
     // This server never listens itself; its 'listening' event is what starts Node's checks of
     // each connection's headers and request timeouts (the slow-client protection).
     server.emit('listening');

@@ -13,6 +13,7 @@ import { adminRoutes } from './admin.js';
 import { announcementRoutes } from './announcements.js';
 import { authenticate } from './auth.js';
 import { bfdRoutes } from './bfd.js';
+import { answerClientError } from './client-error.js';
 import { ApiError } from './errors.js';
 import { fibRoutes } from './fib.js';
 import { frrk8sRoutes } from './frrk8s.js';
@@ -53,6 +54,7 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
   const app: Api = Fastify({
     logger: false,
     ...(options.serverFactory && { serverFactory: options.serverFactory }),
+    clientErrorHandler: answerClientError,
     // Schemas compile on their route's first request, not at start (lazy-compilers.ts).
     schemaController: {
       compilersFactory: {

@@ -3,6 +3,7 @@
 // node's address) never gets near the API, which stays on loopback. Read-only: GET /metrics,
 // /healthz and /readyz; anything else is 404, a method other than GET/HEAD 405; bodies are not read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { answerClientError } from '../api/client-error.js';
 import type { Daemon } from '../daemon/daemon.js';
 
 function json(res: ServerResponse, status: number, body: object): void {
@@ -43,6 +44,7 @@ export async function startMetricsListener(
       else res.destroy();
     });
   });
+  server.on('clientError', answerClientError);
   // A scraper that stalls keeps no socket open for long.
   server.requestTimeout = 10_000;
   server.headersTimeout = 10_000;

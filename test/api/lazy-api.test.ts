@@ -11,6 +11,7 @@ import { listenApi } from '../../src/api/lazy-api.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
+import { parseRawAnswer, rawExchange } from '../helpers/raw-http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-lazy-api-'));
 const daemon = new Daemon({
@@ -86,6 +87,35 @@ describe('lazy API listener', () => {
     await listener.close();
     await ended;
     expect(listener.server.listening).toBe(false);
+  });
+
+  it('answers what is not HTTP with JSON and a stable code, before and after the API is loaded', async () => {
+    const path = join(dir, 'e.sock');
+    const listener = await listenApi(daemon, {}, { path });
+    try {
+      // The first bytes on a fresh listener: only node:http is loaded, not the API.
+      expect(parseRawAnswer(await rawExchange({ path }, 'HELLO\r\n\r\n'))).toEqual({
+        status: 400,
+        body: { error: 'badRequest', message: expect.stringContaining('not a valid HTTP/1.1 request') },
+      });
+      expect(listener.loaded).toBe(false);
+      expect((await get(path, '/healthz')).status).toBe(200);
+      expect(listener.loaded).toBe(true);
+      expect(
+        parseRawAnswer(await rawExchange({ path }, 'GET / HTTP/1.1\r\nbad header\r\n\r\n')),
+      ).toMatchObject({
+        status: 400,
+        body: { error: 'badRequest' },
+      });
+      const huge = `GET /healthz HTTP/1.1\r\nhost: x\r\nx-filler: ${'a'.repeat(20_000)}\r\n\r\n`;
+      expect(parseRawAnswer(await rawExchange({ path }, huge))).toEqual({
+        status: 431,
+        body: { error: 'headersTooLarge', message: 'the request headers are too large' },
+      });
+      expect((await get(path, '/healthz')).status).toBe(200);
+    } finally {
+      await listener.close();
+    }
   });
 
   it('closes without ever loading the API', async () => {

@@ -9,6 +9,7 @@ import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startMetricsListener } from '../../src/metrics/listener.js';
 import { metricsRegistry } from '../../src/metrics/metrics.js';
+import { parseRawAnswer, rawExchange } from '../helpers/raw-http.js';
 
 const config = parseConfig(
   'asn: 64512\nrouterId: 192.0.2.10\nlisten: false\napi: false\nmetrics: { listen: "127.0.0.1:7472" }\n' +
@@ -62,6 +63,17 @@ describe('metrics listener', () => {
 });
 
 describe('metrics.listen in the config', () => {
+  it('answers what is not HTTP with JSON and a stable code', async () => {
+    const port = (server.address() as AddressInfo).port;
+    expect(
+      parseRawAnswer(await rawExchange({ host: '127.0.0.1', port }, '\u0000\u0001garbage\r\n\r\n')),
+    ).toMatchObject({
+      status: 400,
+      body: { error: 'badRequest' },
+    });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('must be HOST:PORT', () => {
     expect(() => parseConfig('asn: 64512\nmetrics: { listen: "/run/herald.sock" }\n')).toThrow(ConfigError);
     expect(() => parseConfig('asn: 64512\nmetrics: { listen: "0.0.0.0:7472", extra: 1 }\n')).toThrow(

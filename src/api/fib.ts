@@ -1,6 +1,7 @@
 // GET /api/v1/fib: the kernel routes — whether Herald installs routes, where, how many are
 // installed, and the ones held back or refused with the reason (a next hop the kernel cannot reach,
 // another protocol's route in the way).
+import type { Static } from 'typebox';
 import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
 import type { Api } from './server.js';
@@ -34,6 +35,8 @@ export const FibViewSchema = Type.Object({
   ]),
   notInstalled: Type.Array(HeldSchema),
 });
+
+export type FibView = Static<typeof FibViewSchema>;
 
 export function fibRoutes(app: Api, daemon: Daemon): void {
   app.get(

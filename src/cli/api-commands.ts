@@ -1,6 +1,7 @@
 // CLI commands that talk to a running daemon through its REST API.
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BfdSessionView } from '../api/bfd.js';
+import type { FibView } from '../api/fib.js';
 import type { FrrK8sView } from '../api/frrk8s.js';
 import type { PolicyTestView } from '../api/policy-test.js';
 import type { ServicesView } from '../api/services.js';
@@ -11,6 +12,7 @@ import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
 import { configSourcesTable } from './config-sources.js';
+import { fibText } from './fib-text.js';
 import { neighborText } from './neighbor-text.js';
 import { routeDetail } from './route-lookup.js';
 import { servicesTable } from './services-table.js';
@@ -261,6 +263,32 @@ export function addApiCommands(program: Command): void {
   );
   withCommon(
     program
+      .command('shutdown')
+      .argument('<address>')
+      .description('shut a session down and keep it down (Cease/Administrative Shutdown, RFC 9003)')
+      .option('--message <text>', 'the shutdown communication the peer logs (RFC 9003)'),
+  ).action((address: string, o: Common & { message?: string }) =>
+    run(
+      o,
+      (b) =>
+        callApi(b, 'POST', `/api/v1/neighbors/${encodeURIComponent(address)}/shutdown`, {
+          message: o.message,
+        }),
+      () => `shut down ${address}; \`herald enable ${address}\` starts it again`,
+    ),
+  );
+  withCommon(
+    program.command('enable').argument('<address>').description('start a session that was shut down'),
+  ).action((address: string, o: Common) =>
+    run(
+      o,
+      (b) => callApi(b, 'POST', `/api/v1/neighbors/${encodeURIComponent(address)}/enable`, {}),
+      (r: { heldBy?: string }) =>
+        `enabled ${address}${r.heldBy === 'bfd' ? ': held down by BFD, starts when BFD is Up' : ''}`,
+    ),
+  );
+  withCommon(
+    program
       .command('withdraw')
       .argument('<prefix>', 'the prefix, e.g. 192.0.2.10/32', checked('prefix'))
       .description('withdraw a route (a configured one comes back at the next reload or restart)'),
@@ -288,6 +316,11 @@ export function addApiCommands(program: Command): void {
   withCommon(
     program.command('bfd').description('BFD sessions: state, discriminators, timers, last down, BGP hold'),
   ).action((o: Common) => run(o, (b) => callApi<BfdSessionView[]>(b, 'GET', '/api/v1/bfd'), bfdTable));
+  withCommon(
+    program
+      .command('fib')
+      .description('kernel routes: the table, how many are installed, and those held back and why'),
+  ).action((o: Common) => run(o, (b) => callApi<FibView>(b, 'GET', '/api/v1/fib'), fibText));
   withCommon(
     program
       .command('services')

@@ -312,6 +312,20 @@ describe('herald CLI against a running daemon', () => {
       expect(bad.stderr).toContain('invalid prefix "203.0.113.5/33"');
       expect(cli('withdraw', '203.0.113.5/32').stdout).toContain('withdrawn');
       expect(cli('withdraw', '203.0.113.5/32').stderr).toContain('announcementNotFound');
+      // A session shut down stays down until enabled; an unknown neighbor is an error.
+      expect(cli('shutdown', '127.0.0.2', '--message', 'maintenance').stdout).toBe(
+        'shut down 127.0.0.2; `herald enable 127.0.0.2` starts it again\n',
+      );
+      expect(JSON.parse(cli('neighbor', '127.0.0.2', '--json').stdout)).toMatchObject({ state: 'Idle' });
+      expect(cli('enable', '127.0.0.2').stdout).toBe('enabled 127.0.0.2\n');
+      expect(JSON.parse(cli('neighbor', '127.0.0.2', '--json').stdout).state).not.toBe('Idle');
+      const unknown = cli('shutdown', '192.0.2.99');
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain('neighborNotFound');
+      expect(cli('fib').stdout).toBe(
+        'kernel routes are off (fib.enabled: false): received routes stay in BGP\n',
+      );
+      expect(JSON.parse(cli('fib', '--json').stdout)).toMatchObject({ enabled: false, routes: null });
     } finally {
       child.kill('SIGTERM');
       await exited(child);

@@ -6,6 +6,7 @@ import type { NeighborView } from '../../src/api/views.js';
 import { capabilityName } from '../../src/api/views.js';
 import { ApiRequestError } from '../../src/cli/api-client.js';
 import { errorText } from '../../src/cli/api-commands.js';
+import { fibText } from '../../src/cli/fib-text.js';
 import { neighborText } from '../../src/cli/neighbor-text.js';
 import { sortByPrefix } from '../../src/cli/prefix-order.js';
 import { neighborsTable, prefixRouteText, routesTable } from '../../src/cli/tables.js';
@@ -210,5 +211,29 @@ describe('capability names', () => {
     expect(capabilityName({ kind: 'unknown', code: 128, value: Buffer.alloc(0) })).toBe('route-refresh-old');
     expect(capabilityName({ kind: 'unknown', code: 200, value: Buffer.alloc(0) })).toBe('unknown-200');
     expect(capabilityName({ kind: 'route-refresh' })).toBe('route-refresh');
+  });
+});
+
+describe('herald fib', () => {
+  it('says where routes go, how many are installed, and each held back or refused with why', () => {
+    const text = fibText({
+      enabled: true,
+      table: 254,
+      metric: 20,
+      protocol: 186,
+      prefixList: 'fabric',
+      routes: { desired: 3, installed: 1, held: 1, failed: 1, pending: 0 },
+      notInstalled: [
+        { prefix: '10.2.0.0/16', table: 254, metric: 20, state: 'held', reason: 'no usable next hop' },
+        { prefix: '10.3.0.0/16', table: 254, metric: 20, state: 'failed', reason: 'EEXIST: a static route' },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      'table 254, metric 20, protocol 186, prefix list fabric',
+      '1 installed of 3 desired; 1 held back, 1 refused by the kernel, 0 pending',
+      expect.stringMatching(/^Prefix\s+Table\s+State\s+Reason$/),
+      expect.stringMatching(/^10\.2\.0\.0\/16\s+254\s+held\s+no usable next hop$/),
+      expect.stringMatching(/^10\.3\.0\.0\/16\s+254\s+failed\s+EEXIST: a static route$/),
+    ]);
   });
 });

@@ -164,6 +164,21 @@ function neighbors(t: LinkTopology): NeighborOptions[] {
   ];
 }
 
+/**
+ * The RSS a phase leaves: the lowest of `rss()` sampled every 100 ms for `ms`. A garbage-collected
+ * daemon (Herald, GoBGP) shrinks when its collector runs, at a moment of its own choosing; a single
+ * sample taken before or after it made the same phase differ by tens of MB between runs. The C
+ * daemons give the same figure either way.
+ */
+async function settledRss(rss: () => number, ms: number): Promise<number> {
+  let low = rss();
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    await delay(100);
+    low = Math.min(low, rss());
+  }
+  return low;
+}
+
 /** Highest RSS of `pids` (summed) seen every 50 ms until stopped. */
 function rssPeak(pids: number[]): () => number {
   let peak = sum(pids.map(rssBytes));
@@ -268,11 +283,10 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
       },
       { timeoutMs: 30_000, intervalMs: 100, what: `${kind}: P1 and P2 Established` },
     );
-    await delay(SETTLE_MS);
+    result.rssIdle = await settledRss(rss, SETTLE_MS);
     const idle = await probe.neighbors();
     if ((idle.get(P1)?.routes ?? 0) + (idle.get(P2)?.routes ?? 0) !== 0)
       throw new Error(`${kind} holds routes before the first UPDATE`);
-    result.rssIdle = rss();
     let cpu0 = cpu();
     s1.go();
     s2.go();
@@ -287,8 +301,7 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
     );
     result.load = { ...load, cpu: cpu() - cpu0 };
     await Promise.all([s1.next('written', 30_000), s2.next('written', 30_000)]);
-    await delay(SETTLE_MS);
-    result.rssLoaded = rss();
+    result.rssLoaded = await settledRss(rss, SETTLE_MS);
     const before = await probe.bestFrom(inputs.sample);
     result.sampleLoaded = describeSample(before);
     if (before.some((b) => b !== P1))
@@ -309,8 +322,7 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
     result.converge = { ...converge, cpu: cpu() - cpu0 };
     result.sampleConverged = describeSample(await probe.bestFrom(inputs.sample));
     await s1.next('written-1', 30_000);
-    await delay(SETTLE_MS);
-    result.rssConverged = rss();
+    result.rssConverged = await settledRss(rss, SETTLE_MS);
 
     // ---- 3. export: four more peers get the table
     cpu0 = cpu();
@@ -347,9 +359,8 @@ async function runOnce(kind: Kind, inputs: Inputs, profileDir?: string): Promise
       window: { from: exportStart, to: exportEnd },
     };
     result.exportPerPeer = full.map((f, i) => seconds(up[i].t, f.t));
-    await delay(SETTLE_MS);
-    result.rssExported = rss();
     result.rssExportPeak = peak();
+    result.rssExported = await settledRss(rss, SETTLE_MS);
 
     // ---- the whole Loc-RIB, after the timed phases
     const loc = await probe.locRib();
@@ -487,7 +498,8 @@ function report(inputs: Inputs, results: RunResult[]): number {
     'load: first UPDATE octet (of either peer) → the poll that saw both tables held; converge: first ' +
       "withdrawal octet → the poll that saw nothing held from P1 and the sample's best paths all P2's; " +
       'export: first extra peer Established → the last one holding every prefix (its own clock). ' +
-      `B/path = (RSS ${SETTLE_MS / 1000} s after load − RSS idle) / paths; B/route/extra peer = ` +
+      `each RSS is the lowest sampled every 100 ms over the ${SETTLE_MS / 1000} s after its phase (a garbage collection in that window counts). ` +
+      'B/path = (RSS after load − RSS idle) / paths; B/route/extra peer = ' +
       '(RSS after export − RSS converged) / prefixes / 4; (peak) = highest RSS sampled every 50 ms during export.',
   );
   for (const s of all) {

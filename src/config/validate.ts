@@ -8,7 +8,7 @@ import type { TSchema } from 'typebox';
 import { compilePolicies, PolicyError } from '../policy/index.js';
 import { localRoute } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
-import { canonicalAddress, formatPrefix, parsePrefix, splitZone } from '../wire/index.js';
+import { addressInRange, canonicalAddress, formatPrefix, parsePrefix, splitZone } from '../wire/index.js';
 import { type BfdProfileConfig, bfdProfiles, neighborBfd } from './bfd-config.js';
 import { addFormats } from './formats.js';
 import {
@@ -308,6 +308,14 @@ export function validateConfig(doc: unknown): HeraldConfig {
     if (n.routeReflectorClient && n.peerAsn !== localAsn)
       problems.push(
         `${path}.routeReflectorClient: only an iBGP neighbor (peerAsn ${localAsn}) can be a route-reflector client`,
+      );
+  });
+  // Linux signs a connection with the longest matching key: a range's reaches its neighbors too.
+  config.neighbors.forEach((n, i) => {
+    const range = config.dynamicNeighbors.findIndex((d) => d.password && addressInRange(n.address, d.range));
+    if (!n.password && range >= 0)
+      problems.push(
+        `${addressed[i].path}.password: ${n.address} is in dynamicNeighbors[${range}].range, whose TCP MD5 key the kernel would also require of this neighbor's connections to us; give it a password (the range's or its own)`,
       );
   });
   if (config.fib.prefixList !== undefined && !config.prefixLists?.[config.fib.prefixList])

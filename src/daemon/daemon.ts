@@ -6,7 +6,6 @@ import type net from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import ipaddr from 'ipaddr.js';
 import type { BfdSessionRunner } from '../bfd/worker-manager.js';
 import { sessionAsn } from '../config/session-asn.js';
 import type { HeraldConfig, InterfaceNeighborConfig, NeighborConfig } from '../config/types.js';
@@ -22,7 +21,14 @@ import { type FsmConfig, SessionState } from '../session/fsm-types.js';
 import { namedPeerAsns, type PeerAsns } from '../session/negotiate.js';
 import { Peer } from '../session/peer.js';
 import { VERSION } from '../version.js';
-import { CeaseSubcode, canonicalAddress, cease, formatPrefix, unmapIpv4 } from '../wire/index.js';
+import {
+  addressInRange,
+  CeaseSubcode,
+  canonicalAddress,
+  cease,
+  formatPrefix,
+  unmapIpv4,
+} from '../wire/index.js';
 import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
@@ -613,7 +619,7 @@ export class Daemon {
   /** Drops dynamic peers that no range admits any more (or whose allowed ASNs changed). */
   private pruneDynamicPeers(): void {
     for (const address of [...this.dynamicPeers]) {
-      const range = this.current.dynamicNeighbors.find((d) => inRange(address, d.range));
+      const range = this.current.dynamicNeighbors.find((d) => addressInRange(address, d.range));
       const asns = this.peers.get(address)?.configuredAsns;
       if (!range || !isDeepStrictEqual(range.peerAsn, asns))
         this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
@@ -757,8 +763,8 @@ export class Daemon {
     let peer = this.peers.get(remote);
     if (!peer && this.interfaceSources.connectionFrom(remote)) peer = this.peers.get(remote);
     if (!peer) {
-      const dyn = this.current.dynamicNeighbors.find((d) => inRange(remote, d.range));
-      if (dyn && [...this.dynamicPeers].filter((a) => inRange(a, dyn.range)).length >= dyn.limit) {
+      const dyn = this.current.dynamicNeighbors.find((d) => addressInRange(remote, d.range));
+      if (dyn && [...this.dynamicPeers].filter((a) => addressInRange(a, dyn.range)).length >= dyn.limit) {
         this.opts.log.warn(
           { event: LogEvent.connectionRejected, remote, range: dyn.range, limit: dyn.limit },
           'connection refused: the dynamic neighbor range is at its limit',
@@ -814,14 +820,4 @@ const POLICY_KEYS = ['prefixLists', 'asPathLists', 'communityLists', 'policies']
 
 function policiesEqual(a: HeraldConfig, b: HeraldConfig): boolean {
   return POLICY_KEYS.every((k) => isDeepStrictEqual(a[k], b[k]));
-}
-
-function inRange(address: string, range: string): boolean {
-  try {
-    const addr = ipaddr.parse(address);
-    const [net, len] = ipaddr.parseCIDR(range);
-    return addr.kind() === net.kind() && addr.match(net, len);
-  } catch {
-    return false;
-  }
 }

@@ -132,3 +132,14 @@ export function ipv4KeyToPrefix(key: number): Prefix {
   const all = [addr >>> 24, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff];
   return { afi: Afi.IPV4, length, bytes: Uint8Array.from(all.slice(0, (length + 7) >> 3)) };
 }
+
+/** Whether `address` (a zone is ignored) lies in `range` ("10.0.0.0/24"); false for either unreadable. */
+export function addressInRange(address: string, range: string): boolean {
+  try {
+    const addr = ipaddr.parse(splitZone(address).address);
+    const [net, len] = ipaddr.parseCIDR(range);
+    return addr.kind() === net.kind() && addr.match(net, len);
+  } catch {
+    return false;
+  }
+}

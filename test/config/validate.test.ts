@@ -270,6 +270,18 @@ describe('config validation', () => {
     expect(c.neighbors.map((n) => n.address)).toEqual(['10.0.0.1', 'fe80::1%eth0', 'fe80::2', 'fe80::3']);
   });
 
+  it("refuses a neighbor without a password inside a range that has one (the kernel would require the range's key of it)", () => {
+    expect(
+      problems(
+        'asn: 1\nneighbors:\n  - { address: 10.1.0.5, peerAsn: 2 }\n  - { address: 10.1.0.6, peerAsn: 2, password: own }\n' +
+          '  - { address: 10.2.0.5, peerAsn: 2 }\n' +
+          'dynamicNeighbors:\n  - { range: 10.2.0.0/24, peerAsn: 2 }\n  - { range: 10.1.0.0/24, peerAsn: 2, password: r4nge }\n',
+      ),
+    ).toEqual([
+      "neighbors[0].password: 10.1.0.5 is in dynamicNeighbors[1].range, whose TCP MD5 key the kernel would also require of this neighbor's connections to us; give it a password (the range's or its own)",
+    ]);
+  });
+
   it('refuses a TCP MD5 key Linux would refuse (over 80 octets), for a neighbor and for a range', () => {
     const long = 'k'.repeat(81);
     const eighty = 'é'.repeat(40); // 80 octets in UTF-8

@@ -135,18 +135,21 @@ export class Ipv4Table {
   }
 
   /**
-   * `paths` into a caller's array, flat — path id, value, path id, value… — with no allocation;
-   * returns how many paths (the array's length is set to twice that).
+   * `paths` into the start of a caller's array, flat — path id, value, path id, value… — with no
+   * allocation; returns how many paths (entries past twice that are left over from earlier calls:
+   * truncating the array each time cost more than the lookup).
    */
   pathsInto(addr: number, length: number, out: number[]): number {
     const s = this.slots;
-    out.length = 0;
+    let n = 0;
     for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
       const at = i * this.stride;
       const l = s[at + 1] >>> this.shift;
-      if (l === EMPTY) return out.length >> 1;
+      if (l === EMPTY) return n;
       if (l !== length || s[at] !== addr) continue;
-      out.push(this.pathIdAt(at), this.valueAt(at));
+      out[2 * n] = this.pathIdAt(at);
+      out[2 * n + 1] = this.valueAt(at);
+      n++;
     }
   }
 

@@ -144,12 +144,14 @@ function gather(neighbors: Iterable<PeerLike>, prefix: Prefix): GatheredPaths {
 const CURRENT: number[] = [];
 const STALE: number[] = [];
 
-/** `pathsOf` into `out` as path id, set id, path id, set id…; returns how many paths. */
+/** `pathsOf` into the start of `out` as path id, set id, path id, set id…; returns how many paths. */
 function flatPathsOf(rib: AdjRibIn, p: Prefix, out: number[]): number {
   if (p.afi === Afi.IPV4) return rib.ipv4.pathsInto(v4Addr(p.bytes, 0, p.length), p.length, out);
   const paths = rib.ipv6.paths(p.bytes, 0, p.length);
-  out.length = 0;
-  for (const [pathId, setId] of paths) out.push(pathId, setId);
+  paths.forEach(([pathId, setId], i) => {
+    out[2 * i] = pathId;
+    out[2 * i + 1] = setId;
+  });
   return paths.length;
 }
 

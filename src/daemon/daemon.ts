@@ -1,5 +1,5 @@
-// The composition root: builds peers from the config, owns the TCP listener and outgoing
-// connections, holds the local announcements, applies reloaded configs, and logs what happens.
+// The composition root: builds peers from the config, owns the TCP listener (bgp-listener.ts) and
+// outgoing connections, holds the local announcements, applies reloaded configs, and logs what happens.
 // Everything protocol-shaped lives in session/, rib/ and wire/; this file wires them to node:net,
 // the clock and the logger.
 import type net from 'node:net';
@@ -31,6 +31,7 @@ import {
 } from '../wire/index.js';
 import { type AnnouncementDiff, Announcements } from './announcements.js';
 import { BfdSessions } from './bfd-sessions.js';
+import { BgpListener } from './bgp-listener.js';
 import { diffConfig, diffNeighbors, type NeighborDiff } from './config-diff.js';
 import { dialError } from './connect-hint.js';
 import { DYNAMIC_LINGER_MS, DynamicLinger } from './dynamic-linger.js';
@@ -44,16 +45,7 @@ import { logPeerEvents } from './peer-log.js';
 import { sweepAfterEndOfRib } from './restart-sweep.js';
 import { RouteStateFile } from './route-state.js';
 import { SourcedPolicies } from './sourced-policies.js';
-import {
-  applyToAccepted,
-  dialNeighbor,
-  isSingleHop,
-  type ListenerNeeds,
-  listen,
-  listenerNeeds,
-  ttlPolicy,
-  updateListenerKeys,
-} from './transport.js';
+import { applyToAccepted, dialNeighbor, isSingleHop, ttlPolicy } from './transport.js';
 import type { InterfaceNeighborStatus, UnnumberedOptions } from './unnumbered.js';
 
 /** Top-level keys of the decision process: a change decides every prefix again (on reload). */
@@ -130,8 +122,7 @@ export class Daemon {
   readonly initialState: InitialState;
   /** `stateDir`: the API's route changes, kept across restarts (the directory given at start). */
   private readonly routeState?: RouteStateFile;
-  private server?: net.Server;
-  private listenerOpenedWith?: ListenerNeeds;
+  private readonly listener: BgpListener;
   private current: HeraldConfig;
   private policies: CompiledPolicies;
   /** Policies other sources build (FRR-K8s toReceive), combined with the config's. */
@@ -147,6 +138,7 @@ export class Daemon {
   constructor(private readonly opts: DaemonOptions) {
     this.current = opts.config;
     this.routerId = routerIdOf(opts.config);
+    this.listener = new BgpListener(opts.log, (socket) => this.onConnection(socket));
     this.linger = new DynamicLinger({
       lingerMs: opts.dynamicLingerMs ?? DYNAMIC_LINGER_MS,
       decide: (peer) => {
@@ -248,7 +240,7 @@ export class Daemon {
     for (const n of this.current.neighbors) this.addPeer(n);
     this.interfaceSources.setConfig(this.current.interfaceNeighbors);
     if (this.current.fib.enabled) await this.startKernelRoutes();
-    await this.startListener();
+    await this.listener.open(this.current, this.listenedNeighbors());
     this.announcements.configure(this.current.announce);
     this.restoreRouteState();
     this.sealInitialState();
@@ -358,23 +350,6 @@ export class Daemon {
     });
   }
 
-  private async startListener(): Promise<void> {
-    const { log } = this.opts;
-    const config = this.current;
-    if (!config.listen) return;
-    const needs = this.listenerNeedsNow(config.listen.address);
-    const server = await listen(config, needs, (socket) => this.onConnection(socket));
-    server.on('error', (e) =>
-      log.error({ event: LogEvent.listenerError, err: e.message }, 'BGP listener error'),
-    );
-    this.server = server;
-    this.listenerOpenedWith = needs;
-    log.info(
-      { event: LogEvent.listening, address: config.listen.address, port: config.listen.port },
-      'accepting BGP connections',
-    );
-  }
-
   /** Announces (or replaces) a run-time route and updates every established peer. */
   announce(spec: LocalRouteSpec): LocalRoute {
     const route = this.announcements.add(spec);
@@ -440,7 +415,11 @@ export class Daemon {
         if (n.importPolicy !== undefined) this.engine.setImportPolicy(address, n.importPolicy);
         if (n.exportPolicy !== undefined) this.engine.setExportPolicy(address, n.exportPolicy);
       }
-    const listenerRestarted = await this.refreshListener(diff.listenChanged);
+    const listenerRestarted = await this.listener.refresh(
+      this.current,
+      this.listenedNeighbors(),
+      diff.listenChanged,
+    );
     const result: ReloadResult = {
       neighborsAdded: diff.added.map((n) => n.address),
       neighborsRemoved: diff.removed,
@@ -511,7 +490,7 @@ export class Daemon {
     const diff = diffNeighbors(entry.running, running);
     this.sourced.set(source, { wanted: [...wanted], running });
     this.applyNeighborDiff(diff);
-    this.refreshListenerKeys();
+    this.listener.refreshKeys(this.current, this.listenedNeighbors());
     return diff;
   }
 
@@ -539,49 +518,9 @@ export class Daemon {
     return true;
   }
 
-  /** Re-opens the listener when its address or TTL needs changed; otherwise updates its MD5 keys. */
-  private async refreshListener(listenChanged: boolean): Promise<boolean> {
-    const server = this.server;
-    const opened = this.listenerOpenedWith;
-    if (!listenChanged && (!server || !opened || this.listenerNeedsNow().gtsm === opened.gtsm)) {
-      this.refreshListenerKeys();
-      return false;
-    }
-    server?.close();
-    this.server = undefined;
-    await this.startListener();
-    return true;
-  }
-
-  /**
-   * Brings the listener's MD5 keys in step with the neighbors (the config file's and other
-   * sources') and the dynamic ranges; a GTSM change waits for the next reload's refreshListener.
-   */
-  private refreshListenerKeys(): void {
-    const { server, listenerOpenedWith: opened } = this;
-    if (!server || !opened) return;
-    const needs = this.listenerNeedsNow();
-    try {
-      updateListenerKeys(server, opened.md5, needs.md5);
-      this.listenerOpenedWith = { md5: needs.md5, gtsm: opened.gtsm };
-    } catch (e) {
-      this.opts.log.error(
-        { event: LogEvent.listenerError, err: (e as Error).message },
-        'cannot set the TCP MD5 keys of the BGP listener',
-      );
-    }
-  }
-
-  /** What the listener needs for every neighbor that may connect to it now. */
-  private listenerNeedsNow(
-    listenAddress = this.current.listen ? this.current.listen.address : '::',
-  ): ListenerNeeds {
-    const sourced = [...this.sourced.values()].flatMap((e) => e.running);
-    return listenerNeeds(
-      listenAddress,
-      [...this.current.neighbors, ...sourced],
-      this.current.dynamicNeighbors,
-    );
+  /** The neighbors that may connect to the listener: the config file's and every source's running ones. */
+  private listenedNeighbors(): NeighborConfig[] {
+    return [...this.current.neighbors, ...[...this.sourced.values()].flatMap((e) => e.running)];
   }
 
   private removePeer(address: string, subcode: number): void {
@@ -631,7 +570,7 @@ export class Daemon {
    * graceful restart when `graceful` is set, just closes the connection so they keep our routes.
    */
   async stop(message = 'herald shutting down', graceful = false): Promise<void> {
-    this.server?.close();
+    this.listener.close();
     await this.interfaceSources.stop();
     this.linger.stop();
     this.announcements.stop();

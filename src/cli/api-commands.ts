@@ -87,6 +87,16 @@ function checkedList(format: string): (text: string, previous?: string[]) => str
   return (text, previous = []) => [...previous, checked(format)(text)];
 }
 
+/** POST /api/v1/neighbors/ADDRESS/ACTION (reset, refresh, shutdown, enable). */
+function neighborAction(base: string, address: string, action: string, body: object = {}) {
+  return callApi<{ heldBy?: string }>(
+    base,
+    'POST',
+    `/api/v1/neighbors/${encodeURIComponent(address)}/${action}`,
+    body,
+  );
+}
+
 function withCommon(c: Command): Command {
   return c
     .option(
@@ -250,13 +260,7 @@ export function addApiCommands(program: Command): void {
   ).action((address: string, o: Common & { soft?: boolean }) =>
     run(
       o,
-      (b) =>
-        callApi(
-          b,
-          'POST',
-          `/api/v1/neighbors/${encodeURIComponent(address)}/${o.soft ? 'refresh' : 'reset'}`,
-          {},
-        ),
+      (b) => neighborAction(b, address, o.soft ? 'refresh' : 'reset'),
       (r: { heldBy?: string }) =>
         `${o.soft ? 'soft reset' : 'reset'} ${address}${r.heldBy === 'bfd' ? ': held down by BFD, reconnects when BFD is Up' : ''}`,
     ),
@@ -270,10 +274,7 @@ export function addApiCommands(program: Command): void {
   ).action((address: string, o: Common & { message?: string }) =>
     run(
       o,
-      (b) =>
-        callApi(b, 'POST', `/api/v1/neighbors/${encodeURIComponent(address)}/shutdown`, {
-          message: o.message,
-        }),
+      (b) => neighborAction(b, address, 'shutdown', { message: o.message }),
       () => `shut down ${address}; \`herald enable ${address}\` starts it again`,
     ),
   );
@@ -282,7 +283,7 @@ export function addApiCommands(program: Command): void {
   ).action((address: string, o: Common) =>
     run(
       o,
-      (b) => callApi(b, 'POST', `/api/v1/neighbors/${encodeURIComponent(address)}/enable`, {}),
+      (b) => neighborAction(b, address, 'enable'),
       (r: { heldBy?: string }) =>
         `enabled ${address}${r.heldBy === 'bfd' ? ': held down by BFD, starts when BFD is Up' : ''}`,
     ),

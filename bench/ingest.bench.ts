@@ -83,6 +83,8 @@ interface Result {
   /** First UPDATE octet → the sender's last write() handed to the kernel. */
   writeSeconds?: number;
   polls?: number;
+  /** Every poll as [seconds since the first UPDATE octet, routes held] (the chart's line). */
+  series: Array<[number, number]>;
   cpuSeconds?: number;
   rssIdle?: number;
   rssDone?: number;
@@ -149,7 +151,7 @@ async function runReceiver(
 ): Promise<Result> {
   const t = await createLink();
   let rx: Receiver | undefined;
-  const result: Result = { kind };
+  const result: Result = { kind, series: [[0, 0]] };
   try {
     rx = await startReceiver(kind, t, {
       heraldProfileDir: profileDir,
@@ -178,6 +180,7 @@ async function runReceiver(
       routes = await rx.routes();
       polls++;
       const at = hr();
+      result.series.push([seconds(start.t, at), routes]);
       if (DEBUG)
         console.error(
           `  poll ${polls}: ${seconds(start.t, asked).toFixed(3)} → ${seconds(start.t, at).toFixed(3)} s: ${routes}`,
@@ -424,6 +427,10 @@ function report(stream: UpdateStream, sink: SinkResult | undefined, results: Res
       vs,
       targets,
       sink: sink ?? null,
+      // routes held at each poll of the last successful round, per receiver
+      series: Object.fromEntries(
+        all.filter((s) => s.ok.length > 0).map((s) => [RECEIVER_NAMES[s.kind], s.ok[s.ok.length - 1].series]),
+      ),
     }),
   );
 }

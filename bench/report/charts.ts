@@ -41,6 +41,35 @@ function fibChart(fib: Json | undefined): Chart | undefined {
   };
 }
 
+/** Routes held over time per receiver during the full-table ingest (the ingest bench's polls). */
+function ingestRoutesChart(ingest: Json | undefined): Chart | undefined {
+  const byReceiver = (ingest?.series ?? {}) as Record<string, Array<[number, number]>>;
+  const values = Object.entries(byReceiver).flatMap(([daemon, series]) =>
+    series.map(([seconds, routes]) => ({ daemon, seconds, routes })),
+  );
+  if (values.length === 0) return undefined;
+  return {
+    file: 'ingest-routes-over-time.svg',
+    title: 'Routes held over time during a full-table ingest',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      width: WIDTH,
+      height: 260,
+      data: { values },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: {
+          field: 'seconds',
+          type: 'quantitative',
+          title: 'seconds since the first UPDATE octet (at each poll)',
+        },
+        y: { field: 'routes', type: 'quantitative', title: 'routes held' },
+        color: { field: 'daemon', type: 'nominal' },
+      },
+    },
+  };
+}
+
 /** Every BFD detection time per pair and timer set (ticks), with the RFC bound as a rule. */
 function bfdChart(bfd: Json | undefined): Chart | undefined {
   const rows = (bfd?.detection ?? []) as Json[];
@@ -156,6 +185,7 @@ function ingestChart(ingest: Json | undefined): Chart | undefined {
 
 export function chartsFor(results: Record<string, Json | undefined>): Chart[] {
   return [
+    ingestRoutesChart(results.ingest),
     ingestChart(results.ingest),
     fibChart(results.fib),
     bfdChart(results.bfd),

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   encodeNotification,
   encodeOpen,
+  type Frame,
   Framer,
   KEEPALIVE,
   MAX_MESSAGE_LENGTH,
@@ -120,6 +121,8 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
   /** Aborts the connection attempt still pending, if any. */
   private pendingDial?: AbortController;
   private processing = false;
+  /** UPDATEs were handled in Established since the HoldTimer was last restarted. */
+  private holdRestartDue = false;
   /** Messages by type (in `DriverOptions.totals` when given). */
   readonly sent: MessageCounters;
   readonly received: MessageCounters;
@@ -320,6 +323,7 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     this.stream = stream;
     this.framer = new Framer(MAX_MESSAGE_LENGTH);
     this.congested = false;
+    this.holdRestartDue = false;
     stream.on('data', (chunk: Buffer) => {
       this.framer.push(chunk);
       this.drainFrames();
@@ -378,13 +382,21 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
         if (!frame) break;
         this.budget--;
         this.received[COUNTER[frame.type]]++;
-        this.dispatch(frame.type, frame.body, frame.message);
+        this.dispatch(frame);
       }
     } finally {
       this.processing = false;
+      this.restartHoldIfDue();
     }
     if (this.received.update !== updatesBefore && this.stream) this.emit('updatesHandled');
     if (this.budget < MESSAGES_PER_TURN) this.scheduleRefill();
+  }
+
+  /** The HoldTimer restart owed for the UPDATEs just handled, unless the session went down meanwhile. */
+  private restartHoldIfDue(): void {
+    if (!this.holdRestartDue) return;
+    this.holdRestartDue = false;
+    if (this.fsm.state === SessionState.ESTABLISHED) this.handle({ type: 'updateReceived' });
   }
 
   private scheduleRefill(): void {
@@ -400,7 +412,8 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
     });
   }
 
-  private dispatch(type: number, body: Buffer, message: Buffer): void {
+  private dispatch(frame: Frame): void {
+    const { type, body } = frame;
     try {
       switch (type) {
         case MessageType.OPEN: {
@@ -420,11 +433,17 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
           return;
         }
         case MessageType.UPDATE:
-          this.handle({ type: 'updateReceived' });
-          if (this.fsm.state === SessionState.ESTABLISHED) this.emit('update', body, this.fsm.session!);
+          if (this.fsm.state !== SessionState.ESTABLISHED) {
+            this.handle({ type: 'updateReceived' }); // an FSM error outside Established
+            return;
+          }
+          // RFC 4271 §8.2.2: each UPDATE in Established restarts the HoldTimer. The messages of one
+          // read are handled in one go, so it is restarted once, after them (drainFrames).
+          this.holdRestartDue = true;
+          this.emit('update', body, this.fsm.session!);
           return;
         case MessageType.ROUTE_REFRESH: {
-          const rr = decodeRouteRefresh(body, message);
+          const rr = decodeRouteRefresh(body, frame.message);
           this.handle({ type: 'updateReceived' });
           if (this.fsm.state === SessionState.ESTABLISHED) this.emit('routeRefresh', rr, this.fsm.session!);
           return;

@@ -4,12 +4,19 @@
 import { checkHeader } from './header.js';
 import { HEADER_LENGTH, MAX_MESSAGE_LENGTH } from './registry.js';
 
-export interface Frame {
-  readonly type: number;
-  /** The whole message, header included. */
-  readonly message: Buffer;
-  /** The message body after the 19-octet header (a view into `message`). */
-  readonly body: Buffer;
+export class Frame {
+  constructor(
+    readonly type: number,
+    /** The message body after the 19-octet header (a view into the whole message). */
+    readonly body: Buffer,
+  ) {}
+
+  /** The whole message, header included: made on demand (a full table is ~90,000 UPDATEs, and only
+   * ROUTE-REFRESH and error reports read it). */
+  get message(): Buffer {
+    const b = this.body;
+    return Buffer.from(b.buffer, b.byteOffset - HEADER_LENGTH, b.length + HEADER_LENGTH);
+  }
 }
 
 export class Framer {
@@ -49,16 +56,16 @@ export class Framer {
     }
     const { length, type } = checkHeader(header, hoff, this.maxLength);
     if (this.buffered < length) return undefined;
-    let message: Buffer;
+    let body: Buffer;
     if (first.length - this.head >= length) {
-      message = first.subarray(this.head, this.head + length);
-      this.consume(length);
+      body = first.subarray(this.head + HEADER_LENGTH, this.head + length);
     } else {
-      message = Buffer.allocUnsafe(length);
+      const message = Buffer.allocUnsafe(length);
       this.copyOut(message, length);
-      this.consume(length);
+      body = message.subarray(HEADER_LENGTH);
     }
-    return { type, message, body: message.subarray(HEADER_LENGTH) };
+    this.consume(length);
+    return new Frame(type, body);
   }
 
   /** Copies the first `n` buffered bytes into `dst` without consuming them. */

@@ -164,6 +164,25 @@ describe('SessionDriver', () => {
     expect(active.state).toBe('Idle');
   });
 
+  it('UPDATEs alone keep the session up: each read of them restarts the hold timer (RFC 4271 §8.2.2)', async () => {
+    const { clock, active, passive } = pair(9, 9);
+    const downs: string[] = [];
+    passive.on('down', (r) => downs.push(r.kind));
+    let updates = 0;
+    passive.on('update', () => updates++);
+    await established(active, passive);
+    // The active side sends UPDATEs but no more KEEPALIVEs (type 4 at octet 18).
+    const send = active.send.bind(active);
+    active.send = (m: Buffer, count?: number) => (m[18] === 4 ? true : send(m, count));
+    clock.advance(6_000);
+    sendOneUpdate(active);
+    await settle(() => updates === 1);
+    clock.advance(6_000); // 12 s since the last KEEPALIVE, 6 s since the UPDATE
+    expect(passive.state).toBe('Established');
+    clock.advance(3_000); // 9 s since the UPDATE
+    expect(downs).toEqual(['holdTimerExpired']);
+  });
+
   it('abandons a connect still pending when ConnectRetry expires (RFC 4271 §8.2.2) and says why', async () => {
     const clock = new ManualClock();
     const signals: AbortSignal[] = [];

@@ -185,8 +185,7 @@ export class AdjRibIn {
    */
   constructor(rules?: ImportRules, ipv4Routes = 0) {
     this.attributes = new AttributeStore(rules);
-    // the table grows past 70 % full: room for `ipv4Routes` below that
-    if (ipv4Routes > 0) this.ipv4 = new Ipv4Table(Math.ceil((ipv4Routes * 10) / 7) + 1);
+    if (ipv4Routes > 0) this.ipv4 = Ipv4Table.forRoutes(ipv4Routes);
     this.checkPrefixes = rules !== undefined;
   }
 

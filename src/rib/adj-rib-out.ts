@@ -458,6 +458,8 @@ export class AdjRibOut {
     const pathIds = wide ? columns.pathIds : undefined;
     let wanted = 0;
     let withdrawn = 0;
+    /** Wanted routes the peer does not have yet (the advertised table grows by as many). */
+    let fresh = 0;
     const put = (k: number, addr: number, length: number, pathId: number) => {
       addrs[k] = addr;
       lengths[k] = length;
@@ -479,6 +481,7 @@ export class AdjRibOut {
         if (this.fits(set, () => v4PathPrefix(addr, length, pathId), size, ctx, result)) {
           put(wanted, addr, length, pathId);
           ids[wanted++] = id;
+          if (had === undefined) fresh++;
           return;
         }
         this.registry.release(id);
@@ -488,6 +491,9 @@ export class AdjRibOut {
     // Withdrawals filled the arrays from the end: back to the table's order.
     if (withdrawn > 1)
       for (const column of [addrs, lengths, pathIds]) column?.subarray(n - withdrawn, n).reverse();
+    // A table's worth at once (a session's first sync): one rebuild to its size, not a doubling
+    // at every 70 %, and a table at 70 % load rather than a power-of-two size.
+    this.advertised4.reserve(this.advertised4.size + fresh);
     // Grouped by out set: each UPDATE carries one set and as many of its prefixes as fit.
     if (wanted > 1) sortByKey(ids, wanted, pathIds ? [addrs, lengths, pathIds] : [addrs, lengths]);
     return { addrs, lengths, pathIds, ids, count: n, wanted, withdrawn };

@@ -3,7 +3,9 @@
 // layouts: compact, two words [address, length << 26 | value], while every path id is 0 and every
 // value fits 26 bits (a table without add-path: half the memory); wide, four words [address, length,
 // path id, value], which a compact table becomes for good on its first other path id or value.
-// A table emptied to a sixteenth of its capacity shrinks. Pure data structure: no I/O, no clock.
+// A table emptied to a sixteenth of its capacity shrinks. Its capacity need not be a power of two
+// (a hash picks its slot by multiplying, not masking), so a table told how many routes to expect
+// holds a full table at 70 % load, not somewhere between 35 and 70 %. Pure: no I/O, no clock.
 
 /** Length-field markers of free slots (a live slot's length is 0-32). */
 const EMPTY = 63;
@@ -54,9 +56,25 @@ const FLAT: number[] = [];
 /** The slots of an empty compact table at MIN_CAPACITY (copied by `clear`). */
 const EMPTY_COMPACT = emptySlots(MIN_CAPACITY, COMPACT);
 
+/** Live slots per capacity a table grows beyond (linear probing slows down fast past it). */
+const MAX_LOAD = 0.7;
+
 /** The smallest power-of-two capacity, at least MIN_CAPACITY, holding `n` slots. */
 function capacityFor(n: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(MIN_CAPACITY, n)));
+}
+
+/** The capacity that holds `routes` routes at the most load a table takes before growing. */
+function capacityForRoutes(routes: number): number {
+  return Math.max(MIN_CAPACITY, Math.ceil(routes / MAX_LOAD) + 1);
+}
+
+/**
+ * The slot of a 32-bit hash in a table of `capacity` slots: the hash's top 24 bits scaled to the
+ * capacity (exact in a double up to 2^29 slots; a mask would need a power-of-two capacity).
+ */
+function slotOf(h: number, capacity: number): number {
+  return Math.floor(((h >>> 8) * capacity) / 16777216);
 }
 
 /** Tables seeded alike would cluster when one is filled in another's slot order (a walk). */
@@ -65,7 +83,8 @@ let tables = 0;
 export class Ipv4Table {
   private readonly seed = Math.imul(++tables, 0x85ebca6b);
   private slots: Uint32Array;
-  private mask: number;
+  /** Slots in `slots`. */
+  private capacity: number;
   /** Words per slot: COMPACT or WIDE. */
   private stride: number;
   /** The second word shifted right by this is the length (or a marker): 26 compact, 0 wide. */
@@ -79,7 +98,29 @@ export class Ipv4Table {
     this.shift = layout === 'wide' ? 0 : LENGTH_SHIFT;
     const cap = capacityFor(capacity);
     this.slots = emptySlots(cap, this.stride);
-    this.mask = cap - 1;
+    this.capacity = cap;
+  }
+
+  /** A table with room for `routes` routes before it grows (capacity not rounded to a power of two). */
+  static forRoutes(routes: number, layout: Ipv4TableLayout = 'compact'): Ipv4Table {
+    const t = new Ipv4Table(MIN_CAPACITY, layout);
+    t.reserve(routes);
+    return t;
+  }
+
+  /**
+   * Makes room for `routes` routes in all (those held included) in one rebuild, so a table about to
+   * take many grows once, to the size they need, instead of doubling its way there. A reservation
+   * of a few more than fit doubles the table, as growing would: never a rebuild per route.
+   */
+  reserve(routes: number): void {
+    const needed = capacityForRoutes(routes);
+    if (needed > this.capacity) this.rebuild(Math.max(needed, this.capacity * 2), this.stride);
+  }
+
+  /** The slot after `i` (linear probing wraps at the end). */
+  private nextSlot(i: number): number {
+    return i + 1 === this.capacity ? 0 : i + 1;
   }
 
   get layout(): Ipv4TableLayout {
@@ -92,7 +133,7 @@ export class Ipv4Table {
     const stride = this.stride;
     const shift = this.shift;
     if (pathId !== 0 && stride === COMPACT) return -1;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = slotOf(hash(addr, length, this.seed), this.capacity); ; i = this.nextSlot(i)) {
       const at = i * stride;
       const l = s[at + 1] >>> shift;
       if (l === EMPTY) return -1;
@@ -142,7 +183,7 @@ export class Ipv4Table {
   pathsInto(addr: number, length: number, out: number[]): number {
     const s = this.slots;
     let n = 0;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = slotOf(hash(addr, length, this.seed), this.capacity); ; i = this.nextSlot(i)) {
       const at = i * this.stride;
       const l = s[at + 1] >>> this.shift;
       if (l === EMPTY) return n;
@@ -156,7 +197,7 @@ export class Ipv4Table {
   /** Word offset of the prefix's first path in its probe run, or -1 when the prefix is absent. */
   private firstPath(addr: number, length: number): number {
     const s = this.slots;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = slotOf(hash(addr, length, this.seed), this.capacity); ; i = this.nextSlot(i)) {
       const at = i * this.stride;
       const l = s[at + 1] >>> this.shift;
       if (l === EMPTY) return -1;
@@ -177,13 +218,13 @@ export class Ipv4Table {
 
   /** Sets the value; returns the previous one or -1 when the key is new. */
   set(addr: number, length: number, pathId: number, value: number): number {
-    if (this.stride === COMPACT && (pathId !== 0 || value > COMPACT_VALUE)) this.rebuild(this.mask + 1, WIDE);
-    if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.grow();
+    if (this.stride === COMPACT && (pathId !== 0 || value > COMPACT_VALUE)) this.rebuild(this.capacity, WIDE);
+    if (this.used + 1 > this.capacity * MAX_LOAD) this.grow();
     const s = this.slots;
     const stride = this.stride;
     const shift = this.shift;
     let free = -1;
-    for (let i = hash(addr, length, this.seed) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = slotOf(hash(addr, length, this.seed), this.capacity); ; i = this.nextSlot(i)) {
       const at = i * stride;
       const l = s[at + 1] >>> shift;
       if (l === EMPTY) {
@@ -213,7 +254,7 @@ export class Ipv4Table {
     const value = this.valueAt(at);
     this.slots[at + 1] = DELETED << this.shift;
     this.size--;
-    const cap = this.mask + 1;
+    const cap = this.capacity;
     if (cap > MIN_CAPACITY && this.size * SHRINK_BELOW < cap)
       this.rebuild(capacityFor(this.size * SHRINK_TO), this.stride);
     return value;
@@ -221,9 +262,9 @@ export class Ipv4Table {
 
   /** Removes every route; the table is compact and at its smallest again (reused, not replaced). */
   clear(): void {
-    if (this.mask + 1 === MIN_CAPACITY && this.stride === COMPACT) this.slots.set(EMPTY_COMPACT);
+    if (this.capacity === MIN_CAPACITY && this.stride === COMPACT) this.slots.set(EMPTY_COMPACT);
     else this.slots = emptySlots(MIN_CAPACITY, COMPACT);
-    this.mask = MIN_CAPACITY - 1;
+    this.capacity = MIN_CAPACITY;
     this.stride = COMPACT;
     this.shift = LENGTH_SHIFT;
     this.used = 0;
@@ -271,7 +312,7 @@ export class Ipv4Table {
 
   /** Doubles the capacity when more than half of it is live, else only drops the deleted slots. */
   private grow(): void {
-    const cap = this.mask + 1;
+    const cap = this.capacity;
     this.rebuild(this.size * 2 > cap ? cap * 2 : cap, this.stride);
   }
 
@@ -283,7 +324,7 @@ export class Ipv4Table {
     this.stride = stride;
     this.shift = stride === WIDE ? 0 : LENGTH_SHIFT;
     this.slots = emptySlots(capacity, stride);
-    this.mask = capacity - 1;
+    this.capacity = capacity;
     this.used = 0;
     this.size = 0;
     const s = this.slots;
@@ -292,8 +333,8 @@ export class Ipv4Table {
       if (length > 32) continue;
       const wide = oldStride === WIDE;
       // Keys are distinct and the new array has no deleted slots: take the first empty one.
-      let i = hash(old[at], length, this.seed) & this.mask;
-      while (s[i * stride + 1] >>> this.shift !== EMPTY) i = (i + 1) & this.mask;
+      let i = slotOf(hash(old[at], length, this.seed), capacity);
+      while (s[i * stride + 1] >>> this.shift !== EMPTY) i = this.nextSlot(i);
       this.write(
         i * stride,
         old[at],

@@ -159,6 +159,30 @@ describe('Ipv4Table', () => {
     expect(t.paths(A, 8)).toEqual([[3, 0xffffffff]]);
   });
 
+  it('forRoutes holds that many routes at 70 % load without growing (no power-of-two rounding)', () => {
+    const t = Ipv4Table.forRoutes(1000);
+    const bytes = t.byteSize;
+    expect(bytes).toBe((Math.ceil(1000 / 0.7) + 1) * 8); // 1,430 slots; a power of two would be 2,048
+    for (let i = 0; i < 1000; i++) t.set((i * 2654435761) >>> 0, 32, 0, i);
+    expect(t.byteSize).toBe(bytes);
+    for (let i = 0; i < 1000; i++) expect(t.get((i * 2654435761) >>> 0, 32)).toBe(i);
+    t.set(A, 8, 0, 1); // one more than reserved: it grows as any table does
+    expect(t.byteSize).toBe(bytes * 2);
+    expect(t.size).toBe(1001);
+  });
+
+  it('reserving one more at a time grows by doubling, not a rebuild per route', () => {
+    const t = new Ipv4Table();
+    const sizes = new Set<number>();
+    for (let i = 0; i < 5000; i++) {
+      t.reserve(t.size + 1);
+      t.set((i * 2654435761) >>> 0, 32, 0, i);
+      sizes.add(t.byteSize);
+    }
+    expect(sizes.size).toBeLessThanOrEqual(10); // 16 → 8,192 slots: 10 sizes
+    expect(t.size).toBe(5000);
+  });
+
   it.each(['compact', 'wide'] as const)(
     'a %s table emptied by deletes shrinks, keeping what is left',
     (layout) => {
@@ -194,9 +218,14 @@ describe('Ipv4Table', () => {
         { arbitrary: fc.nat({ max: 0xffffffff }), weight: 1 },
       );
       const op = fc.oneof(
-        fc.record({ kind: fc.constant('set' as const), key, value }),
-        fc.record({ kind: fc.constant('delete' as const), key }),
-        fc.record({ kind: fc.constant('get' as const), key }),
+        { arbitrary: fc.record({ kind: fc.constant('set' as const), key, value }), weight: 10 },
+        { arbitrary: fc.record({ kind: fc.constant('delete' as const), key }), weight: 10 },
+        { arbitrary: fc.record({ kind: fc.constant('get' as const), key }), weight: 10 },
+        // room for this many more: capacities that are no power of two
+        {
+          arbitrary: fc.record({ kind: fc.constant('reserve' as const), more: fc.nat({ max: 400 }) }),
+          weight: 1,
+        },
       );
       fc.assert(
         fc.property(fc.array(op, { maxLength: 3000, size: 'max' }), fc.nat({ max: 3000 }), (ops, purgeAt) => {
@@ -215,6 +244,10 @@ describe('Ipv4Table', () => {
             if (n === purgeAt)
               for (const [k, [addr, length]] of [...model].slice(2))
                 del(addr, length, Number(k.split('#')[1]));
+            if (o.kind === 'reserve') {
+              t.reserve(t.size + o.more);
+              continue;
+            }
             const { addr, length, pathId } = o.key;
             const k = `${addr}/${length}#${pathId}`;
             if (o.kind === 'set') {

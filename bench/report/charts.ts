@@ -12,62 +12,63 @@ export interface Chart {
 
 const WIDTH = 560;
 
-/** Routes in the kernel over time per daemon (the fib bench's series). */
-function fibChart(fib: Json | undefined): Chart | undefined {
-  const rows = (fib?.rows ?? []) as Json[];
-  const values = rows.flatMap((r) =>
-    ((r.series ?? []) as Array<[number, number]>).map(([s, n]) => ({
-      daemon: r.name,
-      seconds: s,
-      routes: n,
-    })),
+/** Series of [seconds, routes] per daemon, as one line each (routes over time). */
+function routesOverTime(
+  file: string,
+  title: string,
+  byDaemon: Array<[string, Array<[number, number]>]>,
+  how: { mark: Json; xTitle: string; yTitle: string },
+): Chart | undefined {
+  const values = byDaemon.flatMap(([daemon, series]) =>
+    series.map(([seconds, routes]) => ({ daemon, seconds, routes })),
   );
   if (values.length === 0) return undefined;
   return {
-    file: 'fib-routes-over-time.svg',
-    title: 'Routes in the kernel over time',
+    file,
+    title,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       width: WIDTH,
       height: 260,
       data: { values },
-      mark: { type: 'line', interpolate: 'step-after' },
+      mark: how.mark,
       encoding: {
-        x: { field: 'seconds', type: 'quantitative', title: 'seconds since the first UPDATE octet' },
-        y: { field: 'routes', type: 'quantitative', title: 'routes in the kernel' },
+        x: { field: 'seconds', type: 'quantitative', title: how.xTitle },
+        y: { field: 'routes', type: 'quantitative', title: how.yTitle },
         color: { field: 'daemon', type: 'nominal' },
       },
     },
   };
 }
 
+/** Routes in the kernel over time per daemon (the fib bench's series). */
+function fibChart(fib: Json | undefined): Chart | undefined {
+  const rows = (fib?.rows ?? []) as Json[];
+  return routesOverTime(
+    'fib-routes-over-time.svg',
+    'Routes in the kernel over time',
+    rows.map((r) => [String(r.name), (r.series ?? []) as Array<[number, number]>]),
+    {
+      mark: { type: 'line', interpolate: 'step-after' },
+      xTitle: 'seconds since the first UPDATE octet',
+      yTitle: 'routes in the kernel',
+    },
+  );
+}
+
 /** Routes held over time per receiver during the full-table ingest (the ingest bench's polls). */
 function ingestRoutesChart(ingest: Json | undefined): Chart | undefined {
   const byReceiver = (ingest?.series ?? {}) as Record<string, Array<[number, number]>>;
-  const values = Object.entries(byReceiver).flatMap(([daemon, series]) =>
-    series.map(([seconds, routes]) => ({ daemon, seconds, routes })),
-  );
-  if (values.length === 0) return undefined;
-  return {
-    file: 'ingest-routes-over-time.svg',
-    title: 'Routes held over time during a full-table ingest',
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      width: WIDTH,
-      height: 260,
-      data: { values },
+  return routesOverTime(
+    'ingest-routes-over-time.svg',
+    'Routes held over time during a full-table ingest',
+    Object.entries(byReceiver),
+    {
       mark: { type: 'line', point: true },
-      encoding: {
-        x: {
-          field: 'seconds',
-          type: 'quantitative',
-          title: 'seconds since the first UPDATE octet (at each poll)',
-        },
-        y: { field: 'routes', type: 'quantitative', title: 'routes held' },
-        color: { field: 'daemon', type: 'nominal' },
-      },
+      xTitle: 'seconds since the first UPDATE octet (at each poll)',
+      yTitle: 'routes held',
     },
-  };
+  );
 }
 
 /** Every BFD detection time per pair and timer set (ticks), with the RFC bound as a rule. */

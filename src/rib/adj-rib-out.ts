@@ -392,15 +392,12 @@ export class AdjRibOut {
   /** Whether the peer has `set` already: the same set, or one encoded to the same octets. */
   private unchanged(advertisedId: number, set: OutSet, ctx: CodecContext): boolean {
     if (advertisedId === set.id) return true;
-    const before = this.registry.get(advertisedId)?.encoded(ctx);
-    const now = set.encoded(ctx);
-    if (!before || !now || !before.block.equals(now.block)) return false;
-    return before.mpHead === undefined ? now.mpHead === undefined : !!now.mpHead?.equals(before.mpHead);
+    return this.registry.get(advertisedId)?.sameOctets(set, ctx) ?? false;
   }
 
   /** Whether a route of NLRI size `size` fits an UPDATE with `set`; if not, it is held back. */
   private fits(set: OutSet, prefix: () => Prefix, size: number, ctx: CodecContext, result: SyncResult) {
-    if (set.encoded(ctx) && size <= set.room) return true;
+    if (set.encodable(ctx) && size <= set.room) return true;
     // RFC 8654 §4: "a BGP speaker ... MUST NOT send a BGP UPDATE message that exceeds the size
     // that the peer supports" — the route is not sent, and withdrawn if it was advertised.
     const p = prefix();

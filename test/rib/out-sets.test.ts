@@ -25,7 +25,8 @@ describe('OutSet', () => {
       expect(set.attributes).toBe(attributes);
       const prepared = set.encoded(ctx);
       expect(prepared).not.toBeNull();
-      expect(set.encoded(ctx)).toBe(prepared);
+      expect(set.encoded(ctx)).toEqual(prepared); // the same octets each time (made from the kept ones)
+      expect(prepared?.mpHead === undefined).toBe(attributes.mpReach === undefined);
       expect(set.attributes).not.toBe(attributes);
       expect(set.attributes).toEqual(attributes);
     }
@@ -36,6 +37,17 @@ describe('OutSet', () => {
     set.encoded(codecContext({ as4: false }));
     expect(set.attributes.asPath).toEqual(ipv4.asPath);
     expect(set.attributes.communities).toEqual(ipv4.communities);
+  });
+
+  it('tells sets that encode to the same octets (a peer holding one needs no UPDATE for the other)', () => {
+    const ctx = codecContext({ as4: true });
+    const a = new OutSet(ipv6);
+    const b = new OutSet({ ...ipv6, asPath: [{ type: 2, asns: [65001] }] });
+    const c = new OutSet({ ...ipv6, mpReach: { ...ipv6.mpReach!, nextHop: '2001:db8::3' } });
+    const d = new OutSet({ ...ipv6, med: 51 });
+    expect([a.sameOctets(b, ctx), a.sameOctets(c, ctx), a.sameOctets(d, ctx)]).toEqual([true, false, false]);
+    const huge = new OutSet({ ...ipv4, communities: Array.from({ length: 20_000 }, (_, i) => i) });
+    expect([huge.sameOctets(huge, ctx), huge.encodable(ctx)]).toEqual([false, false]);
   });
 
   it('keeps the attributes of a set no UPDATE can carry', () => {

@@ -55,6 +55,16 @@ const MB = 1024 * 1024;
 const hr = (): bigint => process.hrtime.bigint();
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+/** Whether process `pid` still runs (signal 0 checks without sending anything). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Where Herald's CPU profile goes (git-ignored), with BENCH_HERALD_PROF=1. */
 const PROFILE_DIR =
   process.env.BENCH_HERALD_PROF === '1'
@@ -191,6 +201,14 @@ async function runOne(daemon: Daemon, file: string, expected: number): Promise<R
     for (const pid of pids) process.kill(pid, 'SIGTERM');
     const gone = await follow(t.b.ns, stopAt, (c) => c <= baseline, [], `${daemon} removal`);
     result.removeSeconds = seconds(stopAt, gone);
+    // Profiled: let Herald exit on its own (it writes the profile then; a second SIGTERM from
+    // rx.stop() would end it at once, before the main thread's profile is written).
+    if (PROFILE_DIR && daemon === 'herald')
+      await waitFor(() => pids.every((pid) => !running(pid)), {
+        timeoutMs: 120_000,
+        intervalMs: 100,
+        what: 'Herald to exit and write its profile',
+      });
     await rx.stop();
     await sender.stop();
   } catch (e) {

@@ -23,6 +23,7 @@ import {
   delay,
   interopUnavailable,
   type LinkTopology,
+  pidAlive,
   waitFor,
 } from '../test/interop/harness/index.js';
 import { startBirdKernel } from './fib/bird-kernel.js';
@@ -55,16 +56,6 @@ const MB = 1024 * 1024;
 const hr = (): bigint => process.hrtime.bigint();
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9;
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-/** Whether process `pid` still runs (signal 0 checks without sending anything). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Where Herald's CPU profile goes (git-ignored), with BENCH_HERALD_PROF=1. */
 const PROFILE_DIR =
   process.env.BENCH_HERALD_PROF === '1'
@@ -204,7 +195,7 @@ async function runOne(daemon: Daemon, file: string, expected: number): Promise<R
     // Profiled: let Herald exit on its own (it writes the profile then; a second SIGTERM from
     // rx.stop() would end it at once, before the main thread's profile is written).
     if (PROFILE_DIR && daemon === 'herald')
-      await waitFor(() => pids.every((pid) => !running(pid)), {
+      await waitFor(() => pids.every((pid) => !pidAlive(pid)), {
         timeoutMs: 120_000,
         intervalMs: 100,
         what: 'Herald to exit and write its profile',

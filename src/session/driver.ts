@@ -386,9 +386,10 @@ export class SessionDriver extends EventEmitter<DriverEvents> {
       }
     } finally {
       this.processing = false;
-      this.restartHoldIfDue();
     }
     if (this.received.update !== updatesBefore && this.stream) this.emit('updatesHandled');
+    // After the changes went out: the FSM step is not on the way from a peer's UPDATE to the others.
+    this.restartHoldIfDue();
     if (this.budget < MESSAGES_PER_TURN) this.scheduleRefill();
   }
 

@@ -101,9 +101,9 @@ export class Ipv4Table {
     this.capacity = cap;
   }
 
-  /** A table with room for `routes` routes before it grows (capacity not rounded to a power of two). */
-  static forRoutes(routes: number, layout: Ipv4TableLayout = 'compact'): Ipv4Table {
-    const t = new Ipv4Table(MIN_CAPACITY, layout);
+  /** A compact table with room for `routes` routes before it grows (capacity not rounded to a power of two). */
+  static forRoutes(routes: number): Ipv4Table {
+    const t = new Ipv4Table();
     t.reserve(routes);
     return t;
   }

@@ -39,6 +39,7 @@ import {
   formatKey,
 } from './route-key.js';
 import { type KernelNextHop, kernelSignature, type UnusableNextHop } from './route-plan.js';
+import { type RouteGroup, RouteTable } from './route-table.js';
 import { HERALD_RT_PROTOCOL } from './rt-protocol.js';
 
 export interface KernelRoutesOptions extends BatchOptions {
@@ -79,83 +80,6 @@ export interface KernelRoutesEvents {
   error: [Error];
 }
 
-/** The routes of one family, table, metric and prefix length, by network address. */
-interface RouteGroup {
-  readonly family: Family;
-  readonly table: number;
-  readonly metric: number;
-  readonly length: number;
-  readonly routes: Map<AddressKey, Entry>;
-}
-
-/** Where a route stands before its first write is acknowledged (shared: it carries nothing). */
-const PENDING: RouteState = Object.freeze({ state: 'pending' });
-
-/** Entry flags. */
-const STALE = 1;
-const QUEUED = 2;
-const IN_FLIGHT = 4;
-const FORGOTTEN = 8;
-
-/**
- * One route (kept small: a full table holds hundreds of thousands). A class whose constructor sets
- * every field, so V8 gives each one exactly its slots (an object literal that later gains a
- * property grows an out-of-object property array), and its four flags in one number: 72 octets a
- * route instead of 112.
- */
-class Entry {
-  /** Shared with every route with the same next hops. */
-  desired: NextHopSet | undefined = undefined;
-  state: RouteState = PENDING;
-  private flags: number;
-
-  constructor(
-    readonly group: RouteGroup,
-    readonly key: AddressKey,
-    /** Signature of the route the kernel holds (undefined: none). */
-    public installed: string | undefined,
-    stale: boolean,
-  ) {
-    this.flags = stale ? STALE : 0;
-  }
-
-  private flag(bit: number, on: boolean): void {
-    this.flags = on ? this.flags | bit : this.flags & ~bit;
-  }
-
-  /** A previous run's route kept for a graceful restart, not yet desired again. */
-  get stale(): boolean {
-    return (this.flags & STALE) !== 0;
-  }
-  set stale(on: boolean) {
-    this.flag(STALE, on);
-  }
-
-  /** Waiting to be written (DirtyQueue). */
-  get queued(): boolean {
-    return (this.flags & QUEUED) !== 0;
-  }
-  set queued(on: boolean) {
-    this.flag(QUEUED, on);
-  }
-
-  /** Its message is sent, not yet acknowledged (RouteBatches). */
-  get inFlight(): boolean {
-    return (this.flags & IN_FLIGHT) !== 0;
-  }
-  set inFlight(on: boolean) {
-    this.flag(IN_FLIGHT, on);
-  }
-
-  /** Dropped from its group: a message still queued for it is not written. */
-  get forgotten(): boolean {
-    return (this.flags & FORGOTTEN) !== 0;
-  }
-  forget(): void {
-    this.flag(FORGOTTEN, true);
-  }
-}
-
 /** The kernel stores an IPv6 route given metric 0 with metric 1024 (IP6_RT_PRIO_USER). */
 const IP6_RT_PRIO_USER = 1024;
 const ESRCH = 3;
@@ -168,10 +92,9 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   private readonly defaultMetric: number;
   private readonly tables: Set<number>;
   private readonly resolver: NextHopResolver;
-  /** "family|table|metric|length" → its routes. */
-  private readonly groups = new Map<string, RouteGroup>();
-  private lastGroup?: RouteGroup;
-  private readonly batches: RouteBatches<Entry>;
+  /** Every route, by id (route-table.ts). */
+  private readonly routes = new RouteTable();
+  private readonly batches: RouteBatches;
   private readonly hopSets = new NextHopSets(
     (s) => this.index(s),
     (s) => this.unindex(s),
@@ -215,15 +138,16 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       priority: 0,
       nextHops: undefined,
     };
-    this.batches = new RouteBatches<Entry>(
+    this.batches = new RouteBatches(
       {
         socket: () => this.cmd,
         paused: () => this.stopped || this.resyncing !== undefined,
-        current: (e) => !e.forgotten,
-        write: (w, e, batch) => this.write(w, e, batch),
+        current: (id) => this.routes.isCurrent(id),
+        write: (w, id, batch) => this.write(w, id, batch),
         applied: (batch, errors) => this.applied(batch, errors),
         requestFailed: (err) => this.scheduleResync(`request failed: ${err.message}`),
       },
+      this.routes,
       opts,
     );
   }
@@ -251,10 +175,11 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
 
   /** Adds or replaces one desired route. */
   set(route: DesiredRoute): void {
-    this.setEntry(route);
+    this.setRoute(route);
   }
 
-  private setEntry(route: DesiredRoute): Entry {
+  /** Sets one desired route; returns its id. */
+  private setRoute(route: DesiredRoute): number {
     const table = route.table ?? this.defaultTable;
     if (!this.tables.has(table)) {
       // A table first used now (a VRF's): its routes resolve next hops and its leftovers are ours.
@@ -262,49 +187,48 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       this.scheduleResync(`table ${table}`);
     }
     const p = asPrefix(route.prefix);
-    const group = this.group(familyOfPrefix(p), table, route.metric ?? this.defaultMetric, p.length);
+    const group = this.groupId(familyOfPrefix(p), table, route.metric ?? this.defaultMetric, p.length);
     const key = addressKeyOf(p);
-    let e = group.routes.get(key);
-    if (e === undefined) {
-      e = new Entry(group, key, undefined, false);
-      group.routes.set(key, e);
-    }
-    const before = e.desired;
-    e.desired = this.hopSets.acquire(table, route.nextHops);
+    const routes = this.routes;
+    let id = routes.find(group, key);
+    if (id < 0) id = routes.add(group, key, undefined, false);
+    const before = routes.desired[id];
+    const after = this.hopSets.acquire(table, route.nextHops);
+    routes.desired[id] = after;
     if (before !== undefined) this.hopSets.release(before);
     // The same next hops, planned already and not changed since (a resolver change re-plans the
     // routes it affects): nothing to do.
-    if (before === e.desired && !this.batches.dirty.has(e) && settledState(e)) return e;
-    this.touch(e);
-    return e;
+    if (before === after && !this.batches.dirty.has(id) && settledState(routes.state[id])) return id;
+    this.touch(id);
+    return id;
+  }
+
+  /** Route `id` is to go (it stays until the kernel's copy is deleted). */
+  private undesire(id: number): void {
+    const s = this.routes.desired[id];
+    if (s === undefined) return;
+    this.hopSets.release(s);
+    this.routes.desired[id] = undefined;
+    this.touch(id);
   }
 
   /** Withdraws one route (no-op if unknown). */
   delete(prefix: string | Prefix, table = this.defaultTable, metric = this.defaultMetric): void {
-    const e = this.find(prefix, table, metric);
-    if (e?.desired === undefined) return;
-    this.hopSets.release(e.desired);
-    e.desired = undefined;
-    this.touch(e);
+    const id = this.find(prefix, table, metric);
+    if (id >= 0) this.undesire(id);
   }
 
   /** Makes the desired set exactly `routes` (a complete snapshot). */
   replaceAll(routes: Iterable<DesiredRoute>): void {
-    const keep = new Set<Entry>();
-    for (const r of routes) keep.add(this.setEntry(r));
-    for (const e of this.allEntries()) {
-      if (e.desired !== undefined && !keep.has(e)) {
-        this.hopSets.release(e.desired);
-        e.desired = undefined;
-        this.touch(e);
-      }
-    }
+    const keep = new Set<number>();
+    for (const r of routes) keep.add(this.setRoute(r));
+    for (const id of [...this.routes.ids()]) if (!keep.has(id)) this.undesire(id);
   }
 
   /** After a graceful restart, once the desired set is complete: removes the kept routes not desired again. */
   sweep(): Promise<void> {
     this.keeping = false;
-    for (const e of this.allEntries()) if (e.stale) this.touch(e);
+    for (const id of [...this.routes.ids()]) if (this.routes.isStale(id)) this.touch(id);
     return this.settled();
   }
 
@@ -326,8 +250,8 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     table = this.defaultTable,
     metric = this.defaultMetric,
   ): RouteStatus | undefined {
-    const e = this.find(prefix, table, metric);
-    return e?.desired === undefined ? undefined : statusOf(e);
+    const id = this.find(prefix, table, metric);
+    return id < 0 || this.routes.desired[id] === undefined ? undefined : this.statusOf(id);
   }
 
   /** The routing table of the VRF device `name`, as the kernel last said (undefined: no such VRF). */
@@ -338,19 +262,21 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   /** Desired routes not in the kernel, with why. */
   held(): RouteStatus[] {
     const out: RouteStatus[] = [];
-    for (const e of this.allEntries()) {
-      if (e.desired !== undefined && (e.state.state === 'held' || e.state.state === 'failed'))
-        out.push(statusOf(e));
+    const { desired, state } = this.routes;
+    for (const id of this.routes.ids()) {
+      const s = state[id].state;
+      if (desired[id] !== undefined && (s === 'held' || s === 'failed')) out.push(this.statusOf(id));
     }
     return out;
   }
 
   counts(): { desired: number; installed: number; held: number; failed: number; pending: number } {
     const c = { desired: 0, installed: 0, held: 0, failed: 0, pending: 0 };
-    for (const e of this.allEntries()) {
-      if (e.desired === undefined) continue;
+    const { desired, state } = this.routes;
+    for (const id of this.routes.ids()) {
+      if (desired[id] === undefined) continue;
       c.desired++;
-      c[e.state.state]++;
+      c[state[id].state]++;
     }
     return c;
   }
@@ -366,10 +292,9 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     if (!opts.keep && this.cmd) {
       await this.settled();
       this.keeping = false;
-      for (const e of this.allEntries()) {
-        if (e.desired !== undefined) this.hopSets.release(e.desired);
-        e.desired = undefined;
-        this.touch(e);
+      for (const id of [...this.routes.ids()]) {
+        this.undesire(id);
+        this.touch(id);
       }
       await this.settled();
       // What a lost ack or a concurrent writer may have left: one filtered dump, then deletes.
@@ -383,48 +308,27 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   // ------------------------------------------------------------------------------ route entries
 
   /** The group of a family, table, metric and prefix length (created when missing). */
-  private group(family: Family, table: number, metricIn: number, length: number): RouteGroup {
-    const metric = family === 6 && metricIn === 0 ? IP6_RT_PRIO_USER : metricIn;
-    const last = this.lastGroup;
-    if (
-      last !== undefined &&
-      last.length === length &&
-      last.family === family &&
-      last.table === table &&
-      last.metric === metric
-    )
-      return last;
-    const k = `${family}|${table}|${metric}|${length}`;
-    let g = this.groups.get(k);
-    if (g === undefined) {
-      g = { family, table, metric, length, routes: new Map() };
-      this.groups.set(k, g);
-    }
-    this.lastGroup = g;
-    return g;
+  private groupId(family: Family, table: number, metric: number, length: number): number {
+    return this.routes.groupId(
+      family,
+      table,
+      family === 6 && metric === 0 ? IP6_RT_PRIO_USER : metric,
+      length,
+    );
   }
 
-  private find(prefix: string | Prefix, table: number, metric: number): Entry | undefined {
+  /** The id of a route, or -1. */
+  private find(prefix: string | Prefix, table: number, metric: number): number {
     const p = asPrefix(prefix);
-    return this.group(familyOfPrefix(p), table, metric, p.length).routes.get(addressKeyOf(p));
+    return this.routes.find(this.groupId(familyOfPrefix(p), table, metric, p.length), addressKeyOf(p));
   }
 
-  /** The group and key of a route as the kernel reports it (its metric as is). */
-  private reported(r: Route): [RouteGroup, AddressKey] {
+  /** The group id and key of a route as the kernel reports it (its metric as is). */
+  private reported(r: Route): [number, AddressKey] {
     return [
-      this.group(r.family, r.table, r.priority ?? 0, r.dstLength),
+      this.groupId(r.family, r.table, r.priority ?? 0, r.dstLength),
       addressKeyOfRoute(r.family, r.dst, r.dstLength),
     ];
-  }
-
-  private *allEntries(): IterableIterator<Entry> {
-    for (const g of this.groups.values()) yield* g.routes.values();
-  }
-
-  private forget(e: Entry): void {
-    if (e.group.routes.get(e.key) !== e) return;
-    e.group.routes.delete(e.key);
-    e.forget();
   }
 
   // ------------------------------------------------------------------------------ next-hop index
@@ -473,14 +377,18 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
         for (const s of slot.sets) changed.add(s);
       }
       if (changed.size === 0) return;
-      for (const e of this.allEntries()) if (e.desired !== undefined && changed.has(e.desired)) this.touch(e);
+      const { desired } = this.routes;
+      for (const id of this.routes.ids()) {
+        const set = desired[id];
+        if (set !== undefined && changed.has(set)) this.touch(id);
+      }
     });
   }
 
   // ------------------------------------------------------------------------------ kernel view
 
-  private touch(e: Entry): void {
-    this.batches.touch(e);
+  private touch(id: number): void {
+    this.batches.touch(id);
   }
 
   private onNotification(m: Message): void {
@@ -509,10 +417,10 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
         // Someone else edited a route of Herald's protocol.
         if (!this.tables.has(r.table)) return;
         const [group, key] = this.reported(r);
-        const e = group.routes.get(key);
-        if (e === undefined) return void this.scheduleResync('foreign change to a Herald route');
-        e.installed = m.type === MessageType.NEWROUTE ? kernelSignature(r) : undefined;
-        this.touch(e);
+        const id = this.routes.find(group, key);
+        if (id < 0) return void this.scheduleResync('foreign change to a Herald route');
+        this.routes.installed[id] = m.type === MessageType.NEWROUTE ? kernelSignature(r) : undefined;
+        this.touch(id);
         return;
       }
       const changed =
@@ -545,8 +453,8 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       if (this.batches.pumping) await this.batches.pumping;
       const t0 = performance.now();
       const cmd = this.cmd!;
-      /** Herald's routes in the kernel: entry group → prefix key → signature. */
-      const ours = new Map<RouteGroup, Map<AddressKey, string>>();
+      /** Herald's routes in the kernel: group id → prefix key → signature. */
+      const ours = new Map<number, Map<AddressKey, string>>();
       /** One string per distinct signature (a kept full table has a handful). */
       const signatures = new Map<string, string>();
       this.dumping = true;
@@ -592,24 +500,23 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       } finally {
         this.dumping = false;
       }
-      for (const e of this.allEntries()) {
-        const inGroup = ours.get(e.group);
-        e.installed = inGroup?.get(e.key);
-        inGroup?.delete(e.key);
-        this.batches.dirty.add(e);
+      const routes = this.routes;
+      for (const id of routes.ids()) {
+        const inGroup = ours.get(routes.groupIdOf(id));
+        const key = routes.key(id);
+        routes.installed[id] = inGroup?.get(key);
+        inGroup?.delete(key);
+        this.batches.dirty.add(id);
       }
       for (const [group, inGroup] of ours) {
-        for (const [key, signature] of inGroup) {
-          const e = new Entry(group, key, signature, true);
-          group.routes.set(key, e);
-          this.batches.dirty.add(e);
-        }
+        for (const [key, signature] of inGroup)
+          this.batches.dirty.add(routes.add(group, key, signature, true));
       }
       for (const m of this.queued.splice(0)) this.onNotification(m);
       for (const slot of this.byNextHop.values()) slot.last = '';
       this.scheduleReresolve();
       let count = 0;
-      for (const e of this.allEntries()) if (e.installed !== undefined) count++;
+      for (const id of routes.ids()) if (routes.installed[id] !== undefined) count++;
       this.emit('resync', { reason, ours: count, durationMs: performance.now() - t0 });
     };
     const p = (this.resyncing ?? Promise.resolve()).then(run).finally(() => {
@@ -629,51 +536,54 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
   // ------------------------------------------------------------------------------ messages
 
   /** Plans one route and writes the message that brings the kernel there (if any). */
-  private write(w: NetlinkWriter, e: Entry, ops: Batch<Entry>): void {
-    const { group } = e;
+  private write(w: NetlinkWriter, id: number, ops: Batch): void {
+    const routes = this.routes;
+    const group = routes.group(id);
+    const installed = routes.installed[id];
+    const desired = routes.desired[id];
     // The spec of this message (one object for all: the encoder copies what it reads), next hops
     // filled in for an install (a delete names none).
     const base = this.spec;
     base.family = group.family;
-    base.dst = dstOfKey(e.key, this.dst4, this.dst16);
+    base.dst = dstOfKey(routes.key(id), this.dst4, this.dst16);
     base.dstLength = group.length;
     base.table = group.table;
     base.priority = group.metric;
     base.nextHops = undefined;
-    if (e.desired === undefined) {
-      if (e.installed !== undefined && !(e.stale && this.keeping)) {
+    if (desired === undefined) {
+      if (installed !== undefined && !(routes.isStale(id) && this.keeping)) {
         encodeRoute(w, MessageType.DELROUTE, 0, 0, base);
-        noteOp(ops, e, undefined);
-      } else if (e.installed === undefined) {
-        this.forget(e);
+        noteOp(ops, id, undefined);
+      } else if (installed === undefined) {
+        routes.forget(id);
       }
       return;
     }
-    const shared = NextHopSets.plan(e.desired, this.resolver);
+    const shared = NextHopSets.plan(desired, this.resolver);
     const { plan } = shared;
     if (plan.nextHops.length === 0) {
-      this.setState(e, shared.held);
-      if (e.installed !== undefined) {
+      this.setState(id, shared.held);
+      if (installed !== undefined) {
         encodeRoute(w, MessageType.DELROUTE, 0, 0, base);
-        noteOp(ops, e, undefined);
+        noteOp(ops, id, undefined);
       }
       return;
     }
-    if (plan.signature === e.installed) {
-      e.stale = false;
-      this.setState(e, shared.installed);
+    if (plan.signature === installed) {
+      routes.setStale(id, false);
+      this.setState(id, shared.installed);
       return;
     }
     // Replace only our own route; a new one must not overwrite another protocol's route with the
     // same prefix and metric (NLM_F_REPLACE would): EXCL makes the kernel refuse it instead.
-    const flags = Flag.CREATE | (e.installed !== undefined ? Flag.REPLACE : Flag.EXCL);
+    const flags = Flag.CREATE | (installed !== undefined ? Flag.REPLACE : Flag.EXCL);
     const mark = w.mark();
     try {
       base.nextHops = shared.encode;
       encodeRoute(w, MessageType.NEWROUTE, flags, 0, base);
     } catch (err) {
       w.rollback(mark);
-      this.setState(e, {
+      this.setState(id, {
         state: 'failed',
         reason: 'kernelRejected',
         code: 'EINVAL',
@@ -681,37 +591,40 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       });
       return;
     }
-    e.state = shared.installed;
-    noteOp(ops, e, plan.signature);
+    routes.state[id] = shared.installed;
+    noteOp(ops, id, plan.signature);
   }
 
-  private applied(ops: Batch<Entry>, errors: RequestError[]): void {
+  private applied(ops: Batch, errors: RequestError[]): void {
     const failed = new Map<number, RequestError>();
     for (const err of errors) failed.set(err.index, err);
-    ops.entries.forEach((e, i) => {
+    const routes = this.routes;
+    ops.routes.forEach((id, i) => {
+      if (!routes.isCurrent(id)) return;
       const signature = ops.signatures[i];
       const err = failed.get(i);
       if (signature === undefined) {
         // Deleted (ESRCH: it was already gone).
         if (err === undefined || err.errno === ESRCH) {
-          e.installed = undefined;
-          e.stale = false;
-          if (e.desired === undefined && !this.batches.dirty.has(e)) this.forget(e);
+          routes.installed[id] = undefined;
+          routes.setStale(id, false);
+          if (routes.desired[id] === undefined && !this.batches.dirty.has(id)) routes.forget(id);
         } else {
+          const g = routes.group(id);
           this.emit(
             'error',
-            new Error(`deleting ${formatKey(e.key, e.group.length)}: ${err.code} ${err.message ?? ''}`),
+            new Error(`deleting ${formatKey(routes.key(id), g.length)}: ${err.code} ${err.message ?? ''}`),
           );
         }
         return;
       }
       if (err === undefined) {
-        e.installed = signature;
-        e.stale = false;
+        routes.installed[id] = signature;
+        routes.setStale(id, false);
         return;
       }
       const conflict = err.errno === EEXIST;
-      this.setState(e, {
+      this.setState(id, {
         state: 'failed',
         reason: conflict ? 'conflictingRoute' : 'kernelRejected',
         code: err.code,
@@ -720,26 +633,27 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
     });
   }
 
-  private setState(e: Entry, s: RouteState): void {
-    const before = e.state;
-    e.state = s;
+  private setState(id: number, s: RouteState): void {
+    const before = this.routes.state[id];
+    this.routes.state[id] = s;
     if (before === s) return;
     if ((s.state === 'held' || s.state === 'failed') && JSON.stringify(before) !== JSON.stringify(s)) {
-      this.emit('routeState', statusOf(e));
+      this.emit('routeState', this.statusOf(id));
     }
+  }
+
+  private statusOf(id: number): RouteStatus {
+    const g: RouteGroup = this.routes.group(id);
+    return {
+      prefix: formatKey(this.routes.key(id), g.length),
+      table: g.table,
+      metric: g.metric,
+      ...this.routes.state[id],
+    };
   }
 }
 
-function statusOf(e: Entry): RouteStatus {
-  return {
-    prefix: formatKey(e.key, e.group.length),
-    table: e.group.table,
-    metric: e.group.metric,
-    ...e.state,
-  };
-}
-
 /** Planned already, with nothing pending: installed (or being acknowledged), or held back. */
-function settledState(e: Entry): boolean {
-  return e.state.state === 'installed' || e.state.state === 'held';
+function settledState(s: RouteState): boolean {
+  return s.state === 'installed' || s.state === 'held';
 }

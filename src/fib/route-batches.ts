@@ -6,7 +6,7 @@
 // it, is the reconciler's (BatchHost).
 
 import type { NetlinkSocket, RequestError } from '../sys/netlink-socket.js';
-import { DirtyQueue, type Queueable } from './dirty-queue.js';
+import { DirtyQueue, type QueueMarks } from './dirty-queue.js';
 import { NetlinkWriter } from './netlink/writer.js';
 
 /** Synchronous work per batch round (encoding, and the kernel applying routes inside send()). */
@@ -18,28 +18,29 @@ const MAX_IN_FLIGHT = 8;
 /** Bytes of the largest common route message (IPv4, one gateway, table, metric, output interface). */
 const IPV4_ROUTE_MESSAGE_BYTES = 68;
 
-export interface Batchable extends Queueable {
-  /** Its message is sent, not yet acknowledged. */
-  inFlight: boolean;
+/** Where a route's marks are kept (set and cleared here only): queued, and its message in flight. */
+export interface RouteMarks extends QueueMarks {
+  isInFlight(id: number): boolean;
+  setInFlight(id: number, on: boolean): void;
 }
 
-/** The messages of one datagram, in order: their routes and the signatures written (undefined: deleted). */
-export interface Batch<E> {
-  readonly entries: E[];
+/** The messages of one datagram, in order: their routes (ids) and the signatures written (undefined: deleted). */
+export interface Batch {
+  readonly routes: number[];
   readonly signatures: (string | undefined)[];
 }
 
-export interface BatchHost<E> {
+export interface BatchHost {
   /** The request socket (undefined before start). */
   socket(): NetlinkSocket | undefined;
   /** No batch may go now: stopped, or the kernel's view being re-read. */
   paused(): boolean;
-  /** `e` is still the route of its prefix (a re-read may have replaced it). */
-  current(e: E): boolean;
-  /** Writes the message that brings the kernel to what `e` should be, if any, and notes it (`noteOp`). */
-  write(w: NetlinkWriter, e: E, batch: Batch<E>): void;
+  /** Route `id` is still the route of its prefix (not forgotten since it was queued). */
+  current(id: number): boolean;
+  /** Writes the message that brings the kernel to what route `id` should be, if any, and notes it (`noteOp`). */
+  write(w: NetlinkWriter, id: number, batch: Batch): void;
   /** The kernel acknowledged a datagram; `errors` are its refused messages by index. */
-  applied(batch: Batch<E>, errors: RequestError[]): void;
+  applied(batch: Batch, errors: RequestError[]): void;
   /** A datagram failed as a whole (its routes are queued again). */
   requestFailed(err: Error): void;
 }
@@ -51,14 +52,14 @@ export interface BatchOptions {
   maxInFlight?: number;
 }
 
-export function noteOp<E>(batch: Batch<E>, e: E, signature: string | undefined): void {
-  batch.entries.push(e);
+export function noteOp(batch: Batch, id: number, signature: string | undefined): void {
+  batch.routes.push(id);
   batch.signatures.push(signature);
 }
 
-export class RouteBatches<E extends Batchable> {
+export class RouteBatches {
   /** Routes waiting to be written, in the order they changed. */
-  readonly dirty = new DirtyQueue<E>();
+  readonly dirty: DirtyQueue;
   /** The running pump (undefined: idle). */
   pumping?: Promise<void>;
   private readonly writer: NetlinkWriter;
@@ -70,21 +71,23 @@ export class RouteBatches<E extends Batchable> {
   private unacked = 0;
   private readonly ackWaiters: Array<() => void> = [];
   /** Routes dirty again while their previous message is in flight: queued again at the next ack. */
-  private readonly parked: E[] = [];
+  private readonly parked: number[] = [];
 
   constructor(
-    private readonly host: BatchHost<E>,
+    private readonly host: BatchHost,
+    private readonly marks: RouteMarks,
     opts: BatchOptions = {},
   ) {
+    this.dirty = new DirtyQueue(marks);
     this.datagramBytes = opts.datagramBytes ?? DATAGRAM_BYTES;
     this.maxInFlight = opts.maxInFlight ?? MAX_IN_FLIGHT;
     this.writer = new NetlinkWriter(Buffer.alloc(this.datagramBytes + 8192));
     this.routesPerDatagram = Math.max(1, Math.floor(this.datagramBytes / IPV4_ROUTE_MESSAGE_BYTES));
   }
 
-  /** Queues `e` to be written: at once if a pump runs and a datagram is full, else by a pump. */
-  touch(e: E): void {
-    this.dirty.add(e);
+  /** Queues route `id` to be written: at once if a pump runs and a datagram is full, else by a pump. */
+  touch(id: number): void {
+    this.dirty.add(id);
     if (this.pumping) this.sendEarly();
     else this.kick();
   }
@@ -143,17 +146,17 @@ export class RouteBatches<E extends Batchable> {
   private sendBatch(deadline: number): void {
     const w = this.writer;
     w.rollback(0);
-    const batch: Batch<E> = { entries: [], signatures: [] };
+    const batch: Batch = { routes: [], signatures: [] };
     for (let n = 1; w.pos < this.datagramBytes; n++) {
       if ((n & 63) === 0 && performance.now() >= deadline) break;
-      const e = this.dirty.take();
-      if (e === undefined) break;
-      if (!this.host.current(e)) continue;
-      if (e.inFlight) this.parked.push(e);
-      else this.host.write(w, e, batch);
+      const id = this.dirty.take();
+      if (id === undefined) break;
+      if (!this.host.current(id)) continue;
+      if (this.marks.isInFlight(id)) this.parked.push(id);
+      else this.host.write(w, id, batch);
     }
-    if (batch.entries.length === 0) return;
-    for (const e of batch.entries) e.inFlight = true;
+    if (batch.routes.length === 0) return;
+    for (const id of batch.routes) this.marks.setInFlight(id, true);
     const datagram = Buffer.allocUnsafe(w.pos);
     w.buf.copy(datagram, 0, 0, w.pos);
     this.unacked++;
@@ -162,15 +165,16 @@ export class RouteBatches<E extends Batchable> {
       .sendRequest(datagram, datagram.length, (err, errors) => this.acknowledged(batch, err, errors));
   }
 
-  private acknowledged(batch: Batch<E>, err: Error | undefined, errors: RequestError[]): void {
+  private acknowledged(batch: Batch, err: Error | undefined, errors: RequestError[]): void {
     this.unacked--;
-    for (const e of batch.entries) e.inFlight = false;
     if (err === undefined) this.host.applied(batch, errors);
     else {
-      for (const e of batch.entries) this.dirty.add(e);
+      for (const id of batch.routes) if (this.host.current(id)) this.dirty.add(id);
       this.host.requestFailed(err);
     }
-    for (const e of this.parked.splice(0)) this.dirty.add(e);
+    // After `applied`: a route it forgot is freed here, not while its results are being read.
+    for (const id of batch.routes) this.marks.setInFlight(id, false);
+    for (const id of this.parked.splice(0)) this.dirty.add(id);
     for (const wake of this.ackWaiters.splice(0)) wake();
   }
 }

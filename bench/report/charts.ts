@@ -158,18 +158,12 @@ function propagationChart(prop: Json | undefined): Chart | undefined {
   };
 }
 
-/** Memory per route at ingest per receiver (bars). */
-function ingestChart(ingest: Json | undefined): Chart | undefined {
-  if (!ingest) return undefined;
-  const values: Json[] = [];
-  if (typeof ingest.bytesPerRoute === 'number')
-    values.push({ receiver: 'Herald', bytes: ingest.bytesPerRoute });
-  for (const [k, v] of Object.entries((ingest.vs ?? {}) as Record<string, Json>))
-    if (typeof v.bytesPerRoute === 'number') values.push({ receiver: k, bytes: v.bytesPerRoute });
+/** Bars of bytes of RSS per route above idle, one per daemon. */
+function memoryChart(file: string, title: string, values: Json[]): Chart | undefined {
   if (values.length === 0) return undefined;
   return {
-    file: 'ingest-memory-per-route.svg',
-    title: 'Memory per route after a full-table ingest',
+    file,
+    title,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       width: WIDTH,
@@ -184,11 +178,35 @@ function ingestChart(ingest: Json | undefined): Chart | undefined {
   };
 }
 
+/** Memory per route at ingest per receiver. */
+function ingestChart(ingest: Json | undefined): Chart | undefined {
+  if (!ingest) return undefined;
+  const values: Json[] = [];
+  if (typeof ingest.bytesPerRoute === 'number')
+    values.push({ receiver: 'Herald', bytes: ingest.bytesPerRoute });
+  for (const [k, v] of Object.entries((ingest.vs ?? {}) as Record<string, Json>))
+    if (typeof v.bytesPerRoute === 'number') values.push({ receiver: k, bytes: v.bytesPerRoute });
+  return memoryChart('ingest-memory-per-route.svg', 'Memory per route after a full-table ingest', values);
+}
+
+/** Memory per route with the full table in the kernel too (settled RSS), per daemon. */
+function fibMemoryChart(fib: Json | undefined): Chart | undefined {
+  const values = ((fib?.rows ?? []) as Json[])
+    .filter((r) => typeof r.bytesPerRoute === 'number')
+    .map((r) => ({ receiver: r.name, bytes: r.bytesPerRoute }));
+  return memoryChart(
+    'fib-memory-per-route.svg',
+    'Memory per route with the full table in the kernel',
+    values,
+  );
+}
+
 export function chartsFor(results: Record<string, Json | undefined>): Chart[] {
   return [
     ingestRoutesChart(results.ingest),
     ingestChart(results.ingest),
     fibChart(results.fib),
+    fibMemoryChart(results.fib),
     bfdChart(results.bfd),
     k8sChart(results.k8s),
     propagationChart(results.propagation),

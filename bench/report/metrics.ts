@@ -64,6 +64,15 @@ function fib(j: Json, out: Metric[]): void {
       num(r.rssFullBytes) !== undefined ? (r.rssFullBytes as number) / MB : undefined,
       'lower',
     );
+    push(
+      out,
+      T,
+      name,
+      'RSS settled MB',
+      num(r.rssSettledBytes) !== undefined ? (r.rssSettledBytes as number) / MB : undefined,
+      'lower',
+    );
+    push(out, T, name, 'bytes/route', r.bytesPerRoute, 'lower');
     push(out, T, name, 'max keepalive gap s', r.maxKeepaliveGapSeconds, 'lower');
     push(out, T, name, 'remove on stop s', r.removeSeconds, 'lower');
   }

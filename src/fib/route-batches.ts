@@ -62,7 +62,8 @@ export class RouteBatches {
   readonly dirty: DirtyQueue;
   /** The running pump (undefined: idle). */
   pumping?: Promise<void>;
-  private readonly writer: NetlinkWriter;
+  /** Datagram buffers acknowledged and free again (a full table is ~600 datagrams: not one allocation each). */
+  private readonly spare: Buffer[] = [];
   private readonly datagramBytes: number;
   private readonly maxInFlight: number;
   /** Dirty routes that fill a datagram (sendEarly). */
@@ -81,7 +82,6 @@ export class RouteBatches {
     this.dirty = new DirtyQueue(marks);
     this.datagramBytes = opts.datagramBytes ?? DATAGRAM_BYTES;
     this.maxInFlight = opts.maxInFlight ?? MAX_IN_FLIGHT;
-    this.writer = new NetlinkWriter(Buffer.alloc(this.datagramBytes + 8192));
     this.routesPerDatagram = Math.max(1, Math.floor(this.datagramBytes / IPV4_ROUTE_MESSAGE_BYTES));
   }
 
@@ -144,8 +144,9 @@ export class RouteBatches {
 
   /** Encodes dirty routes into one datagram (until it is full or the deadline) and sends it. */
   private sendBatch(deadline: number): void {
-    const w = this.writer;
-    w.rollback(0);
+    // Room past datagramBytes for the last message (each is far shorter).
+    const buf = this.spare.pop() ?? Buffer.allocUnsafe(this.datagramBytes + 8192);
+    const w = new NetlinkWriter(buf);
     const batch: Batch = { routes: [], signatures: [] };
     for (let n = 1; w.pos < this.datagramBytes; n++) {
       if ((n & 63) === 0 && performance.now() >= deadline) break;
@@ -155,20 +156,22 @@ export class RouteBatches {
       if (this.marks.isInFlight(id)) this.parked.push(id);
       else this.host.write(w, id, batch);
     }
-    if (batch.routes.length === 0) return;
+    if (batch.routes.length === 0) {
+      this.spare.push(buf);
+      return;
+    }
     for (const id of batch.routes) this.marks.setInFlight(id, true);
-    const datagram = Buffer.allocUnsafe(w.pos);
-    w.buf.copy(datagram, 0, 0, w.pos);
     this.unacked++;
-    this.host
-      .socket()!
-      .sendRequest(datagram, datagram.length, (err, errors) => this.acknowledged(batch, err, errors));
+    this.host.socket()!.sendRequest(buf, w.pos, (err, errors) => this.acknowledged(batch, buf, err, errors));
   }
 
-  private acknowledged(batch: Batch, err: Error | undefined, errors: RequestError[]): void {
+  private acknowledged(batch: Batch, buf: Buffer, err: Error | undefined, errors: RequestError[]): void {
     this.unacked--;
-    if (err === undefined) this.host.applied(batch, errors);
-    else {
+    if (err === undefined) {
+      // Acknowledged: the kernel has read the datagram (send(2) copies it before applying it).
+      if (this.spare.length <= this.maxInFlight) this.spare.push(buf);
+      this.host.applied(batch, errors);
+    } else {
       for (const id of batch.routes) if (this.host.current(id)) this.dirty.add(id);
       this.host.requestFailed(err);
     }

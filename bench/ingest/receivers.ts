@@ -162,6 +162,7 @@ async function startHeraldReceiver(t: LinkTopology, opts: ReceiverOptions): Prom
   // The flags bin/herald's shebang sets, unless the run overrides them.
   if (!nodeArgs.some((a) => a.startsWith('--max-semi-space-size')))
     nodeArgs.unshift('--max-semi-space-size=2');
+  if (!nodeArgs.includes('--expose-gc')) nodeArgs.unshift('--expose-gc');
   const argv = [...nodeArgs, herald, 'run', '--config', config];
   const child: TrackedChild = spawnIn(t.b.ns, process.execPath, argv, {
     logFile: log,

@@ -1,8 +1,11 @@
 // Memory back after a burst of work. A full table received or sent, a reload or a long listing
 // frees tens of MB of C heap (socket write queues, message copies, table arrays) that glibc keeps
 // resident in its arenas; V8 gives back its own pages once idle, glibc does not. When a second of
-// the event loop was busy and a later second is idle, the daemon calls malloc_trim once: a few ms,
-// only after bursts (a steady load never looks idle, and an idle daemon never looked busy).
+// the event loop was busy and a later second is idle, the daemon runs one full V8 collection (when
+// the launcher exposed it) and then malloc_trim: tens of ms, only after bursts (a steady load never
+// looks idle, and an idle daemon never looked busy). The collection first, because the burst's
+// garbage holds C memory too — the typed arrays a growing table outgrew are freed only by a full
+// collection, which V8 on its own runs ten or more seconds later, if at all (bench:fib).
 import { performance } from 'node:perf_hooks';
 import { releaseFreeMemory } from '../sys/malloc-trim.js';
 
@@ -25,8 +28,19 @@ export class BurstEnd {
   }
 }
 
-/** Gives freed C heap back after each burst, checked every `periodMs`; returns the stop function. */
-export function trimAfterBursts(periodMs = 1000, trim: () => unknown = releaseFreeMemory): () => void {
+/** A full collection, where bin/herald's `--expose-gc` made one available (not in tests). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** The burst's garbage collected, then the freed C heap given back to the kernel. */
+export function giveMemoryBack(): void {
+  collectGarbage();
+  releaseFreeMemory();
+}
+
+/** Gives memory back after each burst, checked every `periodMs`; returns the stop function. */
+export function trimAfterBursts(periodMs = 1000, trim: () => unknown = giveMemoryBack): () => void {
   const end = new BurstEnd();
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {

@@ -44,7 +44,10 @@ export class RouteTable {
 
   private groupOf = new Uint32Array(INITIAL_IDS);
   private flags = new Uint8Array(INITIAL_IDS);
-  private readonly keys: AddressKey[] = [];
+  /** An IPv4 route's address (its key). */
+  private key4 = new Int32Array(INITIAL_IDS);
+  /** An IPv6 route's address in hex (its key), by id. */
+  private readonly key6 = new Map<number, string>();
   /** The next hops wanted (undefined: the route is to go), shared with every route with the same ones. */
   readonly desired: (NextHopSet | undefined)[] = [];
   /** Signature of the route the kernel holds (undefined: none). */
@@ -95,7 +98,8 @@ export class RouteTable {
     if (id >= this.flags.length) this.grow();
     this.groupOf[id] = groupId;
     this.flags[id] = LIVE | (stale ? STALE : 0);
-    this.keys[id] = key;
+    if (typeof key === 'number') this.key4[id] = key;
+    else this.key6.set(id, key);
     this.desired[id] = undefined;
     this.installed[id] = installed;
     this.state[id] = PENDING;
@@ -107,12 +111,10 @@ export class RouteTable {
   }
 
   private grow(): void {
-    const groupOf = new Uint32Array(this.flags.length * 2);
-    groupOf.set(this.groupOf);
-    const flags = new Uint8Array(this.flags.length * 2);
-    flags.set(this.flags);
-    this.groupOf = groupOf;
-    this.flags = flags;
+    const n = this.flags.length * 2;
+    this.groupOf = grown(this.groupOf, new Uint32Array(n));
+    this.flags = grown(this.flags, new Uint8Array(n));
+    this.key4 = grown(this.key4, new Int32Array(n));
   }
 
   group(id: number): RouteGroup {
@@ -124,16 +126,15 @@ export class RouteTable {
   }
 
   key(id: number): AddressKey {
-    return this.keys[id];
+    return this.group(id).family === 4 ? this.key4[id] : (this.key6.get(id) as string);
   }
 
   /** Takes the route out of its group; its id is reused once the write pipeline let go of it. */
   forget(id: number): void {
     if (!this.isCurrent(id)) return;
     const g = this.group(id);
-    const key = this.keys[id];
-    if (g.v4) g.v4.delete((key as number) >>> 0, g.length);
-    else g.v6!.delete(key as string);
+    if (g.v4) g.v4.delete(this.key4[id] >>> 0, g.length);
+    else g.v6!.delete(this.key6.get(id) as string);
     this.flags[id] = (this.flags[id] & ~LIVE) | FORGOTTEN;
     this.desired[id] = undefined;
     this.installed[id] = undefined;
@@ -146,7 +147,7 @@ export class RouteTable {
   releaseIfDone(id: number): void {
     if ((this.flags[id] & (FORGOTTEN | QUEUED | IN_FLIGHT)) !== FORGOTTEN) return;
     this.flags[id] = 0;
-    this.keys[id] = 0;
+    this.key6.delete(id);
     this.free.push(id);
   }
 
@@ -189,4 +190,10 @@ export class RouteTable {
   private mark(id: number, bit: number, on: boolean): void {
     this.flags[id] = on ? this.flags[id] | bit : this.flags[id] & ~bit;
   }
+}
+
+/** `to` with `from` copied into its start. */
+function grown<T extends Uint8Array | Uint32Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

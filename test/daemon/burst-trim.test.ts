@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BurstEnd, trimAfterBursts } from '../../src/daemon/burst-trim.js';
+import { BurstEnd, giveMemoryBack, trimAfterBursts } from '../../src/daemon/burst-trim.js';
 
 describe('BurstEnd', () => {
   it('answers once when an idle period follows a busy one', () => {
@@ -32,5 +32,22 @@ describe('trimAfterBursts', () => {
     for (let i = 0; i < 40 && trims === 0; i++) await new Promise((r) => setTimeout(r, 50));
     stop();
     expect(trims).toBe(1);
+  });
+});
+
+describe('giveMemoryBack', () => {
+  it('runs the full collection bin/herald exposes, and does without one', () => {
+    const g = globalThis as { gc?: () => void };
+    const before = g.gc;
+    let collections = 0;
+    try {
+      g.gc = () => void collections++;
+      giveMemoryBack();
+      expect(collections).toBe(1);
+      g.gc = undefined;
+      expect(() => giveMemoryBack()).not.toThrow();
+    } finally {
+      g.gc = before;
+    }
   });
 });

@@ -2,7 +2,10 @@
 // addressing over two typed arrays (hash, set id), keyed by a hash of the octets and of MP_REACH's
 // family and next hop. On a hash match the set's own octets (kept as latin1) are compared, so a
 // lookup is exact. A full table brings ~90,000 sets, nearly all new: a Map keyed by the octets'
-// string cost a string hash and an insert into a growing hash map for each. Pure.
+// string cost a string hash and an insert into a growing hash map for each. The hash starts from a
+// random basis drawn once per process: attribute octets come from peers, and with the published
+// FNV basis a peer could precompute many sets with one hash (every lookup would compare them all).
+// Pure otherwise.
 import type { MpReach } from '../wire/index.js';
 
 /** What the index needs of a set: its octets (latin1) and MP_REACH's head. */
@@ -16,9 +19,12 @@ const EMPTY = 0;
 const DELETED = -1;
 const MIN_CAPACITY = 64;
 
+/** FNV-1a's offset basis, made random per process (see above). */
+const BASIS = (0x811c9dc5 ^ crypto.getRandomValues(new Uint32Array(1))[0]) >>> 0;
+
 /** FNV-1a over octets [start, end), then over MP_REACH's head; 32 bits. */
 export function hashOctets(buf: Uint8Array, start: number, end: number, mp?: Omit<MpReach, 'nlri'>): number {
-  let h = 0x811c9dc5;
+  let h = BASIS;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
   return mp ? mixMp(h, mp) : h >>> 0;
 }
@@ -26,7 +32,7 @@ export function hashOctets(buf: Uint8Array, start: number, end: number, mp?: Omi
 /** `hashOctets` of a set's latin1 octets (the same value as over the buffer they came from). */
 function hashSet(set: IndexedSet): number {
   const raw = set.raw;
-  let h = 0x811c9dc5;
+  let h = BASIS;
   for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw.charCodeAt(i), 0x01000193);
   return set.mpReach ? mixMp(h, set.mpReach) : h >>> 0;
 }

@@ -5,7 +5,10 @@
 // path id, value], which a compact table becomes for good on its first other path id or value.
 // A table emptied to a sixteenth of its capacity shrinks. Its capacity need not be a power of two
 // (a hash picks its slot by multiplying, not masking), so a table told how many routes to expect
-// holds a full table at 70 % load, not somewhere between 35 and 70 %. Pure: no I/O, no clock.
+// holds a full table at 70 % load, not somewhere between 35 and 70 %. Each table's hash is seeded
+// from a random number drawn once per process, so a peer cannot pick prefixes that all land on one
+// probe run (each insert would walk it: a few hundred thousand such /32s would stall the daemon).
+// Pure otherwise: no I/O, no clock.
 
 /** Length-field markers of free slots (a live slot's length is 0-32). */
 const EMPTY = 63;
@@ -77,11 +80,14 @@ function slotOf(h: number, capacity: number): number {
   return Math.floor(((h >>> 8) * capacity) / 16777216);
 }
 
+/** Random, per process: the seeds cannot be guessed from outside. */
+const SEED_BASE = crypto.getRandomValues(new Uint32Array(1))[0];
 /** Tables seeded alike would cluster when one is filled in another's slot order (a walk). */
 let tables = 0;
 
 export class Ipv4Table {
-  private readonly seed = Math.imul(++tables, 0x85ebca6b);
+  /** Distinct per table (multiplying by an odd number is a bijection on 32 bits). */
+  private readonly seed = Math.imul(SEED_BASE ^ ++tables, 0x85ebca6b);
   private slots: Uint32Array;
   /** Slots in `slots`. */
   private capacity: number;

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AttributeIndex, hashOctets, type IndexedSet } from '../../src/rib/attribute-index.js';
+import { evalInFreshProcess } from '../helpers/fresh-process.js';
 
 type Mp = IndexedSet['mpReach'];
 
@@ -72,5 +73,14 @@ describe('AttributeIndex', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('hashOctets', () => {
+  it('starts from a basis drawn per process: the hash of the same octets differs between processes', () => {
+    const script =
+      "import { hashOctets } from './src/rib/attribute-index.ts';" +
+      'console.log(hashOctets(new Uint8Array([0x40, 1, 1, 0, 0x50, 2, 0]), 0, 7));';
+    expect(evalInFreshProcess(script)).not.toBe(evalInFreshProcess(script));
   });
 });

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Ipv4Table } from '../../src/rib/ipv4-table.js';
+import { evalInFreshProcess } from '../helpers/fresh-process.js';
 
 const A = 0x0a000000; // 10.0.0.0
 const contents = (t: Ipv4Table) => {
@@ -279,4 +280,23 @@ describe('Ipv4Table', () => {
       );
     },
   );
+});
+
+describe('Ipv4Table hash seeds', () => {
+  it('differ from one process to the next: the slot order of the same routes is not predictable', () => {
+    // The first table of a process, the same 64 /32s: their walk order is their slot order.
+    const script =
+      "import { Ipv4Table } from './src/rib/ipv4-table.ts';" +
+      'const t = new Ipv4Table();' +
+      'for (let i = 0; i < 64; i++) t.set((0x0a000000 + i) >>> 0, 32, 0, i);' +
+      'const order = []; t.forEach((_a, _l, _p, v) => order.push(v)); console.log(order.join(","));';
+    const [a, b] = [evalInFreshProcess(script), evalInFreshProcess(script)];
+    expect(
+      a
+        .split(',')
+        .map(Number)
+        .sort((x, y) => x - y),
+    ).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(a).not.toBe(b);
+  });
 });

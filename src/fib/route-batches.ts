@@ -177,7 +177,9 @@ export class RouteBatches {
     }
     // After `applied`: a route it forgot is freed here, not while its results are being read.
     for (const id of batch.routes) this.marks.setInFlight(id, false);
-    for (const id of this.parked.splice(0)) this.dirty.add(id);
+    // A parked route `applied` forgot (its delete acknowledged) is not queued again: its id may be
+    // free, and reused, by the time the queue reaches it.
+    for (const id of this.parked.splice(0)) if (this.host.current(id)) this.dirty.add(id);
     for (const wake of this.ackWaiters.splice(0)) wake();
   }
 }

@@ -75,20 +75,6 @@ export class AttributeSet {
   }
 }
 
-/** `findings`, or the shared CLEAN when it has nothing to report. */
-function shared(findings: SetFindings): SetFindings {
-  const f = findings;
-  const clean =
-    f.outcome === 'none' &&
-    f.errors.length === 0 &&
-    f.missingClassic === undefined &&
-    f.missingMp === undefined &&
-    f.loop === undefined &&
-    f.invalidClassic === undefined &&
-    f.invalidMp === undefined;
-  return clean ? CLEAN : findings;
-}
-
 /** The full attributes of a set, decoded from its raw octets. */
 export function attributesOf(set: AttributeSet): PathAttributes {
   const buf = Buffer.from(set.raw, 'latin1');
@@ -153,15 +139,29 @@ export class AttributeStore {
     const decoded = decodeAttributes(buf, start, end, ctx);
     const valid = this.rules && validity(decoded.attributes, mpReach, this.rules.session);
     const id = this.free.pop() ?? this.byId.length;
-    const findings = shared({
-      outcome: decoded.outcome,
-      errors: decoded.errors.length > 0 ? decoded.errors : NO_ERRORS,
-      missingClassic: missingMandatory(decoded.attributes, true),
-      missingMp: missingMandatory(decoded.attributes, false),
-      loop: this.rules && loopReason(decoded.attributes, this.rules),
-      invalidClassic: valid?.classic,
-      invalidMp: valid?.mp,
-    });
+    const missingClassic = missingMandatory(decoded.attributes, true);
+    const missingMp = missingMandatory(decoded.attributes, false);
+    const loop = this.rules && loopReason(decoded.attributes, this.rules);
+    const clean =
+      decoded.outcome === 'none' &&
+      decoded.errors.length === 0 &&
+      missingClassic === undefined &&
+      missingMp === undefined &&
+      loop === undefined &&
+      valid?.classic === undefined &&
+      valid?.mp === undefined;
+    // Only a set with something to report gets findings of its own (no object made per clean set).
+    const findings: SetFindings = clean
+      ? CLEAN
+      : {
+          outcome: decoded.outcome,
+          errors: decoded.errors.length > 0 ? decoded.errors : NO_ERRORS,
+          missingClassic,
+          missingMp,
+          loop,
+          invalidClassic: valid?.classic,
+          invalidMp: valid?.mp,
+        };
     const nextHop = mpReach?.nextHop ?? decoded.attributes.nextHop;
     const set = new AttributeSet(id, raw, mpReach, ctx, nextHop, findings);
     if (id >= this.refs.length) {

@@ -59,6 +59,10 @@ const FLAT: number[] = [];
 /** The slots of an empty compact table at MIN_CAPACITY (copied by `clear`). */
 const EMPTY_COMPACT = emptySlots(MIN_CAPACITY, COMPACT);
 
+/** Capacities between which a growing table grows 4× rather than 2× (see `grow`). */
+const FAST_GROWTH_FROM = 1 << 16;
+const FAST_GROWTH_UNTIL = 1 << 20;
+
 /** Live slots per capacity a table grows beyond (linear probing slows down fast past it). */
 const MAX_LOAD = 0.7;
 
@@ -316,10 +320,16 @@ export class Ipv4Table {
     return this.slots.byteLength;
   }
 
-  /** Doubles the capacity when more than half of it is live, else only drops the deleted slots. */
+  /**
+   * Grows when more than half of the capacity is live, else only drops the deleted slots. A table
+   * past 64k slots grows 4× until 1M (a full table arriving: half the routes moved, in two
+   * rebuilds instead of four), then 2× again, so a table of a million routes is not given room for
+   * four.
+   */
   private grow(): void {
     const cap = this.capacity;
-    this.rebuild(this.size * 2 > cap ? cap * 2 : cap, this.stride);
+    if (this.size * 2 <= cap) this.rebuild(cap, this.stride);
+    else this.rebuild(cap * (cap >= FAST_GROWTH_FROM && cap < FAST_GROWTH_UNTIL ? 4 : 2), this.stride);
   }
 
   /** Moves every live route to a new slot array of `capacity` slots and `stride` words a slot. */
@@ -334,6 +344,10 @@ export class Ipv4Table {
     this.used = 0;
     this.size = 0;
     const s = this.slots;
+    if (oldStride === COMPACT && stride === COMPACT) {
+      this.moveCompact(old);
+      return;
+    }
     for (let at = 0; at < old.length; at += oldStride) {
       const length = old[at + 1] >>> oldShift;
       if (length > 32) continue;
@@ -351,5 +365,29 @@ export class Ipv4Table {
       this.used++;
       this.size++;
     }
+  }
+
+  /**
+   * `rebuild`'s loop when both arrays are compact, the common case (a table growing): the words
+   * are copied as they are, with no per-route branching on the layout.
+   */
+  private moveCompact(old: Uint32Array): void {
+    const s = this.slots;
+    const capacity = this.capacity;
+    const seed = this.seed;
+    let moved = 0;
+    for (let at = 0; at < old.length; at += COMPACT) {
+      const word = old[at + 1];
+      const length = word >>> LENGTH_SHIFT;
+      if (length > 32) continue;
+      const addr = old[at];
+      let i = slotOf(hash(addr, length, seed), capacity);
+      while (s[i * COMPACT + 1] >>> LENGTH_SHIFT !== EMPTY) i = i + 1 === capacity ? 0 : i + 1;
+      s[i * COMPACT] = addr;
+      s[i * COMPACT + 1] = word;
+      moved++;
+    }
+    this.used = moved;
+    this.size = moved;
   }
 }

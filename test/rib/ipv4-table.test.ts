@@ -184,6 +184,18 @@ describe('Ipv4Table', () => {
     expect(t.size).toBe(5000);
   });
 
+  it('grows 4× between 64k and 1M slots (a full table arriving), 2× below and above', () => {
+    const t = new Ipv4Table();
+    const slots: number[] = [t.byteSize / 8];
+    for (let i = 0; i < 800_000; i++) {
+      t.set((i * 2654435761) >>> 0, 32, 0, i & 0xffff);
+      if (t.byteSize / 8 !== slots[slots.length - 1]) slots.push(t.byteSize / 8);
+    }
+    const doubling = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
+    expect(slots).toEqual([...doubling, 262_144, 1_048_576, 2_097_152]);
+    for (let i = 0; i < 800_000; i += 997) expect(t.get((i * 2654435761) >>> 0, 32)).toBe(i & 0xffff);
+  });
+
   it.each(['compact', 'wide'] as const)(
     'a %s table emptied by deletes shrinks, keeping what is left',
     (layout) => {

@@ -2,11 +2,11 @@
 // addressing over two typed arrays (hash, set id), keyed by a hash of the octets and of MP_REACH's
 // family and next hop. On a hash match the set's own octets (kept as latin1) are compared, so a
 // lookup is exact. A full table brings ~90,000 sets, nearly all new: a Map keyed by the octets'
-// string cost a string hash and an insert into a growing hash map for each. The hash starts from a
-// random basis drawn once per process: attribute octets come from peers, and with the published
-// FNV basis a peer could precompute many sets with one hash (every lookup would compare them all).
-// Pure otherwise.
+// string cost a string hash and an insert into a growing hash map for each. Attribute octets come
+// from peers, so the hash is keyed (keyed-hash.ts): a peer cannot precompute many sets with one
+// hash, which would make every lookup compare them all. Pure.
 import type { MpReach } from '../wire/index.js';
+import { keyedHash } from './keyed-hash.js';
 
 /** What the index needs of a set: its octets (latin1) and MP_REACH's head. */
 export interface IndexedSet {
@@ -19,31 +19,34 @@ const EMPTY = 0;
 const DELETED = -1;
 const MIN_CAPACITY = 64;
 
-/** FNV-1a's offset basis, made random per process (see above). */
-const BASIS = (0x811c9dc5 ^ crypto.getRandomValues(new Uint32Array(1))[0]) >>> 0;
+/** Octets of the MP_REACH head's text taken into its hash (an IPv6 address is at most 45). */
+const MP_TEXT_HASHED = 64;
+/** Where the MP_REACH head is laid out for hashing: the octets' hash, the family, two texts. */
+const MP_HEAD = new Uint8Array(7 + 2 * (MP_TEXT_HASHED + 1));
 
-/** FNV-1a over octets [start, end), then over MP_REACH's head; 32 bits. */
+/** The keyed hash of octets [start, end) and, when given, of MP_REACH's head; 32 bits. */
 export function hashOctets(buf: Uint8Array, start: number, end: number, mp?: Omit<MpReach, 'nlri'>): number {
-  let h = BASIS;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  return mp ? mixMp(h, mp) : h >>> 0;
+  const h = keyedHash(buf, start, end);
+  return mp ? hashMpHead(h, mp) : h;
 }
 
-/** `hashOctets` of a set's latin1 octets (the same value as over the buffer they came from). */
-function hashSet(set: IndexedSet): number {
-  const raw = set.raw;
-  let h = BASIS;
-  for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw.charCodeAt(i), 0x01000193);
-  return set.mpReach ? mixMp(h, set.mpReach) : h >>> 0;
-}
-
-function mixMp(h: number, mp: Omit<MpReach, 'nlri'>): number {
-  let x = Math.imul(h ^ (mp.afi * 256 + mp.safi + 1), 0x01000193);
+/** The hash of the octets' hash followed by MP_REACH's family, next hop and link-local (texts). */
+function hashMpHead(h: number, mp: Omit<MpReach, 'nlri'>): number {
+  const b = MP_HEAD;
+  b[0] = h >>> 24;
+  b[1] = h >>> 16;
+  b[2] = h >>> 8;
+  b[3] = h;
+  b[4] = mp.afi >> 8;
+  b[5] = mp.afi;
+  b[6] = mp.safi;
+  let n = 7;
   for (const text of [mp.nextHop ?? '', mp.linkLocal ?? '']) {
-    for (let i = 0; i < text.length; i++) x = Math.imul(x ^ text.charCodeAt(i), 0x01000193);
-    x = Math.imul(x ^ 0x7c, 0x01000193); // a separator: "a" + "bc" differs from "ab" + "c"
+    const len = Math.min(text.length, MP_TEXT_HASHED);
+    for (let i = 0; i < len; i++) b[n++] = text.charCodeAt(i);
+    b[n++] = 0x7c; // a separator: "a" + "bc" differs from "ab" + "c"
   }
-  return x >>> 0;
+  return keyedHash(b, 0, n);
 }
 
 function sameMp(a: Omit<MpReach, 'nlri'> | undefined, b: Omit<MpReach, 'nlri'> | undefined): boolean {
@@ -62,6 +65,8 @@ export class AttributeIndex<S extends IndexedSet> {
   /** Set id + 1 per slot; EMPTY or DELETED otherwise. */
   private ids = new Int32Array(MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
+  /** Each indexed set's hash, by set id (found again on removal without hashing its octets). */
+  private hashById = new Uint32Array(MIN_CAPACITY);
   /** Live and deleted slots. */
   private used = 0;
   size = 0;
@@ -88,11 +93,17 @@ export class AttributeIndex<S extends IndexedSet> {
     if (this.ids[i] === EMPTY) this.used++;
     this.ids[i] = set.id + 1;
     this.hashes[i] = hash;
+    if (set.id >= this.hashById.length) {
+      const grown = new Uint32Array(Math.max(this.hashById.length * 2, set.id + 1));
+      grown.set(this.hashById);
+      this.hashById = grown;
+    }
+    this.hashById[set.id] = hash;
     this.size++;
   }
 
   remove(set: S): void {
-    const hash = hashSet(set);
+    const hash = this.hashById[set.id];
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.ids[i];
       if (slot === EMPTY) return;

@@ -77,10 +77,24 @@ describe('AttributeIndex', () => {
 });
 
 describe('hashOctets', () => {
-  it('starts from a basis drawn per process: the hash of the same octets differs between processes', () => {
+  it('is keyed per process: the same octets, with or without an MP_REACH head, hash differently in two', () => {
     const script =
       "import { hashOctets } from './src/rib/attribute-index.ts';" +
-      'console.log(hashOctets(new Uint8Array([0x40, 1, 1, 0, 0x50, 2, 0]), 0, 7));';
-    expect(evalInFreshProcess(script)).not.toBe(evalInFreshProcess(script));
+      'const octets = new Uint8Array([0x40, 1, 1, 0, 0x50, 2, 0]);' +
+      "console.log(hashOctets(octets, 0, 7), hashOctets(octets, 0, 7, { afi: 2, safi: 1, nextHop: '2001:db8::1' }));";
+    const [a, b] = [evalInFreshProcess(script).split(' '), evalInFreshProcess(script).split(' ')];
+    expect(a[0]).not.toBe(b[0]);
+    expect(a[1]).not.toBe(b[1]);
+  });
+
+  it('hashes the MP_REACH head: family, next hop and link-local each change the hash', () => {
+    const octets = bytes(0x40, 1, 1, 0);
+    const mp = { afi: 2, safi: 1, nextHop: '2001:db8::1' };
+    const h = hashOctets(octets, 0, 4, mp);
+    expect(hashOctets(octets, 0, 4)).not.toBe(h);
+    expect(hashOctets(octets, 0, 4, { ...mp, safi: 2 })).not.toBe(h);
+    expect(hashOctets(octets, 0, 4, { ...mp, nextHop: '2001:db8::2' })).not.toBe(h);
+    expect(hashOctets(octets, 0, 4, { ...mp, linkLocal: 'fe80::1' })).not.toBe(h);
+    expect(hashOctets(octets, 0, 4, { ...mp })).toBe(h);
   });
 });

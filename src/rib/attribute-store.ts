@@ -10,25 +10,10 @@ import type {
   MpReach,
   PathAttributes,
 } from '../wire/index.js';
-import { decodeAttributes, missingMandatory } from '../wire/index.js';
+import { decodeAttributes } from '../wire/index.js';
 import { AttributeIndex, hashOctets } from './attribute-index.js';
-import { type ImportRules, type LoopReason, loopReason } from './import-rules.js';
-import { validity } from './route-validity.js';
-
-const NO_ERRORS: readonly AttributeError[] = [];
-
-/** What validating a set found: shared by every set with nothing to report (nearly all of them). */
-interface SetFindings {
-  readonly outcome: AttributeOutcome;
-  readonly errors: readonly AttributeError[];
-  readonly missingClassic?: string;
-  readonly missingMp?: string;
-  readonly loop?: LoopReason;
-  readonly invalidClassic?: AttributeError;
-  readonly invalidMp?: AttributeError;
-}
-
-const CLEAN: SetFindings = Object.freeze({ outcome: 'none', errors: NO_ERRORS });
+import type { ImportRules, LoopReason } from './import-rules.js';
+import { judgeSet, type SetFindings } from './set-findings.js';
 
 /**
  * One interned set. Its validation findings sit in one object shared by all clean sets, read
@@ -135,34 +120,9 @@ export class AttributeStore {
     const hash = hashOctets(buf, start, end, mpReach);
     const hit = this.index.find(hash, buf, start, end, mpReach);
     if (hit) return hit;
+    const { findings, nextHop } = judgeSet(buf, start, end, ctx, mpReach, this.rules);
     const raw = buf.toString('latin1', start, end);
-    const decoded = decodeAttributes(buf, start, end, ctx);
-    const valid = this.rules && validity(decoded.attributes, mpReach, this.rules.session);
     const id = this.free.pop() ?? this.byId.length;
-    const missingClassic = missingMandatory(decoded.attributes, true);
-    const missingMp = missingMandatory(decoded.attributes, false);
-    const loop = this.rules && loopReason(decoded.attributes, this.rules);
-    const clean =
-      decoded.outcome === 'none' &&
-      decoded.errors.length === 0 &&
-      missingClassic === undefined &&
-      missingMp === undefined &&
-      loop === undefined &&
-      valid?.classic === undefined &&
-      valid?.mp === undefined;
-    // Only a set with something to report gets findings of its own (no object made per clean set).
-    const findings: SetFindings = clean
-      ? CLEAN
-      : {
-          outcome: decoded.outcome,
-          errors: decoded.errors.length > 0 ? decoded.errors : NO_ERRORS,
-          missingClassic,
-          missingMp,
-          loop,
-          invalidClassic: valid?.classic,
-          invalidMp: valid?.mp,
-        };
-    const nextHop = mpReach?.nextHop ?? decoded.attributes.nextHop;
     const set = new AttributeSet(id, raw, mpReach, ctx, nextHop, findings);
     if (id >= this.refs.length) {
       const grown = new Uint32Array(this.refs.length * 2);

@@ -93,7 +93,7 @@ function firstOctet(text: string): number {
 }
 
 /** The problem with a next hop (IPv4 or IPv6 text, with RFC 2545's link-local), or undefined. */
-function nextHopProblem(
+export function nextHopProblem(
   nextHop: string,
   linkLocal: string | undefined,
   session: SessionRules | undefined,

@@ -2,7 +2,8 @@
 // mandatory attributes missing, a loop, route-level invalidity (import-rules.ts, route-validity.ts)
 // and the next hop the kernel routes need. Nearly every set finds nothing: a plain block (see
 // plain-block.ts) with nothing wrong on arrival is judged from its octets, without decoding; any
-// other is decoded and judged in full. Both ways give the same answer
+// other is decoded and judged in full. A clean set shares one findings object (of two: with NEXT_HOP,
+// and without, for IPv6 routes). Both ways give the same answer
 // (test/rib/set-findings.test.ts). Pure.
 import type { AttributeError, AttributeOutcome, CodecContext, MpReach, PlainFacts } from '../wire/index.js';
 import {
@@ -29,6 +30,13 @@ export interface SetFindings {
 }
 
 export const CLEAN: SetFindings = Object.freeze({ outcome: 'none', errors: NO_ERRORS });
+
+/** The findings of a set that is clean but for NEXT_HOP: good for MP_REACH_NLRI's routes (IPv6). */
+const CLEAN_MP_ONLY: SetFindings = Object.freeze({
+  outcome: 'none',
+  errors: NO_ERRORS,
+  missingClassic: missingMandatory({ origin: 0, asPath: [] }, true),
+});
 
 export interface Judgement {
   readonly findings: SetFindings;
@@ -64,23 +72,25 @@ export function judgeSet(
     quick &&
     scanPlainBlock(buf, start, end, ctx, FACTS) &&
     nothingWrongOnArrival(buf, FACTS, mpReach, rules)
-  )
-    return { findings: CLEAN, nextHop: mpReach?.nextHop ?? readIpv4(buf, FACTS.nextHop) };
+  ) {
+    const classic = FACTS.nextHop >= 0 ? readIpv4(buf, FACTS.nextHop) : undefined;
+    return { findings: classic ? CLEAN : CLEAN_MP_ONLY, nextHop: mpReach?.nextHop ?? classic };
+  }
   const decoded = decodeAttributes(buf, start, end, ctx);
   const valid = rules && validity(decoded.attributes, mpReach, rules.session);
   const missingClassic = missingMandatory(decoded.attributes, true);
   const missingMp = missingMandatory(decoded.attributes, false);
   const loop = rules && loopReason(decoded.attributes, rules);
   const nextHop = mpReach?.nextHop ?? decoded.attributes.nextHop;
-  const clean =
+  const rest =
     decoded.outcome === 'none' &&
     decoded.errors.length === 0 &&
-    missingClassic === undefined &&
     missingMp === undefined &&
     loop === undefined &&
     valid?.classic === undefined &&
     valid?.mp === undefined;
-  if (clean) return { findings: CLEAN, nextHop };
+  if (rest && missingClassic === undefined) return { findings: CLEAN, nextHop };
+  if (rest && missingClassic === CLEAN_MP_ONLY.missingClassic) return { findings: CLEAN_MP_ONLY, nextHop };
   // Only a set with something to report gets findings of its own.
   const findings: SetFindings = {
     outcome: decoded.outcome,
@@ -124,7 +134,8 @@ function nothingWrongOnArrival(
     const firstIsSequence = f.asPathEnd > f.asPath && buf[f.asPath] === AsPathSegmentType.AS_SEQUENCE;
     if (!firstIsSequence || buf.readUInt32BE(f.asPath + 2) !== session.peerAsn) return false;
   }
-  if (nextHopProblem(readIpv4(buf, f.nextHop), undefined, session) !== undefined) return false;
+  if (f.nextHop >= 0 && nextHopProblem(readIpv4(buf, f.nextHop), undefined, session) !== undefined)
+    return false;
   return (
     mpReach?.nextHop === undefined ||
     nextHopProblem(mpReach.nextHop, mpReach.linkLocal, session) === undefined

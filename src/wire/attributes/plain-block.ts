@@ -1,6 +1,7 @@
 // A quick look at the attribute blocks nearly every UPDATE carries: the common attributes only,
 // each once, each well formed. A block it vouches for is one decodeAttributes decodes with no
-// finding at all (no RFC 7606 error, no attribute discarded, ORIGIN, AS_PATH and NEXT_HOP present);
+// finding at all (no RFC 7606 error, no attribute discarded, ORIGIN and AS_PATH present; NEXT_HOP
+// too, or the block is one for MP_REACH_NLRI's routes alone);
 // anything else (an attribute it does not know, a duplicate, a value it doubts, a 2-octet-AS
 // session) is left to decodeAttributes, which says what is wrong. It builds nothing: it notes
 // where the facts the RIB checks on arrival lie. Ingest runs it on every new attribute set (a full
@@ -13,7 +14,7 @@ import { CATEGORY_MASK, OPTIONAL_NON_TRANSITIVE, OPTIONAL_TRANSITIVE, WELL_KNOWN
 
 /** Where a vouched-for block's facts lie: offsets into its buffer (-1: the attribute is absent). */
 export interface PlainFacts {
-  /** NEXT_HOP's 4 octets. */
+  /** NEXT_HOP's 4 octets (-1: no NEXT_HOP, routes in MP_REACH_NLRI only). */
   nextHop: number;
   /** AS_PATH's value (4-octet ASNs). */
   asPath: number;
@@ -50,8 +51,8 @@ SHAPES[AttrType.LARGE_COMMUNITY] = { category: OPTIONAL_TRANSITIVE, unit: 12 };
 /** Attributes that come only from internal peers (RFC 7606 §7.5, §7.9, §7.10: discarded from eBGP). */
 const INTERNAL_ONLY =
   (1 << AttrType.LOCAL_PREF) | (1 << AttrType.ORIGINATOR_ID) | (1 << AttrType.CLUSTER_LIST);
-/** What RFC 7606 §3(d) asks of a block with routes in the NLRI field. */
-const MANDATORY = (1 << AttrType.ORIGIN) | (1 << AttrType.AS_PATH) | (1 << AttrType.NEXT_HOP);
+/** What RFC 7606 §3(d) asks of every block with routes (NEXT_HOP too for routes in the NLRI field). */
+const MANDATORY = (1 << AttrType.ORIGIN) | (1 << AttrType.AS_PATH);
 
 function fits(shape: Shape, length: number): boolean {
   if (shape.length !== undefined) return length === shape.length;
@@ -95,6 +96,7 @@ export function scanPlainBlock(
   out: PlainFacts,
 ): boolean {
   if (!ctx.as4) return false; // a 2-octet session's AS4_PATH and AS_TRANS need the decoder
+  out.nextHop = -1;
   out.originatorId = -1;
   out.clusterList = -1;
   out.clusterListEnd = -1;

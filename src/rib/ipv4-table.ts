@@ -59,7 +59,7 @@ const FLAT: number[] = [];
 /** The slots of an empty compact table at MIN_CAPACITY (copied by `clear`). */
 const EMPTY_COMPACT = emptySlots(MIN_CAPACITY, COMPACT);
 
-/** Capacities between which a growing table grows 4× rather than 2× (see `grow`). */
+/** A growing table of at least FROM slots grows 4× rather than 2×, up to UNTIL (see `grow`). */
 const FAST_GROWTH_FROM = 1 << 16;
 const FAST_GROWTH_UNTIL = 1 << 20;
 
@@ -322,14 +322,15 @@ export class Ipv4Table {
 
   /**
    * Grows when more than half of the capacity is live, else only drops the deleted slots. A table
-   * past 64k slots grows 4× until 1M (a full table arriving: half the routes moved, in two
-   * rebuilds instead of four), then 2× again, so a table of a million routes is not given room for
-   * four.
+   * past 64k slots grows 4×, but not past 1M slots unless 2× does (a full table arriving: half the
+   * routes moved, in two rebuilds instead of four); else 2×, so a table of a million routes, or
+   * one reserved for a full table and growing a little past it, is not given room for four.
    */
   private grow(): void {
     const cap = this.capacity;
-    if (this.size * 2 <= cap) this.rebuild(cap, this.stride);
-    else this.rebuild(cap * (cap >= FAST_GROWTH_FROM && cap < FAST_GROWTH_UNTIL ? 4 : 2), this.stride);
+    if (this.size * 2 <= cap) return this.rebuild(cap, this.stride);
+    const grown = cap >= FAST_GROWTH_FROM ? Math.min(cap * 4, Math.max(cap * 2, FAST_GROWTH_UNTIL)) : cap * 2;
+    this.rebuild(grown, this.stride);
   }
 
   /** Moves every live route to a new slot array of `capacity` slots and `stride` words a slot. */

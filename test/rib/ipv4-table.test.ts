@@ -196,6 +196,13 @@ describe('Ipv4Table', () => {
     for (let i = 0; i < 800_000; i += 997) expect(t.get((i * 2654435761) >>> 0, 32)).toBe(i & 0xffff);
   });
 
+  it('a table reserved for a full table grows 2× past it, not 4×', () => {
+    const t = Ipv4Table.forRoutes(600_000);
+    const bytes = t.byteSize;
+    for (let i = 0; i <= 600_000; i++) t.set((i * 2654435761) >>> 0, 32, 0, i & 0xffff);
+    expect(t.byteSize).toBe(bytes * 2);
+  });
+
   it.each(['compact', 'wide'] as const)(
     'a %s table emptied by deletes shrinks, keeping what is left',
     (layout) => {

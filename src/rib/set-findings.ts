@@ -10,6 +10,7 @@ import {
   AsPathSegmentType,
   decodeAttributes,
   missingMandatory,
+  plainFacts,
   readIpv4,
   scanPlainBlock,
 } from '../wire/index.js';
@@ -45,14 +46,7 @@ export interface Judgement {
 }
 
 /** Filled by scanPlainBlock (judging is synchronous, so one serves every call). */
-const FACTS: PlainFacts = {
-  nextHop: -1,
-  asPath: -1,
-  asPathEnd: -1,
-  originatorId: -1,
-  clusterList: -1,
-  clusterListEnd: -1,
-};
+const FACTS = plainFacts();
 
 /**
  * The findings of the attribute octets `buf[start..end)` with MP_REACH's head `mpReach`, under

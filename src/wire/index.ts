@@ -4,7 +4,7 @@ export { decodeAsPath, encodeAsPath } from './attributes/as-path.js';
 export { mergeAs4Path } from './attributes/as4-path.js';
 export * from './attributes/attribute-block.js';
 export { readIpv4 } from './attributes/fixed-length.js';
-export { type PlainFacts, scanPlainBlock } from './attributes/plain-block.js';
+export { type PlainFacts, plainFacts, scanPlainBlock } from './attributes/plain-block.js';
 export type * from './attributes/types.js';
 export * from './capabilities/capability-codec.js';
 export type * from './capabilities/types.js';

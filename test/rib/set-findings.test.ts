@@ -9,7 +9,7 @@ import {
   type CodecContext,
   codecContext,
   type MpReach,
-  type PlainFacts,
+  plainFacts,
   scanPlainBlock,
 } from '../../src/wire/index.js';
 
@@ -185,14 +185,7 @@ function judged(
   }
 }
 
-const FACTS: PlainFacts = {
-  nextHop: -1,
-  asPath: -1,
-  asPathEnd: -1,
-  originatorId: -1,
-  clusterList: -1,
-  clusterListEnd: -1,
-};
+const FACTS = plainFacts();
 
 describe('judgeSet', () => {
   it('judges a plain block from its octets exactly as decoding it in full does', () => {

@@ -26,6 +26,11 @@ export interface PlainFacts {
   clusterListEnd: number;
 }
 
+/** Facts with every attribute absent, for `scanPlainBlock` to fill. */
+export function plainFacts(): PlainFacts {
+  return { nextHop: -1, asPath: -1, asPathEnd: -1, originatorId: -1, clusterList: -1, clusterListEnd: -1 };
+}
+
 /** An attribute's category and length: exactly `length`, a non-zero multiple of `unit`, or any. */
 interface Shape {
   readonly category: number;

@@ -4,7 +4,8 @@
 // tables with median, range and ratios, the targets, charts rendered headless from Vega-Lite).
 //
 //   npx tsx bench/run-all.ts
-// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation,propagation-floor,churn,fanin,send (also rib, api-routes: long),
+// Env: BENCH_ONLY=ingest,fib,bfd,k8s,frrk8s,propagation,propagation-warm,propagation-floor,churn,fanin,send
+// (also rib, api-routes: long),
 // BENCH_REPEATS=3, BENCH_QUICK=1 (small sizes, one repeat: a check that everything runs), BENCH_NO_BUILD=1,
 // BENCH_REPORT_ONLY=1 (rewrite the document from bench/results/run-all.json, run nothing),
 // BENCH_MERGE=1 (keep the stored results of the benches not run this time: bench/results/run-all.json,
@@ -32,6 +33,8 @@ const SHARED_KEYS = [
 
 interface BenchDef {
   name: string;
+  /** The bench file's name when not `name` (bench/<file>.bench.ts). */
+  file?: string;
   /** Its own settings start with this. */
   prefix: string;
   /** Run compiled from .bench-build (the older benches find their files from there) or with tsx. */
@@ -98,6 +101,16 @@ const BENCHES: BenchDef[] = [
     what: 'one route in → out to 10 eBGP peers, p50/p99 (Herald, BIRD, FRR, GoBGP)',
   },
   {
+    name: 'propagation-warm',
+    file: 'propagation',
+    prefix: 'BENCH_PROP_',
+    compiled: true,
+    env: { BENCH_RECEIVERS: 'herald,bird,frr,gobgp', BENCH_PROP_TRIALS: '50', BENCH_PROP_WARM: '1' },
+    quick: { BENCH_PROP_TRIALS: '5', BENCH_PROP_WARMUP: '20' },
+    timeoutS: 1500,
+    what: 'the same after 300 warm-up routes: the steady state, once a JIT has compiled the path',
+  },
+  {
     name: 'propagation-floor',
     prefix: 'BENCH_PROP_',
     compiled: true,
@@ -154,7 +167,8 @@ const BENCHES: BenchDef[] = [
 ];
 
 const ONLY = (
-  process.env.BENCH_ONLY ?? 'ingest,fib,bfd,k8s,frrk8s,propagation,propagation-floor,churn,fanin,send'
+  process.env.BENCH_ONLY ??
+  'ingest,fib,bfd,k8s,frrk8s,propagation,propagation-warm,propagation-floor,churn,fanin,send'
 )
   .split(',')
   .map((s) => s.trim());
@@ -174,10 +188,10 @@ function command(b: BenchDef): { cmd: string; args: string[]; shown: string } {
     .map(([k, v]) => `${k}=${v} `)
     .join('');
   if (b.compiled) {
-    const file = `.bench-build/bench/${b.name}.bench.js`;
+    const file = `.bench-build/bench/${b.file ?? b.name}.bench.js`;
     return { cmd: process.execPath, args: [file], shown: `${envText}node ${file}` };
   }
-  const file = `bench/${b.name}.bench.ts`;
+  const file = `bench/${b.file ?? b.name}.bench.ts`;
   return { cmd: process.execPath, args: ['--import', 'tsx', file], shown: `${envText}npx tsx ${file}` };
 }
 
@@ -233,7 +247,7 @@ function build(): void {
   }
   for (const f of [
     'dist/cli/main.js',
-    ...SELECTED.filter((b) => b.compiled).map((b) => `.bench-build/bench/${b.name}.bench.js`),
+    ...SELECTED.filter((b) => b.compiled).map((b) => `.bench-build/bench/${b.file ?? b.name}.bench.js`),
   ])
     if (!existsSync(join(ROOT, f))) throw new Error(`build did not produce ${f}`);
 }

@@ -141,7 +141,8 @@ function frrk8s(j: Json, out: Metric[]): void {
 }
 
 function propagation(j: Json, out: Metric[]): void {
-  const T = `Propagation: one route in → out to ${j.peers} eBGP peers (ms, write at the sender → arrival)`;
+  const warm = j.bench === 'propagation-warm' ? `, after ${j.warmup} warm-up routes (steady state)` : '';
+  const T = `Propagation: one route in → out to ${j.peers} eBGP peers (ms, write at the sender → arrival${warm})`;
   for (const r of (j.rows ?? []) as Json[]) {
     const d = (r.dist ?? {}) as Json;
     push(out, T, String(r.name), 'p50 ms', d.p50, 'lower');
@@ -248,6 +249,7 @@ const EXTRACTORS: Record<string, (j: Json, out: Metric[]) => void> = {
   k8s,
   frrk8s,
   propagation,
+  'propagation-warm': propagation,
   'propagation-floor': propagationFloor,
   rib,
   'api-routes': apiRoutes,

@@ -68,6 +68,22 @@ describe('bench report', () => {
     expect(tables([m]).join('\n')).not.toContain('advantage');
   });
 
+  it('the steady-state propagation run gets a table of its own, named by its warm-up', () => {
+    const run = (bench: string, warmup: number) => ({
+      bench,
+      peers: 10,
+      warmup,
+      rows: [{ name: 'Herald', dist: { p50: 0.8, p99: 1.5 }, firstArrival: { p50: 0.6 } }],
+    });
+    const cold = metricsOf(run('propagation', 3));
+    const warm = metricsOf(run('propagation-warm', 300));
+    expect(warm.map((x) => `${x.row} ${x.column} ${x.value}`)).toEqual(
+      cold.map((x) => `${x.row} ${x.column} ${x.value}`),
+    );
+    expect(cold[0].table).not.toContain('warm-up');
+    expect(warm[0].table).toContain('after 300 warm-up routes (steady state)');
+  });
+
   it('tables show the median with the range of repeats and the other daemon ÷ Herald', () => {
     const text = tables([metricsOf(fib(2.5, 1)), metricsOf(fib(4.5, 1)), metricsOf(fib(3.5, 1.5))]).join(
       '\n',

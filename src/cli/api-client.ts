@@ -16,6 +16,9 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** What the API answers: the value asked for, or an error with its code (docs/api.md). */
+type ApiAnswer = { error?: string; message?: string; problems?: string[] };
+
 export function apiBase(flag?: string): string {
   return flag ?? process.env.HERALD_API ?? DEFAULT_API;
 }
@@ -42,8 +45,22 @@ export async function callApi<T>(base: string, method: string, path: string, bod
       res.on('data', (c) => {
         text += c;
       });
+      // Whatever else listens on the address (a proxy, another service) gets a clear error, not a
+      // stack trace: its answer is not JSON, or it breaks off.
+      res.on('error', (e) => reject(new ApiUnreachable(`the answer from ${base} broke off (${e.message})`)));
       res.on('end', () => {
-        const parsed = text ? JSON.parse(text) : undefined;
+        let parsed: ApiAnswer | undefined;
+        try {
+          parsed = text ? (JSON.parse(text) as ApiAnswer) : undefined;
+        } catch {
+          const start = text.slice(0, 60).replace(/\s+/g, ' ').trim();
+          reject(
+            new ApiUnreachable(
+              `${base} answered HTTP ${res.statusCode} with something other than Herald's API ("${start}"); is --api (or HERALD_API) the daemon's api.listen?`,
+            ),
+          );
+          return;
+        }
         if ((res.statusCode ?? 500) >= 400) {
           reject(
             new ApiRequestError(
@@ -53,7 +70,7 @@ export async function callApi<T>(base: string, method: string, path: string, bod
               parsed?.problems,
             ),
           );
-        } else resolve(parsed as T);
+        } else resolve(parsed as unknown as T);
       });
     });
     req.on('timeout', () => req.destroy(new Error('timed out')));

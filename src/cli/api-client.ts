@@ -23,7 +23,83 @@ export function apiBase(flag?: string): string {
   return flag ?? process.env.HERALD_API ?? DEFAULT_API;
 }
 
-export async function callApi<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+/** Reads an answer's body as it arrives; `end` gives the value, or throws the error to report. */
+interface AnswerReader<T> {
+  chunk(text: string): void;
+  end(): T;
+}
+
+/** What to say when something other than Herald's API answered on `base` (`text`: what it sent). */
+function notTheApi(base: string, status: number, text: string): ApiUnreachable {
+  const start = text.slice(0, 60).replace(/\s+/g, ' ').trim();
+  return new ApiUnreachable(
+    `${base} answered HTTP ${status} with something other than Herald's API ("${start}"); is --api (or HERALD_API) the daemon's api.listen?`,
+  );
+}
+
+/** The answer as one JSON document: the value, or the API error it carries (status 400 and up). */
+function wholeAnswer<T>(base: string, status: number): AnswerReader<T> {
+  let text = '';
+  return {
+    chunk: (c) => {
+      text += c;
+    },
+    end: () => {
+      let parsed: ApiAnswer | undefined;
+      try {
+        parsed = text ? (JSON.parse(text) as ApiAnswer) : undefined;
+      } catch {
+        throw notTheApi(base, status, text);
+      }
+      if (status >= 400)
+        throw new ApiRequestError(
+          status,
+          parsed?.error ?? 'error',
+          parsed?.message ?? text,
+          parsed?.problems,
+        );
+      return parsed as unknown as T;
+    },
+  };
+}
+
+/**
+ * A listing asked for as NDJSON, each row parsed as its line arrives: a full table is ~140 MB of
+ * JSON, and a few of them as one string would pass V8's longest (512 MiB).
+ */
+function rowsAnswer<T>(base: string, status: number): AnswerReader<T[]> {
+  if (status >= 400) return wholeAnswer<T[]>(base, status);
+  const rows: T[] = [];
+  let partial = '';
+  const take = (line: string) => {
+    if (line === '') return;
+    try {
+      rows.push(JSON.parse(line) as T);
+    } catch {
+      throw notTheApi(base, status, line);
+    }
+  };
+  return {
+    chunk: (c) => {
+      const lines = (partial + c).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) take(line);
+    },
+    end: () => {
+      take(partial);
+      return rows;
+    },
+  };
+}
+
+/** One request to the API, its answer read by the reader made for its status. */
+async function ask<T>(
+  base: string,
+  method: string,
+  path: string,
+  body: unknown,
+  reader: (status: number) => AnswerReader<T>,
+): Promise<T> {
   // Loaded by the first call: `herald run` shares this module graph and never calls.
   const { request } = await import('node:http');
   const data = body === undefined ? undefined : JSON.stringify(body);
@@ -40,37 +116,25 @@ export async function callApi<T>(base: string, method: string, path: string, bod
       })();
   return new Promise((resolve, reject) => {
     const req = request({ ...target, method, headers, timeout: 10_000 }, (res) => {
-      let text = '';
+      const read = reader(res.statusCode ?? 500);
       res.setEncoding('utf8');
-      res.on('data', (c) => {
-        text += c;
-      });
       // Whatever else listens on the address (a proxy, another service) gets a clear error, not a
       // stack trace: its answer is not JSON, or it breaks off.
+      res.on('data', (c: string) => {
+        try {
+          read.chunk(c);
+        } catch (e) {
+          reject(e);
+          res.destroy();
+        }
+      });
       res.on('error', (e) => reject(new ApiUnreachable(`the answer from ${base} broke off (${e.message})`)));
       res.on('end', () => {
-        let parsed: ApiAnswer | undefined;
         try {
-          parsed = text ? (JSON.parse(text) as ApiAnswer) : undefined;
-        } catch {
-          const start = text.slice(0, 60).replace(/\s+/g, ' ').trim();
-          reject(
-            new ApiUnreachable(
-              `${base} answered HTTP ${res.statusCode} with something other than Herald's API ("${start}"); is --api (or HERALD_API) the daemon's api.listen?`,
-            ),
-          );
-          return;
+          resolve(read.end());
+        } catch (e) {
+          reject(e);
         }
-        if ((res.statusCode ?? 500) >= 400) {
-          reject(
-            new ApiRequestError(
-              res.statusCode ?? 500,
-              parsed?.error ?? 'error',
-              parsed?.message ?? text,
-              parsed?.problems,
-            ),
-          );
-        } else resolve(parsed as unknown as T);
       });
     });
     req.on('timeout', () => req.destroy(new Error('timed out')));
@@ -83,4 +147,13 @@ export async function callApi<T>(base: string, method: string, path: string, bod
     );
     req.end(data);
   });
+}
+
+export function callApi<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  return ask(base, method, path, body, (status) => wholeAnswer<T>(base, status));
+}
+
+/** A listing (`path` asks for `format=ndjson`), read row by row. */
+export function callApiRows<T>(base: string, path: string): Promise<T[]> {
+  return ask(base, 'GET', path, undefined, (status) => rowsAnswer<T>(base, status));
 }

@@ -10,7 +10,7 @@ import { formatProblem } from '../config/formats.js';
 import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
-import { ApiRequestError, ApiUnreachable, apiBase, callApi } from './api-client.js';
+import { ApiRequestError, ApiUnreachable, apiBase, callApi, callApiRows } from './api-client.js';
 import { configSourcesTable } from './config-sources.js';
 import { fibText } from './fib-text.js';
 import { neighborText } from './neighbor-text.js';
@@ -40,7 +40,8 @@ async function run(
 ): Promise<void> {
   try {
     const value = await fn(apiBase(opts.api));
-    process.stdout.write(`${opts.json ? JSON.stringify(value, null, 2) : text(value as never)}\n`);
+    if (opts.json) writeInPieces(prettyJson(value));
+    else process.stdout.write(`${text(value as never)}\n`);
   } catch (e) {
     if (e instanceof ApiUnreachable) {
       process.stderr.write(`herald: ${e.message}\n`);
@@ -50,6 +51,36 @@ async function run(
       process.exitCode = 2;
     } else throw e;
   }
+}
+
+/** Writes the pieces to stdout in writes of about 64 KiB (a pipe's writes are synchronous). */
+function writeInPieces(pieces: Iterable<string>): void {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length < 65536) continue;
+    process.stdout.write(pending);
+    pending = '';
+  }
+  if (pending) process.stdout.write(pending);
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, a list given an element at a time: the routes of
+ * a few full tables, pretty-printed, would pass V8's longest string (512 MiB).
+ */
+export function* prettyJson(value: unknown): Generator<string> {
+  if (!Array.isArray(value) || value.length === 0) {
+    yield `${JSON.stringify(value, null, 2)}\n`;
+    return;
+  }
+  yield '[\n';
+  for (let i = 0; i < value.length; i++) {
+    // The element as the whole list would show it, indented: "[\n  …\n]" without its brackets.
+    const item = JSON.stringify([value[i]], null, 2).slice(2, -2);
+    yield `${item}${i + 1 < value.length ? ',' : ''}\n`;
+  }
+  yield ']\n';
 }
 
 /**
@@ -174,7 +205,8 @@ export function addApiCommands(program: Command): void {
     if (o.neighbor) q.set('neighbor', o.neighbor);
     if (o.afi) q.set('afi', o.afi);
     if (o.prefix) q.set('prefix', o.prefix);
-    return run(o, (b) => callApi<RouteView[]>(b, 'GET', `/api/v1/routes?${q}`), routesTable);
+    q.set('format', 'ndjson');
+    return run(o, (b) => callApiRows<RouteView>(b, `/api/v1/routes?${q}`), routesTable);
   });
   withCommon(
     program

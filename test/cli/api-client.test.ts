@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiRequestError, ApiUnreachable, callApi } from '../../src/cli/api-client.js';
+import { ApiRequestError, ApiUnreachable, callApi, callApiRows } from '../../src/cli/api-client.js';
 
 let server: Server | undefined;
 
@@ -55,5 +55,40 @@ describe('callApi', () => {
     const e = await callApi(base, 'GET', '/bad').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiRequestError);
     expect([(e as ApiRequestError).status, (e as ApiRequestError).code]).toEqual([400, 'invalidPrefix']);
+  });
+
+  it('a listing is read as NDJSON row by row, whatever the chunks cut', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ prefix: `10.0.${i}.0/24`, asPath: '65001 65002' }));
+    const text = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      // 7-octet writes: lines arrive cut anywhere, several per chunk or one over many
+      let at = 0;
+      const next = () => {
+        if (at >= text.length) return res.end();
+        res.write(text.slice(at, (at += 7)));
+        setImmediate(next);
+      };
+      next();
+    });
+    await expect(callApiRows(base, '/api/v1/routes?format=ndjson')).resolves.toEqual(rows);
+  });
+
+  it("a listing's API error, and a line that is not JSON", async () => {
+    const base = await serve((req, res) => {
+      const bad = req.url === '/bad';
+      res.writeHead(bad ? 400 : 200, { 'content-type': 'application/json' });
+      res.end(
+        bad ? JSON.stringify({ error: 'invalidQuery', message: 'no' }) : '{"prefix":"10.0.0.0/8"}\n<html>\n',
+      );
+    });
+    const refused = await callApiRows(base, '/bad').catch((x: unknown) => x);
+    expect(refused).toBeInstanceOf(ApiRequestError);
+    expect((refused as ApiRequestError).code).toBe('invalidQuery');
+    const garbled = await callApiRows(base, '/rows').catch((x: unknown) => x);
+    expect(garbled).toBeInstanceOf(ApiUnreachable);
+    expect((garbled as Error).message).toContain(
+      `answered HTTP 200 with something other than Herald's API ("<html>")`,
+    );
   });
 });

@@ -290,6 +290,12 @@ describe('herald CLI against a running daemon', () => {
       const refused = cli('routes', '--prefix', '10.0.0');
       expect(refused.status).toBe(2);
       expect(refused.stderr.split('querystring.prefix:')).toHaveLength(2);
+      // A listing is read as NDJSON, row by row; --json prints it as one document all the same.
+      const loc = cli('routes', '--table', 'loc');
+      expect(loc.stdout.split('\n')[1]).toMatch(/^\*>\s+198\.51\.100\.10\/32\s+0\.0\.0\.0\s+32768\s+i$/);
+      expect(JSON.parse(cli('routes', '--table', 'loc', '--json').stdout)).toMatchObject([
+        { prefix: '198.51.100.10/32', neighbor: 'local', best: true },
+      ]);
       const neighbors = cli('neighbors').stdout.split('\n');
       expect(neighbors[0]).toMatch(
         /^Neighbor\s+AS\s+MsgRcvd\s+MsgSent\s+Up\/Down\s+State\/PfxRcd\s+PfxSnt\s+Desc$/,

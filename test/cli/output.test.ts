@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { NeighborView } from '../../src/api/views.js';
 import { capabilityName } from '../../src/api/views.js';
 import { ApiRequestError } from '../../src/cli/api-client.js';
-import { errorText } from '../../src/cli/api-commands.js';
+import { errorText, prettyJson } from '../../src/cli/api-commands.js';
 import { fibText } from '../../src/cli/fib-text.js';
 import { neighborText } from '../../src/cli/neighbor-text.js';
 import { sortByPrefix } from '../../src/cli/prefix-order.js';
-import { neighborsTable, prefixRouteText, routesTable } from '../../src/cli/tables.js';
+import { formatTable, neighborsTable, prefixRouteText, routesTable } from '../../src/cli/tables.js';
 import type { RouteView } from '../../src/rib/route-view.js';
 
 const counters = (n: number) => ({ open: 1, update: n, notification: 0, keepalive: 3, routeRefresh: 0 });
@@ -235,5 +235,35 @@ describe('herald fib', () => {
       expect.stringMatching(/^10\.2\.0\.0\/16\s+254\s+held\s+no usable next hop$/),
       expect.stringMatching(/^10\.3\.0\.0\/16\s+254\s+failed\s+EEXIST: a static route$/),
     ]);
+  });
+});
+
+describe('--json', () => {
+  it('prints what JSON.stringify(value, null, 2) does, a list an element at a time', () => {
+    const values: unknown[] = [
+      [],
+      {},
+      null,
+      'text',
+      [{ prefix: '10.0.0.0/8', communities: ['65000:1', '65000:2'], nested: { a: [1, { b: null }] } }, 3],
+      [undefined, 'a\nb', [[]], {}],
+      { neighbors: [{ address: '10.0.0.1' }] },
+    ];
+    for (const v of values) expect([...prettyJson(v)].join('')).toBe(`${JSON.stringify(v, null, 2)}\n`);
+    expect([...prettyJson([1, 2, 3])]).toHaveLength(5);
+  });
+});
+
+describe('tables', () => {
+  it("a full table's rows: the widths come from every row (no stack overflow at 577,000)", () => {
+    const rows = Array.from({ length: 600_000 }, (_, i) => [
+      `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}/32`,
+      'x',
+    ]);
+    rows[599_999] = ['192.168.100.100/32', 'last'];
+    const lines = formatTable(['Network', 'Note'], rows).split('\n');
+    expect(lines).toHaveLength(600_001);
+    expect(lines[0]).toBe(`Network${' '.repeat(11)}  Note`);
+    expect(lines[600_000]).toBe('192.168.100.100/32  last');
   });
 });

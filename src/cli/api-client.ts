@@ -64,20 +64,21 @@ function wholeAnswer<T>(base: string, status: number): AnswerReader<T> {
 }
 
 /**
- * A listing asked for as NDJSON, each row parsed as its line arrives: a full table is ~140 MB of
- * JSON, and a few of them as one string would pass V8's longest (512 MiB).
+ * A listing asked for as NDJSON, each row parsed and handed on as its line arrives: a full table is
+ * ~140 MB of JSON, and a few of them as one string would pass V8's longest (512 MiB).
  */
-function rowsAnswer<T>(base: string, status: number): AnswerReader<T[]> {
-  if (status >= 400) return wholeAnswer<T[]>(base, status);
-  const rows: T[] = [];
+function rowsAnswer<T>(base: string, status: number, onRow: (row: T) => void): AnswerReader<void> {
+  if (status >= 400) return wholeAnswer<void>(base, status);
   let partial = '';
   const take = (line: string) => {
     if (line === '') return;
+    let row: T;
     try {
-      rows.push(JSON.parse(line) as T);
+      row = JSON.parse(line) as T;
     } catch {
       throw notTheApi(base, status, line);
     }
+    onRow(row);
   };
   return {
     chunk: (c) => {
@@ -87,7 +88,6 @@ function rowsAnswer<T>(base: string, status: number): AnswerReader<T[]> {
     },
     end: () => {
       take(partial);
-      return rows;
     },
   };
 }
@@ -153,7 +153,7 @@ export function callApi<T>(base: string, method: string, path: string, body?: un
   return ask(base, method, path, body, (status) => wholeAnswer<T>(base, status));
 }
 
-/** A listing (`path` asks for `format=ndjson`), read row by row. */
-export function callApiRows<T>(base: string, path: string): Promise<T[]> {
-  return ask(base, 'GET', path, undefined, (status) => rowsAnswer<T>(base, status));
+/** A listing (`path` asks for `format=ndjson`), each row given to `onRow` as it arrives. */
+export function callApiRows<T>(base: string, path: string, onRow: (row: T) => void): Promise<void> {
+  return ask(base, 'GET', path, undefined, (status) => rowsAnswer<T>(base, status, onRow));
 }

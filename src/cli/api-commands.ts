@@ -13,6 +13,7 @@ import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi, callApiRows } from './api-client.js';
 import { configSourcesTable } from './config-sources.js';
 import { fibText } from './fib-text.js';
+import { PrettyJsonList, writeJson } from './json-out.js';
 import { neighborText } from './neighbor-text.js';
 import { routeDetail } from './route-lookup.js';
 import { servicesTable } from './services-table.js';
@@ -32,16 +33,10 @@ interface Common {
   json?: boolean;
 }
 
-/** Runs an API command, printing clear errors (exit 1 unreachable, 2 rejected). */
-async function run(
-  opts: Common,
-  fn: (base: string) => Promise<unknown>,
-  text: (v: never) => string,
-): Promise<void> {
+/** Runs an API command's work, printing clear errors (exit 1 unreachable, 2 rejected). */
+async function reportErrors(work: () => Promise<void>): Promise<void> {
   try {
-    const value = await fn(apiBase(opts.api));
-    if (opts.json) writeInPieces(prettyJson(value));
-    else process.stdout.write(`${text(value as never)}\n`);
+    await work();
   } catch (e) {
     if (e instanceof ApiUnreachable) {
       process.stderr.write(`herald: ${e.message}\n`);
@@ -53,34 +48,21 @@ async function run(
   }
 }
 
-/** Writes the pieces to stdout in writes of about 64 KiB (a pipe's writes are synchronous). */
-function writeInPieces(pieces: Iterable<string>): void {
-  let pending = '';
-  for (const piece of pieces) {
-    pending += piece;
-    if (pending.length < 65536) continue;
-    process.stdout.write(pending);
-    pending = '';
-  }
-  if (pending) process.stdout.write(pending);
-}
+const toStdout = (text: string): void => {
+  process.stdout.write(text);
+};
 
-/**
- * `JSON.stringify(value, null, 2)` and a newline, a list given an element at a time: the routes of
- * a few full tables, pretty-printed, would pass V8's longest string (512 MiB).
- */
-export function* prettyJson(value: unknown): Generator<string> {
-  if (!Array.isArray(value) || value.length === 0) {
-    yield `${JSON.stringify(value, null, 2)}\n`;
-    return;
-  }
-  yield '[\n';
-  for (let i = 0; i < value.length; i++) {
-    // The element as the whole list would show it, indented: "[\n  …\n]" without its brackets.
-    const item = JSON.stringify([value[i]], null, 2).slice(2, -2);
-    yield `${item}${i + 1 < value.length ? ',' : ''}\n`;
-  }
-  yield ']\n';
+/** Runs an API command and prints its answer: `text` for people, JSON with --json. */
+function run(
+  opts: Common,
+  fn: (base: string) => Promise<unknown>,
+  text: (v: never) => string,
+): Promise<void> {
+  return reportErrors(async () => {
+    const value = await fn(apiBase(opts.api));
+    if (opts.json) writeJson(value, toStdout);
+    else toStdout(`${text(value as never)}\n`);
+  });
 }
 
 /**
@@ -206,7 +188,20 @@ export function addApiCommands(program: Command): void {
     if (o.afi) q.set('afi', o.afi);
     if (o.prefix) q.set('prefix', o.prefix);
     q.set('format', 'ndjson');
-    return run(o, (b) => callApiRows<RouteView>(b, `/api/v1/routes?${q}`), routesTable);
+    const path = `/api/v1/routes?${q}`;
+    // --json prints each row as it arrives; the table needs them all (sorted, columns sized).
+    if (o.json)
+      return reportErrors(async () => {
+        const list = new PrettyJsonList(toStdout);
+        await callApiRows<RouteView>(apiBase(o.api), path, (row) => list.add(row));
+        list.end();
+      });
+    const rows: RouteView[] = [];
+    return run(
+      o,
+      (b) => callApiRows<RouteView>(b, path, (row) => rows.push(row)).then(() => rows),
+      routesTable,
+    );
   });
   withCommon(
     program

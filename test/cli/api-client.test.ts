@@ -71,7 +71,9 @@ describe('callApi', () => {
       };
       next();
     });
-    await expect(callApiRows(base, '/api/v1/routes?format=ndjson')).resolves.toEqual(rows);
+    const got: unknown[] = [];
+    await callApiRows(base, '/api/v1/routes?format=ndjson', (row) => got.push(row));
+    expect(got).toEqual(rows);
   });
 
   it("a listing's API error, and a line that is not JSON", async () => {
@@ -82,10 +84,12 @@ describe('callApi', () => {
         bad ? JSON.stringify({ error: 'invalidQuery', message: 'no' }) : '{"prefix":"10.0.0.0/8"}\n<html>\n',
       );
     });
-    const refused = await callApiRows(base, '/bad').catch((x: unknown) => x);
+    const refused = await callApiRows(base, '/bad', () => {}).catch((x: unknown) => x);
     expect(refused).toBeInstanceOf(ApiRequestError);
     expect((refused as ApiRequestError).code).toBe('invalidQuery');
-    const garbled = await callApiRows(base, '/rows').catch((x: unknown) => x);
+    const rows: unknown[] = [];
+    const garbled = await callApiRows(base, '/rows', (row) => rows.push(row)).catch((x: unknown) => x);
+    expect(rows).toEqual([{ prefix: '10.0.0.0/8' }]);
     expect(garbled).toBeInstanceOf(ApiUnreachable);
     expect((garbled as Error).message).toContain(
       `answered HTTP 200 with something other than Herald's API ("<html>")`,

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { NeighborView } from '../../src/api/views.js';
 import { capabilityName } from '../../src/api/views.js';
 import { ApiRequestError } from '../../src/cli/api-client.js';
-import { errorText, prettyJson } from '../../src/cli/api-commands.js';
+import { errorText } from '../../src/cli/api-commands.js';
 import { fibText } from '../../src/cli/fib-text.js';
+import { PrettyJsonList, writeJson } from '../../src/cli/json-out.js';
 import { neighborText } from '../../src/cli/neighbor-text.js';
 import { sortByPrefix } from '../../src/cli/prefix-order.js';
 import { formatTable, neighborsTable, prefixRouteText, routesTable } from '../../src/cli/tables.js';
@@ -249,8 +250,25 @@ describe('--json', () => {
       [undefined, 'a\nb', [[]], {}],
       { neighbors: [{ address: '10.0.0.1' }] },
     ];
-    for (const v of values) expect([...prettyJson(v)].join('')).toBe(`${JSON.stringify(v, null, 2)}\n`);
-    expect([...prettyJson([1, 2, 3])]).toHaveLength(5);
+    for (const v of values) {
+      const out: string[] = [];
+      writeJson(v, (t) => out.push(t));
+      expect(out.join('')).toBe(`${JSON.stringify(v, null, 2)}\n`);
+    }
+  });
+
+  it('a long list goes out in writes of about 64 KiB, not one string', () => {
+    const writes: string[] = [];
+    const list = new PrettyJsonList((t) => writes.push(t));
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      prefix: `10.0.${i >> 8}.${i & 255}/32`,
+      best: i % 2 === 0,
+    }));
+    for (const r of rows) list.add(r);
+    expect(writes.length).toBeGreaterThan(3);
+    expect(Math.max(...writes.map((w) => w.length))).toBeLessThan(65536 + 200);
+    list.end();
+    expect(writes.join('')).toBe(`${JSON.stringify(rows, null, 2)}\n`);
   });
 });
 

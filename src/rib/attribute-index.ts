@@ -6,6 +6,7 @@
 // from peers, so the hash is keyed (keyed-hash.ts): a peer cannot precompute many sets with one
 // hash, which would make every lookup compare them all. Pure.
 import type { MpReach } from '../wire/index.js';
+import { withRoomFor } from './id-array.js';
 import { keyedHash } from './keyed-hash.js';
 
 /** What the index needs of a set: its octets (latin1) and MP_REACH's head. */
@@ -93,11 +94,7 @@ export class AttributeIndex<S extends IndexedSet> {
     if (this.ids[i] === EMPTY) this.used++;
     this.ids[i] = set.id + 1;
     this.hashes[i] = hash;
-    if (set.id >= this.hashById.length) {
-      const grown = new Uint32Array(Math.max(this.hashById.length * 2, set.id + 1));
-      grown.set(this.hashById);
-      this.hashById = grown;
-    }
+    this.hashById = withRoomFor(this.hashById, set.id);
     this.hashById[set.id] = hash;
     this.size++;
   }

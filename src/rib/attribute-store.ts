@@ -12,6 +12,7 @@ import type {
 } from '../wire/index.js';
 import { decodeAttributes } from '../wire/index.js';
 import { AttributeIndex, hashOctets } from './attribute-index.js';
+import { withRoomFor } from './id-array.js';
 import type { ImportRules, LoopReason } from './import-rules.js';
 import { judgeSet, type SetFindings } from './set-findings.js';
 
@@ -124,11 +125,7 @@ export class AttributeStore {
     const raw = buf.toString('latin1', start, end);
     const id = this.free.pop() ?? this.byId.length;
     const set = new AttributeSet(id, raw, mpReach, ctx, nextHop, findings);
-    if (id >= this.refs.length) {
-      const grown = new Uint32Array(this.refs.length * 2);
-      grown.set(this.refs);
-      this.refs = grown;
-    }
+    this.refs = withRoomFor(this.refs, id);
     this.refs[id] = 0;
     this.byId[id] = set;
     this.index.add(set, hash);

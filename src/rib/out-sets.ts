@@ -17,6 +17,7 @@ import {
   WriterOverflow,
   writeAttribute,
 } from '../wire/index.js';
+import { withRoomFor } from './id-array.js';
 
 export class OutSet {
   /** Its number while some route refers to it (-1: none does). */
@@ -128,11 +129,7 @@ export class OutSetRegistry {
   retain(set: OutSet): number {
     if (set.id < 0) {
       set.id = this.free.pop() ?? this.byId.length;
-      if (set.id >= this.refs.length) {
-        const grown = new Uint32Array(this.refs.length * 2);
-        grown.set(this.refs);
-        this.refs = grown;
-      }
+      this.refs = withRoomFor(this.refs, set.id);
       this.byId[set.id] = set;
       this.refs[set.id] = 0;
     }

@@ -16,6 +16,7 @@ import { fibText } from './fib-text.js';
 import { PrettyJsonList, writeJson } from './json-out.js';
 import { neighborText } from './neighbor-text.js';
 import { routeDetail } from './route-lookup.js';
+import { RoutesText } from './routes-text.js';
 import { servicesTable } from './services-table.js';
 import {
   announcementsTable,
@@ -25,7 +26,6 @@ import {
   policyTestText,
   prefixRouteText,
   reloadText,
-  routesTable,
 } from './tables.js';
 
 interface Common {
@@ -190,18 +190,11 @@ export function addApiCommands(program: Command): void {
     q.set('format', 'ndjson');
     const path = `/api/v1/routes?${q}`;
     // --json prints each row as it arrives; the table needs them all (sorted, columns sized).
-    if (o.json)
-      return reportErrors(async () => {
-        const list = new PrettyJsonList(toStdout);
-        await callApiRows<RouteView>(apiBase(o.api), path, (row) => list.add(row));
-        list.end();
-      });
-    const rows: RouteView[] = [];
-    return run(
-      o,
-      (b) => callApiRows<RouteView>(b, path, (row) => rows.push(row)).then(() => rows),
-      routesTable,
-    );
+    return reportErrors(async () => {
+      const out = o.json ? new PrettyJsonList(toStdout) : new RoutesText(toStdout);
+      await callApiRows<RouteView>(apiBase(o.api), path, (row) => out.add(row));
+      out.end();
+    });
   });
   withCommon(
     program

@@ -1,31 +1,26 @@
 // `--json` output: what `JSON.stringify(value, null, 2)` prints, a list written an element at a
 // time in writes of about 64 KiB. A full table's routes pretty-printed as one string come near V8's
 // longest (512 MiB), and a listing can be printed as its rows arrive, without holding them.
-
-const WRITE_SIZE = 65536;
+import { ChunkedOutput } from './chunked-output.js';
 
 /** Writes a list as `JSON.stringify(list, null, 2)` and a newline would, element by element. */
 export class PrettyJsonList {
-  private pending = '';
+  private readonly out: ChunkedOutput;
   private count = 0;
 
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(write: (text: string) => void) {
+    this.out = new ChunkedOutput(write);
+  }
 
   add(item: unknown): void {
     // The element as the whole list shows it, indented: "[\n  …\n]" without its brackets.
     const text = JSON.stringify([item], null, 2).slice(2, -2);
-    this.pending += `${this.count++ === 0 ? '[\n' : ',\n'}${text}`;
-    if (this.pending.length >= WRITE_SIZE) this.flush();
+    this.out.add(`${this.count++ === 0 ? '[\n' : ',\n'}${text}`);
   }
 
   end(): void {
-    this.pending += this.count === 0 ? '[]\n' : '\n]\n';
-    this.flush();
-  }
-
-  private flush(): void {
-    this.write(this.pending);
-    this.pending = '';
+    this.out.add(this.count === 0 ? '[]\n' : '\n]\n');
+    this.out.end();
   }
 }
 

@@ -1,35 +1,24 @@
 // The order of prefixes in CLI tables, as FRR's `show ip bgp` lists them: IPv4 before IPv6, then by
 // address numerically, then shorter prefixes first. Rows of one prefix keep their order (the API
-// lists the best path of a prefix first).
+// lists the best path of a prefix first): src/cli/routes-text.ts sorts by this key.
 import ipaddr from 'ipaddr.js';
 
-/** A sort key: family, address bytes and length, compared byte by byte. */
-function key(prefix: string): number[] {
-  const [address, length = '0'] = prefix.split('/');
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+/**
+ * A key whose string order is the table's order: "4" or "6" (the family), the address's octets and
+ * the length in two hex digits each. A string, not an array of octets: a full table's keys are then
+ * 577,000 short strings.
+ */
+export function prefixSortKey(prefix: string): string {
+  const slash = prefix.indexOf('/');
+  const length = Number(prefix.slice(slash + 1));
   try {
-    const bytes = ipaddr.parse(address).toByteArray();
-    return [bytes.length, ...bytes, Number(length)];
+    if (slash < 0 || !Number.isInteger(length) || length < 0 || length > 128) throw new Error();
+    const bytes = ipaddr.parse(prefix.slice(0, slash)).toByteArray();
+    return `${bytes.length === 4 ? '4' : '6'}${bytes.map(hex2).join('')}${hex2(length)}`;
   } catch {
-    // Not an address (should not happen): after every real prefix, in the order given.
-    return [Number.MAX_SAFE_INTEGER];
+    // Not a prefix (should not happen): after every real prefix, in the order given.
+    return '9';
   }
-}
-
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-/** A sorted copy of `rows` (stable: rows of the same prefix stay in their order). */
-export function sortByPrefix<T extends { readonly prefix: string }>(rows: readonly T[]): T[] {
-  const keys = new Map<string, number[]>();
-  const keyOf = (p: string) => {
-    let k = keys.get(p);
-    if (!k) {
-      k = key(p);
-      keys.set(p, k);
-    }
-    return k;
-  };
-  return [...rows].sort((a, b) => compareKeys(keyOf(a.prefix), keyOf(b.prefix)));
 }

@@ -6,20 +6,22 @@ import type { PrefixRouteView } from '../api/prefix-route.js';
 import type { NeighborView } from '../api/views.js';
 import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
-import type { RouteView } from '../rib/route-view.js';
-import { sortByPrefix } from './prefix-order.js';
+
+/** One line of a table whose columns are `widths` wide: the last cell unpadded, no trailing space. */
+export function tableLine(cells: readonly string[], widths: readonly number[]): string {
+  const last = cells.length - 1;
+  return cells
+    .map((c, i) => (i === last ? c : c.padEnd(widths[i])))
+    .join('  ')
+    .trimEnd();
+}
 
 export function formatTable(header: string[], rows: string[][]): string {
   // A loop, not Math.max(...column): a full table's 577,000 rows as arguments overflow the stack.
   const widths = header.map((h) => h.length);
   for (const r of rows)
     for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], (r[i] ?? '').length);
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [tableLine(header, widths), ...rows.map((r) => tableLine(r, widths))].join('\n');
 }
 
 function upDown(seconds: number | null): string {
@@ -55,30 +57,6 @@ export function neighborsTable(list: NeighborView[], more: readonly string[] = [
     .map((n) => `${n.address} is ${n.state}: ${n.lastError}`)
     .concat(more);
   return notes.length > 0 ? `${table}\n\n${notes.join('\n')}` : table;
-}
-
-/** FRR's weight of a locally originated route: it wins over every learned path of its prefix. */
-const LOCAL_WEIGHT = 32768;
-
-/**
- * `herald routes`, like `show ip bgp`: sorted by prefix, a route Herald originates with next hop
- * `0.0.0.0` (`::`) and weight 32768 as FRR shows its own routes (the real next hop is set per
- * session: next-hop self).
- */
-export function routesTable(routes: RouteView[]): string {
-  const local = (r: RouteView) => r.neighbor === 'local';
-  return formatTable(
-    ['', 'Network', 'Next Hop', 'Metric', 'LocPrf', 'Weight', 'Path'],
-    sortByPrefix(routes).map((r) => [
-      `${r.stale ? 'S' : '*'}${r.best ? '>' : ' '}`,
-      r.prefix,
-      r.nextHop ?? (local(r) ? (r.prefix.includes(':') ? '::' : '0.0.0.0') : ''),
-      r.med === null ? '' : String(r.med),
-      r.localPref === null ? '' : String(r.localPref),
-      local(r) ? String(LOCAL_WEIGHT) : '0',
-      `${r.asPath} ${r.origin === 'IGP' ? 'i' : r.origin === 'EGP' ? 'e' : '?'}`.trim(),
-    ]),
-  );
 }
 
 export function announcementsTable(list: AnnouncementReport[]): string {

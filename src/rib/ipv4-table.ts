@@ -328,7 +328,10 @@ export class Ipv4Table {
    */
   private grow(): void {
     const cap = this.capacity;
-    if (this.size * 2 <= cap) return this.rebuild(cap, this.stride);
+    if (this.size * 2 <= cap) {
+      this.rebuild(cap, this.stride);
+      return;
+    }
     const grown = cap >= FAST_GROWTH_FROM ? Math.min(cap * 4, Math.max(cap * 2, FAST_GROWTH_UNTIL)) : cap * 2;
     this.rebuild(grown, this.stride);
   }

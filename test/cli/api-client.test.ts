@@ -66,7 +66,8 @@ describe('callApi', () => {
       let at = 0;
       const next = () => {
         if (at >= text.length) return res.end();
-        res.write(text.slice(at, (at += 7)));
+        res.write(text.slice(at, at + 7));
+        at += 7;
         setImmediate(next);
       };
       next();

@@ -9,8 +9,9 @@ import { errorText } from '../../src/cli/api-commands.js';
 import { fibText } from '../../src/cli/fib-text.js';
 import { PrettyJsonList, writeJson } from '../../src/cli/json-out.js';
 import { neighborText } from '../../src/cli/neighbor-text.js';
-import { sortByPrefix } from '../../src/cli/prefix-order.js';
-import { formatTable, neighborsTable, prefixRouteText, routesTable } from '../../src/cli/tables.js';
+import { prefixSortKey } from '../../src/cli/prefix-order.js';
+import { RoutesText } from '../../src/cli/routes-text.js';
+import { formatTable, neighborsTable, prefixRouteText } from '../../src/cli/tables.js';
 import type { RouteView } from '../../src/rib/route-view.js';
 
 const counters = (n: number) => ({ open: 1, update: n, notification: 0, keepalive: 3, routeRefresh: 0 });
@@ -127,6 +128,23 @@ describe('herald neighbor ADDR', () => {
   });
 });
 
+/** `herald routes` as printed, without its last newline, and the writes it took. */
+/** The 8 16-bit words of an IPv6 address, as 16 octets. */
+function expandV6(a: string): number[] {
+  const [head, tail = ''] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const words = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t].map((w) => Number.parseInt(w, 16));
+  return words.flatMap((w) => [w >> 8, w & 255]);
+}
+
+function routesTable(rows: RouteView[], writes: string[] = []): string {
+  const table = new RoutesText((t) => writes.push(t));
+  for (const r of rows) table.add(r);
+  table.end();
+  return writes.join('').replace(/\n$/, '');
+}
+
 describe('route tables', () => {
   it('sort by prefix: IPv4 numerically before IPv6, shorter first, rows of a prefix in order', () => {
     const rows = [
@@ -134,13 +152,14 @@ describe('route tables', () => {
       route('10.10.0.0/16'),
       route('9.0.0.0/8'),
       route('10.9.0.0/16'),
-      route('10.10.0.0/16', { neighbor: '10.0.0.2', best: false }),
+      route('10.10.0.0/16', { neighbor: '10.0.0.2', nextHop: '10.0.0.2', best: false }),
       route('10.0.0.0/8'),
       route('192.0.2.0/24'),
       route('10.10.0.0/24'),
       route('2001:db8::/48'),
     ];
-    expect(sortByPrefix(rows).map((r) => `${r.prefix} ${r.neighbor}`)).toEqual([
+    const table = routesTable(rows).split('\n');
+    expect(table.slice(1).map((l) => l.split(/\s+/).slice(1, 3).join(' '))).toEqual([
       '9.0.0.0/8 10.0.0.1',
       '10.0.0.0/8 10.0.0.1',
       '10.9.0.0/16 10.0.0.1',
@@ -151,9 +170,79 @@ describe('route tables', () => {
       '2001:db8::/32 10.0.0.1',
       '2001:db8::/48 10.0.0.1',
     ]);
-    const table = routesTable(rows).split('\n');
-    expect(table[1]).toContain('9.0.0.0/8');
-    expect(table[9]).toContain('2001:db8::/48');
+  });
+
+  it('are what the whole list sorted and formatted at once gives, written in pieces of about 64 KiB', () => {
+    // The reference: the octets compared one by one, as FRR orders `show ip bgp`.
+    const octets = (p: string) => {
+      const [a, l] = p.split('/');
+      const v4 = !a.includes(':');
+      const words = v4 ? a.split('.').map(Number) : expandV6(a);
+      return [v4 ? 4 : 16, ...words, Number(l)];
+    };
+    const compare = (x: RouteView, y: RouteView) => {
+      const a = octets(x.prefix);
+      const b = octets(y.prefix);
+      for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+      return a.length - b.length;
+    };
+    const rows: RouteView[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const v6 = i % 7 === 0;
+      const prefix = v6
+        ? `2001:db8:${((i * 7919) % 65536).toString(16)}::/${32 + (i % 97)}`
+        : `${(i * 31) % 224}.${(i * 17) % 256}.${i % 256}.0/${8 + (i % 25)}`;
+      rows.push(
+        route(prefix, {
+          neighbor: i % 5 === 0 ? 'local' : `10.0.0.${i % 3}`,
+          nextHop: i % 5 === 0 ? null : `10.0.${i % 300}.1`,
+          med: i % 4 === 0 ? i : null,
+          localPref: i % 3 === 0 ? 100 + i : null,
+          asPath: i % 11 === 0 ? '' : `65001 ${i}`,
+          origin: ['IGP', 'EGP', 'INCOMPLETE'][i % 3],
+          best: i % 2 === 0,
+          stale: i % 13 === 0,
+        }),
+      );
+    }
+    const cells = (r: RouteView) => {
+      const local = r.neighbor === 'local';
+      return [
+        `${r.stale ? 'S' : '*'}${r.best ? '>' : ' '}`,
+        r.prefix,
+        r.nextHop ?? (local ? (r.prefix.includes(':') ? '::' : '0.0.0.0') : ''),
+        r.med === null ? '' : String(r.med),
+        r.localPref === null ? '' : String(r.localPref),
+        local ? '32768' : '0',
+        `${r.asPath} ${r.origin === 'IGP' ? 'i' : r.origin === 'EGP' ? 'e' : '?'}`.trim(),
+      ];
+    };
+    const expected = formatTable(
+      ['', 'Network', 'Next Hop', 'Metric', 'LocPrf', 'Weight', 'Path'],
+      [...rows].sort(compare).map(cells),
+    );
+    const writes: string[] = [];
+    expect(routesTable(rows, writes)).toBe(expected);
+    expect(writes.length).toBeGreaterThan(3);
+    expect(Math.max(...writes.map((w) => w.length))).toBeLessThan(65536 + 200);
+  });
+
+  it('sort keys: IPv4 before IPv6, by octet then length; anything else last', () => {
+    const keys = [
+      '0.0.0.0/0',
+      '9.0.0.0/8',
+      '9.0.0.0/24',
+      '10.0.0.0/8',
+      '255.255.255.255/32',
+      '::/0',
+      '::1/128',
+      'ffff::/16',
+    ];
+    expect(keys.map(prefixSortKey)).toEqual([...keys.map(prefixSortKey)].sort());
+    expect(prefixSortKey('10.0.0.0/8')).toBe('40a00000008');
+    expect(prefixSortKey('not a prefix')).toBe('9');
+    expect(prefixSortKey('10.0.0.0/x')).toBe('9');
+    expect(prefixSortKey('ffff::/16') < prefixSortKey('not/a prefix')).toBe(true);
   });
 
   it("show Herald's own routes as FRR shows local ones: next hop 0.0.0.0 (::), weight 32768", () => {

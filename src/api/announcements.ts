@@ -1,5 +1,7 @@
 // /api/v1/announcements: the routes Herald originates, with their health; run-time additions
 // and withdrawals for scripts (the ExaBGP-style API).
+
+import { exactPrefix } from '../config/formats.js';
 import { AnnouncementBodySchema } from '../config/schema.js';
 import { Type } from '../config/schema-type.js';
 import { announcementReports, announceWarnings } from '../daemon/announcement-reach.js';
@@ -16,18 +18,20 @@ export function announcementRoutes(app: Api, daemon: Daemon): void {
   const withdraw = (text: string) => {
     let gone: boolean;
     try {
+      // The path form's address is only an IP to its schema: host bits are refused here, as in the others.
+      exactPrefix(text);
       gone = daemon.withdraw(text);
     } catch (e) {
       throw new ApiError(400, 'invalidRequest', (e as Error).message, [`prefix: ${(e as Error).message}`]);
     }
-    if (!gone) throw new ApiError(404, 'announcementNotFound', `${text} is not announced`);
-    // API routes are their own source: withdrawing one that overrode a configured route brings that back.
     const prefix = formatPrefix(parsePrefix(text));
+    if (!gone) throw new ApiError(404, 'announcementNotFound', `${prefix} is not announced`);
+    // API routes are their own source: withdrawing one that overrode a configured route brings that back.
     const configured = daemon.announcements
       .views()
       .some((v) => v.prefix === prefix && v.source === 'config' && !v.withdrawn);
     return {
-      withdrawn: text,
+      withdrawn: prefix,
       ...(configured && { configuredInForce: true }),
       ...(daemon.stateDirProblem && { warnings: [daemon.stateDirProblem] }),
     };

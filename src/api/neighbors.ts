@@ -1,7 +1,7 @@
 // /api/v1/neighbors: the summary, one neighbor, and the operator's actions on a session.
 import type { Daemon } from '../daemon/daemon.js';
 import type { Peer } from '../session/peer.js';
-import { CeaseSubcode, cease } from '../wire/index.js';
+import { CeaseSubcode, canonicalAddress, cease } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import {
   ActionResult,
@@ -18,7 +18,7 @@ const tags = ['neighbors'];
 
 export function neighborRoutes(app: Api, daemon: Daemon): void {
   const peerOf = (address: string): Peer => {
-    const p = daemon.peers.get(address);
+    const p = daemon.peers.get(canonicalAddress(address));
     if (!p) throw new ApiError(404, 'neighborNotFound', `no neighbor ${address}`);
     return p;
   };
@@ -94,6 +94,8 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
   action('reset', 'Hard reset: Cease/Administrative Reset, then reconnect', (p, message) => {
     // RFC 4486: Cease/Administrative Reset, then the session starts again.
     p.stop(cease(CeaseSubcode.ADMINISTRATIVE_RESET, message ?? 'reset by operator'));
+    // A neighbor the operator shut down stays down until `enable`.
+    if (daemon.shutDown.has(p.address)) return undefined;
     // While BFD holds the session down, it starts when BFD is Up again, not now.
     if (daemon.bfd.operatorStart(p.address)) p.start();
     return undefined;
@@ -108,9 +110,11 @@ export function neighborRoutes(app: Api, daemon: Daemon): void {
     // RFC 9003: the message travels in the Cease/Administrative Shutdown NOTIFICATION.
     p.stop(cease(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, message ?? 'shut down by operator'));
     daemon.bfd.operatorShutdown(p.address);
+    daemon.shutDown.add(p.address);
     return undefined;
   });
   action('enable', 'Start a session that was shut down (once BFD is Up, when BFD holds it)', (p) => {
+    daemon.shutDown.delete(p.address);
     if (daemon.bfd.operatorStart(p.address)) p.start();
     return undefined;
   });

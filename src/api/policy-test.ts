@@ -5,7 +5,7 @@ import type { Static } from 'typebox';
 import { Type } from '../config/schema-type.js';
 import type { Daemon } from '../daemon/daemon.js';
 import { viewAttributes } from '../rib/route-view.js';
-import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { canonicalAddress, formatPrefix, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import { ErrorResponses, RouteSchema } from './schemas.js';
 import type { Api } from './server.js';
@@ -63,7 +63,8 @@ export function policyTest(app: Api, daemon: Daemon): void {
       },
     },
     async (req) => {
-      const { neighbor, direction = 'import' } = req.body;
+      const { direction = 'import' } = req.body;
+      const neighbor = canonicalAddress(req.body.neighbor);
       const prefix = parsePrefix(req.body.prefix);
       const address = daemon.peers.has(neighbor) ? neighbor : undefined;
       const result = address && daemon.engine.policyTest(address, prefix, direction);

@@ -4,7 +4,7 @@ import type { Daemon } from '../daemon/daemon.js';
 import { locRibRoutes } from '../rib/loc-rib-view.js';
 import { localPathAttributes } from '../rib/local-routes.js';
 import { adjRibInRoutes, type RouteFilter, type RouteView, viewAttributes } from '../rib/route-view.js';
-import { formatPrefix, parsePrefix } from '../wire/index.js';
+import { canonicalAddress, formatPrefix, parsePrefix } from '../wire/index.js';
 import { ApiError } from './errors.js';
 import { longestMatch } from './longest-match.js';
 import { rowStream } from './row-stream.js';
@@ -73,7 +73,8 @@ export function ribRoutes(app: Api, daemon: Daemon): void {
       },
     },
     async (req, reply) => {
-      const { table = 'in', neighbor, afi, prefix, format } = req.query;
+      const { table = 'in', afi, prefix, format } = req.query;
+      const neighbor = req.query.neighbor === undefined ? undefined : canonicalAddress(req.query.neighbor);
       if (neighbor !== undefined && !daemon.peers.has(neighbor))
         throw new ApiError(404, 'neighborNotFound', `no neighbor ${neighbor}`);
       const ndjson = format === 'ndjson';

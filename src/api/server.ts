@@ -92,7 +92,10 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
       max: api.rateLimit,
       timeWindow: 60_000,
       // Liveness and readiness probes are never throttled.
-      allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+      allowList: (req) => {
+        const path = req.url.split('?')[0];
+        return path === '/healthz' || path === '/readyz';
+      },
       // A unix-socket client has no address: all of them share one budget.
       keyGenerator: (req) => req.ip ?? 'unix',
       errorResponseBuilder: (_req, ctx) =>

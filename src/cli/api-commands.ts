@@ -11,6 +11,7 @@ import type { AnnouncementReport } from '../daemon/announcement-reach.js';
 import type { ReloadResult } from '../daemon/daemon.js';
 import type { RouteView } from '../rib/route-view.js';
 import { ApiRequestError, ApiUnreachable, apiBase, callApi, callApiRows } from './api-client.js';
+import { quietOnClosedPipe } from './closed-pipe.js';
 import { configSourcesTable } from './config-sources.js';
 import { fibText } from './fib-text.js';
 import { PrettyJsonList, writeJson } from './json-out.js';
@@ -49,6 +50,7 @@ async function reportErrors(work: () => Promise<void>): Promise<void> {
 }
 
 const toStdout = (text: string): void => {
+  quietOnClosedPipe();
   process.stdout.write(text);
 };
 

@@ -9,6 +9,7 @@ import { localPrefConfigWarnings } from '../daemon/announcement-reach.js';
 import { multihopWarnings } from '../daemon/multihop-hint.js';
 import { VERSION } from '../version.js';
 import { addApiCommands } from './api-commands.js';
+import { quietOnClosedPipe } from './closed-pipe.js';
 import { completionScript } from './completion.js';
 
 function exitWith(code: number): void {
@@ -18,7 +19,10 @@ function exitWith(code: number): void {
 export function buildProgram(): Command {
   const program = new Command('herald')
     .description('Herald: a BGP speaker for Kubernetes and bare-metal Linux')
-    .version(VERSION);
+    .version(VERSION)
+    // A bad argument or option exits 2, as a request the API rejects does (1: daemon unreachable).
+    // Set before the commands are added: each inherits it.
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
 
   program
     .command('run')
@@ -91,6 +95,7 @@ export function buildProgram(): Command {
     .argument('<shell>', 'bash or zsh')
     .action((shell: string) => {
       try {
+        quietOnClosedPipe();
         process.stdout.write(completionScript(program, shell));
       } catch (e) {
         process.stderr.write(`herald: ${(e as Error).message}\n`);

@@ -5,6 +5,7 @@ import { formatDumpLine, jsonAttributes, routesOf } from '../mrt/dump.js';
 import { MrtFormatError, streamMrtRecords } from '../mrt/index.js';
 import type { PeerIndexEntry } from '../mrt/records.js';
 import { Notification } from '../wire/index.js';
+import { quietOnClosedPipe } from './closed-pipe.js';
 
 const SOURCE_NAMES: Record<number, string> = {
   12: 'TABLE_DUMP',
@@ -14,11 +15,7 @@ const SOURCE_NAMES: Record<number, string> = {
 };
 
 export async function mrtDump(file: string, opts: { json?: boolean }, out = process.stdout): Promise<number> {
-  // A reader that goes away (`| head`) ends the dump quietly.
-  out.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  quietOnClosedPipe(out);
   const lines: string[] = [];
   let errors = 0;
   const flush = async () => {

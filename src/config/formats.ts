@@ -32,7 +32,7 @@ function hostPort(text: string): boolean {
 }
 
 /** A prefix whose address has no bits past its length (`10.1.1.5/24` is refused, not silently masked). */
-function exactPrefix(text: string): void {
+export function exactPrefix(text: string): void {
   const p = parsePrefix(text);
   const canonical = formatPrefix(p);
   const slash = text.lastIndexOf('/');

@@ -35,6 +35,8 @@ function expected(s: Schema): string {
       return 'a list';
     case 'object':
       return 'a mapping';
+    case 'null':
+      return 'null';
     default:
       return s.minLength ? 'a non-empty string' : 'a string';
   }
@@ -86,7 +88,12 @@ function where(e: ErrorObject, root: string): string {
 export function describeSchemaErrors(errors: readonly ErrorObject[], root = ''): string[] {
   const drop = new Set<ErrorObject>();
   for (const union of errors.filter((e) => e.keyword === 'anyOf')) {
-    const branch = errors.filter((e) => e !== union && e.schemaPath.startsWith(`${union.schemaPath}/`));
+    const branch = errors.filter(
+      (e) =>
+        e !== union &&
+        e.schemaPath.startsWith(`${union.schemaPath}/`) &&
+        (e.instancePath === union.instancePath || e.instancePath.startsWith(`${union.instancePath}/`)),
+    );
     const deeper = branch.filter(
       (e) => e.instancePath !== union.instancePath || !SHALLOW.includes(e.keyword),
     );

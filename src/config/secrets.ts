@@ -19,7 +19,9 @@ export function secret(
   }
   if (file !== undefined) {
     try {
-      return readTextBounded(file, SECRET_MAX_BYTES).trim();
+      const value = readTextBounded(file, SECRET_MAX_BYTES).trim();
+      if (value === '') problems.push(`${path}.${name}File: ${file} is empty`);
+      return value || undefined;
     } catch (e) {
       problems.push(`${path}.${name}File: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
     }

@@ -12,6 +12,7 @@ export class BgpListener {
   private server?: net.Server;
   /** What the open listener has now (its keys change in place; GTSM only by re-opening). */
   private opened?: ListenerNeeds;
+  private openedWith?: { config: HeraldConfig; neighbors: readonly NeighborConfig[] };
 
   constructor(
     private readonly log: Logger,
@@ -28,6 +29,7 @@ export class BgpListener {
     );
     this.server = server;
     this.opened = needs;
+    this.openedWith = { config, neighbors };
     this.log.info(
       { event: LogEvent.listening, address: config.listen.address, port: config.listen.port },
       'accepting BGP connections',
@@ -48,8 +50,15 @@ export class BgpListener {
         return false;
       }
     }
+    const before = this.opened && this.openedWith;
     this.close();
-    await this.open(config, neighbors);
+    try {
+      await this.open(config, neighbors);
+    } catch (e) {
+      // The new address cannot be bound: keep listening where we were.
+      if (before) await this.open(before.config, before.neighbors);
+      throw e;
+    }
     return true;
   }
 

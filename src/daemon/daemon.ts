@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { BfdSessionRunner } from '../bfd/worker-manager.js';
 import { sessionAsn } from '../config/session-asn.js';
 import type { HeraldConfig, InterfaceNeighborConfig, NeighborConfig } from '../config/types.js';
-import { normalizeNeighbor } from '../config/validate.js';
+import { ConfigError, normalizeNeighbor } from '../config/validate.js';
 import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
 import { alwaysBlockTerm, type CompiledPolicies, compilePolicies } from '../policy/index.js';
@@ -98,6 +98,8 @@ export interface ReloadResult {
 export class Daemon {
   /** The sessions, by neighbor address. Their routes live in `engine`. */
   readonly peers = new Map<string, Peer>();
+  /** Neighbors shut down by the operator (API/CLI `shutdown`): nothing but `enable` starts them. */
+  readonly shutDown = new Set<string>();
   readonly engine: RoutingEngine;
   /** BFD sessions of the neighbors that ask for one, and the BGP holds they impose. */
   readonly bfd: BfdSessions;
@@ -381,6 +383,16 @@ export class Daemon {
   async reload(next: HeraldConfig): Promise<ReloadResult> {
     const diff = diffConfig(this.current, next);
     const previous = this.current;
+    // Binding a new listen address is the one step the host can refuse (EADDRINUSE,
+    // EADDRNOTAVAIL): do it before anything changes, so a refusal leaves the running config whole.
+    let listenerRestarted = false;
+    if (diff.listenChanged) {
+      try {
+        listenerRestarted = await this.listener.refresh(next, this.listenedNeighbors(), true);
+      } catch (e) {
+        throw new ConfigError([`listen: cannot listen there: ${(e as Error).message}`]);
+      }
+    }
     this.current = next;
     this.policies = this.sourcedPolicies.over(compilePolicies(next));
     this.engine.setPolicies(this.policies);
@@ -415,11 +427,8 @@ export class Daemon {
         if (n.importPolicy !== undefined) this.engine.setImportPolicy(address, n.importPolicy);
         if (n.exportPolicy !== undefined) this.engine.setExportPolicy(address, n.exportPolicy);
       }
-    const listenerRestarted = await this.listener.refresh(
-      this.current,
-      this.listenedNeighbors(),
-      diff.listenChanged,
-    );
+    // Keys for the neighbors now configured (and a GTSM change re-opens it).
+    if (await this.listener.refresh(this.current, this.listenedNeighbors(), false)) listenerRestarted = true;
     const result: ReloadResult = {
       neighborsAdded: diff.added.map((n) => n.address),
       neighborsRemoved: diff.removed,
@@ -439,9 +448,15 @@ export class Daemon {
 
   /** Starts, stops and resets neighbors as `diff` says; returns those changed in place. */
   private applyNeighborDiff(diff: NeighborDiff): ReloadResult['neighborsUpdated'] {
-    for (const address of diff.removed) this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
+    for (const address of diff.removed) {
+      this.shutDown.delete(address); // a neighbor configured again starts afresh
+      this.removePeer(address, CeaseSubcode.PEER_DECONFIGURED);
+    }
     const updated: ReloadResult['neighborsUpdated'] = [];
-    const started = (p: Peer) => (this.started && this.bfd.allowsStart(p.address) ? p.start() : undefined);
+    const started = (p: Peer) =>
+      this.started && this.bfd.allowsStart(p.address) && !this.shutDown.has(p.address)
+        ? p.start()
+        : undefined;
     for (const c of diff.changed) {
       if (c.reset) {
         this.removePeer(c.address, CeaseSubcode.OTHER_CONFIGURATION_CHANGE);

@@ -20,8 +20,9 @@ import { addressesInUse, hostPort } from './single-instance.js';
 import { notifySystemd, reloadingState } from './systemd-notify.js';
 
 /** The config's log level, unless HERALD_LOG_LEVEL overrides it for this run. */
+/** The level in force after a start or reload (HERALD_LOG_LEVEL wins): a run-time change lasts until then. */
 function applyLogLevel(log: Logger, config: HeraldConfig): void {
-  if (!process.env.HERALD_LOG_LEVEL) setLogLevel(log, config.log.level);
+  setLogLevel(log, process.env.HERALD_LOG_LEVEL || config.log.level);
 }
 
 function warnIfApiOpen(log: Logger, config: HeraldConfig): void {
@@ -100,7 +101,13 @@ function fileSize(path: string): number {
 }
 
 export async function runDaemon(configPath: string, options: RunOptions = {}): Promise<number> {
-  const log = createLogger();
+  let log: Logger;
+  try {
+    log = createLogger();
+  } catch (e) {
+    process.stderr.write(`herald: ${(e as Error).message}\n`);
+    return 2;
+  }
   // Node's default for SIGHUP is to exit: until the daemon runs, a reload request is ignored.
   let onHangup = () => log.warn({ event: LogEvent.configReloadFailed }, 'SIGHUP before start: ignored');
   const hangup = () => onHangup();

@@ -25,6 +25,9 @@ describe('API limits', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ error: 'rateLimited' });
     expect((await app.inject('/healthz')).statusCode).toBe(200);
+    // A query string does not make a probe count (it did: the allow list compared the whole URL).
+    expect((await app.inject('/healthz?probe=1')).statusCode).toBe(200);
+    expect((await app.inject('/readyz?x')).statusCode).not.toBe(429);
   });
 
   it('413 for a body past bodyLimit', async () => {

@@ -46,7 +46,8 @@ describe('herald CLI', () => {
     const r = spawnSync(HERALD, ['announce', '10.0.0.1/32', '--med', 'abc', '--api', 'unix:/nonexistent'], {
       encoding: 'utf8',
     });
-    expect(r.status).toBe(1);
+    // 2, as a request the API rejects: 1 is "daemon unreachable".
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain('must be an integer 0..4294967295, not "abc"');
   });
 
@@ -57,7 +58,7 @@ describe('herald CLI', () => {
     [['10.0.0.1/32', '--large-community', '1:2'], '1:2'],
   ])('announce %j is refused before anything is sent', (args, message) => {
     const r = spawnSync(HERALD, ['announce', ...args, '--api', 'unix:/nonexistent'], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toContain('cannot reach');
   });
@@ -69,7 +70,7 @@ describe('herald CLI', () => {
     [['route', 'foo'], 'must be a prefix (192.0.2.0/24) or an address'],
   ])('%j is refused before anything is sent (not "no such API route")', (args, message) => {
     const r = spawnSync(HERALD, [...args, '--api', 'unix:/nonexistent'], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toContain('cannot reach');
   });
@@ -314,7 +315,7 @@ describe('herald CLI against a running daemon', () => {
       expect(list.announcements).toBe(2);
       // Checked by the CLI with the API's own format, before anything is sent.
       const bad = cli('announce', '203.0.113.5/33');
-      expect(bad.status).toBe(1);
+      expect(bad.status).toBe(2);
       expect(bad.stderr).toContain('invalid prefix "203.0.113.5/33"');
       expect(cli('withdraw', '203.0.113.5/32').stdout).toContain('withdrawn');
       expect(cli('withdraw', '203.0.113.5/32').stderr).toContain('announcementNotFound');
@@ -339,5 +340,68 @@ describe('herald CLI against a running daemon', () => {
     const down = spawnSync(HERALD, ['neighbors', '--api', `unix:${socket}`], { encoding: 'utf8' });
     expect(down.status).toBe(1);
     expect(down.stderr).toContain('cannot reach the Herald API');
+  }, 60_000);
+});
+
+describe('herald CLI exit codes and pipes', () => {
+  it('a bad command, argument or option exits 2 (1 is "daemon unreachable"); --version 0', () => {
+    for (const args of [['nosuchcmd'], ['routes', 'extra-arg'], ['route', 'foo'], ['routes', '--nosuch']]) {
+      const r = spawnSync(HERALD, [...args, '--api', 'unix:/nonexistent'], { encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).not.toContain('cannot reach');
+    }
+    expect(spawnSync(HERALD, ['--version'], { encoding: 'utf8' }).status).toBe(0);
+  });
+
+  it('an invalid HERALD_LOG_LEVEL is one line and exit 2, not a stack trace', () => {
+    const r = spawnSync(HERALD, ['run', '--config', join(ROOT, 'config.example.yaml')], {
+      encoding: 'utf8',
+      env: { ...withoutLogLevel(), HERALD_LOG_LEVEL: 'loud' },
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^herald: invalid HERALD_LOG_LEVEL "loud".*\n$/);
+  });
+
+  it('a reader that goes away (`herald routes | head`) ends the command quietly, exit 0', async () => {
+    const { createServer } = await import('node:http');
+    const rows = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({
+        prefix: `10.${i >> 8}.${i & 255}.0/24`,
+        neighbor: '10.0.0.1',
+        nextHop: '10.0.0.1',
+        asPath: '65001 65002',
+        origin: 'IGP',
+        med: null,
+        localPref: 100,
+        communities: [],
+        largeCommunities: [],
+        extCommunities: [],
+        best: true,
+        stale: false,
+      }),
+    ).join('\n');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.end(`${rows}\n`);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      for (const json of ['', ' --json']) {
+        const child = spawnTracked('bash', [
+          '-c',
+          `"${HERALD}" routes${json} --api http://127.0.0.1:${port} | head -c 100 > /dev/null; echo "exit \${PIPESTATUS[0]}" >&2`,
+        ]);
+        let stderr = '';
+        child.stderr?.on('data', (c: Buffer) => {
+          stderr += c.toString();
+        });
+        await new Promise((r) => child.on('close', r));
+        expect(stderr, json).toBe('exit 0\n');
+      }
+    } finally {
+      server.close();
+    }
   }, 60_000);
 });

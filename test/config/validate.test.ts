@@ -366,6 +366,33 @@ describe('config validation', () => {
     }
   });
 
+  it('refuses an empty secret file: an empty token would leave the API open, an empty key MD5 off', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-config-'));
+    try {
+      writeFileSync(join(dir, 'empty'), '');
+      writeFileSync(join(dir, 'blank'), '  \n');
+      expect(
+        problems(
+          `asn: 1\napi: { tokenFile: ${join(dir, 'empty')} }\nneighbors:\n  - { address: 10.0.0.1, peerAsn: 2, passwordFile: ${join(dir, 'blank')} }\n`,
+        ),
+      ).toEqual([
+        `api.tokenFile: ${join(dir, 'empty')} is empty`,
+        `neighbors[0].passwordFile: ${join(dir, 'blank')} is empty`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names every bad value of a union-typed key, one per list entry', () => {
+    expect(
+      problems(
+        'asn: 1\nneighbors:\n  - { address: 10.0.0.3, peerAsn: foo }\n  - { address: 10.0.0.4, peerAsn: 0 }\n' +
+          '  - { address: 10.0.0.5, peerAsn: 2 }\n  - { address: 10.0.0.6, peerAsn: -5 }\n',
+      ).map((p) => p.split(':')[0]),
+    ).toEqual(['neighbors[0].peerAsn', 'neighbors[1].peerAsn', 'neighbors[3].peerAsn']);
+  });
+
   it('validates health checks and fills their defaults', () => {
     const c = parseConfig(
       'asn: 1\nannounce:\n  - prefix: 192.0.2.1/32\n    healthCheck: { tcp: "127.0.0.1:53" }\n',

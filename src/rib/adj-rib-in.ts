@@ -12,6 +12,7 @@ import {
   familyKey,
   formatPrefix,
   IPV4_UNICAST,
+  IPV6_UNICAST,
   isMulticastPrefix,
   missingMandatory,
   splitUpdate,
@@ -125,12 +126,16 @@ export class AdjRibIn {
   /** Told of every path change (the import policy's count of rejected paths), when set. */
   private observer?: PathObserver;
 
+  /** RFC 7313 §4.2: per family under an enhanced route refresh, the routes not announced since its BoRR. */
+  private readonly refreshStale = new Map<FamilyKey, Set<string>>();
+
   private readonly keepV4 = (b: Uint8Array, off: number, len: number, pathId: number): void => {
     if (this.checkPrefixes && isMulticastPrefix(false, len, b[off])) {
       this.ignorePrefix({ afi: Afi.IPV4, length: len, bytes: b.subarray(off, off + ((len + 7) >> 3)) });
       return;
     }
     const addr = v4Addr(b, off, len);
+    if (this.refreshStale.size > 0) this.refreshStale.get(IPV4_UNICAST)?.delete(`${addr}/${len}/${pathId}`);
     const old = this.ipv4.set(addr, len, pathId, this.currentSet);
     this.attributes.retain(this.currentSet);
     if (this.observer && old !== this.currentSet) this.observer.ipv4(addr, len, old, this.currentSet);
@@ -250,7 +255,7 @@ export class AdjRibIn {
   }
 
   /** Applies one UPDATE body. Throws a Notification when the session must be reset. */
-  apply(body: Buffer, ctx: CodecContext): IngestResult {
+  apply(body: Buffer, ctx: CodecContext, families?: ReadonlySet<FamilyKey>): IngestResult {
     const l = splitUpdate(body);
     const result: IngestResult = {
       announced: 0,
@@ -264,7 +269,15 @@ export class AdjRibIn {
     this.current = result;
     const addPath = ctx.addPath.has(IPV4_UNICAST);
     walkNlri(body, l.withdrawnStart, l.withdrawnEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, this.dropV4);
-    const hasClassic = l.nlriEnd > l.nlriStart;
+    // RFC 4760 §8: routes of an <AFI, SAFI> are exchanged only when both sides advertised it. NLRI
+    // of a family the session did not negotiate is checked for syntax, logged and ignored (as BIRD
+    // does; GoBGP resets the session), never stored in the unicast tables.
+    let hasClassic = l.nlriEnd > l.nlriStart;
+    if (hasClassic && families && !families.has(IPV4_UNICAST)) {
+      walkNlri(body, l.nlriStart, l.nlriEnd, Afi.IPV4, addPath, V4, INVALID_NETWORK, () => {});
+      result.errors = [notNegotiated(IPV4_UNICAST)];
+      hasClassic = false;
+    }
     if (l.attrEnd === l.attrStart) {
       if (body.length === 4) result.endOfRib = IPV4_UNICAST;
       if (hasClassic) {
@@ -286,8 +299,14 @@ export class AdjRibIn {
     } else {
       set = this.attributes.intern(body, l.attrStart, l.attrEnd, ctx);
     }
-    result.errors = set.errors;
-    const mpNlri = split?.mpReach?.nlri ?? NO_PREFIXES;
+    result.errors = result.errors.length > 0 ? [...result.errors, ...set.errors] : set.errors;
+    const reach = split?.mpReach;
+    let mpNlri = reach?.nlri ?? NO_PREFIXES;
+    if (reach && families && !families.has(familyKey(reach.afi, reach.safi))) {
+      if (mpNlri.length > 0)
+        result.errors = [...result.errors, notNegotiated(familyKey(reach.afi, reach.safi))];
+      mpNlri = NO_PREFIXES;
+    }
     if (!hasClassic && mpNlri.length === 0 && ctx.ibgp !== undefined) {
       // RFC 7606 §5.2: attribute errors in an UPDATE without reachable NLRI reset the session.
       const reset = withoutNlriError(set.errors);
@@ -299,7 +318,7 @@ export class AdjRibIn {
 
     // MP_UNREACH withdrawals stand whatever happened to the other attributes.
     const unreach = split?.mpUnreach;
-    if (unreach) {
+    if (unreach && !(families && !families.has(familyKey(unreach.afi, unreach.safi)))) {
       for (const p of unreach.withdrawn) this.drop(p);
       // RFC 4724 §2: End-of-RIB is an UPDATE holding only an empty MP_UNREACH_NLRI.
       const isEndOfRib =
@@ -334,16 +353,17 @@ export class AdjRibIn {
     if (loop) withdrawAll = true;
     const withdrawnBefore = result.withdrawn;
     this.currentSet = set.id;
-    walkNlri(
-      body,
-      l.nlriStart,
-      l.nlriEnd,
-      Afi.IPV4,
-      addPath,
-      V4,
-      INVALID_NETWORK,
-      withdrawAll ? this.dropV4 : this.keepV4,
-    );
+    if (hasClassic)
+      walkNlri(
+        body,
+        l.nlriStart,
+        l.nlriEnd,
+        Afi.IPV4,
+        addPath,
+        V4,
+        INVALID_NETWORK,
+        withdrawAll ? this.dropV4 : this.keepV4,
+      );
     for (const p of mpNlri) {
       if (withdrawAll) this.drop(p);
       else this.keep(p, set.id);
@@ -358,6 +378,43 @@ export class AdjRibIn {
     // A set interned for an UPDATE that left no route on it (withdrawals only, treat-as-withdraw).
     this.attributes.forgetIfUnused(set.id);
     return result;
+  }
+
+  /**
+   * RFC 7313 §4.2: "When the BGP speaker receives a BoRR message from its peer, it MUST mark all the
+   * routes with the given AFI/SAFI ... as stale" (here: remember them; announcing one unmarks it).
+   */
+  beginRefresh(family: FamilyKey): void {
+    const keys = new Set<string>();
+    if (family === IPV4_UNICAST) this.ipv4.forEach((a, len, id) => keys.add(`${a}/${len}/${id}`));
+    else if (family === IPV6_UNICAST) this.ipv6.forEach((b, len, id) => keys.add(v6Key(b, len, id)));
+    else return;
+    this.refreshStale.set(family, keys);
+  }
+
+  /** RFC 7313 §4.2: on EoRR, "remove all the routes ... that are still marked as stale". How many. */
+  endRefresh(family: FamilyKey): number {
+    const keys = this.refreshStale.get(family);
+    if (!keys) return 0; // an EoRR without a BoRR is ignored
+    this.refreshStale.delete(family);
+    this.current = {
+      announced: 0,
+      withdrawn: 0,
+      treatAsWithdraw: false,
+      errors: NO_ERRORS,
+      rejectedAsLoop: 0,
+      rejectedInvalid: 0,
+    };
+    for (const k of keys) {
+      const [p, len, id] = k.split('/');
+      if (family === IPV4_UNICAST) {
+        const a = Number(p);
+        const b = Uint8Array.of(a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255);
+        this.dropV4(b, 0, Number(len), Number(id));
+      } else
+        this.drop({ afi: Afi.IPV6, length: Number(len), bytes: Buffer.from(p, 'hex'), pathId: Number(id) });
+    }
+    return this.current.withdrawn;
   }
 
   /** Treat-as-withdraw of the NLRI field: every route it names goes, counted as rejected. */
@@ -377,6 +434,8 @@ export class AdjRibIn {
       this.ignorePrefix(p);
       return;
     }
+    if (this.refreshStale.size > 0)
+      this.refreshStale.get(IPV6_UNICAST)?.delete(v6Key(p.bytes, p.length, p.pathId ?? 0));
     const old = this.ipv6.set(p.bytes, 0, p.length, p.pathId ?? 0, id);
     this.attributes.retain(id);
     if (this.observer && old !== id) this.observer.prefix(p, old, id);
@@ -397,6 +456,22 @@ export class AdjRibIn {
     this.attributes.release(old);
     this.changed?.push({ afi: p.afi, length: p.length, bytes: p.bytes });
   }
+}
+
+/** An IPv6 route's key in a refresh snapshot: its octets with the bits past `length` cleared, as the table holds them. */
+function v6Key(bytes: Uint8Array, length: number, pathId: number): string {
+  const octets = Buffer.from(bytes.subarray(0, (length + 7) >> 3));
+  if (length % 8 !== 0) octets[octets.length - 1] &= 0xff << (8 - (length % 8));
+  return `${octets.toString('hex')}/${length}/${pathId}`;
+}
+
+/** The error noted for NLRI of a family the session did not negotiate (logged; the routes are ignored). */
+function notNegotiated(family: FamilyKey): AttributeError {
+  return {
+    type: 0,
+    outcome: 'attribute-discard',
+    reason: `NLRI of AFI/SAFI ${family >> 8}/${family & 0xff}, not negotiated on this session, ignored (RFC 4760 §8)`,
+  };
 }
 
 /** The masked IPv4 address of a packed prefix, as an unsigned 32-bit number. */

@@ -15,6 +15,7 @@ import {
   type CodecContext,
   encodeRouteRefresh,
   type FamilyKey,
+  familyKey,
   IPV4_UNICAST,
   IPV6_UNICAST,
   type PathAttributes,
@@ -67,6 +68,8 @@ export interface RouteExchange {
   down(staleFor?: number): void;
   /** The peer asked for our routes of `afi` again (RFC 2918, RFC 7313 framing when enhanced). */
   refresh(afi: number, safi: number): void;
+  /** RFC 7313 §4.2: the peer's BoRR (begin) or EoRR (end) for a family. */
+  refreshMarker?(afi: number, safi: number, begin: boolean): void;
   /** Sends every route again (an operator's soft reset outbound). */
   resendAll(): Promise<void>;
 }
@@ -277,7 +280,7 @@ export class NeighborRibs implements RouteExchange {
     const v6Before = this.adjRibIn.ipv6.size;
     let result: IngestResult;
     try {
-      result = this.adjRibIn.apply(body, session.receive);
+      result = this.adjRibIn.apply(body, session.receive, session.families);
     } finally {
       if (this.following) this.report(this.adjRibIn.takeChanges());
     }
@@ -364,6 +367,21 @@ export class NeighborRibs implements RouteExchange {
     const done = this.adjRibOut.flush(session.send, sink);
     if (done instanceof Promise) this.background(done.then((r) => this.reportNotSent(r.newlyNotSent)));
     else this.reportNotSent(done.newlyNotSent);
+  }
+
+  refreshMarker(afi: number, safi: number, begin: boolean): void {
+    if (!this.session) return;
+    const family = familyKey(afi, safi);
+    if (begin) {
+      this.adjRibIn.beginRefresh(family);
+      return;
+    }
+    try {
+      this.adjRibIn.endRefresh(family);
+    } finally {
+      if (this.following) this.report(this.adjRibIn.takeChanges());
+    }
+    this.updatesHandled();
   }
 
   refresh(afi: number, safi: number): void {

@@ -107,6 +107,12 @@ function openError(subcode: number, reason: string, data?: Buffer): Notification
 /** Checks the peer's OPEN against our settings; returns what was agreed or the Notification to send. */
 export function negotiate(local: LocalSettings, peer: OpenMessage): Negotiated | Notification {
   const peerAsn = openAsn(peer);
+  // RFC 7607 §2: "If a BGP speaker receives zero as the peer AS in an OPEN message, it MUST abort
+  // the connection and send a NOTIFICATION ... 'Bad Peer AS'" (My AS or the 4-octet AS capability;
+  // an `external` neighbor would otherwise take it).
+  if (peer.myAsn === 0 || peerAsn === 0) {
+    return openError(OpenSubcode.BAD_PEER_AS, 'peer AS 0', Buffer.from([peer.myAsn >> 8, peer.myAsn & 0xff]));
+  }
   // RFC 4271 §6.2: "If the Autonomous System field of the OPEN message is unacceptable, then the
   // Error Subcode MUST be set to Bad Peer AS."
   if (!acceptsPeerAsn(local.peerAsns, peerAsn, local.localAsn)) {
@@ -118,8 +124,11 @@ export function negotiate(local: LocalSettings, peer: OpenMessage): Negotiated |
       Buffer.from([peer.myAsn >> 8, peer.myAsn & 0xff]),
     );
   }
-  // RFC 6793 §4.2.1: a 4-octet-AS speaker must put AS_TRANS in My AS when its ASN does not fit.
-  if (peerAsn > 0xffff && peer.myAsn !== AS_TRANS && peer.myAsn !== peerAsn) {
+  // RFC 6793 §4.1/§4.2.1: with the capability, My AS is the AS itself when it fits in two octets
+  // and AS_TRANS otherwise (AS_TRANS tolerated for a small AS, as FRR does); AS_TRANS is never the
+  // real AS. FRR: "got AS4 capability, but remote_as ... mismatch with 16bit 'myasn'".
+  const hasAs4 = peer.capabilities.some((c) => c.kind === 'as4');
+  if (hasAs4 && (peerAsn === AS_TRANS || (peer.myAsn !== AS_TRANS && peer.myAsn !== peerAsn))) {
     return openError(OpenSubcode.BAD_PEER_AS, `My AS ${peer.myAsn} disagrees with 4-octet AS ${peerAsn}`);
   }
   const ibgp = peerAsn === local.localAsn;

@@ -252,8 +252,14 @@ export class Peer extends EventEmitter<PeerEvents> {
     d.on('update', (body) => this.onUpdate(body));
     d.on('updatesHandled', () => this.opts.routes.updatesHandled());
     d.on('routeRefresh', (rr, session) => {
-      if (rr.subtype !== RouteRefreshSubtype.NORMAL || !session.families.has(familyKey(rr.afi, rr.safi)))
+      if (!session.families.has(familyKey(rr.afi, rr.safi))) return;
+      if (rr.subtype === RouteRefreshSubtype.BORR || rr.subtype === RouteRefreshSubtype.EORR) {
+        // RFC 7313 §4.2: the peer re-advertises a family between BoRR and EoRR.
+        if (session.enhancedRouteRefresh)
+          this.opts.routes.refreshMarker?.(rr.afi, rr.safi, rr.subtype === RouteRefreshSubtype.BORR);
         return;
+      }
+      if (rr.subtype !== RouteRefreshSubtype.NORMAL) return;
       this.opts.routes.refresh(rr.afi, rr.safi);
     });
     d.on('internalError', (e) => this.emit('internalError', e));

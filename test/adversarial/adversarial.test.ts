@@ -6,7 +6,14 @@
 // flap and the daemon is still running. Run alone with `npm run test:adversarial`; needs root and
 // BIRD (skipped otherwise, saying why).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeOpen, encodeUpdate, type Notification, type PathAttributes } from '../../src/wire/index.js';
+import {
+  encodeOpen,
+  encodeRouteRefresh,
+  encodeUpdate,
+  type Notification,
+  type PathAttributes,
+  RouteRefreshSubtype,
+} from '../../src/wire/index.js';
 import type { HeraldNeighborView } from '../interop/harness/herald.js';
 import { interopUnavailable, useTopology, waitFor } from '../interop/harness/index.js';
 import { p, seq } from '../wire/vectors/common.js';
@@ -18,6 +25,8 @@ const PEER_ID = '192.0.2.1';
 /** Neighbors after the table's: the byte-by-byte session and the 10,000-message session. */
 const SPLIT = ROWS.length;
 const FLOOD = ROWS.length + 1;
+/** The session that refreshes its routes with Enhanced Route Refresh (RFC 7313). */
+const REFRESH = ROWS.length + 2;
 
 function label(r: Row): string {
   const e = r.expect;
@@ -117,6 +126,7 @@ describe.skipIf(interopUnavailable(['bird']) !== undefined)('adversarial input o
       ...ROWS.map((r) => ({ asn: r.asn, addPath: r.session?.addPath ? ('receive' as const) : undefined })),
       { asn: PEER_ASN }, // SPLIT
       { asn: PEER_ASN }, // FLOOD
+      { asn: PEER_ASN }, // REFRESH
     ]);
   }, 90_000);
 
@@ -190,6 +200,40 @@ describe.skipIf(interopUnavailable(['bird']) !== undefined)('adversarial input o
       const n = await lab.herald.neighbor(address);
       expect(n.state).toBe('Established');
       expect(n.messages.received.update).toBeGreaterThanOrEqual(10_001);
+      expect(s.received.filter((m) => m.type === 3)).toEqual([]);
+      await expectUndisturbed(lab, flaps);
+    } finally {
+      s.close();
+    }
+  }, 60_000);
+
+  it('RFC 7313 §4.2: what a peer does not announce again between its BoRR and EoRR goes', async () => {
+    const address = lab.address(REFRESH);
+    const { flaps } = await lab.goodSession();
+    const s = await lab.connect(REFRESH);
+    try {
+      await s.handshake(
+        speakerOpen({ asn: PEER_ASN, bgpId: PEER_ID, capabilities: [{ kind: 'enhanced-route-refresh' }] }),
+      );
+      await lab.herald.waitState(address, 'Established', 10_000);
+      const ctx = { as4: false };
+      const marker = (subtype: number) => encodeRouteRefresh({ afi: 1, safi: 1, subtype });
+      await s.send(announcement(['10.5.5.0/24', '10.5.6.0/24', '2001:db8:5::/48'], ctx));
+      await lab.waitRoutes(address, ['10.5.5.0/24', '10.5.6.0/24', '2001:db8:5::/48']);
+      // An EoRR with no BoRR before it changes nothing.
+      await s.send(marker(RouteRefreshSubtype.EORR));
+      await s.send(
+        Buffer.concat([
+          marker(RouteRefreshSubtype.BORR),
+          announcement(['10.5.5.0/24'], ctx),
+          marker(RouteRefreshSubtype.EORR),
+          announcement([SYNC_PREFIX], ctx),
+        ]),
+      );
+      await lab.waitRoutes(address, [SYNC_PREFIX]);
+      expect((await lab.routesOf(address)).sort()).toEqual(
+        ['10.5.5.0/24', '2001:db8:5::/48', SYNC_PREFIX].sort(),
+      );
       expect(s.received.filter((m) => m.type === 3)).toEqual([]);
       await expectUndisturbed(lab, flaps);
     } finally {

@@ -5,7 +5,7 @@ import type { LocalRoute } from '../../src/rib/local-routes.js';
 import type { SessionFacts } from '../../src/rib/neighbor-ribs.js';
 import { RoutingEngine } from '../../src/rib/routing-engine.js';
 import { ManualClock } from '../../src/session/clock.js';
-import { type CodecContext, codecContext, IPV4_UNICAST } from '../../src/wire/index.js';
+import { type CodecContext, codecContext, IPV4_UNICAST, IPV6_UNICAST } from '../../src/wire/index.js';
 
 export interface TestEngineOptions {
   localAsn?: number;
@@ -44,7 +44,7 @@ export function sessionFacts(o: {
     peerAsn: o.peerAsn,
     peerBgpId: o.peerBgpId ?? '192.0.2.1',
     ibgp,
-    families: new Set([IPV4_UNICAST]),
+    families: new Set([IPV4_UNICAST, IPV6_UNICAST]),
     send: ctx,
     receive: ctx,
     localAddress: o.localAddress,

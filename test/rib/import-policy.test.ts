@@ -8,6 +8,7 @@ import { locRibRoutes } from '../../src/rib/loc-rib-view.js';
 import { localRoute } from '../../src/rib/local-routes.js';
 import { codecContext, decodeUpdate, encodeUpdate, formatPrefix, parsePrefix } from '../../src/wire/index.js';
 import { sessionFacts, testEngine } from '../helpers/engine.js';
+import { splitMessages } from '../helpers/messages.js';
 
 const ctx = codecContext({ as4: true });
 const facts = sessionFacts({ peerAsn: 65001, localAddress: '192.0.2.100', ctx });
@@ -38,7 +39,7 @@ function announce(...prefixes: string[]): Buffer {
 
 function setup(exportPolicy?: string) {
   const sent: Buffer[] = [];
-  const sink: Sink = { send: (m) => sent.push(m) > 0, drained: async () => {}, open: true };
+  const sink: Sink = { send: (m) => sent.push(...splitMessages(m)) > 0, drained: async () => {}, open: true };
   const engine = testEngine({
     localRoutes: () => [localRoute({ prefix: '192.168.0.7/32' }), localRoute({ prefix: '10.9.0.0/16' })],
   });

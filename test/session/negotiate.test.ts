@@ -99,6 +99,26 @@ describe('RFC 4271 §6.2 Bad Peer AS (subcode 2)', () => {
     expect((own as Notification).message).toContain(`is not external (not ${l.localAsn})`);
   });
 
+  it('RFC 7607 §2: zero as the peer AS is Bad Peer AS, even for an external neighbor', () => {
+    const external = local({ peerAsns: 'external' });
+    expect(error(external, open({ myAsn: 0, capabilities: [V4] }))).toEqual(BAD_PEER_AS);
+    expect(error(external, open({ myAsn: 65002, capabilities: [V4, { kind: 'as4', asn: 0 }] }))).toEqual(
+      BAD_PEER_AS,
+    );
+    expect(error(local(), open({ myAsn: 0, capabilities: [V4, { kind: 'as4', asn: 65002 }] }))).toEqual(
+      BAD_PEER_AS,
+    );
+  });
+
+  it('RFC 6793 §4.1: with the capability, My AS is the AS itself or AS_TRANS; AS_TRANS is never the AS', () => {
+    expect(error(local(), open({ myAsn: 1234, capabilities: [V4, { kind: 'as4', asn: 65002 }] }))).toEqual(
+      BAD_PEER_AS,
+    );
+    expect(error(local({ peerAsns: 'external' }), as4Open(AS_TRANS, 65002))).toEqual(BAD_PEER_AS);
+    // AS_TRANS in My AS for a small AS is tolerated, as FRR does.
+    expect(ok(local(), as4Open(65002)).peerAsn).toBe(65002);
+  });
+
   it('RFC 6793: a 4-octet AS arrives as AS_TRANS in My AS plus the AS4 capability', () => {
     const l = local({ peerAsns: [4200000000] });
     expect(ok(l, as4Open(4200000000))).toMatchObject({ peerAsn: 4200000000, ibgp: false });

@@ -37,6 +37,7 @@ import { dialError } from './connect-hint.js';
 import { DYNAMIC_LINGER_MS, DynamicLinger } from './dynamic-linger.js';
 import { InitialState, settleTimeoutMs } from './initial-state.js';
 import { InterfaceNeighborSources } from './interface-neighbor-sources.js';
+import { globalIpv6Beside } from './ipv6-beside.js';
 import { KernelRouteFeed } from './kernel-route-feed.js';
 import type { KubernetesModeView } from './kubernetes-mode.js';
 import { maxPrefixGuard } from './max-prefixes.js';
@@ -75,6 +76,8 @@ export interface DaemonOptions {
   readonly log: Logger;
   /** Replaces TCP dialling (tests); default node:net. */
   readonly dial?: (n: NeighborConfig, signal?: AbortSignal) => Promise<Duplex>;
+  /** Replaces the host's interfaces in finding our IPv6 address beside a session's IPv4 one (tests). */
+  readonly ipv6Beside?: (ipv4: string) => string | undefined;
   /** Replaces the BFD worker on UDP (tests: managerRunner over an in-memory network); default
    * ports 3784/4784, opened when a neighbor first needs BFD. */
   readonly bfdRunner?: () => BfdSessionRunner;
@@ -671,6 +674,7 @@ export class Daemon {
                 throw dialError(e, signal, n, localAsn);
               },
             ),
+      ipv6Beside: this.opts.ipv6Beside ?? globalIpv6Beside,
       routes: this.engine.addNeighbor({
         address,
         importPolicy: n.importPolicy,

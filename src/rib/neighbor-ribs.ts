@@ -46,6 +46,8 @@ export interface SessionFacts {
   readonly receive: CodecContext;
   /** Our address on the connection (next-hop self). */
   readonly localAddress?: string;
+  /** On an IPv4 session, our IPv6 address beside it: the next hop of IPv6 routes (RFC 2545 §3). */
+  readonly localAddress6?: string;
   /** RFC 8950 negotiated for IPv4 unicast: IPv4 routes may carry an IPv6 next hop. */
   readonly ipv4OverIpv6: boolean;
   readonly enhancedRouteRefresh: boolean;

@@ -648,7 +648,7 @@ export class RoutingEngine {
       t.session === session &&
       t.address === n.address &&
       t.localAsn === n.localAsn &&
-      t.localAddress6 === this.localAddress6.get(n.address) &&
+      t.localAddress6 === (session.localAddress6 ?? this.localAddress6.get(n.address)) &&
       t.exportPolicy === this.policyNamed(this.exportPolicies.get(n.address)) &&
       t.routeReflectorClient === this.clients.has(n.address) &&
       t.clusterId === this.opts.clusterId?.()
@@ -660,7 +660,7 @@ export class RoutingEngine {
       address: n.address,
       session,
       localAsn: n.localAsn,
-      localAddress6: this.localAddress6.get(n.address),
+      localAddress6: session.localAddress6 ?? this.localAddress6.get(n.address),
       exportPolicy: this.policyNamed(this.exportPolicies.get(n.address)),
       routeReflectorClient: this.clients.has(n.address),
       clusterId: this.opts.clusterId?.(),

@@ -40,6 +40,8 @@ export interface PeerOptions {
   readonly routes: RouteExchange;
   /** Act as graceful-restart helper: keep the peer's routes stale across its restart (RFC 4724). */
   readonly gracefulRestart: boolean;
+  /** Our IPv6 address beside the IPv4 address a session runs from, for IPv6 routes' next hop. */
+  readonly ipv6Beside?: (ipv4: string) => string | undefined;
 }
 
 export interface PeerEvents {
@@ -356,6 +358,10 @@ export class Peer extends EventEmitter<PeerEvents> {
       send: session.send,
       receive: session.receive,
       localAddress: this.localAddress,
+      localAddress6:
+        this.localAddress && !this.localAddress.includes(':')
+          ? this.opts.ipv6Beside?.(this.localAddress)
+          : undefined,
       ipv4OverIpv6: session.extendedNextHop.has(IPV4_UNICAST),
       enhancedRouteRefresh: session.enhancedRouteRefresh,
       gracefulRestart: session.gracefulRestart,

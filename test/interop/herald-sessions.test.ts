@@ -165,6 +165,34 @@ describe.sequential.each<DaemonKind>(['gobgp', 'bird', 'frr'])('Herald ⇄ %s', 
     expect(r).toMatchObject({ nextHop: t.a.ipv4, asPath: String(HERALD_ASN) });
   });
 
+  it('IPv6 routes over an IPv4 session: their next hop is our global IPv6 address on that link', async () => {
+    const t = await topo.link();
+    const peer = await startPeer(kind, {
+      ns: t.b.ns,
+      routerId: t.b.ipv4,
+      asn: PEER_ASN,
+      localAddress: t.b.ipv4,
+      localAddress6: t.b.ipv6,
+      neighbors: [
+        { address: t.a.ipv4, asn: HERALD_ASN, passive: true, families: ['ipv4-unicast', 'ipv6-unicast'] },
+      ],
+    });
+    const herald = await startHerald(t, t.a.ns, {
+      asn: HERALD_ASN,
+      routerId: t.a.ipv4,
+      listen: false,
+      neighbors: [{ address: t.b.ipv4, peerAsn: PEER_ASN, families: ['ipv4-unicast', 'ipv6-unicast'] }],
+      announce: [{ prefix: '198.51.100.12/32' }, { prefix: '2001:db8:100::/48' }],
+    });
+    await herald.waitState(t.b.ipv4, 'Established');
+    expect(await waitRoute(peer, 'ipv4-unicast', '198.51.100.12/32')).toMatchObject({ nextHop: t.a.ipv4 });
+    // It was "no usable next hop for this family on this session": never sent.
+    expect(await waitRoute(peer, 'ipv6-unicast', '2001:db8:100::/48')).toMatchObject({
+      nextHop: t.a.ipv6,
+      asPath: String(HERALD_ASN),
+    });
+  });
+
   it('iBGP over IPv6 with Herald passive: IPv6 routes with LOCAL_PREF both ways', async () => {
     const t = await topo.link();
     const peer = await startPeer(kind, {

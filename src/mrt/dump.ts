@@ -21,12 +21,18 @@ import {
 import type { MrtRecord, PeerIndexEntry } from './records.js';
 
 export interface DumpRoute {
+  /** The record's time (a RIB entry's own time is `originatedTime`). */
   time: number;
-  type: 'A' | 'W';
+  /** RFC 6396 §3: the _ET records' microseconds, which order the messages of one second. */
+  microseconds?: number;
+  /** Announced, withdrawn, or held in a RIB dump (bgpdump's B). */
+  type: 'A' | 'W' | 'B';
   peer: string;
   peerAs: number;
   prefix: string;
   pathId?: number;
+  /** A RIB entry's Originated Time (RFC 6396 §4.3.4). */
+  originatedTime?: number;
   attributes?: PathAttributes;
   /** RFC 7606 problems found in this UPDATE, if any. */
   errors?: string[];
@@ -34,9 +40,24 @@ export interface DumpRoute {
 
 const ORIGIN_LETTERS = ['IGP', 'EGP', 'INCOMPLETE'];
 
-/** bgpdump -m layout: TYPE|TIME|A|PEER_IP|PEER_AS|PREFIX|AS_PATH|ORIGIN|NEXT_HOP|LOCAL_PREF|MED|COMMUNITIES|ATOMIC|AGGREGATOR| */
+/**
+ * bgpdump -m layout: TYPE|TIME|A|PEER_IP|PEER_AS|PREFIX|AS_PATH|ORIGIN|NEXT_HOP|LOCAL_PREF|MED|COMMUNITIES|ATOMIC|AGGREGATOR|,
+ * TIME with its microseconds (`1445565695.584878`) in _ET records; with add-path (RFC 8050), TYPE
+ * ends in `_AP` and the path id follows the prefix, so two paths of a prefix are two lines that
+ * differ.
+ */
 export function formatDumpLine(source: string, r: DumpRoute): string {
-  if (r.type === 'W') return `${source}|${r.time}|W|${r.peer}|${r.peerAs}|${r.prefix}`;
+  const time = r.microseconds === undefined ? r.time : `${r.time}.${String(r.microseconds).padStart(6, '0')}`;
+  const head = [
+    r.pathId === undefined ? source : `${source}_AP`,
+    time,
+    r.type,
+    r.peer,
+    r.peerAs,
+    r.prefix,
+    ...(r.pathId === undefined ? [] : [r.pathId]),
+  ];
+  if (r.type === 'W') return head.join('|');
   const a = r.attributes ?? {};
   const nextHop = a.mpReach?.nextHop ?? a.nextHop ?? '';
   const communities = [
@@ -45,12 +66,7 @@ export function formatDumpLine(source: string, r: DumpRoute): string {
     ...(a.extendedCommunities ?? []).map(formatExtendedCommunity),
   ].join(' ');
   return [
-    source,
-    r.time,
-    'A',
-    r.peer,
-    r.peerAs,
-    r.prefix,
+    ...head,
     formatAsPath(a.asPath ?? []),
     a.origin === undefined ? '' : ORIGIN_LETTERS[a.origin],
     nextHop,
@@ -106,7 +122,7 @@ export function* routesOf(r: MrtRecord, peers: PeerIndexEntry[]): Generator<Dump
     });
     const u = decodeUpdate(r.message.subarray(HEADER_LENGTH), ctx);
     const { announced, withdrawn } = updateRoutes(u);
-    const base = { time: r.timestamp, peer: r.peerIp, peerAs: r.peerAs };
+    const base = { time: r.timestamp, microseconds: r.microseconds, peer: r.peerIp, peerAs: r.peerAs };
     const errors = u.errors.length > 0 ? u.errors.map((e) => `${e.outcome}: ${e.reason}`) : undefined;
     for (const p of withdrawn) yield { ...base, type: 'W', prefix: prefixText(p), pathId: p.pathId, errors };
     for (const p of announced) {
@@ -120,12 +136,13 @@ export function* routesOf(r: MrtRecord, peers: PeerIndexEntry[]): Generator<Dump
       const { attributes, errors } = decodeAttributes(e.attributes, 0, e.attributes.length, ctx);
       const peer = peers[e.peerIndex];
       yield {
-        time: e.originatedTime,
-        type: 'A',
+        time: r.timestamp,
+        type: 'B',
         peer: peer?.ip ?? `peer#${e.peerIndex}`,
         peerAs: peer?.as ?? 0,
         prefix,
         pathId: e.pathId,
+        originatedTime: e.originatedTime,
         attributes,
         errors: errors.length > 0 ? errors.map((x) => `${x.outcome}: ${x.reason}`) : undefined,
       };

@@ -128,7 +128,8 @@ describe('herald CLI', () => {
     const file = join(MRT, 'bview.ipv6_unicast_add_path.gz');
     const lines = execFileSync(HERALD, ['mrt', 'dump', file], { encoding: 'utf8' }).trim().split('\n');
     expect(lines).toHaveLength(62);
-    expect(lines.every((l) => l.startsWith('TABLE_DUMP2|'))).toBe(true);
+    expect(lines.every((l) => l.startsWith('TABLE_DUMP2_AP|'))).toBe(true);
+    expect(new Set(lines).size).toBe(62);
     const json = execFileSync(HERALD, ['mrt', 'dump', '--json', file], { encoding: 'utf8' })
       .trim()
       .split('\n');

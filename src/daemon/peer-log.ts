@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { LogEvent } from '../log/logger.js';
 import { isCollisionDump, type Peer } from '../session/peer.js';
 import { describeError } from '../wire/index.js';
+import { LogBudget } from './log-budget.js';
 
 /** Logs `peer`'s state changes, session up/down, NOTIFICATIONs and RFC 7606 outcomes on `log`. */
 export function logPeerEvents(peer: Peer, log: Logger): void {
@@ -56,11 +57,25 @@ export function logPeerEvents(peer: Peer, log: Logger): void {
     log.error({ event: LogEvent.internalError, err: e.message, stack: e.stack }, 'internal error'),
   );
   // RFC 7606 §6: "logging an error listing the NLRI involved and containing the entire malformed
-  // UPDATE message": the body (after the 19-octet header) in hex holds both.
-  peer.on('treatAsWithdraw', (errors, update) =>
-    log.warn(
-      { event: LogEvent.updateTreatAsWithdraw, errors, update: update.toString('hex') },
-      'malformed UPDATE (RFC 7606)',
-    ),
-  );
+  // UPDATE message": the body (after the 19-octet header) in hex holds both. At most 10 a minute per
+  // neighbor; the others are counted (the neighbor's treatAsWithdraw counter has them all).
+  const budget = new LogBudget();
+  peer.on('treatAsWithdraw', (errors, update) => {
+    const turn = budget.take();
+    if (turn.kind === 'log')
+      log.warn(
+        {
+          event: LogEvent.updateTreatAsWithdraw,
+          errors,
+          update: update.toString('hex'),
+          ...(turn.suppressed > 0 && { notLoggedBefore: turn.suppressed }),
+        },
+        'malformed UPDATE (RFC 7606)',
+      );
+    else if (turn.kind === 'first-over')
+      log.warn(
+        { event: LogEvent.updateTreatAsWithdraw, errors },
+        'malformed UPDATEs (RFC 7606): more than 10 this minute; the rest of the minute only counted',
+      );
+  });
 }

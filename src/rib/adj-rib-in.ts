@@ -386,8 +386,14 @@ export class AdjRibIn {
    */
   beginRefresh(family: FamilyKey): void {
     const keys = new Set<string>();
-    if (family === IPV4_UNICAST) this.ipv4.forEach((a, len, id) => keys.add(`${a}/${len}/${id}`));
-    else if (family === IPV6_UNICAST) this.ipv6.forEach((b, len, id) => keys.add(v6Key(b, len, id)));
+    if (family === IPV4_UNICAST)
+      this.ipv4.forEach((a, len, id) => {
+        keys.add(`${a}/${len}/${id}`);
+      });
+    else if (family === IPV6_UNICAST)
+      this.ipv6.forEach((b, len, id) => {
+        keys.add(v6Key(b, len, id));
+      });
     else return;
     this.refreshStale.set(family, keys);
   }

@@ -3,7 +3,7 @@
 // both sides dialling at once (Cease/Connection Collision Resolution) is normal and stays at debug.
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { logPeerEvents } from '../../src/daemon/peer-log.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { Peer } from '../../src/session/peer.js';
@@ -61,5 +61,34 @@ describe('peer log', () => {
       ['notificationReceived', DEBUG],
       ['notificationReceived', WARN],
     ]);
+  });
+});
+
+describe('malformed UPDATEs in the log', () => {
+  it('at most 10 a minute per neighbor with the whole message; then one line, and the count after', () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] });
+    try {
+      const { peer, lines } = setup();
+      const errors = [{ type: 8, outcome: 'treat-as-withdraw', reason: 'COMMUNITIES length 6' }];
+      for (let i = 0; i < 25; i++) peer.emit('treatAsWithdraw', errors, Buffer.alloc(4000, i));
+      const logged = lines as unknown as Array<{
+        event: string;
+        update?: string;
+        notLoggedBefore?: number;
+        msg: string;
+      }>;
+      expect(logged.filter((l) => l.update !== undefined)).toHaveLength(10);
+      expect(logged).toHaveLength(11);
+      expect(logged[10]).toMatchObject({
+        event: 'updateTreatAsWithdraw',
+        msg: expect.stringContaining('more than 10'),
+      });
+      expect(logged[10].update).toBeUndefined();
+      vi.setSystemTime(1_000_000 + 60_000);
+      peer.emit('treatAsWithdraw', errors, Buffer.alloc(10, 1));
+      expect(logged[11]).toMatchObject({ update: '01'.repeat(10), notLoggedBefore: 15 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

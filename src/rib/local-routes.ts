@@ -38,14 +38,26 @@ export interface LocalRouteSpec {
   asPathPrepend?: number;
 }
 
-/** Parses a spec (config entry or API body); throws with a message naming the bad value. */
+/** The first of each value (by `key`), in order. */
+function unique<T>(list: readonly T[], key: (v: T) => unknown = (v) => v): T[] {
+  const seen = new Set<unknown>();
+  return list.filter((v) => !seen.has(key(v)) && seen.add(key(v)));
+}
+
+/**
+ * Parses a spec (config entry or API body); throws with a message naming the bad value. A community
+ * given twice (`no-export` and `65535:65281`) is sent once, as FRR and BIRD do; RFC 8092 §5:
+ * "Duplicate BGP Large Community values MUST NOT be transmitted."
+ */
 export function localRoute(spec: LocalRouteSpec): LocalRoute {
   return {
     prefix: parsePrefix(spec.prefix),
     nextHop: spec.nextHop,
-    communities: (spec.communities ?? []).map(parseCommunity),
-    largeCommunities: (spec.largeCommunities ?? []).map(parseLargeCommunity),
-    extendedCommunities: (spec.extendedCommunities ?? []).map(parseExtendedCommunity),
+    communities: unique((spec.communities ?? []).map(parseCommunity)),
+    largeCommunities: unique((spec.largeCommunities ?? []).map(parseLargeCommunity), (c) =>
+      [c.global, c.local1, c.local2].join(':'),
+    ),
+    extendedCommunities: unique((spec.extendedCommunities ?? []).map(parseExtendedCommunity)),
     localPref: spec.localPref,
     med: spec.med,
     asPathPrepend: spec.asPathPrepend ?? 0,

@@ -79,13 +79,14 @@ export function ribRoutes(app: Api, daemon: Daemon): void {
         throw new ApiError(404, 'neighborNotFound', `no neighbor ${neighbor}`);
       const ndjson = format === 'ndjson';
       reply.type(ndjson ? 'application/x-ndjson' : 'application/json');
-      // An address without a length: the longest prefix holding it (few rows, collected).
+      // An address without a length: the longest prefix holding it (few rows, collected); none
+      // when `afi` names the other family.
+      const lookupAfi = prefix?.includes(':') ? 'ipv6' : 'ipv4';
       const rows =
         prefix !== undefined && !prefix.includes('/')
-          ? longestMatch(
-              routesOf(daemon, table, neighbor, { afi: prefix.includes(':') ? 'ipv6' : 'ipv4' }),
-              prefix,
-            )
+          ? afi !== undefined && afi !== lookupAfi
+            ? []
+            : longestMatch(routesOf(daemon, table, neighbor, { afi: lookupAfi }), prefix)
           : routesOf(daemon, table, neighbor, {
               afi,
               prefix: prefix === undefined ? undefined : formatPrefix(parsePrefix(prefix)),

@@ -36,6 +36,7 @@ export function exactPrefix(text: string): void {
   const p = parsePrefix(text);
   const canonical = formatPrefix(p);
   const slash = text.lastIndexOf('/');
+  if (slash < 0) throw new Error(`invalid prefix "${text}": no length (did you mean ${canonical}?)`);
   if (ipaddr.parse(text.slice(0, slash)).toString() !== ipaddr.parse(canonical.split('/')[0]).toString())
     throw new Error(`invalid prefix "${text}": host bits set (did you mean ${canonical}?)`);
 }

@@ -77,6 +77,27 @@ describe('operator state', () => {
     });
   });
 
+  it('a prefix without a length is told so with the host route it may mean, not a library message', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/announcements',
+      payload: { prefix: '10.1.1.0' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().problems).toEqual([
+      'body.prefix: invalid prefix "10.1.1.0": no length (did you mean 10.1.1.0/32?)',
+    ]);
+  });
+
+  it('an address lookup keeps to the family asked for', async () => {
+    const held = await app.inject('/api/v1/routes?table=loc&prefix=198.51.100.7');
+    expect(held.json().map((r: { prefix: string }) => r.prefix)).toEqual(['198.51.100.0/24']);
+    expect((await app.inject('/api/v1/routes?table=loc&prefix=198.51.100.7&afi=ipv4')).json()).toHaveLength(
+      1,
+    );
+    expect((await app.inject('/api/v1/routes?table=loc&prefix=198.51.100.7&afi=ipv6')).json()).toEqual([]);
+  });
+
   it('a body that is neither a mapping nor null is told so', async () => {
     const r = await app.inject({
       method: 'POST',

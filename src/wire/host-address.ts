@@ -24,6 +24,9 @@ export function isUnspecifiedAddress(b: Uint8Array): boolean {
 /** Why an address (4 or 16 octets) is no host address a next hop can be, or undefined. */
 export function hostProblem(b: Uint8Array): string | undefined {
   if (b.length === 4) return ipv4HostProblem(b[0]);
+  // An IPv4-mapped address (::ffff:a.b.c.d, RFC 4291 §2.5.5.2) is judged as the IPv4 one it holds.
+  if (b.length === 16 && b[10] === 0xff && b[11] === 0xff && b.subarray(0, 10).every((x) => x === 0))
+    return ipv4HostProblem(b[12]);
   if (b[0] === 0xff) return 'is a multicast address';
   if (b.every((x, i) => x === (i === 15 ? 1 : 0))) return 'is the loopback address';
   return undefined;

@@ -90,6 +90,12 @@ export const conformanceVectors: readonly ConformanceVector[] = [
     expected: { routes: ['10.0.0.0/8'], rejected: 1, reason: /ff02::1 is a multicast address/ },
   },
   {
+    name: 'MP_REACH_NLRI next hop IPv4-mapped loopback (::ffff:127.0.0.1)',
+    rfc: 'RFC 4271 §6.3, RFC 4291 §2.5.5.2',
+    bytes: updateBody(`${mpReach('00000000000000000000ffff7f000001')} ${ORIGIN} ${PATH_65001}`),
+    expected: { routes: ['10.0.0.0/8'], rejected: 1, reason: /::ffff:7f00:1 is a loopback address/ },
+  },
+  {
     name: 'MP_REACH_NLRI next hop :: without a link-local address',
     rfc: 'RFC 4271 §6.3, RFC 2545 §3',
     bytes: updateBody(`${mpReach('00'.repeat(16))} ${ORIGIN} ${PATH_65001}`),

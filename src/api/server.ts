@@ -110,6 +110,8 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
       },
       security: [{ bearer: [] }],
     },
+    transformObject: (doc) =>
+      optionalNullableBodies('openapiObject' in doc ? (doc.openapiObject as OpenApiDoc) : {}) as never,
   });
 
   // Routes go in a plugin registered after swagger, so swagger sees every one of them.
@@ -148,4 +150,34 @@ export function buildApi(daemon: Daemon, options: ApiOptions = {}): Api {
     bfdRoutes(api, daemon);
   });
   return app;
+}
+
+type OpenApiDoc = {
+  paths?: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: {
+          required?: boolean;
+          content?: Record<string, { schema?: { nullable?: boolean; anyOf?: { type?: string }[] } }>;
+        };
+      }
+    >
+  >;
+};
+
+/**
+ * A body that may be null (an action's `{message?}`) may also be left out, and the server takes
+ * none: swagger marks every body required, so a client generated from the document would send one.
+ */
+function optionalNullableBodies<T extends OpenApiDoc>(doc: T): T {
+  for (const methods of Object.values(doc.paths ?? {}))
+    for (const op of Object.values(methods)) {
+      const body = op.requestBody;
+      const schema = body?.content?.['application/json']?.schema;
+      // A union with null comes out as `nullable: true` (OpenAPI 3.0).
+      if (body && (schema?.nullable || schema?.anyOf?.some((s) => s.type === 'null'))) body.required = false;
+    }
+  return doc;
 }

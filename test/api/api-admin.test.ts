@@ -119,6 +119,16 @@ describe('REST API administration', () => {
     const routes = doc.paths['/api/v1/routes'].get;
     expect(routes.parameters.map((p: { name: string }) => p.name)).toContain('table');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // An action's body ({message?} or null) may be left out, as the CLI does; an announcement's may not.
+    expect(doc.paths['/api/v1/neighbors/{address}/reset'].post.requestBody.required).toBe(false);
+    expect(doc.paths['/api/v1/stop'].post.requestBody.required).toBe(false);
+    expect(doc.paths['/api/v1/announcements'].post.requestBody.required).toBe(true);
+    const reset = await app.inject({
+      method: 'POST',
+      url: '/api/v1/neighbors/127.0.0.2/reset',
+      headers: auth,
+    });
+    expect(reset.statusCode).toBe(200);
   });
 
   it('changes the log level at run time; an unknown level is a 400', async () => {

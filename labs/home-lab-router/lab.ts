@@ -103,29 +103,44 @@ await new Lab('home-lab-router').run(async (lab) => {
   });
 
   await lab.check('`show ip bgp summary` at the router agrees with `herald neighbors`', async () => {
-    const summary = JSON.parse(await frr.cli(['show ip bgp summary json'])) as {
-      ipv4Unicast?: { peers?: Record<string, { state: string; pfxRcd: number; pfxSnt?: number }> };
-    };
-    const p = summary.ipv4Unicast?.peers?.[SERVER];
-    const n = await herald.neighbor(ROUTER);
-    if (p?.state !== 'Established' || n.state !== 'Established')
-      throw new Error(`router ${p?.state}, herald ${n.state}`);
-    if (p.pfxRcd !== ALL.length || n.prefixes.advertised !== ALL.length)
-      throw new Error(`router PfxRcd ${p.pfxRcd}, herald advertised ${n.prefixes.advertised}`);
-    // `herald neighbors` is laid out like `show ip bgp summary`: State/PfxRcd is a count once
-    // Established — here what the router sent Herald (nothing), i.e. the router's PfxSnt — and
-    // PfxSnt is what the router received.
-    const cli = await heraldCli(herald.socket, ['neighbors']);
-    const line = cli.stdout.split('\n').find((l) => l.startsWith(ROUTER)) ?? '';
-    const cols = line.trim().split(/\s+/);
-    if (
-      cli.code !== 0 ||
-      cols[1] !== String(ROUTER_ASN) ||
-      cols[5] !== String(p.pfxSnt ?? 0) ||
-      cols[6] !== String(p.pfxRcd)
-    )
-      throw new Error(`herald neighbors: ${cli.stdout}${cli.stderr}`);
-    return `router PfxRcd ${p.pfxRcd} = herald advertised ${n.prefixes.advertised}; herald: "${cols.join(' ')}"`;
+    // The counters of both sides settle a moment after the routes do (on a loaded machine, over a
+    // second): asked again until they agree, for at most 10 s; the last disagreement is the error.
+    let disagreement = '';
+    const agreed = await timed(
+      async () => {
+        const summary = JSON.parse(await frr.cli(['show ip bgp summary json'])) as {
+          ipv4Unicast?: { peers?: Record<string, { state: string; pfxRcd: number; pfxSnt?: number }> };
+        };
+        const p = summary.ipv4Unicast?.peers?.[SERVER];
+        const n = await herald.neighbor(ROUTER);
+        // `herald neighbors` is laid out like `show ip bgp summary`: State/PfxRcd is a count once
+        // Established — here what the router sent Herald (nothing), i.e. the router's PfxSnt — and
+        // PfxSnt is what the router received.
+        const cli = await heraldCli(herald.socket, ['neighbors']);
+        const line = cli.stdout.split('\n').find((l) => l.startsWith(ROUTER)) ?? '';
+        const cols = line.trim().split(/\s+/);
+        disagreement =
+          `router ${p?.state} PfxRcd ${p?.pfxRcd} PfxSnt ${p?.pfxSnt}; herald ${n.state} advertised ` +
+          `${n.prefixes.advertised}; \`herald neighbors\` exit ${cli.code}: "${cols.join(' ')}" ${cli.stderr.trim()}`;
+        const ok =
+          p?.state === 'Established' &&
+          n.state === 'Established' &&
+          p.pfxRcd === ALL.length &&
+          n.prefixes.advertised === ALL.length &&
+          cli.code === 0 &&
+          cols[1] === String(ROUTER_ASN) &&
+          cols[5] === String(p.pfxSnt ?? 0) &&
+          cols[6] === String(p.pfxRcd);
+        return (
+          ok &&
+          `router PfxRcd ${p.pfxRcd} = herald advertised ${n.prefixes.advertised}; herald: "${cols.join(' ')}"`
+        );
+      },
+      { timeoutMs: 10_000, intervalMs: 250, what: 'the router and Herald agreeing' },
+    ).catch(() => {
+      throw new Error(disagreement);
+    });
+    return agreed.value;
   });
 
   await lab.check('`herald routes --table out` lists what the router received', async () => {

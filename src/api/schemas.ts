@@ -168,6 +168,9 @@ export const ReloadResultSchema = Type.Object({
   }),
   listenerRestarted: Type.Boolean(),
   needsRestart: Type.Array(Type.String()),
+  settingsChanged: Type.Array(Type.String(), {
+    description: 'Other settings whose value changed (api.token, policies, …; secrets by name only)',
+  }),
 });
 
 export const AddressParams = Type.Object({ address: Type.String({ format: 'ip' }) });

@@ -105,6 +105,7 @@ export function reloadText(r: ReloadResult): string {
     ),
     ...(r.listenerRestarted ? ['BGP listener re-opened'] : []),
     ...r.needsRestart.map((k) => `${k} changed: takes effect after a restart`),
+    ...(r.settingsChanged?.length ? [`settings changed: ${r.settingsChanged.join(', ')}`] : []),
   ];
   return lines.length > 0 ? `reloaded:\n  ${lines.join('\n  ')}` : 'reloaded: no changes';
 }

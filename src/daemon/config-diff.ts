@@ -36,6 +36,40 @@ export interface ConfigDiff {
   readonly dynamicNeighborsChanged: boolean;
   /** Keys that only take effect after a restart of the process. */
   readonly needsRestart: string[];
+  /**
+   * Other settings whose value changed (`api.token`, `policies`, …), so a reload that rotated a
+   * token does not read "no changes": the neighbors, announcements and listener are reported on
+   * their own, and a secret by its name only.
+   */
+  readonly settingsChanged: string[];
+}
+
+/** Reported on their own (neighbors, announcements, the listener) or as needing a restart. */
+const REPORTED_APART = new Set(['neighbors', 'announce', 'listen', 'stateDir']);
+/** Compared key by key, so a rotated token reads `api.token`. */
+const BY_SUBKEY = new Set(['api', 'metrics', 'kubernetes', 'fib', 'log']);
+
+function settingsChanged(old: HeraldConfig, next: HeraldConfig): string[] {
+  const changed: string[] = [];
+  const a = old as unknown as Record<string, unknown>;
+  const b = next as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (REPORTED_APART.has(key) || isDeepStrictEqual(a[key], b[key])) continue;
+    const x = a[key];
+    const y = b[key];
+    if (BY_SUBKEY.has(key) && x && y && typeof x === 'object' && typeof y === 'object') {
+      const xs = x as Record<string, unknown>;
+      const ys = y as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(xs), ...Object.keys(ys)]))
+        if (
+          !isDeepStrictEqual(xs[k], ys[k]) &&
+          `${key}.${k}` !== 'api.listen' &&
+          `${key}.${k}` !== 'metrics.listen'
+        )
+          changed.push(`${key}.${k}`);
+    } else changed.push(key);
+  }
+  return changed;
 }
 
 function changedKeys(a: NeighborConfig, b: NeighborConfig): string[] {
@@ -81,6 +115,7 @@ export function diffConfig(old: HeraldConfig, next: HeraldConfig): ConfigDiff {
       ...(old.stateDir === next.stateDir ? [] : ['stateDir']),
       ...(old.metrics?.listen === next.metrics?.listen ? [] : ['metrics.listen']),
     ],
+    settingsChanged: settingsChanged(old, next),
   };
 }
 

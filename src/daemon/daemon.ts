@@ -96,6 +96,8 @@ export interface ReloadResult {
   announcements: AnnouncementDiff;
   listenerRestarted: boolean;
   needsRestart: string[];
+  /** Other settings whose value changed (`api.token`, `policies`, …; secrets by name only). */
+  settingsChanged: string[];
 }
 
 export class Daemon {
@@ -442,6 +444,7 @@ export class Daemon {
       needsRestart: isDeepStrictEqual(previous.fib, next.fib)
         ? diff.needsRestart
         : [...diff.needsRestart, 'fib'],
+      settingsChanged: diff.settingsChanged.filter((k) => !k.startsWith('fib.')),
     };
     this.saveRouteState(); // a reload brings configured routes withdrawn through the API back
     for (const r of result.neighborsReset)

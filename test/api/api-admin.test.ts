@@ -76,6 +76,7 @@ describe('REST API administration', () => {
       },
       listenerRestarted: false,
       needsRestart: [],
+      settingsChanged: ['api.authenticateReads'],
     });
     expect(daemon.peers.get('127.0.0.2')).toBe(kept);
     expect([...daemon.peers.keys()].sort()).toEqual(['127.0.0.2', '127.0.0.4']);

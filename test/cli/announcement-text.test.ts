@@ -62,10 +62,12 @@ describe('announcement text', () => {
       },
       listenerRestarted: false,
       needsRestart: [],
+      settingsChanged: ['api.token', 'policies'],
     });
     expect(text).toBe(
       'reloaded:\n  announcement 10.0.1.0/24 re-announced (was withdrawn through the API)\n' +
-        '  announcement 10.0.0.0/24 still overridden by an API route (withdraw that to bring it back)',
+        '  announcement 10.0.0.0/24 still overridden by an API route (withdraw that to bring it back)\n' +
+        '  settings changed: api.token, policies',
     );
   });
 });

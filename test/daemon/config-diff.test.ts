@@ -21,7 +21,19 @@ describe('diffConfig', () => {
       listenChanged: false,
       dynamicNeighborsChanged: false,
       needsRestart: [],
+      settingsChanged: [],
     });
+  });
+
+  it('names the other settings that changed, a rotated token by its name only', () => {
+    const withApi = (token: string, extra = '') =>
+      `asn: 65000\nrouterId: 192.0.2.1\napi: { token: ${token} }\n${extra}neighbors:\n  - { address: 10.0.0.1, peerAsn: 65001 }\n`;
+    const d = diffConfig(
+      parseConfig(withApi('old-secret')),
+      parseConfig(withApi('new-secret', 'maximumPaths: 4\nlog: { level: debug }\n')),
+    );
+    expect(d.settingsChanged.sort()).toEqual(['api.token', 'log.level', 'maximumPaths']);
+    expect(JSON.stringify(d)).not.toContain('secret');
   });
 
   it('adds and removes neighbors by address (whatever the spelling of the address)', () => {

@@ -66,10 +66,9 @@ export function eligible(c: Candidate, localAsn: number): boolean {
 
 /** RFC 4271 §9.1.1: the degree of preference. */
 export function localPref(c: Candidate): number {
-  // §5.1.5: LOCAL_PREF "received from an external peer ... MUST be ignored"; §9.1.1: for a route
-  // from an external peer "the local BGP speaker computes the degree of preference based on
-  // preconfigured policy information" — with no policy yet, the default.
-  if (c.peer.ebgp) return DEFAULT_LOCAL_PREF;
+  // §5.1.5: LOCAL_PREF "received from an external peer ... MUST be ignored" — the codec discards
+  // it on receipt (RFC 7606 §7.5), so one on an eBGP path was set by its import policy: §9.1.1's
+  // "degree of preference based on preconfigured policy information". Else the default.
   return c.attributes.localPref ?? DEFAULT_LOCAL_PREF;
 }
 
@@ -285,6 +284,7 @@ function rankGrouped(candidates: readonly Candidate[], localAsn: number): Rankin
     else groups.set(as, [i]);
   }
   const bests: number[] = [];
+  const groupOf = new Map<number, number[]>();
   for (const members of groups.values()) {
     const r = rankPaths(
       members.map((i) => candidates[i]),
@@ -294,6 +294,7 @@ function rankGrouped(candidates: readonly Candidate[], localAsn: number): Rankin
       lostAt[i] = r.lostAt[k];
     });
     bests.push(members[r.best]);
+    groupOf.set(members[r.best], members);
   }
   if (bests.length === 0) return { best: -1, lostAt };
   const final = rankPaths(
@@ -301,7 +302,16 @@ function rankGrouped(candidates: readonly Candidate[], localAsn: number): Rankin
     localAsn,
   );
   bests.forEach((i, k) => {
-    lostAt[i] = final.lostAt[k];
+    const groupLost = final.lostAt[k];
+    lostAt[i] = groupLost;
+    if (groupLost === undefined) return;
+    // The others of a group whose best lost lost no later than it did: a path that lost its group
+    // at the router id is no tie with the overall best (the ECMP set reads ties from these steps).
+    for (const m of groupOf.get(i) ?? []) {
+      const own = lostAt[m];
+      if (m !== i && own !== undefined && DECISION_STEPS.indexOf(groupLost) < DECISION_STEPS.indexOf(own))
+        lostAt[m] = groupLost;
+    }
   });
   return { best: bests[final.best], lostAt };
 }

@@ -217,9 +217,11 @@ export class RoutingEngine {
     };
   }
 
-  /** Reports every prefix held to the followers again (their filter changed, e.g. on reload). */
+  /** Decides every prefix held again, for the followers and the exports (a reload changed the decision or a filter). */
   revisitAll(): void {
-    if (this.followers.size === 0) return;
+    // Both the Loc-RIB's followers (kernel routes) and the Adj-RIBs-Out of learned routes follow
+    // the decision: without kernel routes, peers would keep the old best paths.
+    if (!this.tracking) return;
     for (const n of this.byAddress.values())
       for (const family of [IPV4_UNICAST, IPV6_UNICAST])
         for (const table of n.stale ? [n.adjRibIn, n.stale] : [n.adjRibIn])

@@ -9,6 +9,7 @@ import {
   type CandidatePeer,
   comparePaths,
   eligible,
+  multipathSet,
   rankPaths,
   selectBest,
 } from '../../src/rib/best-path.js';
@@ -79,16 +80,18 @@ describe('selectBest: one rule at a time', () => {
     expect(winner(a, b)).toBe('a');
   });
 
-  it('§5.1.5: LOCAL_PREF from an eBGP peer is ignored (100)', () => {
+  it('§9.1.1: a LOCAL_PREF on an eBGP path counts: import policy set it (a received one is discarded)', () => {
     const a = cand({ localPref: 500, asPath: [seq(65001, 65002)] }, { bgpId: '1.1.1.1' });
     const b = cand({ asPath: [seq(65003)] }, { bgpId: '9.9.9.9', address: '192.0.2.9' });
-    expect(winner(a, b)).toBe('b');
-    // ...so an iBGP path with LOCAL_PREF 150 beats it, before eBGP-over-iBGP is reached.
+    expect(winner(a, b)).toBe('a');
+    // ...over an iBGP path with LOCAL_PREF 150 too, before eBGP-over-iBGP is reached.
     const ibgp = cand(
       { localPref: 150, asPath: [seq(65004, 65005, 65006)] },
       { ebgp: false, bgpId: '9.9.9.9' },
     );
-    expect(winner(a, ibgp)).toBe('b');
+    expect(winner(a, ibgp)).toBe('a');
+    // Without one, an eBGP path has the default, 100: an iBGP path's 150 beats it.
+    expect(winner(b, ibgp)).toBe('b');
   });
 
   it('§9.1.2.2 a: the shortest AS_PATH wins over a lower ORIGIN', () => {
@@ -368,6 +371,29 @@ describe('decision knobs (top-level config), in RFC 4271 §9.1.2.2 order', () =>
     const loop = cand({ asPath: [seq(65001, LOCAL)] }, { bgpId: '0.0.0.1' });
     expect(rankPaths([loop, A], LOCAL, det)).toEqual({ best: 1, lostAt: ['asLoop', undefined] });
     expect(rankPaths([loop], LOCAL, det).best).toBe(-1);
+  });
+
+  it('deterministicMed with multipath relax: a path of a group that lost on AS_PATH length is no tie', () => {
+    // Two identical paths from AS 65001 (longer AS_PATH), one from AS 65002: the 65001 group loses
+    // at asPathLength, and so do both its paths, whatever they lost at inside the group.
+    const g1 = cand({ asPath: [seq(65001, 65010)] }, { bgpId: '0.0.0.1', address: '192.0.2.1' });
+    const g2 = cand({ asPath: [seq(65001, 65010)] }, { bgpId: '0.0.0.2', address: '192.0.2.2' });
+    const other = cand({ asPath: [seq(65002)] }, { bgpId: '0.0.0.3', address: '192.0.2.3' });
+    const det = { deterministicMed: true };
+    for (const order of [
+      [g1, g2, other],
+      [other, g2, g1],
+    ]) {
+      const r = rankPaths(order, LOCAL, det);
+      expect(order[r.best]).toBe(other);
+      expect([r.lostAt[order.indexOf(g1)], r.lostAt[order.indexOf(g2)]]).toEqual([
+        'asPathLength',
+        'asPathLength',
+      ]);
+      expect(multipathSet(order, r, { maximumPaths: 4, multipathRelax: true })).toEqual([
+        order.indexOf(other),
+      ]);
+    }
   });
 
   it('deterministicMed selects what the RFC set-wide elimination selects, in every order', () => {

@@ -1,12 +1,15 @@
 // The decision knobs reach the Loc-RIB through the engine, and a change (a reload) decides every
 // prefix again: followers (kernel routes, export) hear the new best path.
 import { describe, expect, it } from 'vitest';
+import { compilePolicies } from '../../src/policy/index.js';
+import type { Sink } from '../../src/rib/adj-rib-out.js';
 import type { DecisionOptions } from '../../src/rib/best-path.js';
 import type { PrefixSelection } from '../../src/rib/loc-rib.js';
 import { RoutingEngine } from '../../src/rib/routing-engine.js';
 import { ManualClock } from '../../src/session/clock.js';
-import { codecContext, parsePrefix } from '../../src/wire/index.js';
+import { codecContext, decodeUpdate, parsePrefix } from '../../src/wire/index.js';
 import { nullSink, sessionFacts } from '../helpers/engine.js';
+import { splitMessages } from '../helpers/messages.js';
 import { updateBody } from './conformance-vectors.js';
 
 /** 10.0.0.0/8 from AS `asn` (AS_PATH [asn]) with MULTI_EXIT_DISC `med`, next hop 192.0.2.x. */
@@ -57,5 +60,54 @@ describe('decision options in the engine', () => {
       ['192.0.2.2', undefined],
       ['192.0.2.1', 'med'],
     ]);
+  });
+
+  it('without kernel routes too: a decision changed and revisited reaches the peers the route is exported to', async () => {
+    let decision: DecisionOptions = {};
+    const engine = new RoutingEngine({
+      clock: new ManualClock(),
+      localRoutes: () => [],
+      localAsn: () => 65000,
+      decision: () => decision,
+      report: {
+        routesNotSent: () => {},
+        internalError: (_a, e) => {
+          throw e;
+        },
+      },
+    });
+    engine.setPolicies(compilePolicies({ policies: { all: { terms: [], default: 'accept' } } }));
+    const ctx = codecContext({ as4: true, ibgp: false });
+    const a = engine.addNeighbor({ address: '192.0.2.1', configuredAsns: [65001] });
+    a.up(sessionFacts({ peerAsn: 65001, peerBgpId: '1.1.1.1', ctx }), nullSink);
+    const b = engine.addNeighbor({ address: '192.0.2.2', configuredAsns: [65002] });
+    b.up(sessionFacts({ peerAsn: 65002, peerBgpId: '2.2.2.2', ctx }), nullSink);
+    // An iBGP peer taking learned routes: it is told the best path's next hop.
+    const ibgp = codecContext({ as4: true, ibgp: true });
+    const sent: Buffer[] = [];
+    const sink: Sink = {
+      send: (m) => sent.push(...splitMessages(m)) > 0,
+      drained: async () => {},
+      open: true,
+    };
+    const c = engine.addNeighbor({ address: '192.0.2.3', configuredAsns: [65000], exportPolicy: 'all' });
+    c.up(
+      sessionFacts({ peerAsn: 65000, peerBgpId: '3.3.3.3', localAddress: '192.0.2.100', ctx: ibgp }),
+      sink,
+    );
+    a.received(announce(65001, 50, 1));
+    b.received(announce(65002, 0, 2));
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    const nextHops = () =>
+      sent
+        .map((m) => decodeUpdate(m.subarray(19), ibgp))
+        .filter((u) => u.nlri.length > 0)
+        .map((u) => u.attributes.nextHop);
+    await settle();
+    expect(nextHops().at(-1)).toBe('192.0.2.1');
+    decision = { alwaysCompareMed: true };
+    engine.revisitAll();
+    await settle();
+    expect(nextHops().at(-1)).toBe('192.0.2.2');
   });
 });

@@ -262,8 +262,11 @@ describe('locRibRoutes', () => {
     announce(up.adjRibIn, EBGP, { asPath: [seq(65002)] }, '10.0.0.0/8');
     // iBGP (configured ASN = ours): its LOCAL_PREF 300 counts.
     expect(all([down, up]).map(brief)).toEqual(['192.0.2.1 stale', '192.0.2.2']);
-    // eBGP: LOCAL_PREF ignored; its router id is unknown, so it loses the tie.
-    const downEbgp: PeerLike = { ...down, address: '192.0.2.0', configuredAsns: [65001] };
+    // eBGP: the LOCAL_PREF it sent was discarded on receipt (RFC 7606 §7.5); its router id is
+    // unknown, so it loses the tie.
+    const staleEbgp = new AdjRibIn();
+    announce(staleEbgp, EBGP, { asPath: [seq(65001)], localPref: 300 }, '10.0.0.0/8');
+    const downEbgp: PeerLike = { ...down, stale: staleEbgp, address: '192.0.2.0', configuredAsns: [65001] };
     expect(all([downEbgp, up]).map(brief)).toEqual(['192.0.2.2', '192.0.2.0 stale']);
   });
 

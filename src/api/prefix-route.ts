@@ -13,7 +13,6 @@ import type { Api } from './server.js';
 
 /** What each decision step means for the path that lost there. */
 export const LOST_REASON_TEXT: Record<LostReason, string> = {
-  asLoop: 'AS loop: our ASN is in its AS_PATH (RFC 4271 §9.1.2)',
   localPref: 'lower LOCAL_PREF (RFC 4271 §9.1.1)',
   asPathLength: 'longer AS_PATH (RFC 4271 §9.1.2.2 a)',
   origin: 'worse ORIGIN (RFC 4271 §9.1.2.2 b)',

@@ -1,6 +1,13 @@
-// The BGP decision process (RFC 4271 §9.1) over the candidate paths of one prefix: which path is
-// eligible and which one is best, with the refinements deployed speakers share (RFC 4456 route
-// reflection, RFC 5065 confederations). Pure: decoded attributes in, an index out.
+// The BGP decision process (RFC 4271 §9.1) over the candidate paths of one prefix: which one is
+// best, with the refinements deployed speakers share (RFC 4456 route reflection, RFC 5065
+// confederations). Pure: decoded attributes in, an index out.
+//
+// §9.1.2 excludes a path with an AS loop from Phase 2: the import rules drop such a path on
+// receipt (import-rules.ts, with the neighbor's allowAsIn and its own local AS), so every
+// candidate here is eligible — as in FRR, which checks loops on receipt only. Checked again here,
+// a path allowAsIn let in, or one our own import policy prepended with our ASN, would be
+// excluded whenever the prefix had another path. NEXT_HOP resolvability (§9.1.2.1) is not
+// checked: every next hop counts as reachable.
 //
 // `selectBest` follows RFC 4271 §9.1.2.2 literally, as a sequence of eliminations over the whole
 // set, so its answer does not depend on the order of the candidates. `comparePaths` is the same
@@ -53,15 +60,6 @@ function addressKey(address: string): string {
   } catch {
     return `9${address}`;
   }
-}
-
-/** RFC 4271 §9.1.2: a path whose AS_PATH holds the local ASN is an AS loop. */
-export function eligible(c: Candidate, localAsn: number): boolean {
-  // "If the AS_PATH attribute of a BGP route contains an AS loop, the BGP route should be excluded
-  // from the Phase 2 decision function." Resolvability of NEXT_HOP (§9.1.2.1) is not checked:
-  // Herald installs no routes and has no IGP, so every next hop counts as reachable.
-  for (const seg of c.attributes.asPath ?? []) if (seg.asns.includes(localAsn)) return false;
-  return true;
 }
 
 /** RFC 4271 §9.1.1: the degree of preference. */
@@ -125,7 +123,6 @@ function keepMin<K extends number | string>(alive: number[], key: (i: number) =>
 
 /** The decision step that removed a path, in RFC 4271 §9.1 order (with RFC 4456's cluster list). */
 export const DECISION_STEPS = [
-  'asLoop',
   'localPref',
   'asPathLength',
   'origin',
@@ -170,7 +167,7 @@ export function selectBest(
   localAsn: number,
   options: DecisionOptions = RFC_DECISION,
 ): number {
-  if (candidates.length === 1) return eligible(candidates[0], localAsn) ? 0 : -1;
+  if (candidates.length <= 1) return candidates.length - 1;
   return rankPaths(candidates, localAsn, options).best;
 }
 
@@ -183,11 +180,7 @@ export function rankPaths(
   // With MED compared across ASes every path is in one group: grouping changes nothing.
   if (options.deterministicMed && !options.alwaysCompareMed) return rankGrouped(candidates, localAsn);
   const lostAt: (DecisionStep | undefined)[] = new Array(candidates.length).fill(undefined);
-  let alive: number[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    if (eligible(candidates[i], localAsn)) alive.push(i);
-    else lostAt[i] = 'asLoop';
-  }
+  let alive: number[] = candidates.map((_, i) => i);
   if (alive.length === 0) return { best: -1, lostAt };
   const c = candidates;
   const step = (name: DecisionStep, keep: number[]) => {
@@ -274,10 +267,6 @@ function rankGrouped(candidates: readonly Candidate[], localAsn: number): Rankin
   const lostAt: (DecisionStep | undefined)[] = new Array(candidates.length).fill(undefined);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < candidates.length; i++) {
-    if (!eligible(candidates[i], localAsn)) {
-      lostAt[i] = 'asLoop';
-      continue;
-    }
     const as = neighborAs(candidates[i], localAsn);
     const g = groups.get(as);
     if (g) g.push(i);
@@ -321,7 +310,7 @@ const cmpKey = (a: number | string, b: number | string): number => (a < b ? -1 :
 
 /**
  * The same rules pairwise: negative when `a` is preferred, positive when `b` is, 0 on a full tie.
- * An ineligible path loses to an eligible one. MED is compared only when both come from the same
+ * MED is compared only when both come from the same
  * neighbor AS, so this is not a total order over mixed neighbor ASes (see the file comment).
  */
 export function comparePaths(
@@ -330,9 +319,6 @@ export function comparePaths(
   localAsn: number,
   options: DecisionOptions = RFC_DECISION,
 ): number {
-  const ea = eligible(a, localAsn);
-  const eb = eligible(b, localAsn);
-  if (ea !== eb) return ea ? -1 : 1;
   return (
     sign(localPref(b) - localPref(a)) ||
     sign(asPathLength(a.attributes) - asPathLength(b.attributes)) ||

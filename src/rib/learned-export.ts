@@ -177,7 +177,7 @@ export function exportablePath(
 
 /**
  * RFC 7911 add-path send: the Loc-RIB paths `target` may get for `prefix`, best first, up to `max`
- * (before rewrite and policy). Paths that lost on eligibility (an AS loop) or to the import policy
+ * (before rewrite and policy). Paths that lost to the import policy
  * are not candidates; neither are the target's own paths.
  */
 export function exportablePaths(
@@ -190,7 +190,7 @@ export function exportablePaths(
   if (!paths?.[0]?.best || paths[0].neighbor === 'local') return [];
   const out: RoutePath[] = [];
   for (const p of paths) {
-    if (p.lostAt === 'asLoop' || p.lostAt === 'importPolicy' || p.lostAt === 'originatedLocally') continue;
+    if (p.lostAt === 'importPolicy' || p.lostAt === 'originatedLocally') continue;
     if (p.neighbor === target.address || pathRefusal(prefix, p, target, sourceOf)) continue;
     out.push(p);
   }

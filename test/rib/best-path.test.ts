@@ -8,7 +8,6 @@ import {
   type Candidate,
   type CandidatePeer,
   comparePaths,
-  eligible,
   multipathSet,
   rankPaths,
   selectBest,
@@ -48,22 +47,19 @@ function winner(a: Candidate, b: Candidate): 'a' | 'b' | 'none' {
 const late = { bgpId: '1.1.1.1', address: '192.0.2.0' };
 
 describe('selectBest: RFC 4271 §9.1.2 eligibility', () => {
-  it('a path whose AS_PATH holds the local ASN is not eligible, however good it is', () => {
-    const loop = cand({ asPath: [seq(65001, LOCAL)], localPref: 1000 }, { ...late, ebgp: false });
-    const ok = cand({ asPath: [seq(65002, 65003, 65004)], origin: 2 }, { bgpId: '9.9.9.9', ebgp: false });
-    expect(eligible(loop, LOCAL)).toBe(false);
-    expect(eligible(ok, LOCAL)).toBe(true);
-    expect(winner(loop, ok)).toBe('b');
+  it('every candidate is eligible: AS loops were dropped on import (allowAsIn and prepends by our policy stay)', () => {
+    // A path with our ASN is here only because allowAsIn let it in (or our import policy prepended
+    // it): it takes part like any other, and the better one wins.
+    const allowed = cand({ asPath: [seq(65001, LOCAL)], localPref: 1000 }, { ...late, ebgp: false });
+    const other = cand({ asPath: [seq(65002, 65003, 65004)], origin: 2 }, { bgpId: '9.9.9.9', ebgp: false });
+    expect(winner(allowed, other)).toBe('a');
+    // Two such paths still give a best path.
+    expect(selectBest([cand({ asPath: [seq(LOCAL)] }), cand({ asPath: [seq(1, LOCAL)] })], LOCAL)).toBe(0);
   });
 
-  it('the local ASN in an AS_SET or a confederation segment is a loop too', () => {
-    expect(eligible(cand({ asPath: [seq(65001), set(65002, LOCAL)] }), LOCAL)).toBe(false);
-    expect(eligible(cand({ asPath: [confedSeq(LOCAL), seq(65001)] }), LOCAL)).toBe(false);
-  });
-
-  it('no eligible path: -1', () => {
+  it('no candidate: -1; one: itself', () => {
     expect(selectBest([], LOCAL)).toBe(-1);
-    expect(selectBest([cand({ asPath: [seq(LOCAL)] }), cand({ asPath: [seq(1, LOCAL)] })], LOCAL)).toBe(-1);
+    expect(selectBest([cand({ asPath: [seq(1, LOCAL)] })], LOCAL)).toBe(0);
   });
 });
 
@@ -236,11 +232,11 @@ describe('selectBest: MED only within a neighbor AS', () => {
     expect(comparePaths(B, A, LOCAL)).toBeLessThan(0);
   });
 
-  it('a loop path never wins, and loses pairwise', () => {
-    const loop = cand({ asPath: [seq(65001, LOCAL)], med: 0 }, { bgpId: '0.0.0.1', address: '192.0.2.0' });
-    expect([loop, A, B, C][selectBest([loop, A, B, C], LOCAL)]).toBe(C);
-    expect(comparePaths(loop, A, LOCAL)).toBeGreaterThan(0);
-    expect(comparePaths(A, loop, LOCAL)).toBeLessThan(0);
+  it('a path with our ASN (allowAsIn) is ranked by the rules like any other', () => {
+    // Two ASNs long, as A, B and C are: it ties them on length and wins on MED 0 within AS 65001.
+    const allowed = cand({ asPath: [seq(65001, LOCAL)], med: 0 }, { bgpId: '0.0.0.1', address: '192.0.2.0' });
+    expect(comparePaths(allowed, A, LOCAL)).toBeLessThan(0);
+    expect(comparePaths(A, allowed, LOCAL)).toBeGreaterThan(0);
   });
 });
 
@@ -293,8 +289,7 @@ describe('selectBest: properties', () => {
           const i = selectBest(cs, LOCAL);
           const j = selectBest(shuffled, LOCAL);
           expect(j === -1 ? undefined : shuffled[j]).toBe(i === -1 ? undefined : cs[i]);
-          if (i >= 0) expect(eligible(cs[i], LOCAL)).toBe(true);
-          else expect(cs.every((c) => !eligible(c, LOCAL))).toBe(true);
+          expect(i === -1).toBe(cs.length === 0);
         },
       ),
     );
@@ -367,10 +362,7 @@ describe('decision knobs (top-level config), in RFC 4271 §9.1.2.2 order', () =>
       expect(r.lostAt[order.indexOf(A)]).toBe('med');
       expect(r.lostAt[order.indexOf(B)]).toBe('routerId');
     }
-    // A loop path takes no part.
-    const loop = cand({ asPath: [seq(65001, LOCAL)] }, { bgpId: '0.0.0.1' });
-    expect(rankPaths([loop, A], LOCAL, det)).toEqual({ best: 1, lostAt: ['asLoop', undefined] });
-    expect(rankPaths([loop], LOCAL, det).best).toBe(-1);
+    expect(rankPaths([], LOCAL, det).best).toBe(-1);
   });
 
   it('deterministicMed with multipath relax: a path of a group that lost on AS_PATH length is no tie', () => {

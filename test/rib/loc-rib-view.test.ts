@@ -270,17 +270,17 @@ describe('locRibRoutes', () => {
     expect(all([downEbgp, up]).map(brief)).toEqual(['192.0.2.2', '192.0.2.0 stale']);
   });
 
-  it('RFC 4271 §9.1.2: a path with our ASN in its AS_PATH is shown, never best', () => {
+  it('a path with our ASN that allowAsIn let in takes part in the decision like any other', () => {
     const a = ebgpPeer('192.0.2.1', 65001, '10.0.0.1');
     const b = ebgpPeer('192.0.2.2', 65002, '10.0.0.2');
     announce(a.adjRibIn, EBGP, { asPath: [seq(65001, LOCAL)] }, '10.0.0.0/8', '10.9.0.0/16');
     announce(b.adjRibIn, EBGP, { asPath: [seq(65002, 65003, 65004)] }, '10.0.0.0/8');
     const g = groups(all([a, b]));
     expect(g.get('10.0.0.0/8')!.map((r) => `${brief(r)} ${r.best}`)).toEqual([
-      '192.0.2.2 true',
-      '192.0.2.1 false',
+      '192.0.2.1 true',
+      '192.0.2.2 false',
     ]);
-    expect(g.get('10.9.0.0/16')!.map((r) => `${brief(r)} ${r.best}`)).toEqual(['192.0.2.1 false']);
+    expect(g.get('10.9.0.0/16')!.map((r) => `${brief(r)} ${r.best}`)).toEqual(['192.0.2.1 true']);
   });
 
   it('MED is compared only between paths from the same neighbor AS', () => {

@@ -105,6 +105,11 @@ export class Daemon {
   readonly peers = new Map<string, Peer>();
   /** Neighbors shut down by the operator (API/CLI `shutdown`): nothing but `enable` starts them. */
   readonly shutDown = new Set<string>();
+  /**
+   * Kubernetes mode: the node's IPv6 address, the next hop of IPv6 routes on an IPv4 session whose
+   * interface has no global IPv6 address of its own.
+   */
+  nodeIpv6?: string;
   readonly engine: RoutingEngine;
   /** BFD sessions of the neighbors that ask for one, and the BGP holds they impose. */
   readonly bfd: BfdSessions;
@@ -677,7 +682,7 @@ export class Daemon {
                 throw dialError(e, signal, n, localAsn);
               },
             ),
-      ipv6Beside: this.opts.ipv6Beside ?? globalIpv6Beside,
+      ipv6Beside: (ipv4) => (this.opts.ipv6Beside ?? globalIpv6Beside)(ipv4) ?? this.nodeIpv6,
       routes: this.engine.addNeighbor({
         address,
         importPolicy: n.importPolicy,

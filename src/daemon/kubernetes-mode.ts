@@ -415,11 +415,11 @@ export class KubernetesMode implements KubernetesModeView {
 
   /** The snapshot's announcements as the `kubernetes` source of own routes, for today's neighbors. */
   private announce(state: DesiredState): void {
+    this.daemon.nodeIpv6 = state.node?.ipv6;
     this.targetedNeighbors = this.neighborKey();
     const routes = kubernetesRoutes(
       state.frrSources && this.plan ? this.plan.announcements : state.announcements,
       { peerAddress: this.resolvedPeerAddresses(), neighbors: [...this.daemon.peers.keys()] },
-      state.node,
       this.routeMemo,
     );
     this.daemon.announcements.replaceKubernetes(routes.routes);

@@ -4,7 +4,7 @@
 // addresses, so names are mapped through the sessions. The announcement of a prefix for every
 // peer (`peers: null`) goes to every neighbor the named variants of that prefix do not cover.
 // Pure, but for the optional RouteMemo, which hands out the last snapshot's route objects again.
-import type { Announcement, NodeInfo, ResourceProblem } from '../k8s/index.js';
+import type { Announcement, ResourceProblem } from '../k8s/index.js';
 import { type LocalRouteSpec, localRoute } from '../rib/local-routes.js';
 import { routeSizeProblem } from '../rib/route-size.js';
 import type { SourcedRoute } from './announcements.js';
@@ -66,14 +66,14 @@ function sameSpec(a: LocalRouteSpec, b: LocalRouteSpec): boolean {
 }
 
 /**
- * Local routes for `announcements`. An IPv6 prefix gets the node's IPv6 address as next hop (so it
- * can be sent over IPv4 sessions too); IPv4 prefixes use each session's own address (next-hop
- * self, as MetalLB). Announcements whose named peers have no session here give no route.
+ * Local routes for `announcements`, with next-hop self: each session's own address, and on an IPv4
+ * session our IPv6 address beside it for IPv6 prefixes (the daemon's ipv6Beside, with the node's
+ * IPv6 address as the fallback), as MetalLB and FRR send them. Announcements whose named peers
+ * have no session here give no route.
  */
 export function kubernetesRoutes(
   announcements: readonly Announcement[],
   targets: RouteTargets,
-  node: NodeInfo | undefined,
   memo = new RouteMemo(),
 ): { routes: SourcedRoute[]; problems: ResourceProblem[] } {
   const routes: SourcedRoute[] = [];
@@ -113,7 +113,6 @@ export function kubernetesRoutes(
       communities: a.communities,
       largeCommunities: a.largeCommunities,
       ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
-      ...(a.prefix.includes(':') && node?.ipv6 ? { nextHop: node.ipv6 } : {}),
     };
     const { sourced, tooLarge } = memo.build(spec, peers);
     if (tooLarge) {

@@ -38,7 +38,6 @@ describe('kubernetesRoutes', () => {
         }),
       ],
       targets,
-      undefined,
     );
     expect(problems).toEqual([]);
     expect(routes).toHaveLength(1);
@@ -60,7 +59,6 @@ describe('kubernetesRoutes', () => {
         announcement('192.0.2.10/32', { peers: ['tor-a'], communities: ['64512:1', '64512:2'] }),
       ],
       targets,
-      undefined,
     );
     expect(routes.map((r) => [formatPrefix(r.route.prefix), r.route.peers, r.spec.communities])).toEqual([
       ['192.0.2.10/32', ['10.0.0.2', '10.0.0.3'], ['64512:1']],
@@ -69,31 +67,21 @@ describe('kubernetesRoutes', () => {
   });
 
   it('peers without a session on this node get nothing', () => {
-    const { routes } = kubernetesRoutes(
-      [announcement('192.0.2.10/32', { peers: ['elsewhere'] })],
-      targets,
-      undefined,
-    );
+    const { routes } = kubernetesRoutes([announcement('192.0.2.10/32', { peers: ['elsewhere'] })], targets);
     expect(routes).toEqual([]);
   });
 
-  it('IPv6 prefixes carry the node IPv6 address as next hop', () => {
-    const node = { name: 'n1', labels: {}, ipv4: '10.0.0.9', ipv6: 'fd00::9' };
+  it('IPv6 prefixes too go out with next-hop self (the node IPv6 address is no third-party next hop)', () => {
     const { routes } = kubernetesRoutes(
       [announcement('2001:db8::10/128'), announcement('192.0.2.10/32')],
       targets,
-      node,
     );
-    expect(routes.map((r) => r.route.nextHop)).toEqual(['fd00::9', undefined]);
+    expect(routes.map((r) => r.route.nextHop)).toEqual([undefined, undefined]);
   });
 
   it('a route too large for an UPDATE is a problem, not a route', () => {
     const communities = Array.from({ length: 1100 }, (_, i) => `64512:${i}`);
-    const { routes, problems } = kubernetesRoutes(
-      [announcement('192.0.2.10/32', { communities })],
-      targets,
-      undefined,
-    );
+    const { routes, problems } = kubernetesRoutes([announcement('192.0.2.10/32', { communities })], targets);
     expect(routes).toEqual([]);
     expect(problems[0].message).toMatch(/^192\.0\.2\.10\/32: .*not announced$/);
   });
@@ -283,8 +271,7 @@ describe('sessionNeighbors', () => {
 describe('RouteMemo', () => {
   it('hands out the same route for an unchanged announcement, a new one for any change', () => {
     const memo = new RouteMemo();
-    const routes = (list: Announcement[]) =>
-      kubernetesRoutes(list, targets, undefined, memo).routes.map((r) => r.route);
+    const routes = (list: Announcement[]) => kubernetesRoutes(list, targets, memo).routes.map((r) => r.route);
     const base = [
       announcement('192.0.2.1/32', { communities: ['64512:1'], localPref: 100 }),
       announcement('192.0.2.2/32', { peers: ['tor-a'] }),
@@ -311,9 +298,9 @@ describe('RouteMemo', () => {
   it('forgets routes a snapshot no longer has', () => {
     const memo = new RouteMemo();
     const a = announcement('192.0.2.1/32');
-    const [first] = kubernetesRoutes([a], targets, undefined, memo).routes;
-    kubernetesRoutes([announcement('192.0.2.9/32')], targets, undefined, memo);
-    const [back] = kubernetesRoutes([a], targets, undefined, memo).routes;
+    const [first] = kubernetesRoutes([a], targets, memo).routes;
+    kubernetesRoutes([announcement('192.0.2.9/32')], targets, memo);
+    const [back] = kubernetesRoutes([a], targets, memo).routes;
     expect(formatPrefix(back.route.prefix)).toBe('192.0.2.1/32');
     expect(back.route).not.toBe(first.route);
   });

@@ -26,7 +26,7 @@ import { compilePlanPolicies, type FrrK8sPlan, planFrrK8s } from './frrk8s-plan.
 import { nodeStateOf, rejectedSources } from './frrk8s-status.js';
 import { kubernetesRoutes, RouteMemo } from './kubernetes-routes.js';
 import { resolvePeerAddresses, sessionNeighbors } from './kubernetes-sessions.js';
-import { serviceNodeViews } from './service-neighbors.js';
+import { serviceNodeViews, statusViews } from './service-neighbors.js';
 
 /** Kubernetes mode cannot start (NODE_NAME missing, no usable kubeconfig). */
 export class KubernetesModeError extends Error {
@@ -47,6 +47,8 @@ export interface KubernetesModeView {
   problems(): ResourceProblem[];
   /** BGPPeer name → the neighbor address its session runs on. */
   peerAddress(name: string): string | undefined;
+  /** Whether the neighbor at `address` is configured for `family` (unknown neighbors: true). */
+  carriesFamily(address: string, family: 'ipv4-unicast' | 'ipv6-unicast'): boolean;
   /** FRR-K8s mode (`kubernetes.frrk8s`): the merged configuration last applied. */
   frrk8s(): FrrK8sPlan | undefined;
   /** `kubernetes.allocate`: the address allocator (it writes only while this instance leads). */
@@ -258,7 +260,7 @@ export class KubernetesMode implements KubernetesModeView {
       this.serviceStatuses?.upToDate();
     if (this.last && !unchanged) {
       this.reported = { state: this.last, neighbors };
-      const views = serviceNodeViews(this, [...this.daemon.peers.keys()]);
+      const views = statusViews(serviceNodeViews(this, [...this.daemon.peers.keys()]));
       void this.serviceStatuses?.report(
         views.map((v) => ({
           ...v,
@@ -299,6 +301,10 @@ export class KubernetesMode implements KubernetesModeView {
 
   peerAddress(name: string): string | undefined {
     return this.resolvedPeerAddresses().get(name);
+  }
+
+  carriesFamily(address: string, family: 'ipv4-unicast' | 'ipv6-unicast'): boolean {
+    return this.daemon.neighborConfig(address)?.families.includes(family) ?? true;
   }
 
   /** BGPPeer name → neighbor address, an interface peer's once found on its link. */

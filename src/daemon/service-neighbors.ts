@@ -40,10 +40,24 @@ export function serviceNodeViews(k8s: KubernetesModeView, all: readonly string[]
           largeCommunities: r.largeCommunities,
           localPref: r.localPref ?? null,
           peers: r.peers,
-          neighbors: neighborsOf(k8s, all, r.peers, named.get(r.prefix)),
+          neighbors: neighborsOf(k8s, all, r.peers, named.get(r.prefix)).filter((a) =>
+            k8s.carriesFamily(a, r.prefix.includes(':') ? 'ipv6-unicast' : 'ipv4-unicast'),
+          ),
         }))
       : [],
   }));
+}
+
+/** Reasons that make a service none of Herald's: no ServiceBGPStatus for it. */
+const NOT_OURS = new Set(['notLoadBalancer', 'loadBalancerClassMismatch']);
+
+/**
+ * The views a ServiceBGPStatus is written for: one per LoadBalancer service of Herald's class
+ * (docs/kubernetes.md). Every Service of the cluster, ClusterIP ones included, would be hundreds
+ * of thousands of objects on a large cluster.
+ */
+export function statusViews(views: readonly ServiceNodeView[]): ServiceNodeView[] {
+  return views.filter((v) => v.reason === null || !NOT_OURS.has(v.reason));
 }
 
 /** The BGPPeer names of each prefix's announcements to named peers (most prefixes have none). */

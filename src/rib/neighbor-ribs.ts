@@ -67,7 +67,7 @@ export interface RouteExchange {
    * The session went down. With `staleFor` (seconds), the peer's routes are kept as stale for that
    * long (RFC 4724 §4.2 helper); otherwise they are removed.
    */
-  down(staleFor?: number): void;
+  down(staleFor?: number, families?: ReadonlySet<FamilyKey>): void;
   /** The peer asked for our routes of `afi` again (RFC 2918, RFC 7313 framing when enhanced). */
   refresh(afi: number, safi: number): void;
   /** RFC 7313 §4.2: the peer's BoRR (begin) or EoRR (end) for a family. */
@@ -313,13 +313,16 @@ export class NeighborRibs implements RouteExchange {
     );
   }
 
-  down(staleFor?: number): void {
+  down(staleFor?: number, families?: ReadonlySet<FamilyKey>): void {
     this.session = undefined;
     this.context = undefined;
     this.sink = undefined;
     this.adjRibOut.clear();
     this.hasLearned = false;
     this.opts.sessionEnded?.();
+    // Down again before the End-of-RIB that would have swept them: the routes still stale from the
+    // last restart go now, reported (a stale copy replaced unreported stayed in the kernel for good).
+    if (this.stale) this.sweepStale();
     if (staleFor === undefined || staleFor <= 0) {
       this.replaceTable();
       return;
@@ -329,8 +332,17 @@ export class NeighborRibs implements RouteExchange {
     this.stale.trackChanges(false);
     this.stale.observePaths(undefined);
     this.adjRibIn = this.freshTable();
-    // RFC 4724 §4.2: "the Receiving Speaker MUST ... delete all the stale routes from the peer
-    // that it is retaining" when the restart timer expires before the session is back.
+    // RFC 4724 §4.2: the Receiving Speaker "MUST retain the routes received from the peer for all
+    // the address families that were previously received in the Graceful Restart Capability":
+    // those only (FRR's "helper only" capability lists none: nothing is kept).
+    for (const family of [IPV4_UNICAST, IPV6_UNICAST])
+      if (families && !families.has(family)) this.dropFamily(this.stale, family);
+    if (this.stale.size === 0) {
+      this.sweepStale();
+      return;
+    }
+    // §4.2: "... delete all the stale routes from the peer that it is retaining" when the restart
+    // timer expires before the session is back.
     this.armStaleTimer(staleFor);
   }
 

@@ -387,7 +387,8 @@ export class Peer extends EventEmitter<PeerEvents> {
         (gr.notification &&
           (reason.kind === 'notificationReceived' || reason.kind === 'notificationSent') &&
           !(reason.notification.code === 6 && reason.notification.subcode === CeaseSubcode.HARD_RESET)));
-    this.opts.routes.down(graceful ? gr.restartTime : undefined);
+    // Only the families the peer's capability listed are kept (a "helper only" peer lists none).
+    this.opts.routes.down(graceful ? gr.restartTime : undefined, graceful ? gr.families : undefined);
     this.emit('sessionDown', reason);
   }
 

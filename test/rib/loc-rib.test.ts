@@ -10,6 +10,7 @@ import {
   codecContext,
   encodeUpdate,
   formatPrefix,
+  IPV4_UNICAST,
   type PathAttributes,
   parsePrefix,
 } from '../../src/wire/index.js';
@@ -114,6 +115,40 @@ describe('Loc-RIB', () => {
     ]);
     n.sweepStale();
     expect(e.select(P)).toBeUndefined();
+  });
+
+  it("RFC 4724 §4.2: only the families of the peer's capability are kept; a helper-only peer's none", () => {
+    const e = engine();
+    const n = neighbor(e, '192.0.2.1', 65001);
+    n.received(announce([65001], '192.0.2.1'));
+    n.down(120, new Set([IPV4_UNICAST]));
+    expect(e.select(P)!.paths).toEqual([expect.objectContaining({ stale: true })]);
+    n.up(facts(65001, '192.0.2.1'), sink);
+    n.received(announce([65001], '192.0.2.1'));
+    n.down(120, new Set());
+    expect(e.select(P)).toBeUndefined();
+  });
+
+  it('down again before End-of-RIB: the routes still stale from the last restart go, and followers hear it', async () => {
+    const e = engine();
+    const heard: string[] = [];
+    e.followLocRib((p, s) => heard.push(`${formatPrefix(p)} ${s ? 'held' : 'gone'}`));
+    const n = neighbor(e, '192.0.2.1', 65001);
+    const Q = parsePrefix('10.51.0.0/16');
+    n.received(announce([65001], '192.0.2.1'));
+    n.received(announce([65001], '192.0.2.1', '10.51.0.0/16'));
+    n.down(120);
+    // Back, with forwarding state kept for IPv4 (RFC 4724): the stale routes wait for End-of-RIB.
+    n.up({ ...facts(65001, '192.0.2.1'), gracefulRestart: { forwarding: new Set([IPV4_UNICAST]) } }, sink);
+    n.received(announce([65001], '192.0.2.1')); // 10.0.0.0/8 again, no End-of-RIB yet
+    expect(e.select(Q)!.paths).toEqual([expect.objectContaining({ stale: true })]);
+    heard.length = 0;
+    n.down(120);
+    expect(e.select(Q)).toBeUndefined();
+    // Retired routes are reported a batch per turn.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toContain('10.51.0.0/16 gone');
+    expect(e.select(P)!.paths).toEqual([expect.objectContaining({ stale: true, best: true })]);
   });
 
   it('followers hear of every changed prefix: announcement, better path, withdrawal, session loss', () => {

@@ -49,8 +49,9 @@ export function fibRoutes(app: Api, daemon: Daemon): void {
       },
     },
     async () => {
-      const fib = daemon.config.fib;
       const feed = daemon.kernelRoutes;
+      // What runs: a reload that changed fib awaits a restart.
+      const fib = feed?.settings ?? daemon.config.fib;
       return {
         enabled: fib.enabled,
         table: fib.table,

@@ -138,6 +138,8 @@ function candidate(p: RoutePath): boolean {
 }
 
 export class KernelRouteFeed {
+  /** The fib settings of this run (start's). */
+  private inForce?: FibConfig;
   private kernel?: KernelRoutes;
   private unfollow?: () => void;
   /** Prefix key → the tables other than fib.table its route is in now (VRF tables). */
@@ -162,6 +164,7 @@ export class KernelRouteFeed {
    */
   async start(keep: boolean): Promise<void> {
     const fib = this.config().fib;
+    this.inForce = fib;
     const options = { protocol: fib.protocol, table: fib.table, metric: fib.metric, keepOnStart: keep };
     const kernel = this.openKernel
       ? this.openKernel(options)
@@ -192,8 +195,8 @@ export class KernelRouteFeed {
 
   private update(prefix: Prefix, selection: PrefixSelection | undefined): void {
     const kernel = this.kernel;
-    if (!kernel) return;
-    const fib = this.config().fib;
+    const fib = this.inForce;
+    if (!kernel || !fib) return;
     const routes = kernelRoutesFor(prefix, selection, fib, this.policies(), this.tableOfNeighbor);
     let inMain = false;
     let now: Set<number> | undefined;
@@ -215,7 +218,16 @@ export class KernelRouteFeed {
   }
 
   private readonly tableOfNeighbor = (neighbor: string): number | undefined =>
-    this.tableOf(neighbor, this.config().fib);
+    this.tableOf(neighbor, this.inForce ?? this.config().fib);
+
+  /**
+   * The fib settings this run installs with. A reload that changes them says they need a restart
+   * (needsRestart: fib); until then every route keeps this table and metric, so a withdrawal
+   * deletes the route it installed (it deleted at the new metric, leaving the old route behind).
+   */
+  get settings(): FibConfig | undefined {
+    return this.inForce;
+  }
 
   /** fib.table, or the table of the neighbor's VRF device (undefined while there is no such VRF). */
   private tableOf(neighbor: string, fib: FibConfig): number | undefined {

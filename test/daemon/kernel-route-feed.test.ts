@@ -124,7 +124,11 @@ describe('KernelRouteFeed with a neighbor in a VRF', () => {
     return { kernel: kernel as unknown as KernelRoutes, installed };
   }
 
-  async function feedWith(vrfs: Record<string, number>, vrfOf: Record<string, string>) {
+  async function feedWith(
+    vrfs: Record<string, number>,
+    vrfOf: Record<string, string>,
+    config = { fib } as unknown as HeraldConfig,
+  ) {
     let follow: ((p: Prefix, s: PrefixSelection | undefined) => void) | undefined;
     const engine = {
       followLocRib: (f: typeof follow) => {
@@ -133,7 +137,6 @@ describe('KernelRouteFeed with a neighbor in a VRF', () => {
       },
     } as unknown as RoutingEngine;
     const { kernel, installed } = fakeKernel(vrfs);
-    const config = { fib } as unknown as HeraldConfig;
     const feed = new KernelRouteFeed(
       engine,
       createLogger('silent'),
@@ -143,7 +146,7 @@ describe('KernelRouteFeed with a neighbor in a VRF', () => {
       () => kernel,
     );
     await feed.start(false);
-    return { installed, update: (s: PrefixSelection | undefined) => follow?.(P, s) };
+    return { feed, installed, update: (s: PrefixSelection | undefined) => follow?.(P, s) };
   }
 
   it("installs a VRF neighbor's route in the VRF's table, moves it, and removes it", async () => {
@@ -169,5 +172,16 @@ describe('KernelRouteFeed with a neighbor in a VRF', () => {
     const { installed, update } = await feedWith({}, { r1: 'red' });
     update(selection(path('r1', '10.9.0.1', true), path('a', '192.0.2.1', true)));
     expect([...installed]).toEqual([['254 10.1.0.0/16', ['192.0.2.1']]]);
+  });
+
+  it('a reload that changed fib awaits a restart: routes keep the table they were installed in', async () => {
+    const config = { fib } as unknown as HeraldConfig;
+    const { feed, installed, update } = await feedWith({}, {}, config);
+    update(selection(path('a', '192.0.2.1', true)));
+    (config as { fib: unknown }).fib = { ...fib, table: 200, metric: 30 };
+    update(selection(path('a', '192.0.2.2', true)));
+    update(undefined);
+    expect(installed.size).toBe(0);
+    expect(feed.settings).toMatchObject({ table: 254, metric: 20 });
   });
 });

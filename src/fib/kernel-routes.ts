@@ -426,6 +426,14 @@ export class KernelRoutes extends EventEmitter<KernelRoutesEvents> {
       const changed =
         m.type === MessageType.NEWROUTE ? this.resolver.addRoute(r) : this.resolver.deleteRoute(r);
       if (changed) this.scheduleReresolve();
+      // The other protocol's route that refused ours (EEXIST: same table, prefix and metric) is
+      // gone: ours goes in now, as zebra's and BIRD's would, not at the prefix's next change.
+      if (m.type === MessageType.DELROUTE && this.tables.has(r.table)) {
+        const [group, key] = this.reported(r);
+        const id = this.routes.find(group, key);
+        if (id >= 0 && this.routes.desired[id] !== undefined && this.routes.state[id].state === 'failed')
+          this.touch(id);
+      }
     } catch (err) {
       if (err instanceof NetlinkDecodeError && err.code === 'unsupportedFamily') return;
       this.emit('error', err as Error);

@@ -172,6 +172,15 @@ describe.skipIf(netnsUnavailable() !== undefined)('KernelRoutes in a network nam
     expect(status).toMatchObject({ state: 'failed', reason: 'conflictingRoute', code: 'EEXIST' });
     expect(await ipRoutes(ns, '-4 route show 198.18.0.0/24')).toMatchObject([{ gateway: B, metric: 20 }]);
     expect((await herald(ns)).has('main|198.18.0.0/24')).toBe(false);
+    // Once the other route is gone, ours goes in (it stayed failed until something else changed).
+    await ipIn(ns, `route del 198.18.0.0/24 via ${B} metric 20`);
+    let ours: IpRoute | undefined;
+    for (let i = 0; i < 50 && ours === undefined; i++) {
+      await agent!.call('settled');
+      ours = (await herald(ns)).get('main|198.18.0.0/24');
+      if (ours === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(ours).toMatchObject({ gateway: A });
     await agent!.call('delete', { prefixes: ['198.18.0.0/24'] });
   }, 60_000);
 

@@ -22,21 +22,26 @@ function announce(asn: number, med: number, hop: number): Buffer {
   );
 }
 
+/** An engine whose decision options are `decision()` at each decision. */
+function engineDeciding(decision: () => DecisionOptions): RoutingEngine {
+  return new RoutingEngine({
+    clock: new ManualClock(),
+    localRoutes: () => [],
+    localAsn: () => 65000,
+    decision,
+    report: {
+      routesNotSent: () => {},
+      internalError: (_a, e) => {
+        throw e;
+      },
+    },
+  });
+}
+
 describe('decision options in the engine', () => {
   it('alwaysCompareMed turned on and revisited: the lower MED of another AS becomes best', () => {
     let decision: DecisionOptions = {};
-    const engine = new RoutingEngine({
-      clock: new ManualClock(),
-      localRoutes: () => [],
-      localAsn: () => 65000,
-      decision: () => decision,
-      report: {
-        routesNotSent: () => {},
-        internalError: (_a, e) => {
-          throw e;
-        },
-      },
-    });
+    const engine = engineDeciding(() => decision);
     const ctx = codecContext({ as4: true, ibgp: false });
     // 192.0.2.1 (AS 65001, MED 50, router id 1.1.1.1) wins on router id unless MEDs are compared.
     const a = engine.addNeighbor({ address: '192.0.2.1', configuredAsns: [65001] });
@@ -64,18 +69,7 @@ describe('decision options in the engine', () => {
 
   it('without kernel routes too: a decision changed and revisited reaches the peers the route is exported to', async () => {
     let decision: DecisionOptions = {};
-    const engine = new RoutingEngine({
-      clock: new ManualClock(),
-      localRoutes: () => [],
-      localAsn: () => 65000,
-      decision: () => decision,
-      report: {
-        routesNotSent: () => {},
-        internalError: (_a, e) => {
-          throw e;
-        },
-      },
-    });
+    const engine = engineDeciding(() => decision);
     engine.setPolicies(compilePolicies({ policies: { all: { terms: [], default: 'accept' } } }));
     const ctx = codecContext({ as4: true, ibgp: false });
     const a = engine.addNeighbor({ address: '192.0.2.1', configuredAsns: [65001] });
